@@ -1,0 +1,87 @@
+//! The inpatient account as the cashier's screen shows it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Tag, Yuan};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub patient: PatientStrip,
+    pub totals: AccountTotals,
+    pub categories: Vec<CategoryView>,
+    pub deposits: Vec<DepositView>,
+}
+
+/// The strip that stays on screen once a patient is chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientStrip {
+    pub case_no: String,
+    pub name: String,
+    pub sex: String,
+    pub age: u32,
+    pub ward: String,
+    pub bed_no: String,
+    pub insurance: Tag,
+    pub state: Tag,
+    /// `YYYY-MM-DD HH:MM`
+    pub admitted_at: String,
+    pub days_in_hospital: i64,
+    pub department: String,
+    pub doctor: String,
+    pub diagnosis: String,
+    pub resident_id_masked: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountTotals {
+    pub fees: Yuan,
+    pub deposits: Yuan,
+    /// Deposits − fees: positive is money in hand, negative is owed.
+    pub balance: Yuan,
+    pub balance_words: String,
+    pub fee_lines: usize,
+    pub unconfirmed_lines: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub category: Tag,
+    pub total: Yuan,
+    pub lines: Vec<FeeLineView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeLineView {
+    pub id: i64,
+    /// `YYYY-MM-DD HH:MM`
+    pub charged_at: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub spec: String,
+    pub unit: String,
+    /// Decimal text, e.g. `2` or `0.5`.
+    pub quantity: String,
+    pub unit_price: Yuan,
+    pub amount: Yuan,
+    pub department: String,
+    pub status: Tag,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepositView {
+    pub id: i64,
+    pub receipt_no: String,
+    /// `YYYY-MM-DD HH:MM:SS`
+    pub at: String,
+    pub kind: Tag,
+    pub amount: Yuan,
+    pub tenders: Vec<TenderView>,
+    pub cashier: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenderView {
+    pub tender: Tag,
+    pub amount: Yuan,
+    pub reference: Option<String>,
+}

@@ -1,0 +1,101 @@
+//! Tenders (支付方式): the ways money reaches or leaves the cashier, and one tender's share of
+//! a split payment.
+
+use thiserror::Error;
+
+use crate::money::Money;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tender {
+    Cash,
+    Cheque,
+    BankCard,
+    WeChat,
+    Alipay,
+    SocialSecurityCard,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("未知的支付方式：“{0}”（可用：现金、支票、银行卡、微信、支付宝、社保卡）")]
+pub struct UnknownTender(pub String);
+
+impl Tender {
+    pub const ALL: [Tender; 6] = [
+        Tender::Cash,
+        Tender::Cheque,
+        Tender::BankCard,
+        Tender::WeChat,
+        Tender::Alipay,
+        Tender::SocialSecurityCard,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Tender::Cash => "cash",
+            Tender::Cheque => "cheque",
+            Tender::BankCard => "card",
+            Tender::WeChat => "wechat",
+            Tender::Alipay => "alipay",
+            Tender::SocialSecurityCard => "sscard",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tender::Cash => "现金",
+            Tender::Cheque => "支票",
+            Tender::BankCard => "银行卡",
+            Tender::WeChat => "微信",
+            Tender::Alipay => "支付宝",
+            Tender::SocialSecurityCard => "社保卡",
+        }
+    }
+
+    /// Accepts the code (`wechat`) or the Chinese name (`微信`).
+    pub fn parse(text: &str) -> Result<Tender, UnknownTender> {
+        let text = text.trim();
+        Tender::ALL
+            .into_iter()
+            .find(|t| t.code().eq_ignore_ascii_case(text) || t.label() == text)
+            .ok_or_else(|| UnknownTender(text.to_owned()))
+    }
+
+    /// How many days after payment the channel still accepts an original-route refund;
+    /// `None` where the money is handed back at the counter (cash) or the window is unlimited.
+    pub fn refund_window_days(self) -> Option<u32> {
+        match self {
+            Tender::Alipay => Some(90),
+            Tender::WeChat => Some(365),
+            Tender::BankCard => Some(180),
+            Tender::SocialSecurityCard => Some(365),
+            Tender::Cash | Tender::Cheque => None,
+        }
+    }
+}
+
+/// One tender's part of a payment: 微信 ¥300.00 with the channel's transaction reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenderLine {
+    pub tender: Tender,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_codes_and_chinese_names() {
+        assert_eq!(Tender::parse("微信"), Ok(Tender::WeChat));
+        assert_eq!(Tender::parse("wechat"), Ok(Tender::WeChat));
+        assert_eq!(Tender::parse("CASH"), Ok(Tender::Cash));
+        assert_eq!(Tender::parse("社保卡"), Ok(Tender::SocialSecurityCard));
+        assert_eq!(Tender::parse("card"), Ok(Tender::BankCard));
+        assert!(Tender::parse("比特币").is_err());
+        for t in Tender::ALL {
+            assert_eq!(Tender::parse(t.code()), Ok(t));
+            assert_eq!(Tender::parse(t.label()), Ok(t));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The rules of inpatient billing, pure: money and its 大写 form, resident IDs, names and
+//! their pinyin initials, admissions, the inpatient account and its journal, and what a
+//! search box query means.
+//!
+//! Architecture invariant: this crate does no I/O, reads no clock and draws no random
+//! numbers. Times and ids are passed in. It knows nothing of serde, SQL, tokio or Tauri.
+
+pub mod account;
+pub mod admission;
+pub mod money;
+pub mod person;
+pub mod resident_id;
+pub mod search;
+mod words;
+
+pub use account::InpatientAccount;
+pub use account::deposit::{DepositEntry, DepositKind};
+pub use account::fee::{FeeCategory, FeeLine, FeeStatus};
+pub use account::state::{AdmissionEvent, AdmissionState};
+pub use account::tender::{Tender, TenderLine};
+pub use admission::{Admission, CaseNo, InsuranceType, Patient, Ward};
+pub use money::{Money, MoneyError, PaymentAmount, PaymentAmountError};
+pub use person::{PersonName, Sex};
+pub use resident_id::ResidentId;
+pub use search::PatientQuery;

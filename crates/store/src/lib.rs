@@ -1,0 +1,19 @@
+//! The counter's local SQLite cache: opening it safely (WAL, foreign keys, full sync, embedded
+//! migrations), and the repositories that read and append its rows.
+//!
+//! Architecture invariants: money is INTEGER fen in SQL and `domain::Money` above this crate;
+//! no repository updates or deletes a money or event row (triggers enforce it too); no
+//! balance is stored, every balance is derived by the domain from the rows; SQL errors never
+//! leak upward untranslated (see [`StoreError`]).
+
+mod codec;
+pub mod error;
+pub mod journal;
+pub mod open;
+pub mod patients;
+pub mod settings;
+pub mod users;
+
+pub use error::StoreError;
+pub use open::{OpenError, OpenMode, Store};
+pub use sqlx::SqliteConnection;

@@ -1,0 +1,184 @@
+//! Wards, patients and admissions: recording them and finding them by what the cashier typed.
+
+use domain::{Admission, AdmissionEvent, AdmissionState, CaseNo, InsuranceType, PatientQuery, PersonName, ResidentId, Sex, Ward};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use uuid::Uuid;
+
+use crate::codec::{coded, date, date_text, time, time_text, uuid};
+use crate::error::{Result, StoreError};
+
+/// An admission with the state its events lead to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdmissionSummary {
+    pub admission: Admission,
+    pub state: AdmissionState,
+}
+
+pub async fn insert_ward(conn: &mut SqliteConnection, ward: &Ward) -> Result<()> {
+    sqlx::query("INSERT INTO wards (code, name) VALUES (?1, ?2)").bind(&ward.code).bind(&ward.name).execute(conn).await?;
+    Ok(())
+}
+
+/// Records the admission and, unless already known, its patient.
+pub async fn insert_admission(conn: &mut SqliteConnection, admission: &Admission) -> Result<()> {
+    let patient = &admission.patient;
+    sqlx::query(
+        "INSERT INTO patients (id, name, name_initials, sex, birth_date, resident_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(patient.id.to_string())
+    .bind(patient.name.as_str())
+    .bind(patient.name.initials())
+    .bind(patient.sex.code())
+    .bind(date_text(patient.birth_date))
+    .bind(patient.resident_id.as_ref().map(ResidentId::as_str))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO admissions (id, case_no, patient_id, ward_code, bed_no, insurance_type, admitted_at, department, doctor, diagnosis)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .bind(admission.id.to_string())
+    .bind(admission.case_no.as_str())
+    .bind(patient.id.to_string())
+    .bind(&admission.ward.code)
+    .bind(&admission.bed_no)
+    .bind(admission.insurance.code())
+    .bind(time_text(admission.admitted_at))
+    .bind(&admission.department)
+    .bind(&admission.doctor)
+    .bind(&admission.diagnosis)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+macro_rules! admission_select {
+    () => {
+        "SELECT a.id, a.case_no, a.bed_no, a.insurance_type, a.admitted_at, a.department, a.doctor, a.diagnosis,
+                p.id, p.name, p.sex, p.birth_date, p.resident_id, w.code, w.name
+         FROM admissions a JOIN patients p ON p.id = a.patient_id JOIN wards w ON w.code = a.ward_code "
+    };
+}
+
+type AdmissionRow = (
+    String, String, String, String, String, String, String, String,
+    String, String, String, String, Option<String>, String, String,
+);
+
+fn admission_from_row(row: AdmissionRow) -> Result<Admission> {
+    let (id, case_no, bed_no, insurance, admitted_at, department, doctor, diagnosis, patient_id, name, sex, birth_date, resident_id, ward_code, ward_name) = row;
+    let bad = |what: &str, e: &dyn std::fmt::Display| StoreError::BadRow(format!("{what}: {e}"));
+    Ok(Admission {
+        id: uuid(&id)?,
+        case_no: CaseNo::parse(&case_no).map_err(|e| bad("case_no", &e))?,
+        patient: domain::Patient {
+            id: uuid(&patient_id)?,
+            name: PersonName::parse(&name).map_err(|e| bad("name", &e))?,
+            sex: coded("sex", &sex, Sex::from_code)?,
+            birth_date: date(&birth_date)?,
+            resident_id: resident_id.map(|r| ResidentId::parse(&r).map_err(|e| bad("resident_id", &e))).transpose()?,
+        },
+        ward: Ward { code: ward_code, name: ward_name },
+        bed_no,
+        insurance: coded("insurance_type", &insurance, InsuranceType::from_code)?,
+        admitted_at: time(&admitted_at)?,
+        department,
+        doctor,
+        diagnosis,
+    })
+}
+
+/// The largest number of hits a search returns; the screen shows no more.
+pub const SEARCH_LIMIT: i64 = 50;
+
+/// Admissions matching the query: exact for numbers and IDs, by prefix for names and
+/// initials (indexed range scans, so 100k patients stay fast).
+pub async fn find(conn: &mut SqliteConnection, query: &PatientQuery) -> Result<Vec<AdmissionSummary>> {
+    let rows: Vec<AdmissionRow> = match query {
+        PatientQuery::CaseNo(case_no) | PatientQuery::Wristband(case_no) => {
+            sqlx::query_as(concat!(admission_select!(), "WHERE a.case_no = ?1"))
+                .bind(case_no.as_str())
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        PatientQuery::ResidentId(id) => {
+            sqlx::query_as(concat!(admission_select!(), "WHERE p.resident_id = ?1 ORDER BY a.admitted_at DESC LIMIT ?2"))
+                .bind(id.as_str())
+                .bind(SEARCH_LIMIT)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        PatientQuery::NamePrefix(prefix) => {
+            sqlx::query_as(concat!(
+                admission_select!(),
+                "WHERE p.name >= ?1 AND p.name < ?2 ORDER BY p.name, a.admitted_at DESC LIMIT ?3"
+            ))
+            .bind(prefix.as_str())
+            .bind(prefix_upper_bound(prefix))
+            .bind(SEARCH_LIMIT)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        PatientQuery::InitialsPrefix(prefix) => {
+            sqlx::query_as(concat!(
+                admission_select!(),
+                "WHERE p.name_initials >= ?1 AND p.name_initials < ?2 ORDER BY p.name_initials, p.name, a.admitted_at DESC LIMIT ?3"
+            ))
+            .bind(prefix.as_str())
+            .bind(prefix_upper_bound(prefix))
+            .bind(SEARCH_LIMIT)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    let admissions = rows.into_iter().map(admission_from_row).collect::<Result<Vec<_>>>()?;
+    let states = states_of(conn, &admissions.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
+    Ok(admissions.into_iter().zip(states).map(|(admission, state)| AdmissionSummary { admission, state }).collect())
+}
+
+/// Every string starting with `prefix` sorts below this (BINARY collation compares UTF-8 bytes).
+fn prefix_upper_bound(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+pub async fn by_case_no(conn: &mut SqliteConnection, case_no: &CaseNo) -> Result<Option<AdmissionSummary>> {
+    let row: Option<AdmissionRow> = sqlx::query_as(concat!(admission_select!(), "WHERE a.case_no = ?1"))
+        .bind(case_no.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let admission = admission_from_row(row)?;
+    let state = states_of(conn, &[admission.id]).await?.remove(0);
+    Ok(Some(AdmissionSummary { admission, state }))
+}
+
+/// Every case number, in order (for scripts and checks).
+pub async fn case_numbers(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT case_no FROM admissions ORDER BY case_no").fetch_all(conn).await?)
+}
+
+/// The state of each admission, in the order given, replayed from its events.
+pub async fn states_of(conn: &mut SqliteConnection, ids: &[Uuid]) -> Result<Vec<AdmissionState>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT admission_id, kind FROM admission_events WHERE admission_id IN (");
+    let mut list = builder.separated(", ");
+    for id in ids {
+        list.push_bind(id.to_string());
+    }
+    builder.push(") ORDER BY id");
+    let rows: Vec<(String, String)> = builder.build_query_as().fetch_all(conn).await?;
+    ids.iter()
+        .map(|id| {
+            let id = id.to_string();
+            let events = rows
+                .iter()
+                .filter(|(admission, _)| *admission == id)
+                .map(|(_, kind)| coded("admission_events.kind", kind, AdmissionEvent::from_code))
+                .collect::<Result<Vec<_>>>()?;
+            AdmissionState::replay(events).map_err(|e| StoreError::BadRow(e.to_string()))
+        })
+        .collect()
+}

@@ -1,0 +1,72 @@
+//! Users of this counter and their login attempts (kept, never rewritten, for lockout and audit).
+
+use chrono::NaiveDateTime;
+use sqlx::SqliteConnection;
+
+use crate::codec::{time, time_text};
+use crate::error::Result;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub username: String,
+    pub display_name: String,
+    /// `cashier`, `finance`, `supervisor` or `admin`.
+    pub role: String,
+    /// PHC string (argon2id).
+    pub password_hash: String,
+}
+
+pub async fn insert(conn: &mut SqliteConnection, user: &UserRecord) -> Result<()> {
+    sqlx::query("INSERT INTO users (username, display_name, role, password_hash) VALUES (?1, ?2, ?3, ?4)")
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(&user.role)
+        .bind(&user.password_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn find(conn: &mut SqliteConnection, username: &str) -> Result<Option<UserRecord>> {
+    let row: Option<(String, String, String, String)> =
+        sqlx::query_as("SELECT username, display_name, role, password_hash FROM users WHERE username = ?1")
+            .bind(username)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(username, display_name, role, password_hash)| UserRecord { username, display_name, role, password_hash }))
+}
+
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>> {
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT username, display_name, role, password_hash FROM users ORDER BY username")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(username, display_name, role, password_hash)| UserRecord { username, display_name, role, password_hash })
+        .collect())
+}
+
+pub async fn record_attempt(conn: &mut SqliteConnection, username: &str, at: NaiveDateTime, succeeded: bool) -> Result<()> {
+    sqlx::query("INSERT INTO login_attempts (username, at, succeeded) VALUES (?1, ?2, ?3)")
+        .bind(username)
+        .bind(time_text(at))
+        .bind(i64::from(succeeded))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Times of the failed attempts since the user's last successful login, newest first.
+pub async fn failures_since_last_success(conn: &mut SqliteConnection, username: &str) -> Result<Vec<NaiveDateTime>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT at FROM login_attempts
+         WHERE username = ?1 AND succeeded = 0
+           AND id > COALESCE((SELECT MAX(id) FROM login_attempts WHERE username = ?1 AND succeeded = 1), 0)
+         ORDER BY id DESC LIMIT 20",
+    )
+    .bind(username)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|t| time(t)).collect()
+}
