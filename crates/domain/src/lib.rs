@@ -10,6 +10,7 @@ pub mod admission;
 pub mod money;
 pub mod person;
 pub mod resident_id;
+pub mod role;
 pub mod search;
 mod words;
 
@@ -22,4 +23,5 @@ pub use admission::{Admission, CaseNo, InsuranceType, Patient, Ward};
 pub use money::{Money, MoneyError, PaymentAmount, PaymentAmountError};
 pub use person::{PersonName, Sex};
 pub use resident_id::ResidentId;
+pub use role::Role;
 pub use search::PatientQuery;

@@ -7,7 +7,7 @@ use domain::{
     TenderLine,
 };
 use rust_decimal::Decimal;
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
 use crate::codec::{coded, money, time, time_text};
@@ -38,6 +38,35 @@ pub async fn append_fee(conn: &mut SqliteConnection, admission: Uuid, key: Uuid,
     .await?
     .last_insert_rowid();
     Ok(id)
+}
+
+/// Appends many fee lines of one admission in a few statements (HIS imports, demo seeding);
+/// each line keeps its own idempotency key. Ids are assigned here.
+pub async fn append_fees(conn: &mut SqliteConnection, admission: Uuid, fees: &[(Uuid, &FeeLine)]) -> Result<()> {
+    // 13 parameters a row; SQLite allows 32,766 per statement.
+    for chunk in fees.chunks(500) {
+        let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO fee_items (idempotency_key, admission_id, item_code, item_name, category, spec, unit, quantity,
+                                    unit_price_fen, amount_fen, charged_at, department, status) ",
+        );
+        builder.push_values(chunk, |mut row, (key, fee)| {
+            row.push_bind(key.to_string())
+                .push_bind(admission.to_string())
+                .push_bind(fee.item_code.clone())
+                .push_bind(fee.item_name.clone())
+                .push_bind(fee.category.code())
+                .push_bind(fee.spec.clone())
+                .push_bind(fee.unit.clone())
+                .push_bind(fee.quantity.to_string())
+                .push_bind(fee.unit_price.fen())
+                .push_bind(fee.amount.fen())
+                .push_bind(time_text(fee.charged_at))
+                .push_bind(fee.department.clone())
+                .push_bind(fee.status.code());
+        });
+        builder.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Appends a deposit or a reversal with its tenders; the entry's `id` is assigned here.

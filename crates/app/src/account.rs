@@ -1,0 +1,28 @@
+//! Showing an inpatient's account: the patient strip, fees by category with their lines,
+//! deposits, and the balance.
+
+use contract::account::AccountView;
+use domain::{CaseNo, InpatientAccount};
+use store::patients::{self, AdmissionSummary};
+use store::journal;
+
+use crate::views::account_view;
+use crate::{App, AppError};
+
+impl App {
+    pub async fn account(&self, case_no: &str) -> Result<AccountView, AppError> {
+        let (summary, account) = self.load_account(case_no).await?;
+        Ok(account_view(&summary.admission, &account, self.clock.now().date()))
+    }
+
+    /// The admission and its account, or a clear "not found".
+    pub(crate) async fn load_account(&self, case_no: &str) -> Result<(AdmissionSummary, InpatientAccount), AppError> {
+        let case_no = CaseNo::parse(case_no).map_err(|e| AppError::invalid("CASE_NO_MALFORMED", e.to_string(), "case_no"))?;
+        let mut conn = self.store.conn().await?;
+        let summary = patients::by_case_no(&mut conn, &case_no)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("未找到病案号为 {case_no} 的住院患者")))?;
+        let account = journal::load_account(&mut conn, summary.admission.id).await?;
+        Ok((summary, account))
+    }
+}

@@ -1,0 +1,102 @@
+//! Creating the demo hospital's database (`cashier demo seed`, and demo mode's first start).
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use demo::{DemoConfig, FeeDetail};
+use domain::DepositKind;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use store::{OpenMode, Store, journal, patients, settings, users};
+
+use crate::AppError;
+use crate::login::hash_password;
+
+#[derive(Clone, Debug)]
+pub struct SeedOptions {
+    pub seed: u64,
+    pub patients: usize,
+    pub now: NaiveDateTime,
+    pub fees: FeeDetail,
+}
+
+impl Default for SeedOptions {
+    fn default() -> SeedOptions {
+        SeedOptions {
+            seed: 2026,
+            patients: 300,
+            now: NaiveDate::from_ymd_opt(2026, 11, 25).and_then(|d| d.and_hms_opt(9, 0, 0)).unwrap_or_default(),
+            fees: FeeDetail::Full,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedReport {
+    pub admissions: usize,
+    pub fee_lines: usize,
+    pub deposits: usize,
+    pub millis: u128,
+}
+
+/// Creates `path` and fills it with the demo hospital, all in one transaction. Refuses an
+/// existing file: seeding never overwrites a database.
+pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport, AppError> {
+    if path.exists() {
+        return Err(AppError::Refused(format!("文件已存在：{}。演示数据只写入新文件，不会覆盖已有数据库", path.display())));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| AppError::Io(format!("无法创建文件夹 {}：{e}", parent.display())))?;
+    }
+    let started = Instant::now();
+    let store = Store::open(path, OpenMode::CreateIfMissing).await?;
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let mut tx = store.begin().await?;
+    settings::set(&mut tx, settings::HOSPITAL_NAME, demo::HOSPITAL_NAME).await?;
+    settings::set(&mut tx, settings::COUNTER_NAME, demo::COUNTER_NAME).await?;
+    settings::set(&mut tx, settings::DEMO, "1").await?;
+    for user in demo::users() {
+        let mut salt = [0u8; 16];
+        rng.fill_bytes(&mut salt);
+        let record = users::UserRecord {
+            username: user.username.to_owned(),
+            display_name: user.display_name.to_owned(),
+            role: user.role.to_owned(),
+            password_hash: hash_password(demo::DEMO_PASSWORD, &salt)?,
+        };
+        users::insert(&mut tx, &record).await?;
+    }
+    for ward in demo::wards() {
+        patients::insert_ward(&mut tx, &ward).await?;
+    }
+    let config = DemoConfig { seed: options.seed, patients: options.patients, now: options.now, fees: options.fees };
+    let mut report = SeedReport { admissions: 0, fee_lines: 0, deposits: 0, millis: 0 };
+    for stay in demo::admissions(&config) {
+        let id = stay.admission.id;
+        patients::insert_admission(&mut tx, &stay.admission).await?;
+        for event in &stay.events {
+            journal::append_event(&mut tx, id, event.key, event.event, event.at, &event.actor, None).await?;
+        }
+        let fees: Vec<_> = stay.fees.iter().map(|f| (f.key, &f.value)).collect();
+        journal::append_fees(&mut tx, id, &fees).await?;
+        // Demo reversals name the position of their deposit; map it to the stored id.
+        let mut stored_ids = Vec::with_capacity(stay.deposits.len());
+        for deposit in &stay.deposits {
+            let mut entry = deposit.value.clone();
+            if let DepositKind::Reversal { of } = entry.kind {
+                let position = usize::try_from(of).map_err(|_| AppError::Io("demo reversal position".into()))?;
+                entry.kind = DepositKind::Reversal { of: stored_ids[position] };
+            }
+            stored_ids.push(journal::append_deposit(&mut tx, id, deposit.key, &entry).await?);
+        }
+        report.admissions += 1;
+        report.fee_lines += stay.fees.len();
+        report.deposits += stay.deposits.len();
+    }
+    tx.commit().await.map_err(store::StoreError::from)?;
+    store.close().await;
+    report.millis = started.elapsed().as_millis();
+    tracing::info!(?report, path = %path.display(), "demo hospital seeded");
+    Ok(report)
+}

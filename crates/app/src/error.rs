@@ -1,0 +1,65 @@
+//! Errors of the use cases: a stable code and a zh-CN sentence, convertible to the contract's
+//! `ApiError` for the frontend and to an exit message for the CLI.
+
+use contract::ApiError;
+use contract::error::codes;
+use store::{OpenError, StoreError};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// Bad input, refused before anything was written.
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String, field: Option<&'static str> },
+    #[error("{message}")]
+    LoginFailed { code: &'static str, message: String },
+    #[error("请先登录")]
+    NotLoggedIn,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Report(#[from] reports::ReportError),
+    #[error("打印失败：{0}")]
+    Print(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl AppError {
+    pub fn invalid(code: &'static str, message: impl Into<String>, field: &'static str) -> AppError {
+        AppError::Invalid { code, message: message.into(), field: Some(field) }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid { code, .. } | AppError::LoginFailed { code, .. } => code,
+            AppError::NotLoggedIn => codes::NOT_LOGGED_IN,
+            AppError::NotFound(_) => codes::NOT_FOUND,
+            AppError::Refused(_) => codes::FORBIDDEN,
+            AppError::Open(e) => e.code(),
+            AppError::Store(StoreError::Busy) => codes::DB_LOCKED,
+            AppError::Store(_) | AppError::Report(_) | AppError::Io(_) => codes::INTERNAL,
+            AppError::Print(_) => codes::PRINT_FAILED,
+        }
+    }
+
+    pub fn to_api(&self) -> ApiError {
+        let field = match self {
+            AppError::Invalid { field, .. } => *field,
+            _ => None,
+        };
+        ApiError { code: self.code().to_owned(), message: self.to_string(), field: field.map(str::to_owned) }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> ApiError {
+        error.to_api()
+    }
+}
