@@ -1,0 +1,70 @@
+//! Typed calls to the desktop shell: the only place the frontend talks to the backend, and
+//! only with contract DTOs.
+
+use contract::account::AccountView;
+use contract::patient::PatientHit;
+use contract::session::{LoginRequest, Session};
+use contract::{ApiError, PrintOutcome, StartupStatus};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch)]
+    async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+async fn call<A: Serialize, T: DeserializeOwned>(command: &str, args: &A) -> Result<T, ApiError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = args.serialize(&serializer).map_err(|e| ApiError::new("IPC", format!("请求无法发送：{e}")))?;
+    match invoke(command, args).await {
+        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::new("IPC", format!("应答无法读取：{e}"))),
+        Err(error) => Err(serde_wasm_bindgen::from_value::<ApiError>(error.clone()).unwrap_or_else(|_| {
+            ApiError::new("IPC", format!("与收费程序通讯失败：{}", error.as_string().unwrap_or_default()))
+        })),
+    }
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+struct LoginArgs<'a> {
+    request: &'a LoginRequest,
+}
+
+#[derive(Serialize)]
+struct QueryArgs<'a> {
+    query: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CaseArgs<'a> {
+    case_no: &'a str,
+}
+
+pub async fn startup_status() -> Result<StartupStatus, ApiError> {
+    call("startup_status", &NoArgs {}).await
+}
+
+pub async fn log_in(request: &LoginRequest) -> Result<Session, ApiError> {
+    call("log_in", &LoginArgs { request }).await
+}
+
+pub async fn log_out() -> Result<(), ApiError> {
+    call("log_out", &NoArgs {}).await
+}
+
+pub async fn find_patients(query: &str) -> Result<Vec<PatientHit>, ApiError> {
+    call("find_patients", &QueryArgs { query }).await
+}
+
+pub async fn account(case_no: &str) -> Result<AccountView, ApiError> {
+    call("account", &CaseArgs { case_no }).await
+}
+
+pub async fn print_statement(case_no: &str) -> Result<PrintOutcome, ApiError> {
+    call("print_statement", &CaseArgs { case_no }).await
+}

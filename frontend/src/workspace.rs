@@ -1,0 +1,200 @@
+//! The cashier's desk after login: top bar, work-area rail, search, the chosen patient's
+//! account, and the keyboard shortcuts (F2 or / to search, ↑/↓/Enter in results, F12 print,
+//! Esc to close).
+
+use contract::account::AccountView;
+use contract::patient::PatientHit;
+use contract::session::Session;
+use leptos::ev;
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::account::{AccountDetail, PatientStrip};
+use crate::ipc;
+use crate::search::{HitList, SearchBox};
+
+/// A message in the status line: what happened, how serious, and its code for support.
+#[derive(Clone, Debug, PartialEq)]
+struct Notice {
+    text: String,
+    level: &'static str,
+}
+
+#[component]
+pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Session>>) -> impl IntoView {
+    let search_input: NodeRef<Input> = NodeRef::new();
+    let search_text = RwSignal::new(String::new());
+    let search_error: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    let hits: RwSignal<Vec<PatientHit>> = RwSignal::new(Vec::new());
+    let selected = RwSignal::new(0usize);
+    let account: RwSignal<Option<AccountView>> = RwSignal::new(None);
+    let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+
+    let focus_search = move || {
+        if let Some(input) = search_input.get_untracked() {
+            let _ = input.focus();
+            input.select();
+        }
+    };
+
+    let open_account = Callback::new(move |case_no: String| {
+        hits.set(Vec::new());
+        busy.set(true);
+        spawn_local(async move {
+            match ipc::account(&case_no).await {
+                Ok(view) => {
+                    notice.set(None);
+                    account.set(Some(view));
+                }
+                Err(e) => notice.set(Some(Notice { text: format!("{}（{}）", e.message, e.code), level: "error" })),
+            }
+            busy.set(false);
+            search_text.set(String::new());
+            focus_search();
+        });
+    });
+
+    let on_search = Callback::new(move |text: String| {
+        search_error.set(None);
+        spawn_local(async move {
+            match ipc::find_patients(&text).await {
+                Ok(found) if found.len() == 1 => open_account.run(found[0].case_no.clone()),
+                Ok(found) if found.is_empty() => {
+                    search_error.set(Some((format!("未找到与“{}”匹配的住院患者", text.trim()), "NOT_FOUND".into())));
+                }
+                Ok(found) => {
+                    selected.set(0);
+                    hits.set(found);
+                }
+                Err(e) => search_error.set(Some((e.message, e.code))),
+            }
+        });
+    });
+
+    let print = move || {
+        let Some(current) = account.get_untracked() else {
+            notice.set(Some(Notice { text: "请先查询患者".into(), level: "attention" }));
+            return;
+        };
+        notice.set(Some(Notice { text: "正在生成费用清单…".into(), level: "info" }));
+        spawn_local(async move {
+            match ipc::print_statement(&current.patient.case_no).await {
+                Ok(outcome) => {
+                    let text = match outcome.printer {
+                        Some(printer) => format!("费用清单已发送到打印机 {printer}（{} 页）", outcome.pages),
+                        None => format!("费用清单已保存并打开：{}（{} 页）", outcome.path, outcome.pages),
+                    };
+                    notice.set(Some(Notice { text, level: "done" }));
+                }
+                Err(e) => notice.set(Some(Notice { text: format!("{}（{}）", e.message, e.code), level: "error" })),
+            }
+        });
+    };
+
+    let keys = window_event_listener(ev::keydown, move |ev| {
+        let key = ev.key();
+        let in_field = document().active_element().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        match key.as_str() {
+            "F2" => {
+                ev.prevent_default();
+                focus_search();
+            }
+            "/" if !in_field => {
+                ev.prevent_default();
+                focus_search();
+            }
+            "F12" => {
+                ev.prevent_default();
+                print();
+            }
+            "Escape" => {
+                hits.set(Vec::new());
+                search_error.set(None);
+                focus_search();
+            }
+            "ArrowDown" | "ArrowUp" if !hits.get_untracked().is_empty() => {
+                ev.prevent_default();
+                let len = hits.get_untracked().len();
+                selected.update(|i| *i = if key == "ArrowDown" { (*i + 1) % len } else { (*i + len - 1) % len });
+            }
+            "Enter" if !hits.get_untracked().is_empty() && !in_field => {
+                ev.prevent_default();
+                if let Some(hit) = hits.get_untracked().get(selected.get_untracked()) {
+                    open_account.run(hit.case_no.clone());
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    // The search box has focus whenever nothing else needs it (a scan must never need a click).
+    Effect::new(move |_| {
+        if search_input.get().is_some() {
+            focus_search();
+        }
+    });
+
+    let hits_open = move || !hits.get().is_empty();
+    let logout = move |_| {
+        spawn_local(async move {
+            let _ = ipc::log_out().await;
+            on_logout.set(None);
+        });
+    };
+
+    view! {
+        <div class="desk">
+            <header class="top-bar">
+                <span class="hospital">{session.hospital.clone()}</span>
+                <span class="sep">"·"</span>
+                <span>{session.counter.clone()}</span>
+                <span class="spacer"></span>
+                <span id="operator">{format!("{} {}", session.role.label, session.display_name)}</span>
+                <span>{format!("营业日期 {}", session.business_date)}</span>
+                <span class="badge attention" title="本版本使用本地数据库，未连接平台">
+                    {if demo { "本地演示数据" } else { "本地数据" }}
+                </span>
+                <button class="link" on:click=logout>"退出"</button>
+            </header>
+            <nav class="rail">
+                <a class="active" title="Alt+1">"住院收费"</a>
+                <a class="disabled" title="后续版本">"用血减免"</a>
+                <a class="disabled" title="后续版本">"票据"</a>
+                <a class="disabled" title="后续版本">"日结"</a>
+                <a class="disabled" title="后续版本">"对账"</a>
+                <a class="disabled" title="后续版本">"设置"</a>
+            </nav>
+            <main class="work">
+                <SearchBox input=search_input text=search_text on_search=on_search error=search_error/>
+                <HitList hits=hits selected=selected on_pick=open_account/>
+                {move || {
+                    if hits_open() {
+                        return None;
+                    }
+                    account.get().map(|a| {
+                        let detail = a.clone();
+                        view! {
+                            <PatientStrip account=a/>
+                            <AccountDetail account=detail/>
+                        }
+                    })
+                }}
+                <Show when=move || account.get().is_none() && !hits_open()>
+                    <div class="empty-state">"扫描患者腕带，或输入病案号、身份证号、姓名、拼音首字母后按 Enter"</div>
+                </Show>
+            </main>
+            <footer class="action-bar">
+                <button on:click=move |_| focus_search()>"F2 查询"</button>
+                <button id="print-statement" disabled=move || account.get().is_none() on:click=move |_| print()>
+                    "F12 打印费用清单"
+                </button>
+                <span class="spacer"></span>
+                <span id="notice" class=move || notice.get().map(|n| format!("notice {}", n.level)).unwrap_or_default()>
+                    {move || if busy.get() { Some("正在加载…".to_owned()) } else { notice.get().map(|n| n.text) }}
+                </span>
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,36 @@
+//! The desktop shell: opens the local store, registers the commands and shows the window.
+//! Startup problems (locked, corrupt or newer database) are shown in the window, never as a
+//! panic.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod options;
+mod shell;
+
+fn main() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    let options = match options::Options::from_env_and_args() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let shell = tauri::async_runtime::block_on(shell::Shell::start(options));
+    let result = tauri::Builder::default()
+        .manage(shell)
+        .invoke_handler(tauri::generate_handler![
+            commands::startup_status,
+            commands::log_in,
+            commands::log_out,
+            commands::current_session,
+            commands::find_patients,
+            commands::account,
+            commands::print_statement,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(error) = result {
+        eprintln!("无法启动窗口：{error}");
+        std::process::exit(1);
+    }
+}
