@@ -86,7 +86,7 @@ pub fn AccountDetail(account: AccountView) -> impl IntoView {
                 <div class="scroll">
                     <table class="grid" id="deposits">
                         <thead>
-                            <tr><th>"收据号"</th><th>"时间"</th><th>"类型"</th><th class="num">"金额"</th><th>"支付方式"</th><th>"收费员"</th></tr>
+                            <tr><th>"收据号"</th><th>"时间"</th><th>"类型"</th><th class="num">"金额"</th><th>"支付方式 / 收费员"</th></tr>
                         </thead>
                         <tbody>{account.deposits.into_iter().map(deposit_row).collect_view()}</tbody>
                     </table>
@@ -139,16 +139,18 @@ fn CategoryRows(category: CategoryView) -> impl IntoView {
 }
 
 fn deposit_row(d: DepositView) -> impl IntoView {
-    let tenders = d.tenders.iter().map(|t| format!("{} {}", t.tender.label, t.amount.display())).collect::<Vec<_>>().join("，");
+    let tenders =
+        d.tenders.iter().map(|t| format!("{} {}", t.tender.label, t.amount.display())).collect::<Vec<_>>().join("，");
     let class = format!("deposit-{}", d.kind.code);
+    // `YYYY-MM-DD HH:MM:SS` shown as `MM-DD HH:MM`; the full time is the tooltip.
+    let short_time = d.at.get(5..16).unwrap_or(&d.at).to_owned();
     view! {
         <tr class=class>
             <td>{d.receipt_no}</td>
-            <td>{d.at}</td>
+            <td title=d.at.clone()>{short_time}</td>
             <td>{d.kind.label}</td>
             <td class="num">{d.amount.display()}</td>
-            <td>{tenders}</td>
-            <td>{d.cashier}</td>
+            <td class="wrap">{tenders} <span class="muted">{format!(" · {}", d.cashier)}</span></td>
         </tr>
     }
 }

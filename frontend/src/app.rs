@@ -17,7 +17,8 @@ pub fn Root() -> impl IntoView {
         let answer = ipc::startup_status().await.map_err(|e| e.message);
         status.set(Some(answer));
     });
-    move || match status.get() {
+    move || {
+        match status.get() {
         None => view! { <div class="splash">"正在启动…"</div> }.into_any(),
         Some(Err(message)) => view! { <StartupProblem message=message code=String::from("IPC") data_dir=String::new()/> }.into_any(),
         Some(Ok(status)) => match (&status.problem, session.get()) {
@@ -28,6 +29,7 @@ pub fn Root() -> impl IntoView {
             (None, None) => view! { <Login status=status.clone() session=session/> }.into_any(),
             (None, Some(current)) => view! { <Workspace session=current demo=status.demo on_logout=session/> }.into_any(),
         },
+    }
     }
 }
 

@@ -19,7 +19,9 @@ async fn call<A: Serialize, T: DeserializeOwned>(command: &str, args: &A) -> Res
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let args = args.serialize(&serializer).map_err(|e| ApiError::new("IPC", format!("请求无法发送：{e}")))?;
     match invoke(command, args).await {
-        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::new("IPC", format!("应答无法读取：{e}"))),
+        Ok(value) => {
+            serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::new("IPC", format!("应答无法读取：{e}")))
+        }
         Err(error) => Err(serde_wasm_bindgen::from_value::<ApiError>(error.clone()).unwrap_or_else(|_| {
             ApiError::new("IPC", format!("与收费程序通讯失败：{}", error.as_string().unwrap_or_default()))
         })),

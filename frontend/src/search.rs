@@ -6,7 +6,12 @@ use leptos::prelude::*;
 
 /// The search box. A scanner types the code and Enter; Enter searches.
 #[component]
-pub fn SearchBox(input: NodeRef<Input>, text: RwSignal<String>, on_search: Callback<String>, error: RwSignal<Option<(String, String)>>) -> impl IntoView {
+pub fn SearchBox(
+    input: NodeRef<Input>,
+    text: RwSignal<String>,
+    on_search: Callback<String>,
+    error: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
     view! {
         <div class="search">
             <label for="search-input">"病案号 / 腕带 / 身份证 / 姓名 / 拼音首字母"</label>

@@ -83,7 +83,9 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
             match ipc::print_statement(&current.patient.case_no).await {
                 Ok(outcome) => {
                     let text = match outcome.printer {
-                        Some(printer) => format!("费用清单已发送到打印机 {printer}（{} 页）", outcome.pages),
+                        Some(printer) => {
+                            format!("费用清单已发送到打印机 {printer}（{} 页）", outcome.pages)
+                        }
                         None => format!("费用清单已保存并打开：{}（{} 页）", outcome.path, outcome.pages),
                     };
                     notice.set(Some(Notice { text, level: "done" }));
@@ -95,7 +97,8 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
 
     let keys = window_event_listener(ev::keydown, move |ev| {
         let key = ev.key();
-        let in_field = document().active_element().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        let in_field =
+            document().active_element().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
         match key.as_str() {
             "F2" => {
                 ev.prevent_default();

@@ -1,6 +1,6 @@
 //! The inpatient fee list (住院费用清单): every line grouped by category with subtotals, the
 //! deposits, the balance, and the totals in figures and in 大写.
-#![allow(clippy::disallowed_types, clippy::float_arithmetic)] // millimetre coordinates only
+#![allow(clippy::disallowed_types, clippy::float_arithmetic, clippy::cast_precision_loss)] // millimetre coordinates only
 
 use domain::Money;
 

@@ -11,25 +11,29 @@ fn money(text: &str) -> Money {
 }
 
 fn model(lines_per_category: usize) -> StatementModel {
-    let categories: Vec<StatementCategory> = [("药品费", "注射用头孢呋辛钠", "18.60"), ("检查费", "胸部CT平扫", "260.00"), ("床位费", "床位费（三人间）", "40.00")]
-        .iter()
-        .map(|(label, item, price)| {
-            let lines: Vec<StatementLine> = (0..lines_per_category)
-                .map(|i| StatementLine {
-                    charged_at: format!("11-{:02} 08:{:02}", 1 + i % 28, i % 60),
-                    item_code: format!("X{i:05}"),
-                    item_name: (*item).to_owned(),
-                    spec: "1.5g/支".into(),
-                    unit: "支".into(),
-                    quantity: "2".into(),
-                    unit_price: money(price),
-                    amount: money(price).times(2.into()).unwrap(),
-                    note: if i == 0 { "未确费".into() } else { String::new() },
-                })
-                .collect();
-            StatementCategory { label: (*label).to_owned(), total: lines.iter().map(|l| l.amount).sum(), lines }
-        })
-        .collect();
+    let categories: Vec<StatementCategory> = [
+        ("药品费", "注射用头孢呋辛钠", "18.60"),
+        ("检查费", "胸部CT平扫", "260.00"),
+        ("床位费", "床位费（三人间）", "40.00"),
+    ]
+    .iter()
+    .map(|(label, item, price)| {
+        let lines: Vec<StatementLine> = (0..lines_per_category)
+            .map(|i| StatementLine {
+                charged_at: format!("11-{:02} 08:{:02}", 1 + i % 28, i % 60),
+                item_code: format!("X{i:05}"),
+                item_name: (*item).to_owned(),
+                spec: "1.5g/支".into(),
+                unit: "支".into(),
+                quantity: "2".into(),
+                unit_price: money(price),
+                amount: money(price).times(2.into()).unwrap(),
+                note: if i == 0 { "未确费".into() } else { String::new() },
+            })
+            .collect();
+        StatementCategory { label: (*label).to_owned(), total: lines.iter().map(|l| l.amount).sum(), lines }
+    })
+    .collect();
     let fees_total: Money = categories.iter().map(|c| c.total).sum();
     let deposits_total = money("5000.00");
     StatementModel {
@@ -51,7 +55,12 @@ fn pdftotext(bytes: &[u8]) -> String {
     let dir = tempfile_dir();
     let path = dir.join("statement.pdf");
     std::fs::write(&path, bytes).unwrap();
-    let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is installed by scripts/setup.sh");
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/setup.sh");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -74,7 +83,9 @@ fn chinese_text_amounts_and_words_are_extractable() {
     assert!(pdf.missing_glyphs.is_empty(), "{:?}", pdf.missing_glyphs);
     assert!(pdf.bytes.len() < 200_000, "the font is subset, not embedded whole: {} bytes", pdf.bytes.len());
     let text = pdftotext(&pdf.bytes);
-    for expected in ["演示市第一人民医院", "住院费用清单", "张三", "2026000001", "注射用头孢呋辛钠", "未确费", "药品费小计", "王丽"] {
+    for expected in
+        ["演示市第一人民医院", "住院费用清单", "张三", "2026000001", "注射用头孢呋辛钠", "未确费", "药品费小计", "王丽"]
+    {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     // 3 × 37.20 + 3 × 520.00 + 3 × 80.00 = 1,911.60

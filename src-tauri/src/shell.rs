@@ -3,8 +3,8 @@
 use std::sync::Mutex;
 
 use app::{App, AppConfig, Clock, Operator, Printing};
-use contract::{ApiError, StartupStatus};
 use contract::error::codes;
+use contract::{ApiError, StartupStatus};
 
 use crate::options::Options;
 
@@ -19,7 +19,11 @@ impl Shell {
         let config = AppConfig {
             db_path: options.data_dir.join("cashier.db"),
             demo: options.demo,
-            printing: Printing { dir: options.data_dir.join("prints"), printer: options.printer, open_saved: options.open_saved_pdfs },
+            printing: Printing {
+                dir: options.data_dir.join("prints"),
+                printer: options.printer,
+                open_saved: options.open_saved_pdfs,
+            },
             clock: Clock::System,
         };
         let app = App::open(config).await.map_err(|e| e.to_api());

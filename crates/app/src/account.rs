@@ -3,8 +3,8 @@
 
 use contract::account::AccountView;
 use domain::{CaseNo, InpatientAccount};
-use store::patients::{self, AdmissionSummary};
 use store::journal;
+use store::patients::{self, AdmissionSummary};
 
 use crate::views::account_view;
 use crate::{App, AppError};
@@ -17,7 +17,8 @@ impl App {
 
     /// The admission and its account, or a clear "not found".
     pub(crate) async fn load_account(&self, case_no: &str) -> Result<(AdmissionSummary, InpatientAccount), AppError> {
-        let case_no = CaseNo::parse(case_no).map_err(|e| AppError::invalid("CASE_NO_MALFORMED", e.to_string(), "case_no"))?;
+        let case_no =
+            CaseNo::parse(case_no).map_err(|e| AppError::invalid("CASE_NO_MALFORMED", e.to_string(), "case_no"))?;
         let mut conn = self.store.conn().await?;
         let summary = patients::by_case_no(&mut conn, &case_no)
             .await?

@@ -44,10 +44,14 @@ pub struct SeedReport {
 /// existing file: seeding never overwrites a database.
 pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport, AppError> {
     if path.exists() {
-        return Err(AppError::Refused(format!("文件已存在：{}。演示数据只写入新文件，不会覆盖已有数据库", path.display())));
+        return Err(AppError::Refused(format!(
+            "文件已存在：{}。演示数据只写入新文件，不会覆盖已有数据库",
+            path.display()
+        )));
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| AppError::Io(format!("无法创建文件夹 {}：{e}", parent.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| AppError::Io(format!("无法创建文件夹 {}：{e}", parent.display())))?;
     }
     let started = Instant::now();
     let store = Store::open(path, OpenMode::CreateIfMissing).await?;

@@ -58,8 +58,10 @@ impl App {
         let mode = if config.demo { OpenMode::CreateIfMissing } else { OpenMode::MustExist };
         let store = Store::open(&config.db_path, mode).await?;
         let mut conn = store.conn().await?;
-        let hospital = settings::get(&mut conn, settings::HOSPITAL_NAME).await?.unwrap_or_else(|| "（未设置医院名称）".to_owned());
-        let counter = settings::get(&mut conn, settings::COUNTER_NAME).await?.unwrap_or_else(|| "住院收费处".to_owned());
+        let hospital =
+            settings::get(&mut conn, settings::HOSPITAL_NAME).await?.unwrap_or_else(|| "（未设置医院名称）".to_owned());
+        let counter =
+            settings::get(&mut conn, settings::COUNTER_NAME).await?.unwrap_or_else(|| "住院收费处".to_owned());
         drop(conn);
         Ok(App { store, clock: config.clock, printing: config.printing, hospital, counter, demo: config.demo })
     }

@@ -1,8 +1,8 @@
 //! Logging in at the counter: argon2-verified passwords, and a lockout after repeated
 //! failures that a queue of guesses cannot get around.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, NaiveDateTime};
 use contract::Tag;
 use contract::session::{LoginRequest, Session};

@@ -24,7 +24,9 @@ impl Printing {
             .await
             .map_err(|e| AppError::Print(format!("无法创建打印文件夹 {}：{e}", self.dir.display())))?;
         let path = self.dir.join(file_name);
-        tokio::fs::write(&path, &pdf.bytes).await.map_err(|e| AppError::Print(format!("无法保存 {}：{e}", path.display())))?;
+        tokio::fs::write(&path, &pdf.bytes)
+            .await
+            .map_err(|e| AppError::Print(format!("无法保存 {}：{e}", path.display())))?;
         let shown = path.display().to_string();
         if let Some(printer) = &self.printer {
             let out = tokio::process::Command::new("lp")

@@ -47,7 +47,11 @@ impl App {
                         quantity: f.quantity.normalize().to_string(),
                         unit_price: f.unit_price,
                         amount: f.amount,
-                        note: if f.status == FeeStatus::Unconfirmed { f.status.label().to_owned() } else { String::new() },
+                        note: if f.status == FeeStatus::Unconfirmed {
+                            f.status.label().to_owned()
+                        } else {
+                            String::new()
+                        },
                     })
                     .collect(),
             })

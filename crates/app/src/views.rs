@@ -104,7 +104,11 @@ fn deposit_view(entry: &DepositEntry) -> DepositView {
         tenders: entry
             .tenders
             .iter()
-            .map(|t| TenderView { tender: Tag::new(t.tender.code(), t.tender.label()), amount: t.amount.into(), reference: t.reference.clone() })
+            .map(|t| TenderView {
+                tender: Tag::new(t.tender.code(), t.tender.label()),
+                amount: t.amount.into(),
+                reference: t.reference.clone(),
+            })
             .collect(),
         cashier: entry.cashier.clone(),
     }

@@ -72,7 +72,10 @@ enum PatientCommand {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -85,7 +88,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("错误：{error}（{}）", error.code());
-            let refused_input = matches!(error, AppError::Invalid { .. } | AppError::NotFound(_) | AppError::Refused(_));
+            let refused_input =
+                matches!(error, AppError::Invalid { .. } | AppError::NotFound(_) | AppError::Refused(_));
             ExitCode::from(if refused_input { 2 } else { 1 })
         }
     }

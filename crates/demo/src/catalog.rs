@@ -66,7 +66,14 @@ pub struct Item {
     pub price_fen: i64,
 }
 
-const fn item(code: &'static str, name: &'static str, category: FeeCategory, spec: &'static str, unit: &'static str, price_fen: i64) -> Item {
+const fn item(
+    code: &'static str,
+    name: &'static str,
+    category: FeeCategory,
+    spec: &'static str,
+    unit: &'static str,
+    price_fen: i64,
+) -> Item {
     Item { code, name, category, spec, unit, price_fen }
 }
 

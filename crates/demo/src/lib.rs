@@ -135,11 +135,18 @@ mod tests {
         assert_eq!(all[0].admission.patient.name.as_str(), "张三");
         let case_nos: HashSet<_> = all.iter().map(|a| a.admission.case_no.clone()).collect();
         assert_eq!(case_nos.len(), 300);
-        let receipts: HashSet<_> = all.iter().flat_map(|a| a.deposits.iter().map(|d| d.value.receipt_no.clone())).collect();
+        let receipts: HashSet<_> =
+            all.iter().flat_map(|a| a.deposits.iter().map(|d| d.value.receipt_no.clone())).collect();
         assert_eq!(receipts.len(), all.iter().map(|a| a.deposits.len()).sum::<usize>());
         let keys: HashSet<_> = all
             .iter()
-            .flat_map(|a| a.fees.iter().map(|f| f.key).chain(a.deposits.iter().map(|d| d.key)).chain(a.events.iter().map(|e| e.key)))
+            .flat_map(|a| {
+                a.fees
+                    .iter()
+                    .map(|f| f.key)
+                    .chain(a.deposits.iter().map(|d| d.key))
+                    .chain(a.events.iter().map(|e| e.key))
+            })
             .collect();
         assert_eq!(keys.len(), all.iter().map(|a| a.fees.len() + a.deposits.len() + a.events.len()).sum::<usize>());
         let mut states = std::collections::HashMap::new();
@@ -151,7 +158,9 @@ mod tests {
                 assert_eq!(id.sex(), a.admission.patient.sex);
             }
             assert!(a.admission.admitted_at <= cfg.now);
-            assert!(a.fees.iter().all(|f| f.value.charged_at <= cfg.now && f.value.charged_at >= a.admission.admitted_at));
+            assert!(
+                a.fees.iter().all(|f| f.value.charged_at <= cfg.now && f.value.charged_at >= a.admission.admitted_at)
+            );
             let state = AdmissionState::replay(a.events.iter().map(|e| e.event)).unwrap();
             *states.entry(state).or_insert(0) += 1;
             longest = longest.max(a.fees.len());

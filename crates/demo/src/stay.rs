@@ -48,11 +48,13 @@ pub fn generate(config: &DemoConfig, index: usize, rng: &mut ChaCha8Rng, receipt
         70..92 => rng.random_range(15..=30),
         _ => rng.random_range(31..=60),
     };
-    let admitted_at = at_time(now.date() - Duration::days(stay_days - 1), rng.random_range(8..20), rng.random_range(0..60));
+    let admitted_at =
+        at_time(now.date() - Duration::days(stay_days - 1), rng.random_range(8..20), rng.random_range(0..60));
     let admitted_at = admitted_at.min(now - Duration::minutes(30));
     let admission = Admission {
         id: key_at(admitted_at, rng),
-        case_no: CaseNo::parse(&format!("{}{:06}", admitted_at.year(), index + 1)).expect("demo case numbers are digits"),
+        case_no: CaseNo::parse(&format!("{}{:06}", admitted_at.year(), index + 1))
+            .expect("demo case numbers are digits"),
         patient: Patient { id: key_at(admitted_at, rng), name, sex, birth_date, resident_id },
         ward: Ward { code: ward_spec.code.to_owned(), name: ward_spec.name.to_owned() },
         bed_no: format!("{}床", index / catalog::WARDS.len() + 1),
@@ -72,10 +74,20 @@ pub fn generate(config: &DemoConfig, index: usize, rng: &mut ChaCha8Rng, receipt
     let audited = discharge_at.is_some() && stage >= 85;
     let mut events = Vec::new();
     if let Some(at) = discharge_at {
-        events.push(DemoEvent { key: key_at(at, rng), event: AdmissionEvent::DischargeOrdered, at, actor: admission.doctor.clone() });
+        events.push(DemoEvent {
+            key: key_at(at, rng),
+            event: AdmissionEvent::DischargeOrdered,
+            at,
+            actor: admission.doctor.clone(),
+        });
         if audited {
             let at = (at + Duration::minutes(rng.random_range(20..90))).min(now);
-            events.push(DemoEvent { key: key_at(at, rng), event: AdmissionEvent::AuditPassed, at, actor: AUDITOR.to_owned() });
+            events.push(DemoEvent {
+                key: key_at(at, rng),
+                event: AdmissionEvent::AuditPassed,
+                at,
+                actor: AUDITOR.to_owned(),
+            });
         }
     }
     let fees_until = discharge_at.unwrap_or(now);
@@ -131,8 +143,13 @@ fn charges(admission: &Admission, surgical: bool, until: NaiveDateTime, rng: &mu
     let start = admission.admitted_at.date();
     let days = (until.date() - start).num_days() + 1;
     let long_stay = days > 30;
-    let bed = if long_stay && rng.random_bool(0.5) { catalog::BED[2] } else { *catalog::BED[..2].choose(rng).expect("beds") };
-    let nursing = if bed.code == catalog::BED[2].code { catalog::NURSING[0] } else { *catalog::NURSING[..2].choose(rng).expect("nursing") };
+    let bed =
+        if long_stay && rng.random_bool(0.5) { catalog::BED[2] } else { *catalog::BED[..2].choose(rng).expect("beds") };
+    let nursing = if bed.code == catalog::BED[2].code {
+        catalog::NURSING[0]
+    } else {
+        *catalog::NURSING[..2].choose(rng).expect("nursing")
+    };
     let regimen_size = if long_stay { rng.random_range(10..=16) } else { rng.random_range(3..8) };
     let regimen: Vec<Item> = catalog::DRUGS.choose_multiple(rng, regimen_size).copied().collect();
     let surgery_day = (surgical && rng.random_bool(0.6) && days >= 3).then(|| rng.random_range(1..days.min(5)));
@@ -140,7 +157,9 @@ fn charges(admission: &Admission, surgical: bool, until: NaiveDateTime, rng: &mu
     let one = Decimal::ONE;
     for day in 0..days {
         let date = start + Duration::days(day);
-        let at = |rng: &mut ChaCha8Rng, from: u32, to: u32| at_time(date, rng.random_range(from..to), rng.random_range(0..60));
+        let at = |rng: &mut ChaCha8Rng, from: u32, to: u32| {
+            at_time(date, rng.random_range(from..to), rng.random_range(0..60))
+        };
         // Daily charges posted by the nightly run.
         for item in [bed, nursing, catalog::CONSULTATION, catalog::OTHER] {
             let qty = if item.unit == "小时" { Decimal::from(24) } else { one };
@@ -156,7 +175,11 @@ fn charges(admission: &Admission, surgical: bool, until: NaiveDateTime, rng: &mu
             }
         }
         if long_stay && rng.random_bool(0.3) {
-            lines.push((at(rng, 8, 18), *catalog::HERBS.choose(rng).expect("herbs"), Decimal::from(rng.random_range(1..8))));
+            lines.push((
+                at(rng, 8, 18),
+                *catalog::HERBS.choose(rng).expect("herbs"),
+                Decimal::from(rng.random_range(1..8)),
+            ));
         }
         let infusions = rng.random_range(1..4);
         lines.push((at(rng, 8, 12), catalog::DAILY_TREATMENT[0], one));
@@ -166,7 +189,11 @@ fn charges(admission: &Admission, surgical: bool, until: NaiveDateTime, rng: &mu
         lines.push((at(rng, 8, 12), catalog::MATERIALS[0], Decimal::from(infusions)));
         for treatment in &catalog::DAILY_TREATMENT[2..] {
             if rng.random_bool(0.25) {
-                let qty = if treatment.unit == "小时" { Decimal::new(i64::from(rng.random_range(1..17)) * 5, 1) } else { one };
+                let qty = if treatment.unit == "小时" {
+                    Decimal::new(i64::from(rng.random_range(1..17)) * 5, 1)
+                } else {
+                    one
+                };
                 lines.push((at(rng, 8, 20), *treatment, qty));
             }
         }
@@ -233,7 +260,13 @@ fn charges(admission: &Admission, surgical: bool, until: NaiveDateTime, rng: &mu
 
 /// Lab and imaging lines of the last two days may still await confirmation (未确费) unless the
 /// audit passed; a few lines were cancelled by the ordering department.
-fn mark_statuses(fees: &mut [Keyed<FeeLine>], until: NaiveDateTime, discharge_ordered: bool, audited: bool, rng: &mut ChaCha8Rng) {
+fn mark_statuses(
+    fees: &mut [Keyed<FeeLine>],
+    until: NaiveDateTime,
+    discharge_ordered: bool,
+    audited: bool,
+    rng: &mut ChaCha8Rng,
+) {
     let recent = until - Duration::days(2);
     let leave_unconfirmed = !audited && (!discharge_ordered || rng.random_bool(0.6));
     for fee in fees.iter_mut() {
@@ -262,7 +295,9 @@ fn pick_tender(rng: &mut ChaCha8Rng) -> Tender {
 }
 
 fn reference(tender: Tender, rng: &mut ChaCha8Rng) -> Option<String> {
-    let digits = |n: usize, rng: &mut ChaCha8Rng| (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect::<String>();
+    let digits = |n: usize, rng: &mut ChaCha8Rng| {
+        (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect::<String>()
+    };
     match tender {
         Tender::Cash => None,
         Tender::WeChat => Some(format!("4200002{}", digits(21, rng))),

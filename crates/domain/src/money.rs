@@ -76,10 +76,7 @@ impl Money {
             Some(rest) => (true, rest),
             None => (false, trimmed),
         };
-        let rest = rest
-            .strip_prefix('¥')
-            .or_else(|| rest.strip_prefix('￥'))
-            .unwrap_or(rest);
+        let rest = rest.strip_prefix('¥').or_else(|| rest.strip_prefix('￥')).unwrap_or(rest);
         let (int_part, frac_part) = match rest.split_once('.') {
             Some((i, f)) => (i, Some(f)),
             None => (rest, None),
@@ -96,7 +93,11 @@ impl Money {
         if int_digits.len() > 16 {
             return Err(MoneyError::OutOfRange(trimmed.to_owned()));
         }
-        let whole: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| MoneyError::OutOfRange(trimmed.to_owned()))? };
+        let whole: i64 = if int_digits.is_empty() {
+            0
+        } else {
+            int_digits.parse().map_err(|_| MoneyError::OutOfRange(trimmed.to_owned()))?
+        };
         let frac_fen: i64 = match frac.len() {
             0 => 0,
             1 => i64::from(frac.as_bytes()[0] - b'0') * 10,
@@ -130,10 +131,8 @@ impl Money {
 
     /// Unit price × quantity, rounded half away from zero to the fen.
     pub fn times(self, quantity: Decimal) -> Result<Money, MoneyError> {
-        let product = self
-            .0
-            .checked_mul(quantity)
-            .ok_or_else(|| MoneyError::OutOfRange(format!("{self} × {quantity}")))?;
+        let product =
+            self.0.checked_mul(quantity).ok_or_else(|| MoneyError::OutOfRange(format!("{self} × {quantity}")))?;
         Money::round_half_away(product)
     }
 
@@ -338,10 +337,7 @@ mod tests {
     fn exact_conversion_refuses_fractions_of_a_fen() {
         assert!(Money::from_decimal_exact("1.50".parse().unwrap()).is_ok());
         assert!(Money::from_decimal_exact("1.500".parse().unwrap()).is_ok());
-        assert!(matches!(
-            Money::from_decimal_exact("1.505".parse().unwrap()),
-            Err(MoneyError::TooManyDecimals(_))
-        ));
+        assert!(matches!(Money::from_decimal_exact("1.505".parse().unwrap()), Err(MoneyError::TooManyDecimals(_))));
     }
 
     #[test]
@@ -363,7 +359,10 @@ mod tests {
         assert!(matches!(PaymentAmount::parse("0"), Err(PaymentAmountError::NotPositive(_))));
         assert!(matches!(PaymentAmount::parse("-5"), Err(PaymentAmountError::NotPositive(_))));
         assert!(matches!(PaymentAmount::parse("10000000.01"), Err(PaymentAmountError::TooLarge(_))));
-        assert!(matches!(PaymentAmount::parse("1.001"), Err(PaymentAmountError::Money(MoneyError::TooManyDecimals(_)))));
+        assert!(matches!(
+            PaymentAmount::parse("1.001"),
+            Err(PaymentAmountError::Money(MoneyError::TooManyDecimals(_)))
+        ));
     }
 
     proptest! {

@@ -175,14 +175,28 @@ mod tests {
             }
             match c {
                 '万' | '亿' | 'Z' => {
-                    let big = match c { '万' => 10_000, '亿' => 100_000_000, _ => 1_000_000_000_000 };
+                    let big = match c {
+                        '万' => 10_000,
+                        '亿' => 100_000_000,
+                        _ => 1_000_000_000_000,
+                    };
                     total += (section + current) * big;
                     section = 0;
                     current = 0;
                 }
-                '元' => { total += section + current; section = 0; current = 0; }
-                '角' => { fen += last_digit * 10; current = 0; }
-                '分' => { fen += last_digit; current = 0; }
+                '元' => {
+                    total += section + current;
+                    section = 0;
+                    current = 0;
+                }
+                '角' => {
+                    fen += last_digit * 10;
+                    current = 0;
+                }
+                '分' => {
+                    fen += last_digit;
+                    current = 0;
+                }
                 '整' => {}
                 other => panic!("unexpected {other}"),
             }

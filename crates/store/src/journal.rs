@@ -3,8 +3,8 @@
 
 use chrono::NaiveDateTime;
 use domain::{
-    AdmissionEvent, AdmissionState, DepositEntry, DepositKind, FeeCategory, FeeLine, FeeStatus, InpatientAccount, Tender,
-    TenderLine,
+    AdmissionEvent, AdmissionState, DepositEntry, DepositKind, FeeCategory, FeeLine, FeeStatus, InpatientAccount,
+    Tender, TenderLine,
 };
 use rust_decimal::Decimal;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -70,7 +70,12 @@ pub async fn append_fees(conn: &mut SqliteConnection, admission: Uuid, fees: &[(
 }
 
 /// Appends a deposit or a reversal with its tenders; the entry's `id` is assigned here.
-pub async fn append_deposit(conn: &mut SqliteConnection, admission: Uuid, key: Uuid, entry: &DepositEntry) -> Result<i64> {
+pub async fn append_deposit(
+    conn: &mut SqliteConnection,
+    admission: Uuid,
+    key: Uuid,
+    entry: &DepositEntry,
+) -> Result<i64> {
     let tender_sum: domain::Money = entry.tenders.iter().map(|t| t.amount).sum();
     if tender_sum != entry.amount {
         return Err(StoreError::BadRow(format!("支付方式合计 {tender_sum} 与金额 {} 不符", entry.amount)));
@@ -95,14 +100,16 @@ pub async fn append_deposit(conn: &mut SqliteConnection, admission: Uuid, key: U
     .await?
     .last_insert_rowid();
     for (seq, tender) in entry.tenders.iter().enumerate() {
-        sqlx::query("INSERT INTO deposit_tenders (deposit_id, seq, tender, amount_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(id)
-            .bind(i64::try_from(seq).unwrap_or(i64::MAX))
-            .bind(tender.tender.code())
-            .bind(tender.amount.fen())
-            .bind(tender.reference.as_deref())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO deposit_tenders (deposit_id, seq, tender, amount_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(id)
+        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+        .bind(tender.tender.code())
+        .bind(tender.amount.fen())
+        .bind(tender.reference.as_deref())
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(id)
 }
@@ -150,7 +157,8 @@ pub async fn load_account(conn: &mut SqliteConnection, admission: Uuid) -> Resul
 }
 
 fn fee_from_row(row: FeeRow) -> Result<FeeLine> {
-    let (id, item_code, item_name, category, spec, unit, quantity, unit_price, amount, charged_at, department, status) = row;
+    let (id, item_code, item_name, category, spec, unit, quantity, unit_price, amount, charged_at, department, status) =
+        row;
     Ok(FeeLine {
         id,
         item_code,
@@ -169,8 +177,11 @@ fn fee_from_row(row: FeeRow) -> Result<FeeLine> {
     })
 }
 
+/// id, receipt_no, kind, reverses_id, amount_fen, cashier, at
+type DepositRow = (i64, String, String, Option<i64>, i64, String, String);
+
 async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Result<Vec<DepositEntry>> {
-    let rows: Vec<(i64, String, String, Option<i64>, i64, String, String)> = sqlx::query_as(
+    let rows: Vec<DepositRow> = sqlx::query_as(
         "SELECT id, receipt_no, kind, reverses_id, amount_fen, cashier, at FROM deposits WHERE admission_id = ?1 ORDER BY id",
     )
     .bind(admission.to_string())
@@ -188,7 +199,9 @@ async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Result<V
             let kind = match (kind.as_str(), reverses) {
                 ("deposit", None) => DepositKind::Deposit,
                 ("reversal", Some(of)) => DepositKind::Reversal { of },
-                _ => return Err(StoreError::BadRow(format!("deposits.kind 无法读取：{kind}"))),
+                _ => {
+                    return Err(StoreError::BadRow(format!("deposits.kind 无法读取：{kind}")));
+                }
             };
             let tenders = tenders
                 .iter()

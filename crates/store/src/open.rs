@@ -99,12 +99,11 @@ impl Store {
     /// Refuses a database written by a newer program before any migration could touch it.
     async fn check_schema_version(&self) -> Result<(), OpenError> {
         let classify = |error: sqlx::Error| classify(&self.path, error);
-        let has_table: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(classify)?;
+        let has_table: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(classify)?;
         if has_table.is_none() {
             return Ok(());
         }
@@ -114,7 +113,9 @@ impl Store {
             .map_err(classify)?;
         let supported = latest_version();
         match found {
-            Some(found) if found > supported => Err(OpenError::NewerSchema { path: self.path.clone(), found, supported }),
+            Some(found) if found > supported => {
+                Err(OpenError::NewerSchema { path: self.path.clone(), found, supported })
+            }
             _ => Ok(()),
         }
     }

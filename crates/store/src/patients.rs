@@ -1,6 +1,8 @@
 //! Wards, patients and admissions: recording them and finding them by what the cashier typed.
 
-use domain::{Admission, AdmissionEvent, AdmissionState, CaseNo, InsuranceType, PatientQuery, PersonName, ResidentId, Sex, Ward};
+use domain::{
+    Admission, AdmissionEvent, AdmissionState, CaseNo, InsuranceType, PatientQuery, PersonName, ResidentId, Sex, Ward,
+};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
@@ -15,7 +17,11 @@ pub struct AdmissionSummary {
 }
 
 pub async fn insert_ward(conn: &mut SqliteConnection, ward: &Ward) -> Result<()> {
-    sqlx::query("INSERT INTO wards (code, name) VALUES (?1, ?2)").bind(&ward.code).bind(&ward.name).execute(conn).await?;
+    sqlx::query("INSERT INTO wards (code, name) VALUES (?1, ?2)")
+        .bind(&ward.code)
+        .bind(&ward.name)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -62,12 +68,41 @@ macro_rules! admission_select {
 }
 
 type AdmissionRow = (
-    String, String, String, String, String, String, String, String,
-    String, String, String, String, Option<String>, String, String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
 );
 
 fn admission_from_row(row: AdmissionRow) -> Result<Admission> {
-    let (id, case_no, bed_no, insurance, admitted_at, department, doctor, diagnosis, patient_id, name, sex, birth_date, resident_id, ward_code, ward_name) = row;
+    let (
+        id,
+        case_no,
+        bed_no,
+        insurance,
+        admitted_at,
+        department,
+        doctor,
+        diagnosis,
+        patient_id,
+        name,
+        sex,
+        birth_date,
+        resident_id,
+        ward_code,
+        ward_name,
+    ) = row;
     let bad = |what: &str, e: &dyn std::fmt::Display| StoreError::BadRow(format!("{what}: {e}"));
     Ok(Admission {
         id: uuid(&id)?,
@@ -163,7 +198,8 @@ pub async fn states_of(conn: &mut SqliteConnection, ids: &[Uuid]) -> Result<Vec<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT admission_id, kind FROM admission_events WHERE admission_id IN (");
+    let mut builder: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT admission_id, kind FROM admission_events WHERE admission_id IN (");
     let mut list = builder.separated(", ");
     for id in ids {
         list.push_bind(id.to_string());

@@ -13,10 +13,12 @@ pub async fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String
 }
 
 pub async fn set(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<()> {
-    sqlx::query("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .bind(key)
-        .bind(value)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -33,7 +33,12 @@ pub async fn find(conn: &mut SqliteConnection, username: &str) -> Result<Option<
             .bind(username)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(|(username, display_name, role, password_hash)| UserRecord { username, display_name, role, password_hash }))
+    Ok(row.map(|(username, display_name, role, password_hash)| UserRecord {
+        username,
+        display_name,
+        role,
+        password_hash,
+    }))
 }
 
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>> {
@@ -47,7 +52,12 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>> {
         .collect())
 }
 
-pub async fn record_attempt(conn: &mut SqliteConnection, username: &str, at: NaiveDateTime, succeeded: bool) -> Result<()> {
+pub async fn record_attempt(
+    conn: &mut SqliteConnection,
+    username: &str,
+    at: NaiveDateTime,
+    succeeded: bool,
+) -> Result<()> {
     sqlx::query("INSERT INTO login_attempts (username, at, succeeded) VALUES (?1, ?2, ?3)")
         .bind(username)
         .bind(time_text(at))

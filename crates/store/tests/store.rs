@@ -122,7 +122,9 @@ async fn a_newer_schema_is_refused_untouched() {
     let before = file_bytes(&path);
     let err = Store::open(&path, OpenMode::MustExist).await.unwrap_err();
     match &err {
-        OpenError::NewerSchema { found, supported, .. } => assert_eq!((*found, *supported), (9999, store::open::latest_version())),
+        OpenError::NewerSchema { found, supported, .. } => {
+            assert_eq!((*found, *supported), (9999, store::open::latest_version()))
+        }
         other => panic!("expected NewerSchema, got {other:?}"),
     }
     assert!(err.to_string().contains("请升级收费程序"));
@@ -192,7 +194,7 @@ async fn a_deposit_whose_tenders_do_not_add_up_is_refused() {
     let a = &hospital[0];
     let mut deposit = a.deposits[0].value.clone();
     deposit.receipt_no = "YJ9900000002".into();
-    deposit.amount = deposit.amount + Money::from_fen(1).unwrap();
+    deposit.amount += Money::from_fen(1).unwrap();
     let mut conn = store.conn().await.unwrap();
     let err = journal::append_deposit(&mut conn, a.admission.id, uuid::Uuid::now_v7(), &deposit).await.unwrap_err();
     assert!(matches!(err, StoreError::BadRow(_)));

@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rgb,
-    TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    Rgb, TextItem,
 };
 
 use super::fonts;
@@ -153,7 +153,10 @@ impl Sheet {
         self.current.push(Op::SetOutlineThickness { pt: Pt(thickness) });
         self.current.push(Op::DrawLine {
             line: Line {
-                points: vec![LinePoint { p: point(x0, y), bezier: false }, LinePoint { p: point(x1, y), bezier: false }],
+                points: vec![
+                    LinePoint { p: point(x0, y), bezier: false },
+                    LinePoint { p: point(x1, y), bezier: false },
+                ],
                 is_closed: false,
             },
         });
@@ -182,7 +185,11 @@ impl Sheet {
         }
         let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
         let bytes = self.doc.with_pages(out).save(&options, &mut Vec::new());
-        RenderedPdf { bytes, pages: u32::try_from(total).unwrap_or(u32::MAX), missing_glyphs: self.missing.into_iter().collect() }
+        RenderedPdf {
+            bytes,
+            pages: u32::try_from(total).unwrap_or(u32::MAX),
+            missing_glyphs: self.missing.into_iter().collect(),
+        }
     }
 }
 

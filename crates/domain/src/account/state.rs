@@ -121,7 +121,10 @@ mod tests {
         let state = S::replay([E::DischargeOrdered, E::AuditPassed, E::Settled]).unwrap();
         assert_eq!(state, S::Settled);
         assert_eq!(S::replay([E::DischargeOrdered, E::AuditPassed, E::AuditReturned]).unwrap(), S::DischargeOrdered);
-        assert_eq!(S::replay([E::DischargeOrdered, E::AuditPassed, E::Settled, E::SettlementRecalled]).unwrap(), S::FeesAudited);
+        assert_eq!(
+            S::replay([E::DischargeOrdered, E::AuditPassed, E::Settled, E::SettlementRecalled]).unwrap(),
+            S::FeesAudited
+        );
     }
 
     #[test]

@@ -20,14 +20,8 @@ pub enum Tender {
 pub struct UnknownTender(pub String);
 
 impl Tender {
-    pub const ALL: [Tender; 6] = [
-        Tender::Cash,
-        Tender::Cheque,
-        Tender::BankCard,
-        Tender::WeChat,
-        Tender::Alipay,
-        Tender::SocialSecurityCard,
-    ];
+    pub const ALL: [Tender; 6] =
+        [Tender::Cash, Tender::Cheque, Tender::BankCard, Tender::WeChat, Tender::Alipay, Tender::SocialSecurityCard];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+#! Sets up a fresh Debian 12 machine (scripts/setup.sh) and runs every check and test: format,
+#! clippy (native and wasm), the architecture rules, unit, property and store tests, then
+#! builds the real desktop app and drives it through WebDriver under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}"
+export CASHIER_ARTIFACTS="${CASHIER_ARTIFACTS:-$root/artifacts/e2e}"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "architecture: the domain crate depends on no I/O, async, SQL, HTTP or UI crate"
+if cargo tree -p domain -e normal --prefix none | grep -E '^(sqlx|tokio|tauri|reqwest|serde|axum|leptos)[ -]'; then
+  echo "domain must stay pure (see ARCHITECTURE.md)"; exit 1
+fi
+
+step "clippy (native, warnings are errors)"
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+step "clippy (frontend, wasm32)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit, property, store and CLI tests"
+cargo test --workspace --exclude frontend
+
+step "build the frontend and the desktop app"
+(cd frontend && trunk build --release)
+cargo build -p desktop --features custom-protocol
+
+step "end-to-end: the desktop app under Xvfb through tauri-driver"
+CASHIER_APP_BIN="$CARGO_TARGET_DIR/debug/inpatient-cashier" \
+  xvfb-run -a -s "-screen 0 1366x768x24" \
+  cargo test -p e2e -- --ignored --test-threads=1
+echo
+echo "All checks passed. Screenshots: $CASHIER_ARTIFACTS"

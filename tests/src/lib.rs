@@ -1,0 +1,155 @@
+//! Harness for end-to-end tests: seeds a data folder, starts tauri-driver in front of
+//! WebKitWebDriver, and opens the real desktop app in a WebDriver session. Needs a display
+//! (the test script runs everything under `xvfb-run`) and the app built with its
+//! `custom-protocol` feature (the script does that too).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use thirtyfour::prelude::*;
+
+/// The moment the seeded demo hospital is seen at, so figures are reproducible.
+pub fn seed_time() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 25).and_then(|d| d.and_hms_opt(9, 0, 0)).expect("valid")
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned()
+}
+
+/// The desktop binary built by the test script (`CASHIER_APP_BIN`), or the usual place.
+pub fn app_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("CASHIER_APP_BIN") {
+        return PathBuf::from(path);
+    }
+    let target =
+        std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| workspace_root().join("target"));
+    target.join("debug").join("inpatient-cashier")
+}
+
+/// Where screenshots and other test artefacts are kept (`CASHIER_ARTIFACTS` or artifacts/e2e).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = std::env::var("CASHIER_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join("artifacts").join("e2e"));
+    std::fs::create_dir_all(&dir).expect("artifacts folder");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// A running desktop app under WebDriver. Dropping it ends the session and tauri-driver.
+pub struct Desktop {
+    pub driver: Option<WebDriver>,
+    tauri_driver: Child,
+}
+
+impl Desktop {
+    /// Starts the app on `data_dir` (demo mode) and waits until its window answers.
+    pub async fn start(data_dir: &Path) -> Desktop {
+        let binary = app_binary();
+        assert!(
+            binary.exists(),
+            "the desktop app is not built at {}: run scripts/test.sh (it builds the frontend and the app)",
+            binary.display()
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let tauri_driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("CASHIER_DATA_DIR", data_dir)
+            .env("CASHIER_DEMO", "1")
+            .env("CASHIER_NO_OPEN", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver is installed by scripts/setup.sh");
+        let url = format!("http://127.0.0.1:{port}");
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry").expect("capability");
+        caps.set("tauri:options", serde_json::json!({ "application": binary })).expect("capability");
+        let started = Instant::now();
+        let driver = loop {
+            match WebDriver::new(url.clone(), caps.clone()).await {
+                Ok(driver) => break driver,
+                Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => panic!("could not open a WebDriver session on tauri-driver: {e}"),
+            }
+        };
+        Desktop { driver: Some(driver), tauri_driver }
+    }
+
+    pub fn driver(&self) -> &WebDriver {
+        self.driver.as_ref().expect("session open")
+    }
+
+    /// Waits for an element by id (the app may still be loading).
+    pub async fn find_id(&self, id: &str) -> WebElement {
+        self.driver()
+            .query(By::Id(id))
+            .wait(Duration::from_secs(20), Duration::from_millis(100))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("#{id} did not appear: {e}"))
+    }
+
+    /// Waits until the element's text satisfies `accept`, returning it.
+    pub async fn wait_text(&self, id: &str, accept: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.find_id(id).await.text().await.unwrap_or_default();
+            if accept(&text) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "#{id} never showed the expected text; last: {text:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Types into whatever has focus, as a barcode scanner does (no click first).
+    pub async fn type_into_focus(&self, text: &str) {
+        self.driver().active_element().await.expect("something has focus").send_keys(text).await.expect("typing");
+    }
+
+    pub async fn focused_id(&self) -> String {
+        let el = self.driver().active_element().await.expect("active element");
+        el.attr("id").await.ok().flatten().unwrap_or_default()
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // The screenshot can lag the paint by a frame or two.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let path = artifacts_dir().join(name);
+        self.driver().screenshot(&path).await.expect("screenshot");
+        path
+    }
+
+    pub async fn quit(mut self) {
+        if let Some(driver) = self.driver.take() {
+            let _ = driver.quit().await;
+        }
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver too (SIGKILL would orphan it).
+        let _ = Command::new("kill").arg("-TERM").arg(self.tauri_driver.id().to_string()).status();
+        let _ = self.tauri_driver.wait();
+    }
+}
+
+/// The Enter key as WebDriver encodes it.
+pub const ENTER: &str = "\u{E007}";
