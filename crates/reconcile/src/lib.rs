@@ -1,0 +1,1 @@
+//! The reconciliation engine (pure, no I/O): work in progress.
