@@ -1,4 +1,5 @@
-//! Renders report models — the inpatient fee list (住院费用清单) first — to PDF bytes with an
+//! Renders report models — the fee list (住院费用清单), the settlement statement (结算单) and the
+//! deposit receipt (预交金收据) — to PDF bytes with an
 //! embedded Chinese font, and to XLSX.
 //!
 //! Architecture invariants: this crate never touches a database, a file or the clock; it
@@ -6,10 +7,14 @@
 //! by `Money`; floats exist only as page coordinates inside `pdf::sheet`.
 
 pub mod pdf;
+pub mod receipt;
+pub mod settlement;
 pub mod statement;
 
 use thiserror::Error;
 
+pub use receipt::{ReceiptModel, render_receipt};
+pub use settlement::{SettlementModel, render_settlement};
 pub use statement::{StatementCategory, StatementLine, StatementModel, render_statement};
 
 /// A finished PDF.

@@ -8,7 +8,8 @@ use demo::{DemoConfig, FeeDetail};
 use domain::DepositKind;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use store::{OpenMode, Store, journal, patients, settings, users};
+use store::receipts::{self, Numbered, Series};
+use store::{OpenMode, Store, blood, journal, patients, settings, users};
 
 use crate::AppError;
 use crate::login::hash_password;
@@ -68,6 +69,7 @@ pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport,
             display_name: user.display_name.to_owned(),
             role: user.role.to_owned(),
             password_hash: hash_password(demo::DEMO_PASSWORD, &salt)?,
+            receipt_prefix: user.receipt_prefix.to_owned(),
         };
         users::insert(&mut tx, &record).await?;
     }
@@ -92,7 +94,23 @@ pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport,
                 let position = usize::try_from(of).map_err(|_| AppError::Io("demo reversal position".into()))?;
                 entry.kind = DepositKind::Reversal { of: stored_ids[position] };
             }
-            stored_ids.push(journal::append_deposit(&mut tx, id, deposit.key, &entry).await?);
+            let deposit_id = journal::append_deposit(&mut tx, id, deposit.key, &entry).await?;
+            stored_ids.push(deposit_id);
+            if let Some((cashier, seq)) = demo::receipt_owner(&entry.receipt_no) {
+                receipts::record(
+                    &mut tx,
+                    &entry.receipt_no,
+                    cashier,
+                    Series::Deposit,
+                    seq,
+                    entry.at,
+                    Numbered::Deposit(deposit_id),
+                )
+                .await?;
+            }
+        }
+        for approved in &stay.blood {
+            blood::append(&mut tx, id, approved.key, &approved.value).await?;
         }
         report.admissions += 1;
         report.fee_lines += stay.fees.len();

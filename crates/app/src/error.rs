@@ -17,6 +17,9 @@ pub enum AppError {
     NotLoggedIn,
     #[error("{0}")]
     NotFound(String),
+    /// A business rule refused the operation (settling twice, reversing a used deposit…).
+    #[error("{message}")]
+    Rule { code: &'static str, message: String },
     #[error("{0}")]
     Refused(String),
     #[error(transparent)]
@@ -38,7 +41,7 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Invalid { code, .. } | AppError::LoginFailed { code, .. } => code,
+            AppError::Invalid { code, .. } | AppError::LoginFailed { code, .. } | AppError::Rule { code, .. } => code,
             AppError::NotLoggedIn => codes::NOT_LOGGED_IN,
             AppError::NotFound(_) => codes::NOT_FOUND,
             AppError::Refused(_) => codes::FORBIDDEN,
@@ -57,6 +60,28 @@ impl AppError {
         ApiError { code: self.code().to_owned(), message: self.to_string(), field: field.map(str::to_owned) }
     }
 }
+
+/// Domain refusals become `AppError::Rule`, keeping their code and sentence.
+macro_rules! rule_errors {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for AppError {
+            fn from(error: $error) -> AppError {
+                AppError::Rule { code: error.code(), message: error.to_string() }
+            }
+        }
+    )*};
+}
+
+rule_errors!(
+    domain::account::settle::SettleError,
+    domain::account::settle::PaymentError,
+    domain::account::reversal::ReversalError,
+    domain::account::recall::RecallError,
+    domain::account::audit::AuditError,
+    domain::account::deposit::DepositError,
+    domain::account::tenders::TenderError,
+    crate::insurance::InsuranceError,
+);
 
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> ApiError {

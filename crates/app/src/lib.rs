@@ -1,5 +1,6 @@
 //! The cashier client's use cases, each read as the cashier would say it: `log_in`,
-//! `find_patients`, `account`, `print_statement`, `seed_demo`. They load from the store, let
+//! `find_patients`, `account`, `take_deposit`, `reverse_deposit`, `trial`, `settle`, `recall`,
+//! `decide_audit`, `print_statement`, `seed_demo`. They load from the store, let
 //! the domain decide, save, and answer in contract DTOs.
 //!
 //! Architecture invariants: this is the only crate the Tauri shell and the CLI call; it reads
@@ -7,23 +8,34 @@
 //! (that is `domain`).
 
 mod account;
+mod audit;
 mod clock;
 pub mod demo_seed;
+mod deposits;
 mod error;
+mod input;
+pub mod insurance;
 mod login;
 mod lookup;
 mod printing;
+mod recall;
+mod settlement;
 mod statement;
 mod views;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 pub use clock::Clock;
 pub use demo_seed::{SeedOptions, SeedReport, seed_demo};
 pub use error::AppError;
+pub use input::tender_argument;
 pub use login::Operator;
 pub use printing::Printing;
 
+use domain::Place;
+use insurance::{InsuranceBackend, SandboxFault, SandboxInsurance};
 use store::{OpenMode, Store, settings};
 
 /// How this counter is set up.
@@ -35,6 +47,32 @@ pub struct AppConfig {
     pub demo: bool,
     pub printing: Printing,
     pub clock: Clock,
+    /// Where this device settles: counter, ward station, bedside cart or kiosk.
+    pub place: Place,
+    /// How many days after a discharge settlement it can still be recalled (出院召回).
+    pub discharge_recall_days: u32,
+    pub insurance: Arc<dyn InsuranceBackend>,
+    /// Fault injection for crash tests: sleep this long inside the settlement's transaction,
+    /// just before it commits (`CASHIER_PAUSE_BEFORE_COMMIT_MS`). `None` in normal use.
+    pub pause_before_commit: Option<Duration>,
+}
+
+impl AppConfig {
+    /// A counter on `db_path` with the usual settings: not demo, PDFs saved to the system's
+    /// temporary folder, the system clock, a counter window, recall within 3 days, the
+    /// sandbox insurance back-end.
+    pub fn new(db_path: PathBuf) -> AppConfig {
+        AppConfig {
+            db_path,
+            demo: false,
+            printing: Printing { dir: std::env::temp_dir(), printer: None, open_saved: false },
+            clock: Clock::System,
+            place: Place::Counter,
+            discharge_recall_days: 3,
+            insurance: Arc::new(SandboxInsurance::new(Duration::ZERO, SandboxFault::None)),
+            pause_before_commit: None,
+        }
+    }
 }
 
 /// The running application: the local store and the counter's settings.
@@ -46,6 +84,10 @@ pub struct App {
     hospital: String,
     counter: String,
     demo: bool,
+    place: Place,
+    discharge_recall_days: u32,
+    insurance: Arc<dyn InsuranceBackend>,
+    pause_before_commit: Option<Duration>,
 }
 
 impl App {
@@ -63,7 +105,18 @@ impl App {
         let counter =
             settings::get(&mut conn, settings::COUNTER_NAME).await?.unwrap_or_else(|| "住院收费处".to_owned());
         drop(conn);
-        Ok(App { store, clock: config.clock, printing: config.printing, hospital, counter, demo: config.demo })
+        Ok(App {
+            store,
+            clock: config.clock,
+            printing: config.printing,
+            hospital,
+            counter,
+            demo: config.demo,
+            place: config.place,
+            discharge_recall_days: config.discharge_recall_days,
+            insurance: config.insurance,
+            pause_before_commit: config.pause_before_commit,
+        })
     }
 
     pub fn hospital(&self) -> &str {
@@ -78,6 +131,12 @@ impl App {
     pub fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// A fresh idempotency key (UUIDv7) for a money operation the cashier is about to start: the
+/// screen asks for one when a dialog opens and sends it with every attempt.
+pub fn operation_key() -> String {
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// 大写金额 of a typed amount (`cashier words 1234.56`).

@@ -6,7 +6,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use chrono::{Duration, NaiveDateTime};
 use contract::Tag;
 use contract::session::{LoginRequest, Session};
-use domain::Role;
+use domain::{Permission, Role};
 use store::users;
 
 use crate::{App, AppError};
@@ -21,6 +21,22 @@ pub struct Operator {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// Printed in this operator's receipt numbers.
+    pub receipt_prefix: String,
+}
+
+impl Operator {
+    /// Refuses, with the reason, what the operator's role may not do.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.role.may(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Rule {
+                code: contract::error::codes::FORBIDDEN,
+                message: format!("{}（{}）没有“{}”权限", self.display_name, self.role.label(), permission.label()),
+            })
+        }
+    }
 }
 
 impl App {
@@ -48,7 +64,12 @@ impl App {
             Some(user) if verified => {
                 let role = Role::from_code(&user.role)
                     .ok_or_else(|| AppError::Refused(format!("用户 {username} 的角色无效，请联系系统管理员")))?;
-                Ok(Operator { username: user.username, display_name: user.display_name, role })
+                Ok(Operator {
+                    username: user.username,
+                    display_name: user.display_name,
+                    role,
+                    receipt_prefix: user.receipt_prefix,
+                })
             }
             _ => {
                 let left = MAX_FAILURES.saturating_sub(consecutive_recent(&failures, now) + 1);
@@ -60,6 +81,42 @@ impl App {
                 Err(AppError::LoginFailed { code: contract::error::codes::LOGIN_FAILED, message })
             }
         }
+    }
+
+    /// A supervisor approves in a dialog with their own credentials (组长授权). Failures count
+    /// towards the supervisor's lockout like any login.
+    pub async fn approve(&self, approval: &contract::cashier::Approval) -> Result<Operator, AppError> {
+        let request = LoginRequest { username: approval.username.clone(), password: approval.password.clone() };
+        let approver = self.log_in(&request).await.map_err(|e| match e {
+            AppError::LoginFailed { code, message } => {
+                AppError::LoginFailed { code, message: format!("组长授权失败：{message}") }
+            }
+            other => other,
+        })?;
+        if !approver.role.may(Permission::ApproveRecall) {
+            return Err(AppError::Rule {
+                code: "APPROVAL_REQUIRES_SUPERVISOR",
+                message: format!("{}（{}）不能审批，需要收费组长授权", approver.display_name, approver.role.label()),
+            });
+        }
+        Ok(approver)
+    }
+
+    /// The operator a command-line script acts as. The CLI runs where the database file is
+    /// and is trusted like it; it names the user whose receipts and settlements it records.
+    pub async fn console_operator(&self, username: &str) -> Result<Operator, AppError> {
+        let mut conn = self.store.conn().await?;
+        let user = users::find(&mut conn, username.trim())
+            .await?
+            .ok_or_else(|| AppError::invalid("USER_UNKNOWN", format!("没有用户“{}”", username.trim()), "as"))?;
+        let role =
+            Role::from_code(&user.role).ok_or_else(|| AppError::Refused(format!("用户 {username} 的角色无效")))?;
+        Ok(Operator {
+            username: user.username,
+            display_name: user.display_name,
+            role,
+            receipt_prefix: user.receipt_prefix,
+        })
     }
 
     /// The session the screen shows for a logged-in operator.

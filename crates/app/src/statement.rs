@@ -1,9 +1,12 @@
-//! The inpatient fee list (住院费用清单) of an admission: building its report model from the
-//! account and printing it.
+//! Printed documents of an admission — the fee list (住院费用清单), the settlement statement
+//! (结算单), the deposit receipt — built from the account as report models, and printed.
 
 use contract::PrintOutcome;
-use domain::{Admission, FeeStatus, InpatientAccount};
-use reports::{RenderedPdf, StatementCategory, StatementLine, StatementModel, render_statement};
+use domain::{Admission, DepositEntry, DepositKind, FeeStatus, InpatientAccount, Settlement, SettlementKind};
+use reports::{
+    ReceiptModel, RenderedPdf, SettlementModel, StatementCategory, StatementLine, StatementModel, render_settlement,
+    render_statement,
+};
 
 use crate::{App, AppError, Operator};
 
@@ -81,5 +84,107 @@ impl App {
             printed_by: printed_by.to_owned(),
             printed_at: now.format("%Y-%m-%d %H:%M:%S").to_string(),
         }
+    }
+}
+
+impl App {
+    /// The settlement statement (结算单) as PDF bytes.
+    pub async fn settlement_pdf(
+        &self,
+        case_no: &str,
+        settlement_no: &str,
+        printed_by: &str,
+    ) -> Result<RenderedPdf, AppError> {
+        let (summary, account) = self.load_account(case_no).await?;
+        let settlement =
+            account.settlements.iter().find(|s| s.settlement_no == settlement_no.trim()).ok_or_else(|| {
+                AppError::Rule { code: "SETTLEMENT_NOT_FOUND", message: format!("找不到结算单 {settlement_no}") }
+            })?;
+        let model = self.settlement_model(&summary.admission, &account, settlement, printed_by);
+        tokio::task::spawn_blocking(move || render_settlement(&model))
+            .await
+            .map_err(|e| AppError::Io(e.to_string()))?
+            .map_err(AppError::from)
+    }
+
+    pub async fn print_settlement(
+        &self,
+        operator: &Operator,
+        case_no: &str,
+        settlement_no: &str,
+    ) -> Result<PrintOutcome, AppError> {
+        let pdf = self.settlement_pdf(case_no, settlement_no, &operator.display_name).await?;
+        self.printing.deliver(&format!("结算单-{}.pdf", settlement_no.trim()), &pdf).await
+    }
+
+    fn settlement_model(
+        &self,
+        admission: &Admission,
+        account: &InpatientAccount,
+        s: &Settlement,
+        printed_by: &str,
+    ) -> SettlementModel {
+        let settled: std::collections::HashSet<i64> = s.fee_ids.iter().copied().collect();
+        let lines: Vec<_> = account.fees.iter().filter(|f| settled.contains(&f.id)).collect();
+        let categories = domain::account::category_totals(lines.iter().copied())
+            .into_iter()
+            .map(|c| (c.category.label().to_owned(), c.total))
+            .collect();
+        SettlementModel {
+            hospital: self.hospital.clone(),
+            title: match s.kind {
+                SettlementKind::Discharge => "住院病人出院结算单".to_owned(),
+                SettlementKind::MidStay => "住院病人中途结算单".to_owned(),
+            },
+            settlement_no: s.settlement_no.clone(),
+            patient_name: admission.patient.name.to_string(),
+            case_no: admission.case_no.to_string(),
+            patient_facts: vec![
+                ("医保类型".to_owned(), admission.insurance.label().to_owned()),
+                ("科室".to_owned(), admission.department.clone()),
+                ("病区床号".to_owned(), format!("{} {}", admission.ward.name, admission.bed_no)),
+                ("入院时间".to_owned(), admission.admitted_at.format("%Y-%m-%d %H:%M").to_string()),
+                ("医保结算号".to_owned(), s.insurance_ref.clone().unwrap_or_else(|| "—".to_owned())),
+                ("打印人".to_owned(), printed_by.to_owned()),
+            ],
+            categories,
+            fees: s.figures.fees,
+            insurance_fund: s.figures.insurance_fund,
+            personal_account: s.figures.personal_account,
+            blood_reimbursement: s.figures.blood_reimbursement,
+            deposits_applied: s.figures.deposits_applied,
+            due: s.figures.due,
+            payments: s.payments.iter().map(|p| (p.line.tender.label().to_owned(), p.line.amount)).collect(),
+            cashier: s.cashier.clone(),
+            place: s.place.label().to_owned(),
+            settled_at: s.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            printed_at: self.clock.now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            invoice_note: "电子票据：待开具".to_owned(),
+            recalled: s.recall.as_ref().map(|r| {
+                format!("{} 由 {} 召回（{} 授权）：{}", r.at.format("%Y-%m-%d %H:%M"), r.by, r.approved_by, r.reason)
+            }),
+        }
+    }
+}
+
+/// The receipt of a deposit, reversal or recall transfer.
+pub(crate) fn receipt_model(app: &App, admission: &Admission, entry: &DepositEntry, _printed_by: &str) -> ReceiptModel {
+    ReceiptModel {
+        hospital: app.hospital.clone(),
+        title: match entry.kind {
+            DepositKind::Deposit => "住院预交金收据".to_owned(),
+            DepositKind::Reversal { .. } => "住院预交金冲红凭证".to_owned(),
+            DepositKind::RecallTransfer { .. } => "结算召回转预交金凭证".to_owned(),
+        },
+        receipt_no: entry.receipt_no.clone(),
+        case_no: admission.case_no.to_string(),
+        patient_name: admission.patient.name.to_string(),
+        ward_bed: format!("{} {}", admission.ward.name, admission.bed_no),
+        insurance: admission.insurance.label().to_owned(),
+        amount: entry.amount,
+        tenders: entry.tenders.iter().map(|t| (t.tender.label().to_owned(), t.amount, t.reference.clone())).collect(),
+        at: entry.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        cashier: entry.cashier.clone(),
+        counter: app.counter.clone(),
     }
 }

@@ -1,11 +1,17 @@
 //! Domain values turned into the contract's DTOs for the screen and the CLI.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use contract::account::{AccountTotals, AccountView, CategoryView, DepositView, FeeLineView, PatientStrip, TenderView};
+use contract::cashier::{CategoryTotalView, SettlementView, TrialView};
 use contract::patient::PatientHit;
 use contract::{Tag, Yuan};
-use domain::{Admission, AdmissionState, DepositEntry, FeeLine, FeeStatus, InpatientAccount};
+use domain::{
+    Admission, AdmissionState, DepositEntry, DepositKind, FeeLine, InpatientAccount, Money, Settlement, TenderLine,
+    Trial,
+};
 use store::patients::AdmissionSummary;
+
+use crate::settlement::{due_label, kind_tag};
 
 pub fn state_tag(state: AdmissionState) -> Tag {
     Tag::new(state.code(), state.label())
@@ -57,6 +63,8 @@ pub fn account_view(admission: &Admission, account: &InpatientAccount, today: Na
         })
         .collect();
     let balance = account.balance();
+    let settled = account.settled_fee_ids();
+    let used = account.used_deposit_ids();
     AccountView {
         patient: patient_strip(admission, account.state, today),
         totals: AccountTotals {
@@ -65,14 +73,29 @@ pub fn account_view(admission: &Admission, account: &InpatientAccount, today: Na
             balance: balance.into(),
             balance_words: balance.words(),
             fee_lines: account.fees.iter().filter(|f| f.status.counts()).count(),
-            unconfirmed_lines: account.fees.iter().filter(|f| f.status == FeeStatus::Unconfirmed).count(),
+            unconfirmed_lines: account.audit_blockers().len(),
+            unsettled_fees: account
+                .fees
+                .iter()
+                .filter(|f| f.status.counts() && !settled.contains(&f.id))
+                .map(|f| f.amount)
+                .sum::<Money>()
+                .into(),
+            deposits_available: account.deposits_available().into(),
+            blood_approved: account.blood_approved.into(),
+            insurance_settled: account
+                .active_settlements()
+                .map(|s| s.figures.insurance_fund + s.figures.personal_account)
+                .sum::<Money>()
+                .into(),
         },
         categories,
-        deposits: account.deposits.iter().map(deposit_view).collect(),
+        deposits: account.deposits.iter().map(|d| deposit_view(account, d, used.contains(&d.id))).collect(),
+        settlements: account.settlements.iter().map(|s| settlement_view(admission, s, Money::ZERO)).collect(),
     }
 }
 
-fn fee_line_view(fee: &FeeLine) -> FeeLineView {
+pub fn fee_line_view(fee: &FeeLine) -> FeeLineView {
     FeeLineView {
         id: fee.id,
         charged_at: fee.charged_at.format("%Y-%m-%d %H:%M").to_string(),
@@ -88,28 +111,90 @@ fn fee_line_view(fee: &FeeLine) -> FeeLineView {
     }
 }
 
-fn deposit_view(entry: &DepositEntry) -> DepositView {
+fn deposit_view(account: &InpatientAccount, entry: &DepositEntry, used: bool) -> DepositView {
+    let reversible = match entry.kind {
+        DepositKind::Deposit if !used && account.state != AdmissionState::Settled => {
+            (entry.amount - account.reversed_amount(entry.id)).max(Money::ZERO)
+        }
+        _ => Money::ZERO,
+    };
     DepositView {
         id: entry.id,
+        used,
+        reversible: reversible.into(),
         receipt_no: entry.receipt_no.clone(),
         at: entry.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-        kind: Tag::new(
-            match entry.kind {
-                domain::DepositKind::Deposit => "deposit",
-                domain::DepositKind::Reversal { .. } => "reversal",
-            },
-            entry.kind.label(),
-        ),
+        kind: Tag::new(entry.kind.code(), entry.kind.label()),
         amount: Yuan(entry.amount),
-        tenders: entry
-            .tenders
+        tenders: entry.tenders.iter().map(tender_view).collect(),
+        cashier: entry.cashier.clone(),
+    }
+}
+
+pub fn tender_view(t: &TenderLine) -> TenderView {
+    TenderView {
+        tender: Tag::new(t.tender.code(), t.tender.label()),
+        amount: t.amount.into(),
+        reference: t.reference.clone(),
+    }
+}
+
+pub fn trial_view(admission: &Admission, account: &InpatientAccount, trial: &Trial, now: NaiveDateTime) -> TrialView {
+    let f = &trial.figures;
+    let refund_suggestion = if f.due.is_negative() {
+        account.suggest_refund(-f.due, now).iter().map(tender_view).collect()
+    } else {
+        Vec::new()
+    };
+    TrialView {
+        case_no: admission.case_no.to_string(),
+        patient_name: admission.patient.name.to_string(),
+        kind: kind_tag(trial.draft.kind),
+        insurance: Tag::new(admission.insurance.code(), admission.insurance.label()),
+        version: trial.draft.version.to_string(),
+        categories: trial
+            .draft
+            .categories
             .iter()
-            .map(|t| TenderView {
-                tender: Tag::new(t.tender.code(), t.tender.label()),
-                amount: t.amount.into(),
-                reference: t.reference.clone(),
+            .map(|c| CategoryTotalView {
+                category: Tag::new(c.category.code(), c.category.label()),
+                total: c.total.into(),
+                lines: c.lines,
             })
             .collect(),
-        cashier: entry.cashier.clone(),
+        fees: f.fees.into(),
+        insurance_fund: f.insurance_fund.into(),
+        personal_account: f.personal_account.into(),
+        blood_reimbursement: f.blood_reimbursement.into(),
+        deposits_applied: f.deposits_applied.into(),
+        patient_share: f.patient_share().into(),
+        due: f.due.into(),
+        due_label: due_label(f.due).to_owned(),
+        due_words: f.due.abs().words(),
+        refund_suggestion,
+    }
+}
+
+pub fn settlement_view(admission: &Admission, s: &Settlement, change: Money) -> SettlementView {
+    let f = &s.figures;
+    SettlementView {
+        settlement_no: s.settlement_no.clone(),
+        case_no: admission.case_no.to_string(),
+        patient_name: admission.patient.name.to_string(),
+        kind: kind_tag(s.kind),
+        fees: f.fees.into(),
+        insurance_fund: f.insurance_fund.into(),
+        personal_account: f.personal_account.into(),
+        blood_reimbursement: f.blood_reimbursement.into(),
+        deposits_applied: f.deposits_applied.into(),
+        due: f.due.into(),
+        due_words: f.due.abs().words(),
+        payments: s.payments.iter().map(|p| tender_view(&p.line)).collect(),
+        change: change.into(),
+        at: s.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        cashier: s.cashier.clone(),
+        place: Tag::new(s.place.code(), s.place.label()),
+        invoice_status: Tag::new("pending", "电子票据待开具"),
+        recalled: s.recall.is_some(),
     }
 }

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use app::{App, AppConfig, AppError, Clock, Printing, SeedOptions};
+use app::{App, AppConfig, AppError, Clock, SeedOptions};
 use chrono::NaiveDateTime;
 use clap::{Parser, Subcommand};
+use contract::cashier::{DepositRequest, SettleRequest, TenderInput, TrialRequest};
 
 #[derive(Parser)]
 #[command(name = "cashier", version, about = "住院收费客户端命令行")]
@@ -38,6 +39,52 @@ enum Command {
         db: PathBuf,
         case_no: String,
         out: PathBuf,
+    },
+    /// Writes the inpatient fee list (住院费用清单): every line, subtotals by category.
+    FeeListPdf {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        out: PathBuf,
+    },
+    /// Takes a deposit (交预交金) in one or more tenders; prints the receipt as JSON.
+    Deposit {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        /// `现金:500.00`, `wechat:300` … (cash, cheque, card, wechat, alipay, sscard); repeatable.
+        #[arg(long = "tender", required = true)]
+        tenders: Vec<String>,
+        /// Cash handed over, when more than the cash tender.
+        #[arg(long)]
+        cash_received: Option<String>,
+        /// The cashier recorded on the receipt.
+        #[arg(long = "as", default_value = "cashier")]
+        operator: String,
+        /// Also write the receipt PDF here.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
+    /// Trial (`--trial`, prints JSON) or settlement (with `--tender`s) of an admission.
+    Settle {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        #[arg(long)]
+        trial: bool,
+        /// `discharge` (出院结算, default) or `mid_stay` (中途结算).
+        #[arg(long, default_value = "discharge")]
+        kind: String,
+        /// Collections, or refund routes; a refund without tenders takes the suggested routes.
+        #[arg(long = "tender")]
+        tenders: Vec<String>,
+        #[arg(long)]
+        cash_received: Option<String>,
+        #[arg(long = "as", default_value = "cashier")]
+        operator: String,
+        /// Also write the settlement statement (结算单) PDF here.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
 }
 
@@ -88,8 +135,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("错误：{error}（{}）", error.code());
-            let refused_input =
-                matches!(error, AppError::Invalid { .. } | AppError::NotFound(_) | AppError::Refused(_));
+            let refused_input = matches!(
+                error,
+                AppError::Invalid { .. } | AppError::NotFound(_) | AppError::Refused(_) | AppError::Rule { .. }
+            );
             ExitCode::from(if refused_input { 2 } else { 1 })
         }
     }
@@ -122,7 +171,57 @@ async fn run(command: Command) -> Result<(), AppError> {
                 println!("{}", serde_json::to_string(&hit).map_err(|e| AppError::Io(e.to_string()))?);
             }
         }
-        Command::StatementPdf { db, case_no, out } => {
+        Command::Deposit { db, case_no, tenders, cash_received, operator, pdf } => {
+            let app = open(&db).await?;
+            let operator = app.console_operator(&operator).await?;
+            let request = DepositRequest {
+                case_no: case_no.clone(),
+                key: app::operation_key(),
+                tenders: tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<_, _>>()?,
+                cash_received,
+            };
+            let receipt = app.take_deposit(&operator, &request).await?;
+            if let Some(out) = pdf {
+                let printed = app.print_deposit_receipt(&operator, &case_no, &receipt.receipt_no).await?;
+                std::fs::copy(&printed.path, &out)
+                    .map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+            }
+            println!("{}", json(&receipt)?);
+        }
+        Command::Settle { db, case_no, trial, kind, tenders, cash_received, operator, pdf } => {
+            let app = open(&db).await?;
+            let operator = app.console_operator(&operator).await?;
+            let shown = app.trial(&operator, &TrialRequest { case_no: case_no.clone(), kind: kind.clone() }).await?;
+            if trial {
+                println!("{}", json(&shown)?);
+                return Ok(());
+            }
+            let mut tenders = tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<Vec<_>, _>>()?;
+            if tenders.is_empty() && shown.due.money().is_negative() {
+                tenders = shown
+                    .refund_suggestion
+                    .iter()
+                    .map(|t| TenderInput { tender: t.tender.code.clone(), amount: t.amount.to_string() })
+                    .collect();
+            }
+            let request = SettleRequest {
+                case_no: case_no.clone(),
+                key: app::operation_key(),
+                kind,
+                version: shown.version.clone(),
+                expected_due: shown.due.to_string(),
+                tenders,
+                cash_received,
+            };
+            let settlement = app.settle(&operator, &request).await?;
+            if let Some(out) = pdf {
+                let rendered = app.settlement_pdf(&case_no, &settlement.settlement_no, &operator.display_name).await?;
+                std::fs::write(&out, &rendered.bytes)
+                    .map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+            }
+            println!("{}", json(&settlement)?);
+        }
+        Command::StatementPdf { db, case_no, out } | Command::FeeListPdf { db, case_no, out } => {
             let app = open(&db).await?;
             let pdf = app.statement_pdf(&case_no, "命令行").await?;
             std::fs::write(&out, &pdf.bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
@@ -132,15 +231,20 @@ async fn run(command: Command) -> Result<(), AppError> {
     Ok(())
 }
 
+fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::Io(e.to_string()))
+}
+
 /// Opens an existing database; the command line never invents one.
 async fn open(db: &Path) -> Result<App, AppError> {
-    App::open(AppConfig {
-        db_path: db.to_owned(),
-        demo: false,
-        printing: Printing { dir: std::env::temp_dir(), printer: None, open_saved: false },
-        clock: Clock::System,
-    })
-    .await
+    let mut config = AppConfig::new(db.to_owned());
+    config.pause_before_commit = pause_from_env();
+    App::open(config).await
+}
+
+/// `CASHIER_PAUSE_BEFORE_COMMIT_MS`: fault injection for crash tests (see `AppConfig`).
+fn pause_from_env() -> Option<std::time::Duration> {
+    std::env::var("CASHIER_PAUSE_BEFORE_COMMIT_MS").ok()?.parse().ok().map(std::time::Duration::from_millis)
 }
 
 fn parse_time(text: &str) -> Result<NaiveDateTime, AppError> {

@@ -20,7 +20,8 @@ fn stderr(out: &Output) -> String {
 fn seed(dir: &TempDir) -> String {
     let db = dir.path().join("demo.db");
     let db = db.to_str().unwrap().to_owned();
-    let out = cashier(&["demo", "seed", "--db", &db, "--patients", "30", "--seed", "5", "--now", "2026-11-25 09:00:00"]);
+    let out =
+        cashier(&["demo", "seed", "--db", &db, "--patients", "30", "--seed", "5", "--now", "2026-11-25 09:00:00"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("30 位住院患者"), "{}", stdout(&out));
     db
@@ -28,12 +29,18 @@ fn seed(dir: &TempDir) -> String {
 
 #[test]
 fn words_prints_the_capital_form_and_refuses_bad_amounts() {
-    for (amount, words) in [("1234.56", "壹仟贰佰叁拾肆元伍角陆分"), ("1000", "壹仟元整"), ("100.05", "壹佰元零伍分"), ("-12.5", "负壹拾贰元伍角")] {
+    for (amount, words) in [
+        ("1234.56", "壹仟贰佰叁拾肆元伍角陆分"),
+        ("1000", "壹仟元整"),
+        ("100.05", "壹佰元零伍分"),
+        ("-12.5", "负壹拾贰元伍角"),
+    ] {
         let out = cashier(&["words", amount]);
         assert!(out.status.success(), "{amount}: {}", stderr(&out));
         assert_eq!(stdout(&out).trim(), words);
     }
-    for (bad, message) in [("1.234", "最多两位小数"), ("12a", "格式不正确"), ("99999999999999999", "超出范围")] {
+    for (bad, message) in [("1.234", "最多两位小数"), ("12a", "格式不正确"), ("99999999999999999", "超出范围")]
+    {
         let out = cashier(&["words", bad]);
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(stderr(&out).contains(message), "{bad}: {}", stderr(&out));

@@ -10,6 +10,7 @@ pub struct AccountView {
     pub totals: AccountTotals,
     pub categories: Vec<CategoryView>,
     pub deposits: Vec<DepositView>,
+    pub settlements: Vec<crate::cashier::SettlementView>,
 }
 
 /// The strip that stays on screen once a patient is chosen.
@@ -41,6 +42,12 @@ pub struct AccountTotals {
     pub balance_words: String,
     pub fee_lines: usize,
     pub unconfirmed_lines: usize,
+    /// Fees not yet settled, and deposits not yet applied by a settlement.
+    pub unsettled_fees: Yuan,
+    pub deposits_available: Yuan,
+    pub blood_approved: Yuan,
+    /// Insurance share of settlements in force (统筹 + 个人账户).
+    pub insurance_settled: Yuan,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +77,10 @@ pub struct FeeLineView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepositView {
     pub id: i64,
+    /// Whether a settlement has drawn on it (it can no longer be reversed).
+    pub used: bool,
+    /// How much of it is still reversible (zero when used or reversed).
+    pub reversible: Yuan,
     pub receipt_no: String,
     /// `YYYY-MM-DD HH:MM:SS`
     pub at: String,

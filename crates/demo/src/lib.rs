@@ -9,7 +9,7 @@ mod catalog;
 mod stay;
 
 use chrono::{Duration, NaiveDateTime};
-use domain::{Admission, AdmissionEvent, DepositEntry, FeeLine, Ward};
+use domain::{Admission, AdmissionEvent, ApprovedBloodReimbursement, DepositEntry, FeeLine, Ward};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
@@ -42,15 +42,25 @@ pub struct DemoUser {
     pub username: &'static str,
     pub display_name: &'static str,
     pub role: &'static str,
+    /// Printed in this user's receipt numbers (YJ01…).
+    pub receipt_prefix: &'static str,
 }
 
 pub fn users() -> Vec<DemoUser> {
     vec![
-        DemoUser { username: "cashier", display_name: "王丽", role: "cashier" },
-        DemoUser { username: "cashier2", display_name: "赵敏", role: "cashier" },
-        DemoUser { username: "finance", display_name: "陈静", role: "finance" },
-        DemoUser { username: "supervisor", display_name: "刘强", role: "supervisor" },
+        DemoUser { username: "cashier", display_name: "王丽", role: "cashier", receipt_prefix: "01" },
+        DemoUser { username: "cashier2", display_name: "赵敏", role: "cashier", receipt_prefix: "02" },
+        DemoUser { username: "cashier3", display_name: "孙浩", role: "cashier", receipt_prefix: "03" },
+        DemoUser { username: "finance", display_name: "陈静", role: "finance", receipt_prefix: "" },
+        DemoUser { username: "supervisor", display_name: "刘强", role: "supervisor", receipt_prefix: "09" },
     ]
+}
+
+/// Who issued a demo receipt and its place in their sequence (`YJ01` + 8 digits).
+pub fn receipt_owner(receipt_no: &str) -> Option<(&'static str, i64)> {
+    let rest = receipt_no.strip_prefix("YJ")?;
+    let (prefix, seq) = (rest.get(..2)?, rest.get(2..)?.parse().ok()?);
+    users().into_iter().find(|u| u.receipt_prefix == prefix).map(|u| (u.username, seq))
 }
 
 pub fn wards() -> Vec<Ward> {
@@ -81,6 +91,8 @@ pub struct DemoAdmission {
     pub events: Vec<DemoEvent>,
     pub fees: Vec<Keyed<FeeLine>>,
     pub deposits: Vec<Keyed<DepositEntry>>,
+    /// Blood reimbursements the blood platform approved (for patients who had a transfusion).
+    pub blood: Vec<Keyed<ApprovedBloodReimbursement>>,
 }
 
 /// The admissions of the demo hospital, generated one at a time so 100k patients fit in
@@ -168,6 +180,7 @@ mod tests {
                 state,
                 fees: a.fees.iter().map(|f| f.value.clone()).collect(),
                 deposits: a.deposits.iter().map(|d| d.value.clone()).collect(),
+                ..InpatientAccount::default()
             };
             assert!(account.deposits_total() > Money::ZERO);
             for d in &a.deposits {
@@ -179,6 +192,13 @@ mod tests {
             }
         }
         assert!(longest >= 2000, "long stays have thousands of lines, got {longest}");
+        assert!(all.iter().any(|a| !a.blood.is_empty()), "some donors' relatives get blood reimbursed");
+        for a in &all {
+            for d in &a.deposits {
+                let (user, seq) = receipt_owner(&d.value.receipt_no).expect("a demo cashier's receipt");
+                assert!(seq > 0 && users().iter().any(|u| u.username == user && u.display_name == d.value.cashier));
+            }
+        }
         for state in [AdmissionState::InHospital, AdmissionState::DischargeOrdered, AdmissionState::FeesAudited] {
             assert!(states.get(&state).copied().unwrap_or(0) >= 15, "{state:?}: {states:?}");
         }

@@ -3,8 +3,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use domain::{
-    Admission, AdmissionEvent, CaseNo, DepositEntry, DepositKind, FeeLine, FeeStatus, InsuranceType, Money, Patient,
-    PersonName, ResidentId, Sex, Tender, TenderLine, Ward,
+    Admission, AdmissionEvent, ApprovedBloodReimbursement, CaseNo, DepositEntry, DepositKind, FeeLine, FeeStatus,
+    InsuranceType, Money, Patient, PersonName, ResidentId, Sex, Tender, TenderLine, Ward,
 };
 use rand::Rng;
 use rand::seq::IndexedRandom;
@@ -18,10 +18,12 @@ use crate::{DemoAdmission, DemoConfig, DemoEvent, FeeDetail, Keyed, key_at};
 const CASHIERS: [(&str, u32); 3] = [("王丽", 1), ("赵敏", 2), ("孙浩", 3)];
 const AUDITOR: &str = "陈静";
 
-/// Next receipt number per cashier, gap-free.
+/// What must stay unique across the whole hospital: receipt numbers per cashier (gap-free)
+/// and resident IDs.
 #[derive(Default)]
 pub struct ReceiptBook {
     next: [u32; 3],
+    resident_ids: std::collections::HashSet<String>,
 }
 
 impl ReceiptBook {
@@ -37,7 +39,8 @@ pub fn generate(config: &DemoConfig, index: usize, rng: &mut ChaCha8Rng, receipt
     let (name, sex) = person_name(index, rng);
     let age: i64 = 18 + rng.random_range(0..78).max(rng.random_range(0..78));
     let birth_date = now.date() - Duration::days(age * 365 + rng.random_range(0..365));
-    let resident_id = (rng.random_range(0..100) >= 2).then(|| resident_id(birth_date, sex, rng));
+    let resident_id =
+        (rng.random_range(0..100) >= 2).then(|| resident_id(birth_date, sex, rng, &mut receipts.resident_ids));
     let insurance = match rng.random_range(0..100) {
         0..45 => InsuranceType::Employee,
         45..85 => InsuranceType::Resident,
@@ -97,7 +100,8 @@ pub fn generate(config: &DemoConfig, index: usize, rng: &mut ChaCha8Rng, receipt
     };
     mark_statuses(&mut fees, fees_until, discharge_at.is_some(), audited, rng);
     let deposits = deposits(&admission, &fees, now, rng, receipts, config.fees);
-    DemoAdmission { admission, events, fees, deposits }
+    let blood = blood_reimbursements(&admission, &fees, now, rng);
+    DemoAdmission { admission, events, fees, deposits, blood }
 }
 
 fn person_name(index: usize, rng: &mut ChaCha8Rng) -> (PersonName, Sex) {
@@ -122,15 +126,25 @@ fn person_name(index: usize, rng: &mut ChaCha8Rng) -> (PersonName, Sex) {
     (PersonName::parse(&name).expect("catalogue characters are valid"), sex)
 }
 
-fn resident_id(birth: NaiveDate, sex: Sex, rng: &mut ChaCha8Rng) -> ResidentId {
+/// A valid resident ID not yet given to anyone in this hospital.
+fn resident_id(
+    birth: NaiveDate,
+    sex: Sex,
+    rng: &mut ChaCha8Rng,
+    issued: &mut std::collections::HashSet<String>,
+) -> ResidentId {
     let region = catalog::REGIONS.choose(rng).expect("regions");
-    let mut seq: u32 = rng.random_range(0..500) * 2;
-    if sex == Sex::Male {
-        seq += 1;
+    let start: u32 = rng.random_range(0..500);
+    for step in 0..500 {
+        let seq = (start + step) % 500 * 2 + u32::from(sex == Sex::Male);
+        let first17 = format!("{region}{}{seq:03}", birth.format("%Y%m%d"));
+        let check = domain::resident_id::check_character(&first17).expect("17 digits");
+        let id = format!("{first17}{check}");
+        if issued.insert(id.clone()) {
+            return ResidentId::parse(&id).expect("generated with its check digit");
+        }
     }
-    let first17 = format!("{region}{}{seq:03}", birth.format("%Y%m%d"));
-    let check = domain::resident_id::check_character(&first17).expect("17 digits");
-    ResidentId::parse(&format!("{first17}{check}")).expect("generated with its check digit")
+    unreachable!("500 sequence numbers per region and birthday suffice for a demo hospital")
 }
 
 fn at_time(day: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
@@ -281,6 +295,38 @@ fn mark_statuses(
             line.status = FeeStatus::Unconfirmed;
         }
     }
+}
+
+/// Half of the patients who were transfused have a donor in the family whose reimbursement the
+/// blood platform approved: the product cost of up to the donated volume.
+fn blood_reimbursements(
+    admission: &Admission,
+    fees: &[Keyed<FeeLine>],
+    now: NaiveDateTime,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Keyed<ApprovedBloodReimbursement>> {
+    let blood: Money =
+        fees.iter().filter(|f| f.value.category == domain::FeeCategory::Blood).map(|f| f.value.amount).sum();
+    if !blood.is_positive() || !rng.random_bool(0.5) {
+        return Vec::new();
+    }
+    let (relationship, donor) = match rng.random_range(0..3) {
+        0 => ("本人", admission.patient.name.to_string()),
+        1 => ("配偶", "李秀英".to_owned()),
+        _ => ("子女", format!("{}明", admission.patient.name.as_str().chars().next().unwrap_or('王'))),
+    };
+    let volume_ml = *[200, 300, 400].choose(rng).expect("volumes");
+    let approved_at = (admission.admitted_at + Duration::days(1)).min(now);
+    let amount = blood.min(Money::from_fen(volume_ml * 110).expect("small"));
+    let reimbursement = ApprovedBloodReimbursement {
+        certificate_no: format!("浙{}{:07}", approved_at.year(), rng.random_range(0..10_000_000)),
+        donor_name: donor,
+        relationship: relationship.to_owned(),
+        volume_ml,
+        amount,
+        approved_at,
+    };
+    vec![Keyed { key: key_at(approved_at, rng), value: reimbursement }]
 }
 
 fn pick_tender(rng: &mut ChaCha8Rng) -> Tender {

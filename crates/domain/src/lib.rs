@@ -7,6 +7,8 @@
 
 pub mod account;
 pub mod admission;
+pub mod blood;
+pub mod insurance;
 pub mod money;
 pub mod person;
 pub mod resident_id;
@@ -14,14 +16,21 @@ pub mod role;
 pub mod search;
 mod words;
 
-pub use account::InpatientAccount;
+pub use account::audit::FeeEvent;
 pub use account::deposit::{DepositEntry, DepositKind};
 pub use account::fee::{FeeCategory, FeeLine, FeeStatus};
+pub use account::recall::{RecallKind, RecallPlan};
+pub use account::settle::{SettlementDraft, Trial};
+pub use account::settlement::{Place, Recall, Settlement, SettlementFigures, SettlementKind, SettlementPayment};
 pub use account::state::{AdmissionEvent, AdmissionState};
 pub use account::tender::{Tender, TenderLine};
+pub use account::version::AccountVersion;
+pub use account::{CategoryTotal, InpatientAccount};
 pub use admission::{Admission, CaseNo, InsuranceType, Patient, Ward};
+pub use blood::ApprovedBloodReimbursement;
+pub use insurance::{InsuranceShare, Policy};
 pub use money::{Money, MoneyError, PaymentAmount, PaymentAmountError};
 pub use person::{PersonName, Sex};
 pub use resident_id::ResidentId;
-pub use role::Role;
+pub use role::{Permission, Role};
 pub use search::PatientQuery;

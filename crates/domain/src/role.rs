@@ -31,3 +31,37 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code)
     }
 }
+
+/// What a user may do at the counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Take deposits, reverse them, settle, print.
+    HandleMoney,
+    /// Pass or return the fee audit; confirm or cancel fee lines.
+    AuditFees,
+    /// Approve recalls (the supervisor authenticates for it).
+    ApproveRecall,
+}
+
+impl Permission {
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::HandleMoney => "收费",
+            Permission::AuditFees => "费用审核",
+            Permission::ApproveRecall => "审批召回",
+        }
+    }
+}
+
+impl Role {
+    pub fn may(self, permission: Permission) -> bool {
+        match (self, permission) {
+            (Role::Cashier, Permission::HandleMoney) => true,
+            (Role::Cashier, Permission::AuditFees | Permission::ApproveRecall) => false,
+            (Role::Finance, Permission::AuditFees) => true,
+            (Role::Finance, Permission::HandleMoney | Permission::ApproveRecall) => false,
+            (Role::Supervisor, Permission::HandleMoney | Permission::AuditFees | Permission::ApproveRecall) => true,
+            (Role::Admin, Permission::HandleMoney | Permission::AuditFees | Permission::ApproveRecall) => false,
+        }
+    }
+}

@@ -6,12 +6,17 @@
 //! balance is stored, every balance is derived by the domain from the rows; SQL errors never
 //! leak upward untranslated (see [`StoreError`]).
 
+pub mod blood;
 mod codec;
+pub mod deposits;
 pub mod error;
+pub mod fees;
 pub mod journal;
 pub mod open;
 pub mod patients;
+pub mod receipts;
 pub mod settings;
+pub mod settlements;
 pub mod users;
 
 pub use error::StoreError;

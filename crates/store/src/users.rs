@@ -14,42 +14,47 @@ pub struct UserRecord {
     pub role: String,
     /// PHC string (argon2id).
     pub password_hash: String,
+    /// Printed in the user's receipt numbers (YJ01…); empty for users who take no money.
+    pub receipt_prefix: String,
 }
 
 pub async fn insert(conn: &mut SqliteConnection, user: &UserRecord) -> Result<()> {
-    sqlx::query("INSERT INTO users (username, display_name, role, password_hash) VALUES (?1, ?2, ?3, ?4)")
-        .bind(&user.username)
-        .bind(&user.display_name)
-        .bind(&user.role)
-        .bind(&user.password_hash)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO users (username, display_name, role, password_hash, receipt_prefix) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(&user.username)
+    .bind(&user.display_name)
+    .bind(&user.role)
+    .bind(&user.password_hash)
+    .bind(&user.receipt_prefix)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 pub async fn find(conn: &mut SqliteConnection, username: &str) -> Result<Option<UserRecord>> {
-    let row: Option<(String, String, String, String)> =
-        sqlx::query_as("SELECT username, display_name, role, password_hash FROM users WHERE username = ?1")
-            .bind(username)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(username, display_name, role, password_hash)| UserRecord {
-        username,
-        display_name,
-        role,
-        password_hash,
-    }))
+    let row: Option<UserRow> = sqlx::query_as(
+        "SELECT username, display_name, role, password_hash, receipt_prefix FROM users WHERE username = ?1",
+    )
+    .bind(username)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(user_from_row))
 }
 
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>> {
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT username, display_name, role, password_hash FROM users ORDER BY username")
-            .fetch_all(conn)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(username, display_name, role, password_hash)| UserRecord { username, display_name, role, password_hash })
-        .collect())
+    let rows: Vec<UserRow> = sqlx::query_as(
+        "SELECT username, display_name, role, password_hash, receipt_prefix FROM users ORDER BY username",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(user_from_row).collect())
+}
+
+type UserRow = (String, String, String, String, String);
+
+fn user_from_row((username, display_name, role, password_hash, receipt_prefix): UserRow) -> UserRecord {
+    UserRecord { username, display_name, role, password_hash, receipt_prefix }
 }
 
 pub async fn record_attempt(

@@ -213,6 +213,7 @@ async fn the_journal_reads_back_what_was_written() {
             state: domain::AdmissionState::replay(a.events.iter().map(|e| e.event)).unwrap(),
             fees: a.fees.iter().map(|f| f.value.clone()).collect(),
             deposits: a.deposits.iter().map(|d| d.value.clone()).collect(),
+            ..InpatientAccount::default()
         };
         assert_eq!(account.state, expected.state);
         assert_eq!(account.fees_total(), expected.fees_total());

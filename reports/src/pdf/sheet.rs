@@ -8,12 +8,13 @@ use std::collections::BTreeSet;
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
-    Rgb, TextItem,
+    Rect, Rgb, TextItem,
 };
 
 use super::fonts;
 use crate::{RenderedPdf, ReportError};
 
+/// A4 portrait, in millimetres.
 pub const PAGE_WIDTH: f32 = 210.0;
 pub const PAGE_HEIGHT: f32 = 297.0;
 pub const MARGIN: f32 = 12.0;
@@ -29,6 +30,8 @@ pub enum Align {
 /// A document being laid out page by page.
 pub struct Sheet {
     doc: PdfDocument,
+    width: f32,
+    height: f32,
     primary: (FontId, &'static ParsedFont),
     /// Added to the document the first time a character needs it.
     fallback: Option<(FontId, &'static ParsedFont)>,
@@ -38,11 +41,33 @@ pub struct Sheet {
 }
 
 impl Sheet {
+    /// An A4 portrait document.
     pub fn new(title: &str) -> Result<Sheet, ReportError> {
+        Sheet::with_size(title, PAGE_WIDTH, PAGE_HEIGHT)
+    }
+
+    /// A document of `width` × `height` millimetres (a receipt is a third of A4).
+    pub fn with_size(title: &str, width: f32, height: f32) -> Result<Sheet, ReportError> {
         let font = fonts::primary()?;
         let mut doc = PdfDocument::new(title);
         let primary = (doc.add_font(font), font);
-        Ok(Sheet { doc, primary, fallback: None, pages: Vec::new(), current: Vec::new(), missing: BTreeSet::new() })
+        Ok(Sheet {
+            doc,
+            width,
+            height,
+            primary,
+            fallback: None,
+            pages: Vec::new(),
+            current: Vec::new(),
+            missing: BTreeSet::new(),
+        })
+    }
+
+    pub fn width_mm(&self) -> f32 {
+        self.width
+    }
+    pub fn height_mm(&self) -> f32 {
+        self.height
     }
 
     /// Width of `text` at `size` points, in millimetres.
@@ -137,7 +162,7 @@ impl Sheet {
         }
         self.current.push(Op::StartTextSection);
         for (font, run, run_width) in runs {
-            self.current.push(Op::SetTextCursor { pos: point(cursor, y) });
+            self.current.push(Op::SetTextCursor { pos: point(self.height, cursor, y) });
             self.current.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
             self.current.push(Op::ShowText { items: vec![TextItem::Text(run)] });
             self.current.push(Op::EndTextSection);
@@ -154,8 +179,8 @@ impl Sheet {
         self.current.push(Op::DrawLine {
             line: Line {
                 points: vec![
-                    LinePoint { p: point(x0, y), bezier: false },
-                    LinePoint { p: point(x1, y), bezier: false },
+                    LinePoint { p: point(self.height, x0, y), bezier: false },
+                    LinePoint { p: point(self.height, x1, y), bezier: false },
                 ],
                 is_closed: false,
             },
@@ -180,8 +205,10 @@ impl Sheet {
         for (index, ops) in pages.into_iter().enumerate() {
             self.current = ops;
             let text = footer(index + 1, total);
-            self.text(PAGE_WIDTH / 2.0, PAGE_HEIGHT - 7.0, 8.0, Align::Center, &text);
-            out.push(PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), std::mem::take(&mut self.current)));
+            if !text.is_empty() {
+                self.text(self.width / 2.0, self.height - 7.0, 8.0, Align::Center, &text);
+            }
+            out.push(PdfPage::new(Mm(self.width), Mm(self.height), std::mem::take(&mut self.current)));
         }
         let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
         let bytes = self.doc.with_pages(out).save(&options, &mut Vec::new());
@@ -191,8 +218,34 @@ impl Sheet {
             missing_glyphs: self.missing.into_iter().collect(),
         }
     }
+
+    /// A black square of `size` millimetres with its top-left corner at (`x`, `y`).
+    fn square(&mut self, x: f32, y: f32, size: f32) {
+        self.current.push(Op::DrawRectangle {
+            rectangle: Rect::from_xywh(
+                Mm(x).into(),
+                Mm(self.height - y - size).into(),
+                Mm(size).into(),
+                Mm(size).into(),
+            ),
+        });
+    }
+
+    /// A QR code of `text`, `size` millimetres wide, top-left at (`x`, `y`).
+    pub fn qr(&mut self, x: f32, y: f32, size: f32, text: &str) {
+        let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else { return };
+        let modules = code.width();
+        let cell = size / modules as f32;
+        self.current.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+        for (index, color) in code.to_colors().into_iter().enumerate() {
+            if color == qrcode::Color::Dark {
+                let (row, col) = (index / modules, index % modules);
+                self.square(x + col as f32 * cell, y + row as f32 * cell, cell);
+            }
+        }
+    }
 }
 
-fn point(x_mm: f32, y_from_top_mm: f32) -> Point {
-    Point::new(Mm(x_mm), Mm(PAGE_HEIGHT - y_from_top_mm))
+fn point(page_height: f32, x_mm: f32, y_from_top_mm: f32) -> Point {
+    Point::new(Mm(x_mm), Mm(page_height - y_from_top_mm))
 }

@@ -1,22 +1,39 @@
-//! The inpatient account (住院账户): the fees charged and the deposits paid for one admission,
-//! and the figures derived from them. Balances are computed here, never stored.
+//! The inpatient account (住院账户): the fees charged, the deposits paid, the settlements made
+//! for one admission, and the figures derived from them. Balances are computed here, never
+//! stored.
 
+pub mod audit;
 pub mod deposit;
 pub mod fee;
+pub mod recall;
+pub mod reversal;
+pub mod routes;
+pub mod settle;
+pub mod settlement;
 pub mod state;
 pub mod tender;
+pub mod tenders;
+pub mod version;
+
+use std::collections::HashSet;
 
 use crate::money::Money;
-use deposit::DepositEntry;
+use deposit::{DepositEntry, DepositKind};
 use fee::{FeeCategory, FeeLine};
+use settlement::Settlement;
 use state::AdmissionState;
+use version::AccountVersion;
 
 /// Everything money-related about one admission, as loaded from the journal.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct InpatientAccount {
     pub state: AdmissionState,
     pub fees: Vec<FeeLine>,
     pub deposits: Vec<DepositEntry>,
+    pub settlements: Vec<Settlement>,
+    /// Blood reimbursements approved by the blood platform (用血减免), in total.
+    pub blood_approved: Money,
+    pub version: AccountVersion,
 }
 
 /// One category's subtotal on the fee list.
@@ -27,116 +44,96 @@ pub struct CategoryTotal {
     pub lines: usize,
 }
 
+/// Subtotals per category in print order, for the lines given.
+pub fn category_totals<'a>(lines: impl IntoIterator<Item = &'a FeeLine> + Clone) -> Vec<CategoryTotal> {
+    FeeCategory::ALL
+        .into_iter()
+        .filter_map(|category| {
+            let (total, count) = lines
+                .clone()
+                .into_iter()
+                .filter(|f| f.category == category && f.status.counts())
+                .fold((Money::ZERO, 0usize), |(sum, n), f| (sum + f.amount, n + 1));
+            (count > 0).then_some(CategoryTotal { category, total, lines: count })
+        })
+        .collect()
+}
+
 impl InpatientAccount {
     /// Sum of all fee lines that count (cancelled lines do not).
     pub fn fees_total(&self) -> Money {
         self.fees.iter().filter(|f| f.status.counts()).map(|f| f.amount).sum()
     }
 
-    /// Deposits paid less deposits reversed.
+    /// The deposit ledger's total: deposits less reversals, plus recall transfers.
     pub fn deposits_total(&self) -> Money {
         self.deposits.iter().map(|d| d.amount).sum()
     }
 
-    /// What the deposits still cover: positive means money in hand, negative means owed (欠费).
+    pub fn active_settlements(&self) -> impl Iterator<Item = &Settlement> {
+        self.settlements.iter().filter(|s| s.is_active())
+    }
+
+    /// What the account stands at: positive is money in hand, negative is owed (欠费).
+    ///
+    /// balance = deposit ledger + Σ active settlements (payments + insurance + blood) − fees.
+    /// Before any settlement that is deposits − fees; after a discharge settlement it is zero;
+    /// after a recall it is deposits − fees again, with the recalled settlement's collections
+    /// and refunds moved into the deposit ledger.
     pub fn balance(&self) -> Money {
-        self.deposits_total() - self.fees_total()
+        let settled: Money = self.active_settlements().map(|s| s.net_payments() + s.figures.third_party()).sum();
+        self.deposits_total() + settled - self.fees_total()
+    }
+
+    /// Deposits not yet applied by an active settlement.
+    pub fn deposits_available(&self) -> Money {
+        self.deposits_total() - self.active_settlements().map(|s| s.figures.deposits_applied).sum::<Money>()
+    }
+
+    /// Blood reimbursement approved and not yet deducted by an active settlement.
+    pub fn blood_available(&self) -> Money {
+        (self.blood_approved - self.active_settlements().map(|s| s.figures.blood_reimbursement).sum::<Money>())
+            .max(Money::ZERO)
+    }
+
+    /// Ids of fee lines settled by an active settlement.
+    pub fn settled_fee_ids(&self) -> HashSet<i64> {
+        self.active_settlements().flat_map(|s| s.fee_ids.iter().copied()).collect()
     }
 
     /// Subtotals per category in print order, only categories with lines that count.
     pub fn category_totals(&self) -> Vec<CategoryTotal> {
-        FeeCategory::ALL
-            .into_iter()
-            .filter_map(|category| {
-                let lines: Vec<&FeeLine> =
-                    self.fees.iter().filter(|f| f.category == category && f.status.counts()).collect();
-                (!lines.is_empty()).then(|| CategoryTotal {
-                    category,
-                    total: lines.iter().map(|f| f.amount).sum(),
-                    lines: lines.len(),
-                })
-            })
-            .collect()
+        category_totals(&self.fees)
+    }
+
+    /// Ids of deposits (kind `Deposit`) that active settlements have drawn on, oldest first:
+    /// these can no longer be reversed.
+    pub fn used_deposit_ids(&self) -> HashSet<i64> {
+        let deposits = self.deposits.iter().filter(|d| d.kind == DepositKind::Deposit);
+        // A discharge settlement draws on every deposit: the excess went back as its refund.
+        if self.active_settlements().any(|s| s.kind == settlement::SettlementKind::Discharge) {
+            return deposits.map(|d| d.id).collect();
+        }
+        let mut to_allocate: Money = self.active_settlements().map(|s| s.figures.deposits_applied).sum();
+        let mut used = HashSet::new();
+        for entry in deposits {
+            if !to_allocate.is_positive() {
+                break;
+            }
+            let net = entry.amount - self.reversed_amount(entry.id);
+            if net.is_positive() {
+                used.insert(entry.id);
+                to_allocate -= net;
+            }
+        }
+        used
+    }
+
+    /// How much of deposit `id` has been reversed (as a positive amount).
+    pub fn reversed_amount(&self, id: i64) -> Money {
+        -self.deposits.iter().filter(|d| d.kind == DepositKind::Reversal { of: id }).map(|d| d.amount).sum::<Money>()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::account::deposit::DepositKind;
-    use crate::account::fee::FeeStatus;
-    use chrono::NaiveDate;
-    use proptest::prelude::*;
-
-    fn fee(id: i64, category: FeeCategory, fen: i64, status: FeeStatus) -> FeeLine {
-        FeeLine {
-            id,
-            item_code: format!("X{id}"),
-            item_name: "项目".into(),
-            category,
-            spec: String::new(),
-            unit: "次".into(),
-            quantity: 1.into(),
-            unit_price: Money::from_fen(fen).unwrap(),
-            amount: Money::from_fen(fen).unwrap(),
-            charged_at: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap().and_hms_opt(8, 0, 0).unwrap(),
-            department: "内科".into(),
-            status,
-        }
-    }
-
-    fn deposit(id: i64, fen: i64) -> DepositEntry {
-        DepositEntry {
-            id,
-            receipt_no: format!("R{id}"),
-            kind: if fen >= 0 { DepositKind::Deposit } else { DepositKind::Reversal { of: id - 1 } },
-            amount: Money::from_fen(fen).unwrap(),
-            tenders: vec![],
-            at: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap().and_hms_opt(9, 0, 0).unwrap(),
-            cashier: "收费员".into(),
-        }
-    }
-
-    #[test]
-    fn cancelled_lines_do_not_count() {
-        let account = InpatientAccount {
-            state: AdmissionState::InHospital,
-            fees: vec![
-                fee(1, FeeCategory::Drug, 1_000, FeeStatus::Confirmed),
-                fee(2, FeeCategory::Drug, 500, FeeStatus::Unconfirmed),
-                fee(3, FeeCategory::Bed, 9_999, FeeStatus::Cancelled),
-                fee(4, FeeCategory::Bed, 4_000, FeeStatus::Confirmed),
-            ],
-            deposits: vec![deposit(1, 10_000), deposit(2, -2_000)],
-        };
-        assert_eq!(account.fees_total().fen(), 5_500);
-        assert_eq!(account.deposits_total().fen(), 8_000);
-        assert_eq!(account.balance().fen(), 2_500);
-        let totals = account.category_totals();
-        assert_eq!(totals.len(), 2);
-        assert_eq!((totals[0].category, totals[0].total.fen(), totals[0].lines), (FeeCategory::Bed, 4_000, 1));
-        assert_eq!((totals[1].category, totals[1].total.fen(), totals[1].lines), (FeeCategory::Drug, 1_500, 2));
-    }
-
-    proptest! {
-        /// The fee list's subtotals always add up to the fee total, and the balance is exactly
-        /// deposits minus fees, whatever lines and deposits there are.
-        #[test]
-        fn subtotals_and_balance_identities(
-            lines in prop::collection::vec((0usize..12, -100_000i64..10_000_000, 0usize..3), 0..200),
-            deposits in prop::collection::vec(-1_000_000i64..10_000_000, 0..20),
-        ) {
-            let statuses = [FeeStatus::Confirmed, FeeStatus::Unconfirmed, FeeStatus::Cancelled];
-            let account = InpatientAccount {
-                state: AdmissionState::InHospital,
-                fees: lines.iter().enumerate().map(|(i, &(c, fen, s))| fee(i as i64, FeeCategory::ALL[c], fen, statuses[s])).collect(),
-                deposits: deposits.iter().enumerate().map(|(i, &fen)| deposit(i as i64, fen)).collect(),
-            };
-            let by_category: Money = account.category_totals().iter().map(|c| c.total).sum();
-            prop_assert_eq!(by_category, account.fees_total());
-            let counted: i64 = lines.iter().filter(|l| l.2 != 2).map(|l| l.1).sum();
-            prop_assert_eq!(account.fees_total().fen(), counted);
-            prop_assert_eq!(account.balance().fen(), deposits.iter().sum::<i64>() - counted);
-        }
-    }
-}
+mod tests;

@@ -3,8 +3,9 @@
 
 use thiserror::Error;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum AdmissionState {
+    #[default]
     InHospital,
     DischargeOrdered,
     FeesAudited,

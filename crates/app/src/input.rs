@@ -1,0 +1,71 @@
+//! Parsing what the screen or the command line sent, at the edge: keys, case numbers, tenders,
+//! amounts. Each refusal names its field and says what is wrong, before anything is read.
+
+use contract::cashier::TenderInput;
+use domain::{CaseNo, Money, PaymentAmount, SettlementKind, Tender, TenderLine};
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// An operation's idempotency key: a UUIDv7 the screen got when the dialog opened.
+pub fn key(text: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(text.trim())
+        .ok()
+        .filter(|k| k.get_version_num() == 7)
+        .ok_or_else(|| AppError::invalid("KEY_INVALID", format!("操作编号无效：“{text}”，请重新打开窗口"), "key"))
+}
+
+pub fn case_no(text: &str) -> Result<CaseNo, AppError> {
+    CaseNo::parse(text).map_err(|e| AppError::invalid("CASE_NO_MALFORMED", e.to_string(), "case_no"))
+}
+
+/// Tenders with positive amounts of at most two decimals and at most ¥10,000,000 each.
+pub fn tenders(inputs: &[TenderInput]) -> Result<Vec<TenderLine>, AppError> {
+    inputs
+        .iter()
+        .map(|input| {
+            let tender = Tender::parse(&input.tender)
+                .map_err(|e| AppError::invalid("TENDER_UNKNOWN", e.to_string(), "tenders"))?;
+            let amount = PaymentAmount::parse(&input.amount)
+                .map_err(|e| AppError::invalid(e.code(), format!("{}：{e}", tender.label()), "tenders"))?;
+            Ok(TenderLine { tender, amount: amount.money(), reference: None })
+        })
+        .collect()
+}
+
+/// An optional positive amount (cash received).
+pub fn optional_amount(text: Option<&str>, field: &'static str) -> Result<Option<Money>, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => PaymentAmount::parse(t)
+            .map(|a| Some(a.money()))
+            .map_err(|e| AppError::invalid(e.code(), format!("现金实收：{e}"), field)),
+    }
+}
+
+/// Any amount, signed (the due a trial showed).
+pub fn signed_amount(text: &str, field: &'static str) -> Result<Money, AppError> {
+    Money::parse(text).map_err(|e| AppError::invalid(e.code(), e.to_string(), field))
+}
+
+pub fn settlement_kind(text: &str) -> Result<SettlementKind, AppError> {
+    SettlementKind::from_code(text.trim()).ok_or_else(|| {
+        AppError::invalid(
+            "SETTLEMENT_KIND_UNKNOWN",
+            format!("结算类型应为 discharge（出院结算）或 mid_stay（中途结算）：“{text}”"),
+            "kind",
+        )
+    })
+}
+
+/// "支付宝:300.00" or "alipay:300" as the CLI's `--tender` takes it.
+pub fn tender_argument(text: &str) -> Result<TenderInput, AppError> {
+    let (tender, amount) = text.split_once([':', '：']).ok_or_else(|| {
+        AppError::invalid(
+            "TENDER_MALFORMED",
+            format!("支付方式格式应为 名称:金额，如 现金:500.00（输入为“{text}”）"),
+            "tender",
+        )
+    })?;
+    Ok(TenderInput { tender: tender.trim().to_owned(), amount: amount.trim().to_owned() })
+}

@@ -1,0 +1,146 @@
+//! Settlement recall (结算召回) and discharge recall (出院召回), approved by a supervisor: done
+//! by new rows (the recall, a transfer into the deposit ledger, admission events), never by
+//! deleting anything.
+
+use contract::cashier::{RecallOutcome, RecallRequest};
+use contract::{Tag, Yuan};
+use domain::{DepositEntry, DepositKind, Permission, Recall, RecallKind};
+use store::receipts::{self, Numbered, Series};
+use store::{deposits, journal, settlements};
+use uuid::Uuid;
+
+use crate::views::state_tag;
+use crate::{App, AppError, Operator, input};
+
+impl App {
+    pub async fn recall(&self, operator: &Operator, request: &RecallRequest) -> Result<RecallOutcome, AppError> {
+        operator.require(Permission::HandleMoney)?;
+        let key = input::key(&request.key)?;
+        let kind = match request.kind.trim() {
+            "settlement" => RecallKind::Settlement,
+            "discharge" => RecallKind::Discharge,
+            other => {
+                return Err(AppError::invalid(
+                    "RECALL_KIND_UNKNOWN",
+                    format!("召回类型应为 settlement 或 discharge：“{other}”"),
+                    "kind",
+                ));
+            }
+        };
+        if request.reason.trim().is_empty() {
+            return Err(AppError::invalid("REASON_REQUIRED", "请填写召回原因", "reason"));
+        }
+        if request.approval.username.trim().is_empty() {
+            return Err(AppError::Rule {
+                code: "APPROVAL_REQUIRED",
+                message: "召回需要收费组长授权，请组长输入用户名和密码".into(),
+            });
+        }
+        let approver = self.approve(&request.approval).await?;
+        let now = self.clock.now();
+
+        let mut conn = self.store.conn().await?;
+        if let Some(settlement_id) = settlements::recall_by_key(&mut conn, key).await? {
+            drop(conn);
+            return self.recalled(&request.case_no, settlement_id, kind, &approver).await;
+        }
+        drop(conn);
+        let (summary, account) = self.load_account(&request.case_no).await?;
+        let plan = account.plan_recall(
+            kind,
+            request.settlement_no.as_deref(),
+            &request.reason,
+            now,
+            self.discharge_recall_days,
+        )?;
+        let settlement = account
+            .settlements
+            .iter()
+            .find(|s| s.id == plan.settlement_id)
+            .cloned()
+            .ok_or(AppError::Io("plan".into()))?;
+        if let Some(reference) = &settlement.insurance_ref {
+            self.insurance.reverse(key, reference).await?;
+        }
+
+        let mut tx = self.store.begin_immediate().await?;
+        if journal::version(&mut tx, summary.admission.id).await? != account.version {
+            return Err(AppError::Rule {
+                code: "ACCOUNT_CHANGED", message: "账户刚发生变化，请重新召回".into()
+            });
+        }
+        let recall = Recall {
+            at: now,
+            by: operator.display_name.clone(),
+            approved_by: approver.display_name.clone(),
+            reason: request.reason.trim().to_owned(),
+        };
+        settlements::append_recall(&mut tx, plan.settlement_id, key, kind, &recall).await?;
+        if !plan.transfer.is_zero() {
+            let (receipt_no, seq) =
+                receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit).await?;
+            let entry = DepositEntry {
+                id: 0,
+                receipt_no: receipt_no.clone(),
+                kind: DepositKind::RecallTransfer { settlement: plan.settlement_id },
+                amount: plan.transfer,
+                tenders: plan.transfer_tenders.clone(),
+                at: now,
+                cashier: operator.display_name.clone(),
+            };
+            let id = deposits::append_deposit(&mut tx, summary.admission.id, Uuid::now_v7(), &entry).await?;
+            receipts::record(
+                &mut tx,
+                &receipt_no,
+                &operator.username,
+                Series::Deposit,
+                seq,
+                now,
+                Numbered::Deposit(id),
+            )
+            .await?;
+        }
+        for event in &plan.events {
+            journal::append_event(
+                &mut tx,
+                summary.admission.id,
+                Uuid::now_v7(),
+                *event,
+                now,
+                &operator.display_name,
+                Some(&recall.reason),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(store::StoreError::from)?;
+        tracing::info!(settlement = %settlement.settlement_no, approved_by = %approver.username, kind = kind.code(), "recalled");
+        self.recalled(&request.case_no, plan.settlement_id, kind, &approver).await
+    }
+
+    async fn recalled(
+        &self,
+        case_no: &str,
+        settlement_id: i64,
+        kind: RecallKind,
+        approver: &Operator,
+    ) -> Result<RecallOutcome, AppError> {
+        let (_, account) = self.load_account(case_no).await?;
+        let settlement = account
+            .settlements
+            .iter()
+            .find(|s| s.id == settlement_id)
+            .ok_or(AppError::Io("recalled settlement".into()))?;
+        Ok(RecallOutcome {
+            settlement_no: settlement.settlement_no.clone(),
+            kind: Tag::new(kind.code(), kind.label()),
+            transfer: Yuan(settlement.net_payments()),
+            balance: Yuan(account.balance()),
+            state: state_tag(account.state),
+            approved_by: settlement
+                .recall
+                .as_ref()
+                .map(|r| r.approved_by.clone())
+                .unwrap_or_else(|| approver.display_name.clone()),
+        })
+    }
+}

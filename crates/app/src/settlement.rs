@@ -1,0 +1,198 @@
+//! Trial and settlement (试算 / 出院结算 / 中途结算): the figures, insurance through its
+//! adapter, and the commit that happens exactly once per key, whole or not at all.
+
+use contract::Tag;
+use contract::cashier::{SettleRequest, SettlementView, TrialRequest, TrialView};
+use domain::{AccountVersion, AdmissionEvent, InpatientAccount, Money, Permission, Settlement, SettlementKind, Trial};
+use store::patients::AdmissionSummary;
+use store::receipts::{self, Numbered, Series};
+use store::{journal, settlements};
+use uuid::Uuid;
+
+use crate::insurance::Claim;
+use crate::views::{settlement_view, trial_view};
+use crate::{App, AppError, Operator, input};
+
+/// The message every stale settlement gets, word for word.
+pub const STALE: &str = "费用发生改变，请重新试算";
+
+fn stale() -> AppError {
+    AppError::Rule { code: "TRIAL_STALE", message: STALE.to_owned() }
+}
+
+impl App {
+    /// 试算: computes the settlement without committing anything.
+    pub async fn trial(&self, operator: &Operator, request: &TrialRequest) -> Result<TrialView, AppError> {
+        operator.require(Permission::HandleMoney)?;
+        let kind = input::settlement_kind(&request.kind)?;
+        let (summary, account) = self.load_account(&request.case_no).await?;
+        let (trial, _) = self.compute_trial(&summary, &account, kind).await?;
+        Ok(trial_view(&summary.admission, &account, &trial, self.clock.now()))
+    }
+
+    /// 结算: commits the trial the cashier confirmed. Refused if anything changed since the
+    /// trial; a repeated key returns the settlement it already made.
+    pub async fn settle(&self, operator: &Operator, request: &SettleRequest) -> Result<SettlementView, AppError> {
+        operator.require(Permission::HandleMoney)?;
+        let key = input::key(&request.key)?;
+        let kind = input::settlement_kind(&request.kind)?;
+        let seen: AccountVersion = request.version.parse().map_err(|()| stale())?;
+        let expected_due = input::signed_amount(&request.expected_due, "expected_due")?;
+        let tenders = input::tenders(&request.tenders)?;
+        let cash_received = input::optional_amount(request.cash_received.as_deref(), "cash_received")?;
+        let now = self.clock.now();
+
+        if let Some(view) = self.settled_under(key, &request.case_no).await? {
+            return Ok(view);
+        }
+        let (summary, account) = self.load_account(&request.case_no).await?;
+        if account.version != seen {
+            return Err(stale());
+        }
+        let (trial, claim) = self.compute_trial(&summary, &account, kind).await?;
+        if trial.figures.due != expected_due {
+            return Err(stale());
+        }
+        let (payments, change) = trial.payments(&account, &tenders, cash_received, now)?;
+
+        // Insurance commits first, under the same key: a retry after a crash gets the same answer.
+        let insurance_ref = match claim {
+            Some(claim) => {
+                let settled = self.insurance.settle(key, &claim).await?;
+                let share = (settled.share.fund, settled.share.personal_account);
+                if share != (trial.figures.insurance_fund, trial.figures.personal_account) {
+                    let _ = self.insurance.reverse(key, &settled.reference).await;
+                    return Err(AppError::Rule {
+                        code: "INSURANCE_CHANGED",
+                        message: format!("医保结算金额与试算不一致，{STALE}"),
+                    });
+                }
+                Some(settled.reference)
+            }
+            None => None,
+        };
+
+        let mut tx = self.store.begin_immediate().await?;
+        if settlements::by_key(&mut tx, key).await?.is_some() {
+            drop(tx);
+            return self
+                .settled_under(key, &request.case_no)
+                .await?
+                .ok_or_else(|| AppError::Io("settlement vanished".into()));
+        }
+        if journal::version(&mut tx, summary.admission.id).await? != seen {
+            drop(tx);
+            if let Some(reference) = &insurance_ref {
+                // The claim went through but the account moved on: undo it so nothing is left half-done.
+                let _ = self.insurance.reverse(key, reference).await;
+            }
+            return Err(stale());
+        }
+        let (settlement_no, seq) =
+            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Settlement).await?;
+        let mut settlement = Settlement {
+            id: 0,
+            settlement_no: settlement_no.clone(),
+            kind,
+            fee_ids: trial.draft.fee_ids.clone(),
+            figures: trial.figures,
+            payments,
+            at: now,
+            cashier: operator.display_name.clone(),
+            place: self.place,
+            insurance_ref,
+            recall: None,
+        };
+        settlement.id =
+            settlements::append_settlement(&mut tx, summary.admission.id, key, &settlement, &request.version).await?;
+        receipts::record(
+            &mut tx,
+            &settlement_no,
+            &operator.username,
+            Series::Settlement,
+            seq,
+            now,
+            Numbered::Settlement(settlement.id),
+        )
+        .await?;
+        if kind == SettlementKind::Discharge {
+            let event_key = Uuid::now_v7();
+            journal::append_event(
+                &mut tx,
+                summary.admission.id,
+                event_key,
+                AdmissionEvent::Settled,
+                now,
+                &operator.display_name,
+                None,
+            )
+            .await?;
+        }
+        if let Some(pause) = self.pause_before_commit {
+            tracing::warn!(?pause, "fault injection: pausing inside the settlement transaction");
+            tokio::time::sleep(pause).await;
+        }
+        tx.commit().await.map_err(store::StoreError::from)?;
+        tracing::info!(%settlement_no, case_no = %summary.admission.case_no, due = %settlement.figures.due, "settled");
+        Ok(settlement_view(&summary.admission, &settlement, change))
+    }
+
+    /// The settlement already made under `key`, as a view.
+    async fn settled_under(&self, key: Uuid, case_no: &str) -> Result<Option<SettlementView>, AppError> {
+        let mut conn = self.store.conn().await?;
+        let Some((id, _)) = settlements::by_key(&mut conn, key).await? else { return Ok(None) };
+        drop(conn);
+        let (summary, account) = self.load_account(case_no).await?;
+        let settlement = account.settlements.iter().find(|s| s.id == id).ok_or_else(|| AppError::Rule {
+            code: "KEY_REUSED",
+            message: "同一操作编号已用于另一位患者的结算，本次未结算；请重新打开结算窗口".into(),
+        })?;
+        Ok(Some(settlement_view(&summary.admission, settlement, Money::ZERO)))
+    }
+
+    /// The trial's figures, asking insurance for its share when the patient is insured.
+    async fn compute_trial(
+        &self,
+        summary: &AdmissionSummary,
+        account: &InpatientAccount,
+        kind: SettlementKind,
+    ) -> Result<(Trial, Option<Claim>), AppError> {
+        let draft = account.draft_settlement(kind)?;
+        let admission = &summary.admission;
+        if !admission.insurance.is_insured() || draft.categories.is_empty() {
+            return Ok((draft.trial(domain::InsuranceShare::default()), None));
+        }
+        let mut conn = self.store.conn().await?;
+        let year = chrono::Datelike::year(&self.clock.now());
+        let paid_this_year = settlements::insurance_paid_in_year(&mut conn, admission.patient.id, year).await?;
+        drop(conn);
+        let claim = Claim {
+            insurance: admission.insurance,
+            person: admission
+                .patient
+                .resident_id
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| admission.patient.id.to_string()),
+            categories: draft.categories.clone(),
+            paid_this_year,
+        };
+        let share = self.insurance.pre_settle(&claim).await?;
+        Ok((draft.trial(share), Some(claim)))
+    }
+}
+
+/// Shown in trials and on the statement: what the due means for the patient.
+pub fn due_label(due: Money) -> &'static str {
+    if due.is_positive() {
+        "应补缴"
+    } else if due.is_negative() {
+        "应退款"
+    } else {
+        "已结清"
+    }
+}
+
+pub fn kind_tag(kind: SettlementKind) -> Tag {
+    Tag::new(kind.code(), kind.label())
+}

@@ -1,0 +1,19 @@
+//! Blood reimbursements (用血减免) approved by the provincial blood platform for an admission;
+//! the settlement window deducts them.
+
+use chrono::NaiveDateTime;
+
+use crate::money::Money;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApprovedBloodReimbursement {
+    /// 献血证编号
+    pub certificate_no: String,
+    pub donor_name: String,
+    /// 本人, 配偶, 父母, 子女 …
+    pub relationship: String,
+    pub volume_ml: i64,
+    /// 用血减免金额, as the blood platform returned it.
+    pub amount: Money,
+    pub approved_at: NaiveDateTime,
+}

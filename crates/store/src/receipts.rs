@@ -1,0 +1,143 @@
+//! Receipt and settlement numbers: per cashier and series, gap-free, issued inside the
+//! transaction of what they number; spoiled receipts are voided, never reissued.
+
+use chrono::NaiveDateTime;
+use sqlx::SqliteConnection;
+
+use crate::codec::time_text;
+use crate::error::Result;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Series {
+    /// 预交金收据 (deposits and their reversals): `YJ` + cashier prefix + 8 digits.
+    Deposit,
+    /// 结算单号: `JS` + cashier prefix + 8 digits.
+    Settlement,
+}
+
+impl Series {
+    fn code(self) -> &'static str {
+        match self {
+            Series::Deposit => "deposit",
+            Series::Settlement => "settlement",
+        }
+    }
+    fn letters(self) -> &'static str {
+        match self {
+            Series::Deposit => "YJ",
+            Series::Settlement => "JS",
+        }
+    }
+}
+
+/// What a number is printed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbered {
+    Deposit(i64),
+    Settlement(i64),
+}
+
+/// The cashier's next number in `series` and its sequence position. Take it and record it in
+/// the same write transaction as the row it numbers: if that rolls back, so does the number,
+/// and the sequence keeps no gap.
+pub async fn next(conn: &mut SqliteConnection, cashier: &str, prefix: &str, series: Series) -> Result<(String, i64)> {
+    let seq: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM receipts WHERE cashier = ?1 AND series = ?2")
+            .bind(cashier)
+            .bind(series.code())
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok((format!("{}{prefix}{seq:08}", series.letters()), seq))
+}
+
+/// Records a number as used for `what`.
+pub async fn record(
+    conn: &mut SqliteConnection,
+    receipt_no: &str,
+    cashier: &str,
+    series: Series,
+    seq: i64,
+    at: NaiveDateTime,
+    what: Numbered,
+) -> Result<()> {
+    let (deposit, settlement) = match what {
+        Numbered::Deposit(id) => (Some(id), None),
+        Numbered::Settlement(id) => (None, Some(id)),
+    };
+    sqlx::query(
+        "INSERT INTO receipts (receipt_no, cashier, series, seq, issued_at, deposit_id, settlement_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(receipt_no)
+    .bind(cashier)
+    .bind(series.code())
+    .bind(seq)
+    .bind(time_text(at))
+    .bind(deposit)
+    .bind(settlement)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The receipt a deposit carries now: the newest number printed for it that was not voided.
+pub async fn current_for_deposit(conn: &mut SqliteConnection, deposit_id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT r.receipt_no FROM receipts r WHERE r.deposit_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_no = r.receipt_no)
+         ORDER BY r.id DESC LIMIT 1",
+    )
+    .bind(deposit_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The deposit a receipt number was printed for, and whether the number was voided.
+pub async fn deposit_of(conn: &mut SqliteConnection, receipt_no: &str) -> Result<Option<(i64, bool)>> {
+    let row: Option<(Option<i64>, i64)> = sqlx::query_as(
+        "SELECT r.deposit_id, EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_no = r.receipt_no)
+         FROM receipts r WHERE r.receipt_no = ?1",
+    )
+    .bind(receipt_no)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(|(deposit, voided)| deposit.map(|d| (d, voided != 0))))
+}
+
+/// Voids a spoiled receipt; the number stays taken.
+pub async fn void(
+    conn: &mut SqliteConnection,
+    receipt_no: &str,
+    at: NaiveDateTime,
+    by: &str,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO receipt_voids (receipt_no, at, by_user, reason) VALUES (?1, ?2, ?3, ?4)")
+        .bind(receipt_no)
+        .bind(time_text(at))
+        .bind(by)
+        .bind(reason)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The numbers a cashier has voided, in order.
+pub async fn voided(conn: &mut SqliteConnection, cashier: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT v.receipt_no FROM receipt_voids v JOIN receipts r ON r.receipt_no = v.receipt_no
+         WHERE r.cashier = ?1 ORDER BY v.id",
+    )
+    .bind(cashier)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// All of a cashier's numbers in a series, in order (for checks that the sequence has no gap).
+pub async fn sequence(conn: &mut SqliteConnection, cashier: &str, series: Series) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT seq FROM receipts WHERE cashier = ?1 AND series = ?2 ORDER BY seq")
+        .bind(cashier)
+        .bind(series.code())
+        .fetch_all(conn)
+        .await?)
+}
