@@ -32,3 +32,26 @@ pub fn fallback() -> Option<&'static ParsedFont> {
         })
         .as_ref()
 }
+
+static PRIMARY_ADVANCES: OnceLock<std::collections::HashMap<char, f32>> = OnceLock::new();
+
+/// The advance of `c` in the embedded font as a fraction of the em, or `None` when the font
+/// has no glyph for it. Built once for the whole Basic Multilingual Plane: a map lookup per
+/// character instead of a cmap search keeps a 5,000-line list fast.
+#[allow(clippy::disallowed_types, clippy::float_arithmetic)] // glyph metrics, not money
+pub fn primary_advance(c: char) -> Option<f32> {
+    PRIMARY_ADVANCES
+        .get_or_init(|| {
+            let Ok(font) = primary() else { return std::collections::HashMap::new() };
+            let per_em = f32::from(font.font_metrics.units_per_em.max(1));
+            (0u32..0x1_0000)
+                .filter_map(|cp| {
+                    let ch = char::from_u32(cp)?;
+                    let gid = font.lookup_glyph_index(cp)?;
+                    Some((ch, f32::from(font.get_horizontal_advance(gid)) / per_em))
+                })
+                .collect()
+        })
+        .get(&c)
+        .copied()
+}

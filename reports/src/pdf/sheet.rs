@@ -76,6 +76,9 @@ impl Sheet {
     }
 
     fn char_width(&self, c: char, size: f32) -> f32 {
+        if let Some(em) = fonts::primary_advance(c) {
+            return em * size * PT_TO_MM;
+        }
         let (_, font) = self.font_for(c);
         let gid = font.lookup_glyph_index(u32::from(c)).unwrap_or(0);
         let units = f32::from(font.get_horizontal_advance(gid));
@@ -84,7 +87,7 @@ impl Sheet {
     }
 
     fn font_for(&self, c: char) -> (&FontId, &'static ParsedFont) {
-        if self.primary.1.has_glyph(u32::from(c)) {
+        if fonts::primary_advance(c).is_some() {
             return (&self.primary.0, self.primary.1);
         }
         match &self.fallback {
@@ -130,7 +133,7 @@ impl Sheet {
             return;
         }
         for c in text.chars() {
-            if !self.primary.1.has_glyph(u32::from(c)) {
+            if fonts::primary_advance(c).is_none() {
                 self.ensure_fallback_for(c);
             }
         }
@@ -143,7 +146,7 @@ impl Sheet {
         // One run per font: the fallback only draws what the primary lacks.
         let mut runs: Vec<(FontId, String, f32)> = Vec::new();
         for c in text.chars() {
-            let drawable = self.primary.1.has_glyph(u32::from(c)) || self.ensure_fallback_for(c);
+            let drawable = fonts::primary_advance(c).is_some() || self.ensure_fallback_for(c);
             let c = if drawable || c.is_whitespace() {
                 c
             } else {
