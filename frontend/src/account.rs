@@ -2,7 +2,12 @@
 //! category with their lines, and the deposits.
 
 use contract::account::{AccountView, CategoryView, DepositView};
+use contract::cashier::SettlementView;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::desk::{Desk, Dialog};
+use crate::ipc;
 
 #[component]
 pub fn PatientStrip(account: AccountView) -> impl IntoView {
@@ -86,10 +91,20 @@ pub fn AccountDetail(account: AccountView) -> impl IntoView {
                 <div class="scroll">
                     <table class="grid" id="deposits">
                         <thead>
-                            <tr><th>"收据号"</th><th>"时间"</th><th>"类型"</th><th class="num">"金额"</th><th>"支付方式 / 收费员"</th></tr>
+                            <tr><th>"收据号"</th><th>"时间"</th><th>"类型"</th><th class="num">"金额"</th><th>"支付方式 / 收费员"</th><th></th></tr>
                         </thead>
                         <tbody>{account.deposits.into_iter().map(deposit_row).collect_view()}</tbody>
                     </table>
+                    <Show when={
+                        let any = !account.settlements.is_empty();
+                        move || any
+                    }>
+                        <div class="pane-title">"结算记录"</div>
+                        <table class="grid" id="settlements">
+                            <thead><tr><th>"结算单号"</th><th>"类型"</th><th>"时间"</th><th class="num">"收/退"</th><th></th></tr></thead>
+                            <tbody>{account.settlements.clone().into_iter().map(settlement_row).collect_view()}</tbody>
+                        </table>
+                    </Show>
                 </div>
             </div>
         </div>
@@ -138,7 +153,34 @@ fn CategoryRows(category: CategoryView) -> impl IntoView {
     }
 }
 
+fn settlement_row(s: SettlementView) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let number = s.settlement_no.clone();
+    let print = move |_| {
+        let (Some(case_no), number) = (desk.case_no(), number.clone()) else { return };
+        spawn_local(async move {
+            match ipc::print_settlement(&case_no, &number).await {
+                Ok(out) => desk.say(format!("结算单 {number} 已打印（{}）", out.printer.unwrap_or(out.path)), "done"),
+                Err(e) => desk.fail(&e),
+            }
+        });
+    };
+    view! {
+        <tr class:recalled=s.recalled>
+            <td>{s.settlement_no.clone()}</td>
+            <td>{if s.recalled { format!("{}（已召回）", s.kind.label) } else { s.kind.label.clone() }}</td>
+            <td>{s.at.get(5..16).unwrap_or(&s.at).to_owned()}</td>
+            <td class="num">{s.due.display()}</td>
+            <td><button class="link" on:click=print>"打印"</button></td>
+        </tr>
+    }
+}
+
 fn deposit_row(d: DepositView) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let reversible = d.reversible.money().is_positive();
+    let for_reverse = d.clone();
+    let for_void = d.clone();
     let tenders =
         d.tenders.iter().map(|t| format!("{} {}", t.tender.label, t.amount.display())).collect::<Vec<_>>().join("，");
     let class = format!("deposit-{}", d.kind.code);
@@ -151,6 +193,18 @@ fn deposit_row(d: DepositView) -> impl IntoView {
             <td>{d.kind.label}</td>
             <td class="num">{d.amount.display()}</td>
             <td class="wrap">{tenders} <span class="muted">{format!(" · {}", d.cashier)}</span></td>
+            <td class="actions">
+                <Show when=move || reversible>
+                    {
+                        let deposit = for_reverse.clone();
+                        view! { <button class="link reverse" on:click=move |_| desk.open(Dialog::Reverse(deposit.clone()))>"冲红"</button> }
+                    }
+                </Show>
+                {
+                    let deposit = for_void.clone();
+                    view! { <button class="link" on:click=move |_| desk.open(Dialog::VoidReceipt(deposit.clone()))>"作废重打"</button> }
+                }
+            </td>
         </tr>
     }
 }

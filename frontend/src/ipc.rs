@@ -2,6 +2,10 @@
 //! only with contract DTOs.
 
 use contract::account::AccountView;
+use contract::cashier::{
+    AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
+    ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
+};
 use contract::patient::PatientHit;
 use contract::session::{LoginRequest, Session};
 use contract::{ApiError, PrintOutcome, StartupStatus};
@@ -69,4 +73,76 @@ pub async fn account(case_no: &str) -> Result<AccountView, ApiError> {
 
 pub async fn print_statement(case_no: &str) -> Result<PrintOutcome, ApiError> {
     call("print_statement", &CaseArgs { case_no }).await
+}
+
+#[derive(Serialize)]
+struct RequestArgs<'a, T: Serialize> {
+    request: &'a T,
+}
+
+#[derive(Serialize)]
+struct DecisionArgs<'a, T: Serialize> {
+    decision: &'a T,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReceiptArgs<'a> {
+    case_no: &'a str,
+    receipt_no: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SettlementArgs<'a> {
+    case_no: &'a str,
+    settlement_no: &'a str,
+}
+
+pub async fn operation_key() -> Result<String, ApiError> {
+    call("operation_key", &NoArgs {}).await
+}
+
+pub async fn take_deposit(request: &DepositRequest) -> Result<DepositReceipt, ApiError> {
+    call("take_deposit", &RequestArgs { request }).await
+}
+
+pub async fn reverse_deposit(request: &ReversalRequest) -> Result<DepositReceipt, ApiError> {
+    call("reverse_deposit", &RequestArgs { request }).await
+}
+
+pub async fn void_receipt(request: &VoidReceiptRequest) -> Result<DepositReceipt, ApiError> {
+    call("void_receipt", &RequestArgs { request }).await
+}
+
+pub async fn print_deposit_receipt(case_no: &str, receipt_no: &str) -> Result<PrintOutcome, ApiError> {
+    call("print_deposit_receipt", &ReceiptArgs { case_no, receipt_no }).await
+}
+
+pub async fn trial(request: &TrialRequest) -> Result<TrialView, ApiError> {
+    call("trial", &RequestArgs { request }).await
+}
+
+pub async fn settle(request: &SettleRequest) -> Result<SettlementView, ApiError> {
+    call("settle", &RequestArgs { request }).await
+}
+
+pub async fn print_settlement(case_no: &str, settlement_no: &str) -> Result<PrintOutcome, ApiError> {
+    call("print_settlement", &SettlementArgs { case_no, settlement_no }).await
+}
+
+pub async fn recall(request: &RecallRequest) -> Result<RecallOutcome, ApiError> {
+    call("recall", &RequestArgs { request }).await
+}
+
+pub async fn audit_gate(case_no: &str) -> Result<AuditGate, ApiError> {
+    call("audit_gate", &CaseArgs { case_no }).await
+}
+
+pub async fn decide_audit(decision: &AuditDecision) -> Result<AuditGate, ApiError> {
+    call("decide_audit", &DecisionArgs { decision }).await
+}
+
+pub async fn decide_fee(decision: &FeeDecision) -> Result<AuditGate, ApiError> {
+    call("decide_fee", &DecisionArgs { decision }).await
 }

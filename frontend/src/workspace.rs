@@ -1,8 +1,7 @@
 //! The cashier's desk after login: top bar, work-area rail, search, the chosen patient's
-//! account, and the keyboard shortcuts (F2 or / to search, ↑/↓/Enter in results, F12 print,
-//! Esc to close).
+//! account, the dialogs, and the keyboard map — F2 or / search, ↑/↓/Enter in results, F4
+//! deposit, F5 trial, F9 settle, F6 fee audit, F11 recall, F12 print, Esc close.
 
-use contract::account::AccountView;
 use contract::patient::PatientHit;
 use contract::session::Session;
 use leptos::ev;
@@ -11,26 +10,26 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::account::{AccountDetail, PatientStrip};
+use crate::desk::{Desk, Dialog};
+use crate::dialogs::audit::AuditDialog;
+use crate::dialogs::deposit::DepositDialog;
+use crate::dialogs::recall::RecallDialog;
+use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
+use crate::dialogs::settle::SettleDialog;
 use crate::ipc;
 use crate::search::{HitList, SearchBox};
 
-/// A message in the status line: what happened, how serious, and its code for support.
-#[derive(Clone, Debug, PartialEq)]
-struct Notice {
-    text: String,
-    level: &'static str,
-}
-
 #[component]
 pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Session>>) -> impl IntoView {
+    let desk = Desk::new();
+    provide_context(desk);
     let search_input: NodeRef<Input> = NodeRef::new();
     let search_text = RwSignal::new(String::new());
     let search_error: RwSignal<Option<(String, String)>> = RwSignal::new(None);
     let hits: RwSignal<Vec<PatientHit>> = RwSignal::new(Vec::new());
     let selected = RwSignal::new(0usize);
-    let account: RwSignal<Option<AccountView>> = RwSignal::new(None);
-    let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
+    let auditor = matches!(session.role.code.as_str(), "finance" | "supervisor");
 
     let focus_search = move || {
         if let Some(input) = search_input.get_untracked() {
@@ -45,10 +44,10 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
         spawn_local(async move {
             match ipc::account(&case_no).await {
                 Ok(view) => {
-                    notice.set(None);
-                    account.set(Some(view));
+                    desk.notice.set(None);
+                    desk.account.set(Some(view));
                 }
-                Err(e) => notice.set(Some(Notice { text: format!("{}（{}）", e.message, e.code), level: "error" })),
+                Err(e) => desk.fail(&e),
             }
             busy.set(false);
             search_text.set(String::new());
@@ -74,31 +73,40 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     });
 
     let print = move || {
-        let Some(current) = account.get_untracked() else {
-            notice.set(Some(Notice { text: "请先查询患者".into(), level: "attention" }));
+        let Some(case_no) = desk.case_no() else {
+            desk.say("请先查询患者", "attention");
             return;
         };
-        notice.set(Some(Notice { text: "正在生成费用清单…".into(), level: "info" }));
+        desk.say("正在生成费用清单…", "info");
         spawn_local(async move {
-            match ipc::print_statement(&current.patient.case_no).await {
+            match ipc::print_statement(&case_no).await {
                 Ok(outcome) => {
                     let text = match outcome.printer {
-                        Some(printer) => {
-                            format!("费用清单已发送到打印机 {printer}（{} 页）", outcome.pages)
-                        }
+                        Some(printer) => format!("费用清单已发送到打印机 {printer}（{} 页）", outcome.pages),
                         None => format!("费用清单已保存并打开：{}（{} 页）", outcome.path, outcome.pages),
                     };
-                    notice.set(Some(Notice { text, level: "done" }));
+                    desk.say(text, "done");
                 }
-                Err(e) => notice.set(Some(Notice { text: format!("{}（{}）", e.message, e.code), level: "error" })),
+                Err(e) => desk.fail(&e),
             }
         });
     };
 
     let keys = window_event_listener(ev::keydown, move |ev| {
         let key = ev.key();
+        // An open dialog owns the keyboard; it closes itself on Esc.
+        if desk.dialog.get_untracked().is_some() {
+            if key.starts_with('F') && key.len() > 1 {
+                ev.prevent_default();
+            }
+            return;
+        }
         let in_field =
             document().active_element().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        let shortcut = |dialog: Dialog| {
+            ev.prevent_default();
+            desk.open(dialog);
+        };
         match key.as_str() {
             "F2" => {
                 ev.prevent_default();
@@ -108,6 +116,11 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
                 ev.prevent_default();
                 focus_search();
             }
+            "F4" => shortcut(Dialog::Deposit),
+            "F5" => shortcut(Dialog::Settle("discharge")),
+            "F9" => shortcut(Dialog::Settle("discharge")),
+            "F6" if auditor => shortcut(Dialog::Audit),
+            "F11" => shortcut(Dialog::Recall),
             "F12" => {
                 ev.prevent_default();
                 print();
@@ -132,9 +145,9 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
         }
     });
     on_cleanup(move || keys.remove());
-    // The search box has focus whenever nothing else needs it (a scan must never need a click).
+    // The search box has focus whenever no dialog needs it (a scan must never need a click).
     Effect::new(move |_| {
-        if search_input.get().is_some() {
+        if desk.dialog.get().is_none() && search_input.get().is_some() {
             focus_search();
         }
     });
@@ -146,6 +159,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
             on_logout.set(None);
         });
     };
+    let no_patient = move || desk.account.get().is_none();
 
     view! {
         <div class="desk">
@@ -176,7 +190,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
                     if hits_open() {
                         return None;
                     }
-                    account.get().map(|a| {
+                    desk.account.get().map(|a| {
                         let detail = a.clone();
                         view! {
                             <PatientStrip account=a/>
@@ -184,20 +198,32 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
                         }
                     })
                 }}
-                <Show when=move || account.get().is_none() && !hits_open()>
+                <Show when=move || no_patient() && !hits_open()>
                     <div class="empty-state">"扫描患者腕带，或输入病案号、身份证号、姓名、拼音首字母后按 Enter"</div>
                 </Show>
             </main>
             <footer class="action-bar">
                 <button on:click=move |_| focus_search()>"F2 查询"</button>
-                <button id="print-statement" disabled=move || account.get().is_none() on:click=move |_| print()>
-                    "F12 打印费用清单"
-                </button>
+                <button id="open-deposit" disabled=no_patient on:click=move |_| desk.open(Dialog::Deposit)>"F4 交预交金"</button>
+                <button id="open-trial" disabled=no_patient on:click=move |_| desk.open(Dialog::Settle("discharge"))>"F5 试算 / F9 结算"</button>
+                <Show when=move || auditor>
+                    <button id="open-audit" disabled=no_patient on:click=move |_| desk.open(Dialog::Audit)>"F6 费用审核"</button>
+                </Show>
+                <button id="open-recall" disabled=no_patient on:click=move |_| desk.open(Dialog::Recall)>"F11 召回"</button>
+                <button id="print-statement" disabled=no_patient on:click=move |_| print()>"F12 打印费用清单"</button>
                 <span class="spacer"></span>
-                <span id="notice" class=move || notice.get().map(|n| format!("notice {}", n.level)).unwrap_or_default()>
-                    {move || if busy.get() { Some("正在加载…".to_owned()) } else { notice.get().map(|n| n.text) }}
+                <span id="notice" class=move || desk.notice.get().map(|n| format!("notice {}", n.level)).unwrap_or_default()>
+                    {move || if busy.get() { Some("正在加载…".to_owned()) } else { desk.notice.get().map(|n| n.text) }}
                 </span>
             </footer>
+            {move || desk.dialog.get().map(|dialog| match dialog {
+                Dialog::Deposit => view! { <DepositDialog/> }.into_any(),
+                Dialog::Settle(kind) => view! { <SettleDialog kind=kind/> }.into_any(),
+                Dialog::Recall => view! { <RecallDialog/> }.into_any(),
+                Dialog::Audit => view! { <AuditDialog/> }.into_any(),
+                Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
+                Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
+            })}
         </div>
     }
 }

@@ -2,6 +2,10 @@
 //! converts the answer; no rule and no SQL lives here.
 
 use contract::account::AccountView;
+use contract::cashier::{
+    AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
+    ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
+};
 use contract::patient::PatientHit;
 use contract::session::{LoginRequest, Session};
 use contract::{ApiError, PrintOutcome, StartupStatus};
@@ -50,4 +54,84 @@ pub async fn account(shell: State<'_, Shell>, case_no: String) -> Result<Account
 pub async fn print_statement(shell: State<'_, Shell>, case_no: String) -> Result<PrintOutcome, ApiError> {
     let operator = shell.operator()?;
     Ok(shell.app()?.print_statement(&operator, &case_no).await?)
+}
+
+/// A fresh idempotency key, asked for when a money dialog opens.
+#[tauri::command]
+pub fn operation_key() -> String {
+    app::operation_key()
+}
+
+#[tauri::command]
+pub async fn take_deposit(shell: State<'_, Shell>, request: DepositRequest) -> Result<DepositReceipt, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.take_deposit(&operator, &request).await?)
+}
+
+#[tauri::command]
+pub async fn reverse_deposit(shell: State<'_, Shell>, request: ReversalRequest) -> Result<DepositReceipt, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.reverse_deposit(&operator, &request).await?)
+}
+
+#[tauri::command]
+pub async fn void_receipt(shell: State<'_, Shell>, request: VoidReceiptRequest) -> Result<DepositReceipt, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.void_receipt(&operator, &request).await?)
+}
+
+#[tauri::command]
+pub async fn print_deposit_receipt(
+    shell: State<'_, Shell>,
+    case_no: String,
+    receipt_no: String,
+) -> Result<PrintOutcome, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.print_deposit_receipt(&operator, &case_no, &receipt_no).await?)
+}
+
+#[tauri::command]
+pub async fn trial(shell: State<'_, Shell>, request: TrialRequest) -> Result<TrialView, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.trial(&operator, &request).await?)
+}
+
+#[tauri::command]
+pub async fn settle(shell: State<'_, Shell>, request: SettleRequest) -> Result<SettlementView, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.settle(&operator, &request).await?)
+}
+
+#[tauri::command]
+pub async fn print_settlement(
+    shell: State<'_, Shell>,
+    case_no: String,
+    settlement_no: String,
+) -> Result<PrintOutcome, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.print_settlement(&operator, &case_no, &settlement_no).await?)
+}
+
+#[tauri::command]
+pub async fn recall(shell: State<'_, Shell>, request: RecallRequest) -> Result<RecallOutcome, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.recall(&operator, &request).await?)
+}
+
+#[tauri::command]
+pub async fn audit_gate(shell: State<'_, Shell>, case_no: String) -> Result<AuditGate, ApiError> {
+    shell.operator()?;
+    Ok(shell.app()?.audit_gate(&case_no).await?)
+}
+
+#[tauri::command]
+pub async fn decide_audit(shell: State<'_, Shell>, decision: AuditDecision) -> Result<AuditGate, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.decide_audit(&operator, &decision).await?)
+}
+
+#[tauri::command]
+pub async fn decide_fee(shell: State<'_, Shell>, decision: FeeDecision) -> Result<AuditGate, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.decide_fee(&operator, &decision).await?)
 }

@@ -27,6 +27,18 @@ fn main() {
             commands::find_patients,
             commands::account,
             commands::print_statement,
+            commands::operation_key,
+            commands::take_deposit,
+            commands::reverse_deposit,
+            commands::void_receipt,
+            commands::print_deposit_receipt,
+            commands::trial,
+            commands::settle,
+            commands::print_settlement,
+            commands::recall,
+            commands::audit_gate,
+            commands::decide_audit,
+            commands::decide_fee,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

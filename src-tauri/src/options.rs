@@ -2,18 +2,28 @@
 //! printer to use. From command-line flags first, then environment variables.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use domain::Place;
 
 pub struct Options {
     pub demo: bool,
     pub data_dir: PathBuf,
     pub printer: Option<String>,
     pub open_saved_pdfs: bool,
+    pub place: Place,
+    pub discharge_recall_days: u32,
+    /// Sandbox insurance: answer delay and fault (`CASHIER_INSURANCE_DELAY_MS`, `CASHIER_INSURANCE_FAULT`).
+    pub insurance_delay: Duration,
+    /// Fault injection for crash tests (`CASHIER_PAUSE_BEFORE_COMMIT_MS`).
+    pub pause_before_commit: Option<Duration>,
 }
 
-const USAGE: &str = "用法：inpatient-cashier [--demo] [--data-dir 目录] [--printer 打印机]
+const USAGE: &str = "用法：inpatient-cashier [--demo] [--data-dir 目录] [--printer 打印机] [--place 地点]
   --demo          演示模式：首次启动时在数据目录生成演示医院
   --data-dir 目录  本地数据目录（也可用环境变量 CASHIER_DATA_DIR）
-  --printer 名称   CUPS 打印机（也可用 CASHIER_PRINTER）；不设置则保存 PDF 并打开";
+  --printer 名称   CUPS 打印机（也可用 CASHIER_PRINTER）；不设置则保存 PDF 并打开
+  --place 地点     counter（收费窗口，默认）、ward_station、bedside、kiosk（也可用 CASHIER_PLACE）";
 
 impl Options {
     pub fn from_env_and_args() -> Result<Options, String> {
@@ -21,12 +31,14 @@ impl Options {
         let mut demo = env("CASHIER_DEMO").is_some_and(|v| v == "1");
         let mut data_dir = env("CASHIER_DATA_DIR").map(PathBuf::from);
         let mut printer = env("CASHIER_PRINTER");
+        let mut place = env("CASHIER_PLACE");
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--demo" => demo = true,
                 "--data-dir" => data_dir = Some(PathBuf::from(args.next().ok_or(USAGE)?)),
                 "--printer" => printer = Some(args.next().ok_or(USAGE)?),
+                "--place" => place = Some(args.next().ok_or(USAGE)?),
                 "-h" | "--help" => return Err(USAGE.to_owned()),
                 // WebDriver and desktop launchers may pass their own flags; ignore what is not ours.
                 _ => {}
@@ -39,6 +51,20 @@ impl Options {
                 base.join("inpatient-cashier").join(if demo { "demo" } else { "counter" })
             }
         };
-        Ok(Options { demo, data_dir, printer, open_saved_pdfs: env("CASHIER_NO_OPEN").is_none() })
+        let place = match place {
+            Some(code) => Place::from_code(&code).ok_or_else(|| format!("未知的结算地点：{code}\n{USAGE}"))?,
+            None => Place::Counter,
+        };
+        let millis = |key: &str| env(key).and_then(|v| v.parse::<u64>().ok()).map(Duration::from_millis);
+        Ok(Options {
+            demo,
+            data_dir,
+            printer,
+            open_saved_pdfs: env("CASHIER_NO_OPEN").is_none(),
+            place,
+            discharge_recall_days: env("CASHIER_DISCHARGE_RECALL_DAYS").and_then(|v| v.parse().ok()).unwrap_or(3),
+            insurance_delay: millis("CASHIER_INSURANCE_DELAY_MS").unwrap_or(Duration::from_millis(150)),
+            pause_before_commit: millis("CASHIER_PAUSE_BEFORE_COMMIT_MS"),
+        })
     }
 }

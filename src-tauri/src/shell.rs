@@ -2,6 +2,9 @@
 
 use std::sync::Mutex;
 
+use std::sync::Arc;
+
+use app::insurance::SandboxInsurance;
 use app::{App, AppConfig, Clock, Operator, Printing};
 use contract::error::codes;
 use contract::{ApiError, StartupStatus};
@@ -17,7 +20,6 @@ pub struct Shell {
 impl Shell {
     pub async fn start(options: Options) -> Shell {
         let config = AppConfig {
-            db_path: options.data_dir.join("cashier.db"),
             demo: options.demo,
             printing: Printing {
                 dir: options.data_dir.join("prints"),
@@ -25,6 +27,11 @@ impl Shell {
                 open_saved: options.open_saved_pdfs,
             },
             clock: Clock::System,
+            place: options.place,
+            discharge_recall_days: options.discharge_recall_days,
+            insurance: Arc::new(SandboxInsurance::new(options.insurance_delay, SandboxInsurance::fault_from_env())),
+            pause_before_commit: options.pause_before_commit,
+            ..AppConfig::new(options.data_dir.join("cashier.db"))
         };
         let app = App::open(config).await.map_err(|e| e.to_api());
         if let Err(problem) = &app {

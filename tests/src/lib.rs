@@ -52,6 +52,11 @@ pub struct Desktop {
 impl Desktop {
     /// Starts the app on `data_dir` (demo mode) and waits until its window answers.
     pub async fn start(data_dir: &Path) -> Desktop {
+        Desktop::start_with(data_dir, &[]).await
+    }
+
+    /// Like [`Desktop::start`], with extra environment for the app (fault injection).
+    pub async fn start_with(data_dir: &Path, env: &[(&str, &str)]) -> Desktop {
         let binary = app_binary();
         assert!(
             binary.exists(),
@@ -66,6 +71,8 @@ impl Desktop {
             .env("CASHIER_DATA_DIR", data_dir)
             .env("CASHIER_DEMO", "1")
             .env("CASHIER_NO_OPEN", "1")
+            .env("CASHIER_INSURANCE_DELAY_MS", "0")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -136,7 +143,17 @@ impl Desktop {
         path
     }
 
+    /// Ends the session, failing the test if the screen hit a bug on the way (the frontend
+    /// shows a `#fatal-error` banner instead of freezing silently).
     pub async fn quit(mut self) {
+        if let Some(driver) = &self.driver {
+            let fatal = driver
+                .execute("var e = document.getElementById('fatal-error'); return e ? e.textContent : ''", Vec::new())
+                .await
+                .map(|r| r.json().as_str().unwrap_or_default().to_owned())
+                .unwrap_or_default();
+            assert!(fatal.is_empty(), "the screen hit a bug: {fatal}");
+        }
         if let Some(driver) = self.driver.take() {
             let _ = driver.quit().await;
         }
@@ -151,5 +168,54 @@ impl Drop for Desktop {
     }
 }
 
-/// The Enter key as WebDriver encodes it.
+/// Keys as WebDriver encodes them.
 pub const ENTER: &str = "\u{E007}";
+pub const F4: &str = "\u{E034}";
+pub const F5: &str = "\u{E035}";
+pub const F9: &str = "\u{E039}";
+pub const F11: &str = "\u{E03B}";
+pub const F12: &str = "\u{E03C}";
+
+impl Desktop {
+    /// Presses keys on whatever has focus.
+    pub async fn press(&self, keys: &str) {
+        self.driver().active_element().await.expect("something has focus").send_keys(keys).await.expect("keys");
+    }
+
+    /// Logs in as `username` with the demo password and waits for the desk.
+    pub async fn log_in(&self, username: &str) {
+        self.find_id("login-username").await.send_keys(username).await.expect("typing");
+        self.find_id("login-password")
+            .await
+            .send_keys(format!("{}{ENTER}", demo::DEMO_PASSWORD))
+            .await
+            .expect("typing");
+        self.find_id("search-input").await;
+    }
+
+    /// Scans a wristband into the search box and waits for the patient's account.
+    pub async fn scan(&self, case_no: &str) {
+        self.wait_focus("search-input").await;
+        self.type_into_focus(&format!("ZY{case_no}{ENTER}")).await;
+        self.wait_text("patient-case-no", |t| t == case_no).await;
+    }
+
+    pub async fn wait_focus(&self, id: &str) {
+        let started = Instant::now();
+        while self.focused_id().await != id {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "#{id} never got focus (focus: {})",
+                self.focused_id().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Kills the app process (SIGKILL), as a power cut or a crash would.
+    pub fn kill_app(&self) {
+        let binary = app_binary();
+        let status = Command::new("pkill").arg("-KILL").arg("-f").arg(binary.as_os_str()).status().expect("pkill");
+        assert!(status.success(), "the app process was running");
+    }
+}

@@ -15,10 +15,9 @@ async fn seeded_data_dir() -> TempDir {
 /// What the store says, independent of the screen.
 async fn store_app(dir: &TempDir) -> App {
     App::open(AppConfig {
-        db_path: dir.path().join("cashier.db"),
-        demo: false,
         printing: Printing { dir: dir.path().join("prints"), printer: None, open_saved: false },
         clock: Clock::Fixed(seed_time()),
+        ..AppConfig::new(dir.path().join("cashier.db"))
     })
     .await
     .unwrap()

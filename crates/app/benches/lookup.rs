@@ -25,6 +25,12 @@ async fn main() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join(format!("lookup-{PATIENTS}.db"));
+    // A copy left by an older build of the schema is seeded again.
+    if db.exists() && store::Store::open(&db, store::OpenMode::MustExist).await.is_err() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    }
     if !db.exists() {
         let started = Instant::now();
         let options = SeedOptions { seed: 99, patients: PATIENTS, now, fees: FeeDetail::None };
@@ -32,10 +38,9 @@ async fn main() {
         println!("seeded {PATIENTS} patients in {:.1} s → {}", started.elapsed().as_secs_f64(), db.display());
     }
     let app = App::open(AppConfig {
-        db_path: db.clone(),
-        demo: false,
         printing: Printing { dir: dir.clone(), printer: None, open_saved: false },
         clock: Clock::Fixed(now),
+        ..AppConfig::new(db.clone())
     })
     .await
     .unwrap();

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use demo::{DemoConfig, FeeDetail};
+use demo::{DemoAdmission, DemoConfig, FeeDetail};
 use domain::DepositKind;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -79,39 +79,7 @@ pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport,
     let config = DemoConfig { seed: options.seed, patients: options.patients, now: options.now, fees: options.fees };
     let mut report = SeedReport { admissions: 0, fee_lines: 0, deposits: 0, millis: 0 };
     for stay in demo::admissions(&config) {
-        let id = stay.admission.id;
-        patients::insert_admission(&mut tx, &stay.admission).await?;
-        for event in &stay.events {
-            journal::append_event(&mut tx, id, event.key, event.event, event.at, &event.actor, None).await?;
-        }
-        let fees: Vec<_> = stay.fees.iter().map(|f| (f.key, &f.value)).collect();
-        journal::append_fees(&mut tx, id, &fees).await?;
-        // Demo reversals name the position of their deposit; map it to the stored id.
-        let mut stored_ids = Vec::with_capacity(stay.deposits.len());
-        for deposit in &stay.deposits {
-            let mut entry = deposit.value.clone();
-            if let DepositKind::Reversal { of } = entry.kind {
-                let position = usize::try_from(of).map_err(|_| AppError::Io("demo reversal position".into()))?;
-                entry.kind = DepositKind::Reversal { of: stored_ids[position] };
-            }
-            let deposit_id = journal::append_deposit(&mut tx, id, deposit.key, &entry).await?;
-            stored_ids.push(deposit_id);
-            if let Some((cashier, seq)) = demo::receipt_owner(&entry.receipt_no) {
-                receipts::record(
-                    &mut tx,
-                    &entry.receipt_no,
-                    cashier,
-                    Series::Deposit,
-                    seq,
-                    entry.at,
-                    Numbered::Deposit(deposit_id),
-                )
-                .await?;
-            }
-        }
-        for approved in &stay.blood {
-            blood::append(&mut tx, id, approved.key, &approved.value).await?;
-        }
+        write_admission(&mut tx, &stay).await?;
         report.admissions += 1;
         report.fee_lines += stay.fees.len();
         report.deposits += stay.deposits.len();
@@ -121,4 +89,50 @@ pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport,
     report.millis = started.elapsed().as_millis();
     tracing::info!(?report, path = %path.display(), "demo hospital seeded");
     Ok(report)
+}
+
+/// Writes one generated or scripted admission with its whole journal.
+async fn write_admission(tx: &mut store::SqliteConnection, stay: &DemoAdmission) -> Result<(), AppError> {
+    let id = stay.admission.id;
+    patients::insert_admission(tx, &stay.admission).await?;
+    for event in &stay.events {
+        journal::append_event(tx, id, event.key, event.event, event.at, &event.actor, None).await?;
+    }
+    let fees: Vec<_> = stay.fees.iter().map(|f| (f.key, &f.value)).collect();
+    journal::append_fees(tx, id, &fees).await?;
+    // Demo reversals name the position of their deposit; map it to the stored id.
+    let mut stored_ids = Vec::with_capacity(stay.deposits.len());
+    for deposit in &stay.deposits {
+        let mut entry = deposit.value.clone();
+        if let DepositKind::Reversal { of } = entry.kind {
+            let position = usize::try_from(of).map_err(|_| AppError::Io("demo reversal position".into()))?;
+            entry.kind = DepositKind::Reversal { of: stored_ids[position] };
+        }
+        let deposit_id = journal::append_deposit(tx, id, deposit.key, &entry).await?;
+        stored_ids.push(deposit_id);
+        if let Some((cashier, seq)) = demo::receipt_owner(&entry.receipt_no) {
+            receipts::record(
+                tx,
+                &entry.receipt_no,
+                cashier,
+                Series::Deposit,
+                seq,
+                entry.at,
+                Numbered::Deposit(deposit_id),
+            )
+            .await?;
+        }
+    }
+    for approved in &stay.blood {
+        blood::append(tx, id, approved.key, &approved.value).await?;
+    }
+    Ok(())
+}
+
+/// Adds a scripted admission (tests, demonstrations) to an open database.
+pub async fn add_admission(app: &crate::App, stay: &DemoAdmission) -> Result<(), AppError> {
+    let mut tx = app.store().begin().await?;
+    write_admission(&mut tx, stay).await?;
+    tx.commit().await.map_err(store::StoreError::from)?;
+    Ok(())
 }

@@ -12,10 +12,10 @@ fn now() -> NaiveDateTime {
 
 fn config(dir: &TempDir, demo: bool, clock: Clock) -> AppConfig {
     AppConfig {
-        db_path: dir.path().join("cashier.db"),
         demo,
         printing: Printing { dir: dir.path().join("prints"), printer: None, open_saved: false },
         clock,
+        ..AppConfig::new(dir.path().join("cashier.db"))
     }
 }
 

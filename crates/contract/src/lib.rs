@@ -11,6 +11,7 @@ pub mod patient;
 pub mod session;
 mod yuan;
 
+pub use domain::Money;
 pub use error::ApiError;
 pub use yuan::Yuan;
 

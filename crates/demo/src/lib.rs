@@ -6,6 +6,7 @@
 //! crate reads no clock and writes nothing (the app stores what it yields).
 
 mod catalog;
+pub mod scenario;
 mod stay;
 
 use chrono::{Duration, NaiveDateTime};

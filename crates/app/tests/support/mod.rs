@@ -4,18 +4,14 @@
 #![allow(dead_code)]
 
 use app::{App, AppConfig, Clock, Operator, Printing, SeedOptions};
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use contract::cashier::TenderInput;
 use contract::session::LoginRequest;
 use demo::FeeDetail;
-use domain::{
-    Admission, AdmissionEvent, CaseNo, DepositEntry, DepositKind, FeeCategory, FeeLine, FeeStatus, InsuranceType,
-    Money, Patient, PersonName, Sex, Tender, TenderLine, Ward,
-};
-use rust_decimal::Decimal;
+use demo::scenario::Scenario;
+use domain::{AdmissionEvent, CaseNo, FeeCategory, FeeStatus, InsuranceType, Money, Tender};
 use store::{journal, patients};
 use tempfile::TempDir;
-use uuid::Uuid;
 
 pub fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(9, 30, 0).unwrap()
@@ -80,63 +76,16 @@ impl Stay {
 
 /// Writes an admission straight into the store (as the HIS feed would).
 pub async fn admit(app: &App, stay: &Stay) {
-    let mut tx = app.store().begin().await.unwrap();
-    let admitted_at = now() - Duration::days(10);
-    let admission = Admission {
-        id: Uuid::now_v7(),
-        case_no: CaseNo::parse(stay.case_no).unwrap(),
-        patient: Patient {
-            id: Uuid::now_v7(),
-            name: PersonName::parse("测试患者").unwrap(),
-            sex: Sex::Female,
-            birth_date: NaiveDate::from_ymd_opt(1970, 3, 1).unwrap(),
-            resident_id: None,
-        },
-        ward: Ward { code: "W01".into(), name: "心血管内科一病区".into() },
-        bed_no: "99床".into(),
+    let scenario = Scenario {
+        case_no: stay.case_no.to_owned(),
+        name: "测试患者".to_owned(),
         insurance: stay.insurance,
-        admitted_at,
-        department: "心血管内科".into(),
-        doctor: "周建国".into(),
-        diagnosis: "心力衰竭".into(),
+        fees: stay.fees.iter().map(|(c, amount, status)| (*c, m(amount), *status)).collect(),
+        deposits: stay.deposits.iter().map(|(t, amount, days)| (*t, m(amount), *days)).collect(),
+        events: stay.events.clone(),
+        now: now(),
     };
-    patients::insert_admission(&mut tx, &admission).await.unwrap();
-    for (i, (category, amount, status)) in stay.fees.iter().enumerate() {
-        let amount = m(amount);
-        let fee = FeeLine {
-            id: 0,
-            item_code: format!("T{i:04}"),
-            item_name: format!("测试项目{i}"),
-            category: *category,
-            spec: String::new(),
-            unit: "次".into(),
-            quantity: Decimal::ONE,
-            unit_price: amount,
-            amount,
-            charged_at: admitted_at + Duration::hours(i64::try_from(i).unwrap() + 1),
-            department: "心血管内科".into(),
-            status: *status,
-        };
-        journal::append_fee(&mut tx, admission.id, Uuid::now_v7(), &fee).await.unwrap();
-    }
-    for (i, (tender, amount, days)) in stay.deposits.iter().enumerate() {
-        let amount = m(amount);
-        let entry = DepositEntry {
-            id: 0,
-            receipt_no: format!("HIS{}{i:03}", stay.case_no),
-            kind: DepositKind::Deposit,
-            amount,
-            tenders: vec![TenderLine { tender: *tender, amount, reference: Some(format!("REF{i}")) }],
-            at: now() - Duration::days(*days),
-            cashier: "孙浩".into(),
-        };
-        journal::append_deposit(&mut tx, admission.id, Uuid::now_v7(), &entry).await.unwrap();
-    }
-    for (i, event) in stay.events.iter().enumerate() {
-        let at = now() - Duration::hours(5) + Duration::minutes(i64::try_from(i).unwrap());
-        journal::append_event(&mut tx, admission.id, Uuid::now_v7(), *event, at, "测试", None).await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    app::demo_seed::add_admission(app, &scenario.build()).await.unwrap();
 }
 
 /// The journal version of an admission: unchanged means nothing was written.

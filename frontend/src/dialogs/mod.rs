@@ -1,0 +1,108 @@
+//! Dialogs of the cashier's desk, and the frame they share: a modal that Enter walks through
+//! field by field and Esc closes.
+
+pub mod audit;
+pub mod deposit;
+pub mod recall;
+pub mod reversal;
+pub mod settle;
+pub mod tenders;
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::desk::Desk;
+
+/// A modal frame. Enter moves to the next field; on a button, Enter presses it.
+#[component]
+pub fn Modal(
+    id: &'static str,
+    title: String,
+    /// Changes when the dialog moves to another step: focus goes to its first field again.
+    #[prop(optional, into)]
+    step: Option<Signal<u32>>,
+    children: Children,
+) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let frame: NodeRef<Div> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(step) = step {
+            step.track();
+        }
+        if let Some(div) = frame.get() {
+            // After the step's view is in the document.
+            leptos::prelude::request_animation_frame(move || focus_first(&div));
+        }
+    });
+    view! {
+        <div class="overlay">
+            <div
+                class="modal"
+                id=id
+                node_ref=frame
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        desk.close();
+                    } else if ev.key() == "Enter" {
+                        let on_button = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some();
+                        if !on_button {
+                            ev.prevent_default();
+                            if let Some(div) = frame.get_untracked() {
+                                focus_next(&div);
+                            }
+                        }
+                    }
+                }
+            >
+                <div class="modal-title">{title} <span class="muted">"（Esc 关闭）"</span></div>
+                {children()}
+            </div>
+        </div>
+    }
+}
+
+fn focusables(div: &web_sys::HtmlDivElement) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = div.query_selector_all(
+        "input:not([disabled]):not([readonly]), select:not([disabled]), button.primary:not([disabled])",
+    ) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).collect()
+}
+
+/// Focuses what the step marked with `data-autofocus` (a confirm button), else the first field.
+pub fn focus_first(div: &web_sys::HtmlDivElement) {
+    if let Ok(Some(marked)) = div.query_selector("[data-autofocus]:not([disabled])")
+        && let Ok(marked) = marked.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = marked.focus();
+        return;
+    }
+    if let Some(first) = focusables(div).first() {
+        let _ = first.focus();
+    }
+}
+
+fn focus_next(div: &web_sys::HtmlDivElement) {
+    let items = focusables(div);
+    let active = leptos::prelude::document().active_element();
+    let position =
+        items.iter().position(|el| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>()));
+    let next = position.map_or(0, |p| p + 1);
+    if let Some(el) = items.get(next).or(items.last()) {
+        let _ = el.focus();
+    }
+}
+
+/// A field error or refusal shown inside a dialog, with its code small beside it.
+#[component]
+pub fn DialogError(error: RwSignal<Option<contract::ApiError>>) -> impl IntoView {
+    view! {
+        <div class="field-error dialog-error" role="alert">
+            {move || error.get().map(|e| view! { {e.message} <span class="code">{e.code}</span> })}
+        </div>
+    }
+}
