@@ -1,0 +1,9 @@
+//! Fuzz target: the HIS export parser must never panic.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = statements::read_his("fuzz.csv", data, |row| {
+        let _ = row.key();
+    });
+});
