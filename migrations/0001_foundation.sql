@@ -40,7 +40,7 @@ CREATE TABLE patients (
     resident_id   TEXT UNIQUE
 ) STRICT;
 CREATE INDEX patients_by_name ON patients (name);
-CREATE INDEX patients_by_initials ON patients (name_initials);
+CREATE INDEX patients_by_initials ON patients (name_initials, name);
 
 CREATE TABLE admissions (
     id             TEXT PRIMARY KEY,
