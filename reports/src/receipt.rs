@@ -1,6 +1,6 @@
 //! The deposit receipt (预交金收据), also used for reversals and recall transfers: a third of an
 //! A4 sheet with the amount in figures and in 大写, the tenders, and a QR code of its number.
-#![allow(clippy::disallowed_types, clippy::float_arithmetic)] // millimetre coordinates only
+#![allow(clippy::disallowed_types, clippy::float_arithmetic, clippy::cast_precision_loss)] // millimetre coordinates only
 
 use domain::Money;
 

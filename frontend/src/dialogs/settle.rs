@@ -16,7 +16,7 @@ use crate::ipc;
 enum Step {
     Trial,
     Confirm,
-    Done(SettlementView),
+    Done(Box<SettlementView>),
 }
 
 #[component]
@@ -109,7 +109,7 @@ pub fn SettleDialog(kind: &'static str) -> impl IntoView {
                 Ok(settled) => {
                     desk.refresh();
                     let number = settled.settlement_no.clone();
-                    go(Step::Done(settled));
+                    go(Step::Done(Box::new(settled)));
                     match ipc::print_settlement(&request.case_no, &number).await {
                         Ok(out) => {
                             desk.say(format!("结算单 {number} 已打印（{}）", out.printer.unwrap_or(out.path)), "done")
@@ -173,7 +173,7 @@ pub fn SettleDialog(kind: &'static str) -> impl IntoView {
                     </select>
                 </div>
                 {move || match (step.get(), trial.get()) {
-                    (Step::Done(settled), _) => done_view(settled, desk, print_list).into_any(),
+                    (Step::Done(settled), _) => done_view(*settled, desk, print_list).into_any(),
                     (_, None) => view! {
                         <div class="muted">{move || if busy.get() { "正在试算…" } else { "" }}</div>
                         <DialogError error=error/>

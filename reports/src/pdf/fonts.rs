@@ -33,6 +33,7 @@ pub fn fallback() -> Option<&'static ParsedFont> {
         .as_ref()
 }
 
+#[allow(clippy::disallowed_types)] // glyph metrics, not money
 static PRIMARY_ADVANCES: OnceLock<std::collections::HashMap<char, f32>> = OnceLock::new();
 
 /// The advance of `c` in the embedded font as a fraction of the em, or `None` when the font
