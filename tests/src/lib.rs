@@ -162,8 +162,20 @@ impl Desktop {
 
 impl Drop for Desktop {
     fn drop(&mut self) {
-        // SIGTERM lets tauri-driver stop WebKitWebDriver too (SIGKILL would orphan it).
-        let _ = Command::new("kill").arg("-TERM").arg(self.tauri_driver.id().to_string()).status();
+        // SIGTERM lets tauri-driver stop WebKitWebDriver too (SIGKILL would orphan it). After a
+        // crash test killed the app, WebKitWebDriver can hang on it: then both go by SIGKILL,
+        // children first.
+        let pid = self.tauri_driver.id().to_string();
+        let _ = Command::new("kill").arg("-TERM").arg(&pid).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.tauri_driver.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = Command::new("pkill").args(["-KILL", "-P", &pid]).status();
+        let _ = self.tauri_driver.kill();
         let _ = self.tauri_driver.wait();
     }
 }
@@ -212,10 +224,14 @@ impl Desktop {
         }
     }
 
-    /// Kills the app process (SIGKILL), as a power cut or a crash would.
-    pub fn kill_app(&self) {
+    /// Kills the app process (SIGKILL), as a power cut or a crash would, and abandons the
+    /// WebDriver session: quitting a session whose app is dead only waits for a timeout.
+    pub fn kill_app(mut self) {
         let binary = app_binary();
         let status = Command::new("pkill").arg("-KILL").arg("-f").arg(binary.as_os_str()).status().expect("pkill");
         assert!(status.success(), "the app process was running");
+        if let Some(driver) = self.driver.take() {
+            std::mem::forget(driver);
+        }
     }
 }

@@ -104,7 +104,6 @@ async fn a_crash_during_settlement_leaves_it_whole_or_absent() {
     desktop.press(ENTER).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     desktop.kill_app();
-    drop(desktop);
 
     let after = store_app(&dir).await;
     let account = after.account(CASE_NO).await.unwrap();
