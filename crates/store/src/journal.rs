@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::codec::time_text;
 use crate::error::Result;
-use crate::patients::states_of;
+use crate::patients::state_of;
 use crate::{blood, deposits, fees, settlements};
 
 pub use crate::deposits::append_deposit;
@@ -43,7 +43,7 @@ pub async fn append_event(
 pub async fn load_account(conn: &mut SqliteConnection, admission: Uuid) -> Result<InpatientAccount> {
     let version = version(conn, admission).await?;
     Ok(InpatientAccount {
-        state: states_of(conn, &[admission]).await?.remove(0),
+        state: state_of(conn, admission).await?,
         fees: fees::load_fees(conn, admission).await?,
         deposits: deposits::load_deposits(conn, admission).await?,
         settlements: settlements::load_settlements(conn, admission).await?,

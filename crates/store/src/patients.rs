@@ -3,7 +3,7 @@
 use domain::{
     Admission, AdmissionEvent, AdmissionState, CaseNo, InsuranceType, PatientQuery, PersonName, ResidentId, Sex, Ward,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::codec::{coded, date, date_text, time, time_text, uuid};
@@ -62,7 +62,8 @@ pub async fn insert_admission(conn: &mut SqliteConnection, admission: &Admission
 macro_rules! admission_select {
     () => {
         "SELECT a.id, a.case_no, a.bed_no, a.insurance_type, a.admitted_at, a.department, a.doctor, a.diagnosis,
-                p.id, p.name, p.sex, p.birth_date, p.resident_id, w.code, w.name
+                p.id, p.name, p.sex, p.birth_date, p.resident_id, w.code, w.name,
+                (SELECT group_concat(e.kind, ',' ORDER BY e.id) FROM admission_events e WHERE e.admission_id = a.id)
          FROM admissions a JOIN patients p ON p.id = a.patient_id JOIN wards w ON w.code = a.ward_code "
     };
 }
@@ -83,9 +84,11 @@ type AdmissionRow = (
     Option<String>,
     String,
     String,
+    Option<String>,
 );
 
-fn admission_from_row(row: AdmissionRow) -> Result<Admission> {
+/// The admission and the state its events (the last column, comma-separated in order) lead to.
+fn summary_from_row(row: AdmissionRow) -> Result<AdmissionSummary> {
     let (
         id,
         case_no,
@@ -102,9 +105,16 @@ fn admission_from_row(row: AdmissionRow) -> Result<Admission> {
         resident_id,
         ward_code,
         ward_name,
+        events,
     ) = row;
     let bad = |what: &str, e: &dyn std::fmt::Display| StoreError::BadRow(format!("{what}: {e}"));
-    Ok(Admission {
+    let events = events
+        .iter()
+        .flat_map(|e| e.split(','))
+        .map(|kind| coded("admission_events.kind", kind, AdmissionEvent::from_code))
+        .collect::<Result<Vec<_>>>()?;
+    let state = AdmissionState::replay(events).map_err(|e| StoreError::BadRow(e.to_string()))?;
+    let admission = Admission {
         id: uuid(&id)?,
         case_no: CaseNo::parse(&case_no).map_err(|e| bad("case_no", &e))?,
         patient: domain::Patient {
@@ -121,7 +131,8 @@ fn admission_from_row(row: AdmissionRow) -> Result<Admission> {
         department,
         doctor,
         diagnosis,
-    })
+    };
+    Ok(AdmissionSummary { admission, state })
 }
 
 /// The largest number of hits a search returns; the screen shows no more.
@@ -167,9 +178,7 @@ pub async fn find(conn: &mut SqliteConnection, query: &PatientQuery) -> Result<V
             .await?
         }
     };
-    let admissions = rows.into_iter().map(admission_from_row).collect::<Result<Vec<_>>>()?;
-    let states = states_of(conn, &admissions.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
-    Ok(admissions.into_iter().zip(states).map(|(admission, state)| AdmissionSummary { admission, state }).collect())
+    rows.into_iter().map(summary_from_row).collect()
 }
 
 /// Every string starting with `prefix` sorts below this (BINARY collation compares UTF-8 bytes).
@@ -182,10 +191,7 @@ pub async fn by_case_no(conn: &mut SqliteConnection, case_no: &CaseNo) -> Result
         .bind(case_no.as_str())
         .fetch_optional(&mut *conn)
         .await?;
-    let Some(row) = row else { return Ok(None) };
-    let admission = admission_from_row(row)?;
-    let state = states_of(conn, &[admission.id]).await?.remove(0);
-    Ok(Some(AdmissionSummary { admission, state }))
+    row.map(summary_from_row).transpose()
 }
 
 /// Every case number, in order (for scripts and checks).
@@ -193,28 +199,16 @@ pub async fn case_numbers(conn: &mut SqliteConnection) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar("SELECT case_no FROM admissions ORDER BY case_no").fetch_all(conn).await?)
 }
 
-/// The state of each admission, in the order given, replayed from its events.
-pub async fn states_of(conn: &mut SqliteConnection, ids: &[Uuid]) -> Result<Vec<AdmissionState>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut builder: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT admission_id, kind FROM admission_events WHERE admission_id IN (");
-    let mut list = builder.separated(", ");
-    for id in ids {
-        list.push_bind(id.to_string());
-    }
-    builder.push(") ORDER BY id");
-    let rows: Vec<(String, String)> = builder.build_query_as().fetch_all(conn).await?;
-    ids.iter()
-        .map(|id| {
-            let id = id.to_string();
-            let events = rows
-                .iter()
-                .filter(|(admission, _)| *admission == id)
-                .map(|(_, kind)| coded("admission_events.kind", kind, AdmissionEvent::from_code))
-                .collect::<Result<Vec<_>>>()?;
-            AdmissionState::replay(events).map_err(|e| StoreError::BadRow(e.to_string()))
-        })
-        .collect()
+/// The state of an admission, replayed from its events.
+pub async fn state_of(conn: &mut SqliteConnection, id: Uuid) -> Result<AdmissionState> {
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM admission_events WHERE admission_id = ?1 ORDER BY id")
+            .bind(id.to_string())
+            .fetch_all(conn)
+            .await?;
+    let events = kinds
+        .iter()
+        .map(|k| coded("admission_events.kind", k, AdmissionEvent::from_code))
+        .collect::<Result<Vec<_>>>()?;
+    AdmissionState::replay(events).map_err(|e| StoreError::BadRow(e.to_string()))
 }
