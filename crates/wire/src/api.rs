@@ -1,0 +1,160 @@
+//! Request and answer bodies of the platform's endpoints: login, devices and receipt ranges,
+//! push and pull, the pending list (待处理), and the HIS import. Unknown fields are refused.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::records::{AdmissionEventRecord, AdmissionRecord, Envelope, FeeRecord, Record};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    /// The device logging in, when a desktop does.
+    pub device_id: Option<Uuid>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LoginAnswer {
+    /// Bearer token for the `Authorization` header; keep it in the OS keyring only.
+    pub token: String,
+    /// UTC.
+    pub expires_at: NaiveDateTime,
+    pub username: String,
+    pub display_name: String,
+    /// `cashier`, `finance`, `supervisor` or `admin`
+    pub role: String,
+    pub receipt_prefix: String,
+    /// Password hash, so the desktop can let this user log in while offline.
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterDevice {
+    pub name: String,
+    /// `counter`, `ward_station`, `bedside` or `kiosk`
+    pub place: String,
+    /// Ward codes the device serves (bootstrap and pull are limited to them); empty = all.
+    pub wards: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceAnswer {
+    pub device_id: Uuid,
+    pub name: String,
+    pub wards: Vec<String>,
+}
+
+/// Asks for a block of receipt or settlement numbers a device may use offline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RangeRequest {
+    pub device_id: Uuid,
+    /// `deposit` or `settlement`
+    pub series: String,
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RangeAnswer {
+    pub device_id: Uuid,
+    pub cashier: String,
+    pub series: String,
+    pub first_seq: i64,
+    pub last_seq: i64,
+    pub prefix: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushBatch {
+    pub device_id: Uuid,
+    pub envelopes: Vec<Envelope>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PushResult {
+    pub key: Uuid,
+    /// `applied` (now), `duplicate` (applied before: this is the first answer again) or
+    /// `rejected` (a conflict; the operation waits in the pending list 待处理).
+    pub outcome: String,
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PushAnswer {
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Change {
+    /// Position in the change feed: strictly increasing.
+    pub seq: i64,
+    /// The device whose push produced it (none for HIS imports and the platform itself).
+    pub origin: Option<Uuid>,
+    pub record: Record,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChangesAnswer {
+    pub changes: Vec<Change>,
+    /// The cursor to ask from next time.
+    pub last_seq: i64,
+    pub more: bool,
+}
+
+/// An operation the platform refused as a conflict, waiting for a supervisor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PendingItem {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub device_id: Uuid,
+    pub cashier: String,
+    pub code: String,
+    pub reason: String,
+    pub received_at: NaiveDateTime,
+    /// Money the operation took or paid out, as its records say.
+    pub records: Vec<Record>,
+    /// `open`, `refunded` or `converted_to_deposit`
+    pub status: String,
+    pub resolved_by: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolvePending {
+    /// `refund` (money given back to the patient) or `deposit` (kept as a deposit).
+    pub action: String,
+    pub note: String,
+}
+
+/// Admissions, fee lines and events from the HIS (the platform's import endpoint).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HisImport {
+    pub admissions: Vec<AdmissionRecord>,
+    pub fees: Vec<FeeRecord>,
+    pub events: Vec<AdmissionEventRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportAnswer {
+    pub admissions: usize,
+    pub fees: usize,
+    pub events: usize,
+}
+
+/// A search over the platform's patients (for SQL-looking strings the answer is just empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PatientFound {
+    pub admission_id: Uuid,
+    pub case_no: String,
+    pub name: String,
+    pub ward_code: String,
+}

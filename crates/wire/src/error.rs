@@ -1,0 +1,33 @@
+//! Error bodies of the platform API: a stable code to branch on and a zh-CN sentence.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: &str, message: impl Into<String>) -> ErrorBody {
+        ErrorBody { code: code.to_owned(), message: message.into() }
+    }
+}
+
+pub mod codes {
+    pub const MALFORMED: &str = "MALFORMED_REQUEST";
+    pub const TOO_LARGE: &str = "BODY_TOO_LARGE";
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const TOKEN_EXPIRED: &str = "TOKEN_EXPIRED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const LOGIN_FAILED: &str = "LOGIN_FAILED";
+    pub const LOGIN_THROTTLED: &str = "LOGIN_THROTTLED";
+    pub const UNKNOWN_DEVICE: &str = "UNKNOWN_DEVICE";
+    pub const UNBALANCED: &str = "AMOUNTS_UNBALANCED";
+    pub const KEY_CONFLICT: &str = "KEY_CONFLICT";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const DUPLICATE_IDS: &str = "DUPLICATE_IDS";
+    pub const MISSING_IDS: &str = "MISSING_IDS";
+    pub const INTERNAL: &str = "INTERNAL";
+}

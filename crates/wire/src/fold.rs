@@ -1,0 +1,287 @@
+//! Replaying an admission's journal into the domain account, and checking a pushed operation
+//! against it: the platform's conflict rules are the domain's rules, applied to what the
+//! platform knows (the first settlement of an admission wins; a deposit after it, a reversal of
+//! a used deposit, a recall of a settlement no longer in force are refused).
+
+use std::collections::HashMap;
+
+use domain::account::audit::FeeEvent;
+use domain::{AdmissionEvent, InpatientAccount, Money, Recall, SettlementKind};
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::codes;
+use crate::convert::{self, ConvertError};
+use crate::records::{Envelope, Record, SettlementRecord};
+
+/// Why a pushed operation is not applied.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FoldError {
+    /// The operation contradicts itself or refers to nothing: refused as a bad request.
+    #[error("{message}")]
+    Malformed { code: &'static str, message: String },
+    /// The operation was valid on its device but conflicts with what the platform already
+    /// holds: refused and kept for a supervisor (待处理).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+}
+
+impl FoldError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FoldError::Malformed { code, .. } | FoldError::Conflict { code, .. } => code,
+        }
+    }
+    fn malformed(code: &'static str, message: impl Into<String>) -> FoldError {
+        FoldError::Malformed { code, message: message.into() }
+    }
+}
+
+impl From<ConvertError> for FoldError {
+    fn from(e: ConvertError) -> FoldError {
+        FoldError::malformed(codes::MALFORMED, e.to_string())
+    }
+}
+
+macro_rules! conflict_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for FoldError {
+            fn from(e: $t) -> FoldError {
+                FoldError::Conflict { code: e.code(), message: e.to_string() }
+            }
+        }
+    )*};
+}
+conflict_from!(
+    domain::account::deposit::DepositError,
+    domain::account::reversal::ReversalError,
+    domain::account::audit::AuditError,
+    domain::account::settle::SettleError
+);
+
+/// An admission's account as the platform's journal builds it.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    pub account: InpatientAccount,
+    ids: HashMap<Uuid, i64>,
+    next: i64,
+}
+
+impl Ledger {
+    pub fn new() -> Ledger {
+        Ledger::default()
+    }
+
+    pub fn knows(&self, key: Uuid) -> bool {
+        self.ids.contains_key(&key)
+    }
+
+    fn id_of(&self, key: Uuid) -> Option<i64> {
+        self.ids.get(&key).copied()
+    }
+
+    fn assign(&mut self, key: Uuid) -> i64 {
+        self.next += 1;
+        self.ids.insert(key, self.next);
+        self.next
+    }
+
+    /// Adds a stored record without checking rules (it was checked when it was stored).
+    pub fn apply(&mut self, record: &Record) -> Result<(), FoldError> {
+        match record {
+            Record::Admission(_) => {}
+            Record::Fee(r) => {
+                let id = self.assign(r.key);
+                self.account.fees.push(convert::fee_line(r, id)?);
+            }
+            Record::FeeEvent(r) => {
+                let event = FeeEvent::from_code(&r.event)
+                    .ok_or_else(|| FoldError::malformed(codes::MALFORMED, "未知的确费事件"))?;
+                let id = self.id_of(r.fee_key).ok_or_else(|| unknown("fee_key", r.fee_key))?;
+                if let Some(line) = self.account.fees.iter_mut().find(|f| f.id == id) {
+                    line.status = event.status();
+                }
+            }
+            Record::AdmissionEvent(r) => {
+                let event = AdmissionEvent::from_code(&r.event)
+                    .ok_or_else(|| FoldError::malformed(codes::MALFORMED, "未知的患者状态事件"))?;
+                self.account.state = self.account.state.after(event).unwrap_or(self.account.state);
+            }
+            Record::Deposit(r) => {
+                let id = self.assign(r.key);
+                let entry = convert::deposit_entry(r, id, |k| self.ids.get(&k).copied())?;
+                self.account.deposits.push(entry);
+            }
+            Record::Settlement(r) => {
+                let id = self.assign(r.key);
+                let settlement = convert::settlement(r, id, |k| self.ids.get(&k).copied())?;
+                self.account.settlements.push(settlement);
+            }
+            Record::Recall(r) => {
+                let id = self.id_of(r.settlement).ok_or_else(|| unknown("settlement", r.settlement))?;
+                if let Some(s) = self.account.settlements.iter_mut().find(|s| s.id == id) {
+                    s.recall = Some(Recall {
+                        at: r.at,
+                        by: r.by.clone(),
+                        approved_by: r.approved_by.clone(),
+                        reason: r.reason.clone(),
+                    });
+                }
+            }
+            Record::BloodApproval(r) => {
+                self.assign(r.key);
+                self.account.blood_approved += r.amount.money();
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks every record of a pushed operation against the account, in order, and applies
+    /// them all — or none, leaving the ledger as it was.
+    pub fn check_and_apply(&mut self, envelope: &Envelope) -> Result<(), FoldError> {
+        let mut trial = self.clone();
+        for record in &envelope.records {
+            if record_admission(record) != Some(envelope.admission_id) {
+                return Err(FoldError::malformed(codes::MALFORMED, "操作中的记录不属于同一住院"));
+            }
+            trial.check(record)?;
+            trial.apply(record)?;
+        }
+        *self = trial;
+        Ok(())
+    }
+
+    fn check(&self, record: &Record) -> Result<(), FoldError> {
+        let account = &self.account;
+        match record {
+            Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => {
+                Err(FoldError::malformed(codes::FORBIDDEN, "住院、费用与用血审批只能由 HIS 或用血平台导入"))
+            }
+            Record::FeeEvent(r) => {
+                let event = FeeEvent::from_code(&r.event)
+                    .ok_or_else(|| FoldError::malformed(codes::MALFORMED, "未知的确费事件"))?;
+                let id = self.id_of(r.fee_key).ok_or_else(|| unknown("fee_key", r.fee_key))?;
+                Ok(account.check_fee_event(id, event, r.reason.as_deref().unwrap_or("已取消"))?)
+            }
+            Record::AdmissionEvent(r) => {
+                let event = AdmissionEvent::from_code(&r.event)
+                    .ok_or_else(|| FoldError::malformed(codes::MALFORMED, "未知的患者状态事件"))?;
+                account
+                    .state
+                    .after(event)
+                    .map(|_| ())
+                    .map_err(|e| FoldError::Conflict { code: "STATE_CONFLICT", message: e.to_string() })
+            }
+            Record::Deposit(r) => {
+                let lines = r.tenders.iter().map(convert::tender_line).collect::<Result<Vec<_>, _>>()?;
+                if convert::tender_sum(&r.tenders) != r.amount.money() {
+                    return Err(unbalanced(format!("预交金 {} 的各支付方式合计与金额不符", r.receipt_no)));
+                }
+                match r.deposit_kind.as_str() {
+                    "deposit" => account.check_new_deposit(&lines, None).map(|_| ()).map_err(FoldError::from),
+                    "reversal" => {
+                        let of = r
+                            .reverses
+                            .and_then(|k| self.id_of(k))
+                            .ok_or_else(|| unknown("reverses", r.reverses.unwrap_or_default()))?;
+                        let positive: Vec<_> =
+                            lines.iter().map(|l| domain::TenderLine { amount: -l.amount, ..l.clone() }).collect();
+                        account
+                            .plan_reversal(of, -r.amount.money(), &positive, r.at)
+                            .map(|_| ())
+                            .map_err(FoldError::from)
+                    }
+                    "recall_transfer" => Ok(()),
+                    other => Err(FoldError::malformed(codes::MALFORMED, format!("未知的预交金类型：{other}"))),
+                }
+            }
+            Record::Settlement(r) => self.check_settlement(r),
+            Record::Recall(r) => {
+                let id = self.id_of(r.settlement).ok_or_else(|| unknown("settlement", r.settlement))?;
+                let newest = account.active_settlements().map(|s| s.id).max();
+                if newest != Some(id) {
+                    return Err(FoldError::Conflict {
+                        code: "RECALL_NOT_NEWEST",
+                        message: "该结算已召回或不是最近一次结算，不能召回".into(),
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn check_settlement(&self, r: &SettlementRecord) -> Result<(), FoldError> {
+        let account = &self.account;
+        let f = |y: contract::Yuan| y.money();
+        if f(r.fees) - f(r.insurance_fund) - f(r.personal_account) - f(r.blood_reimbursement) - f(r.deposits_applied)
+            != f(r.due)
+        {
+            return Err(unbalanced(format!(
+                "结算 {} 的金额不平：费用 − 医保 − 个人账户 − 用血减免 − 预交金 ≠ 应收",
+                r.settlement_no
+            )));
+        }
+        let paid: Money = r.payments.iter().map(|p| p.amount.money()).sum();
+        if paid != f(r.due) {
+            return Err(unbalanced(format!("结算 {} 的收退款合计 {} 与应收 {} 不符", r.settlement_no, paid, f(r.due))));
+        }
+        let kind = SettlementKind::from_code(&r.settlement_kind)
+            .ok_or_else(|| FoldError::malformed(codes::MALFORMED, format!("未知的结算类型：{}", r.settlement_kind)))?;
+        account.draft_settlement(kind)?;
+        let settled = account.settled_fee_ids();
+        let mut total = Money::ZERO;
+        for key in &r.fee_keys {
+            let id = self.id_of(*key).ok_or_else(|| unknown("fee_keys", *key))?;
+            if settled.contains(&id) {
+                return Err(FoldError::Conflict {
+                    code: "FEES_ALREADY_SETTLED",
+                    message: "其中的费用已被另一笔结算结清".into(),
+                });
+            }
+            let line = account.fees.iter().find(|l| l.id == id).ok_or_else(|| unknown("fee_keys", *key))?;
+            if line.status.counts() {
+                total += line.amount;
+            }
+        }
+        if total != f(r.fees) {
+            return Err(FoldError::Conflict {
+                code: "FEES_CHANGED",
+                message: format!(
+                    "平台上这些费用合计 {}，与结算时的 {} 不同（费用已变更）",
+                    total.yuan(),
+                    f(r.fees).yuan()
+                ),
+            });
+        }
+        for p in &r.payments {
+            if let Some(k) = p.deposit
+                && !self.knows(k)
+            {
+                return Err(unknown("payments.deposit", k));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unknown(field: &str, key: Uuid) -> FoldError {
+    FoldError::malformed(codes::MISSING_IDS, format!("{field} 引用了平台上不存在的记录 {key}"))
+}
+
+fn unbalanced(message: String) -> FoldError {
+    FoldError::malformed(codes::UNBALANCED, message)
+}
+
+/// The admission a record belongs to.
+pub fn record_admission(record: &Record) -> Option<Uuid> {
+    Some(match record {
+        Record::Admission(r) => r.admission_id,
+        Record::Fee(r) => r.admission_id,
+        Record::FeeEvent(r) => r.admission_id,
+        Record::AdmissionEvent(r) => r.admission_id,
+        Record::Deposit(r) => r.admission_id,
+        Record::Settlement(r) => r.admission_id,
+        Record::Recall(r) => r.admission_id,
+        Record::BloodApproval(r) => r.admission_id,
+    })
+}

@@ -1,0 +1,242 @@
+//! Journal records: everything the platform keeps per admission, as devices push and pull it.
+//! Rows refer to each other by their UUIDv7 keys (local integer ids differ per device).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use contract::Yuan;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One thing the platform's journal holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Record {
+    Admission(AdmissionRecord),
+    Fee(FeeRecord),
+    FeeEvent(FeeEventRecord),
+    AdmissionEvent(AdmissionEventRecord),
+    Deposit(DepositRecord),
+    Settlement(SettlementRecord),
+    Recall(RecallRecord),
+    BloodApproval(BloodRecord),
+}
+
+impl Record {
+    /// The record's own key: its idempotency key, or the admission id for an admission.
+    pub fn key(&self) -> Uuid {
+        match self {
+            Record::Admission(r) => r.admission_id,
+            Record::Fee(r) => r.key,
+            Record::FeeEvent(r) => r.key,
+            Record::AdmissionEvent(r) => r.key,
+            Record::Deposit(r) => r.key,
+            Record::Settlement(r) => r.key,
+            Record::Recall(r) => r.key,
+            Record::BloodApproval(r) => r.key,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Admission(_) => "admission",
+            Record::Fee(_) => "fee",
+            Record::FeeEvent(_) => "fee_event",
+            Record::AdmissionEvent(_) => "admission_event",
+            Record::Deposit(_) => "deposit",
+            Record::Settlement(_) => "settlement",
+            Record::Recall(_) => "recall",
+            Record::BloodApproval(_) => "blood_approval",
+        }
+    }
+}
+
+/// One operation a device pushes: the records a use case wrote in one local transaction, applied
+/// by the platform in one transaction too. Its key is the operation's idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    /// Who did it at the counter (username).
+    pub cashier: String,
+    pub at: NaiveDateTime,
+    pub records: Vec<Record>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatientRecord {
+    pub id: Uuid,
+    pub name: String,
+    /// `M` or `F`
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub resident_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionRecord {
+    pub admission_id: Uuid,
+    pub case_no: String,
+    pub patient: PatientRecord,
+    pub ward_code: String,
+    pub ward_name: String,
+    pub bed_no: String,
+    /// `employee`, `resident` or `self_pay`
+    pub insurance: String,
+    pub admitted_at: NaiveDateTime,
+    pub department: String,
+    pub doctor: String,
+    pub diagnosis: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub item_code: String,
+    pub item_name: String,
+    /// A `domain::FeeCategory` code (`drug`, `bed` …).
+    pub category: String,
+    pub spec: String,
+    pub unit: String,
+    /// Decimal text.
+    pub quantity: String,
+    #[schema(value_type = String)]
+    pub unit_price: Yuan,
+    #[schema(value_type = String)]
+    pub amount: Yuan,
+    pub charged_at: NaiveDateTime,
+    pub department: String,
+    /// `confirmed`, `unconfirmed` or `cancelled` when charged.
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeEventRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub fee_key: Uuid,
+    /// `confirmed` or `cancelled`
+    pub event: String,
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionEventRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    /// A `domain::AdmissionEvent` code.
+    pub event: String,
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TenderRecord {
+    /// A `domain::Tender` code.
+    pub tender: String,
+    #[schema(value_type = String)]
+    pub amount: Yuan,
+    pub reference: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepositRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub receipt_no: String,
+    /// `deposit`, `reversal` or `recall_transfer`
+    pub deposit_kind: String,
+    /// The deposit a reversal undoes.
+    pub reverses: Option<Uuid>,
+    /// The recalled settlement a transfer comes from.
+    pub settlement: Option<Uuid>,
+    #[schema(value_type = String)]
+    pub amount: Yuan,
+    pub tenders: Vec<TenderRecord>,
+    pub at: NaiveDateTime,
+    pub cashier: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRecord {
+    pub tender: String,
+    /// Positive collected, negative refunded.
+    #[schema(value_type = String)]
+    pub amount: Yuan,
+    pub reference: Option<String>,
+    /// The deposit whose route a refund goes back by.
+    pub deposit: Option<Uuid>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub settlement_no: String,
+    /// `mid_stay` or `discharge`
+    pub settlement_kind: String,
+    #[schema(value_type = String)]
+    pub fees: Yuan,
+    #[schema(value_type = String)]
+    pub insurance_fund: Yuan,
+    #[schema(value_type = String)]
+    pub personal_account: Yuan,
+    #[schema(value_type = String)]
+    pub blood_reimbursement: Yuan,
+    #[schema(value_type = String)]
+    pub deposits_applied: Yuan,
+    #[schema(value_type = String)]
+    pub due: Yuan,
+    pub insurance_ref: Option<String>,
+    /// `counter`, `ward_station`, `bedside` or `kiosk`
+    pub place: String,
+    pub cashier: String,
+    pub at: NaiveDateTime,
+    pub trial_version: String,
+    pub fee_keys: Vec<Uuid>,
+    pub payments: Vec<PaymentRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecallRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub settlement: Uuid,
+    /// `settlement` or `discharge`
+    pub recall_kind: String,
+    pub at: NaiveDateTime,
+    pub by: String,
+    /// The approving supervisor's name as printed.
+    pub approved_by: String,
+    /// The approving supervisor's username (the platform checks the role).
+    pub approver: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BloodRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub certificate_no: String,
+    pub donor_name: String,
+    pub relationship: String,
+    pub volume_ml: i64,
+    #[schema(value_type = String)]
+    pub amount: Yuan,
+    pub approved_at: NaiveDateTime,
+}

@@ -1,0 +1,174 @@
+//! Users, logins and the caller of a request: argon2-verified passwords, expiring session tokens
+//! (only their SHA-256 is stored), throttled repeated failures, and role checks on the server.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use wire::api::{LoginAnswer, LoginRequest};
+use wire::codes;
+
+use crate::error::{ApiError, ApiResult};
+use crate::{AppState, audit};
+
+/// Failures within this window lock further attempts for that user.
+const THROTTLE_FAILURES: i64 = 5;
+const THROTTLE_MINUTES: i64 = 15;
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?
+        .to_string())
+}
+
+fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub async fn create_user(
+    pool: &sqlx::PgPool,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    password: &str,
+    receipt_prefix: &str,
+) -> anyhow::Result<()> {
+    let hash = hash_password(password)?;
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO users (username, display_name, role, password_hash, receipt_prefix) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(username)
+    .bind(display_name)
+    .bind(role)
+    .bind(&hash)
+    .bind(receipt_prefix)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(&mut tx, "platform", "user.create", &serde_json::json!({ "username": username, "role": role }))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<LoginAnswer> {
+    let username = request.username.trim();
+    if username.is_empty() || request.password.is_empty() {
+        return Err(ApiError::bad_request(codes::MALFORMED, "请输入用户名和密码"));
+    }
+    let now = Utc::now();
+    let mut tx = state.pool.begin().await?;
+    let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE username = $1 AND at > $2")
+        .bind(username)
+        .bind(now - Duration::minutes(THROTTLE_MINUTES))
+        .fetch_one(&mut *tx)
+        .await?;
+    if recent >= THROTTLE_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::LOGIN_THROTTLED,
+            format!("连续 {THROTTLE_FAILURES} 次密码错误，请 {THROTTLE_MINUTES} 分钟后再试"),
+        ));
+    }
+    let user: Option<(String, String, String, String)> =
+        sqlx::query_as("SELECT display_name, role, password_hash, receipt_prefix FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((display_name, role, password_hash, receipt_prefix)) = user.filter(|u| verify(&request.password, &u.2))
+    else {
+        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+            .bind(username)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(&mut tx, username, "login.failed", &serde_json::json!({ "device": request.device_id })).await?;
+        tx.commit().await?;
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::LOGIN_FAILED, "用户名或密码错误"));
+    };
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let expires = now + Duration::hours(state.session_hours);
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, username, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(username)
+    .bind(request.device_id)
+    .bind(now)
+    .bind(expires)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(&mut tx, username, "login", &serde_json::json!({ "device": request.device_id })).await?;
+    tx.commit().await?;
+    Ok(LoginAnswer {
+        token,
+        expires_at: expires.naive_utc(),
+        username: username.to_owned(),
+        display_name,
+        role,
+        receipt_prefix,
+        password_hash,
+    })
+}
+
+/// Who is calling, from the bearer token.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub device_id: Option<Uuid>,
+}
+
+impl Caller {
+    /// Refuses (403) a caller whose role is not among `roles`.
+    pub fn require(&self, roles: &[&str]) -> ApiResult<()> {
+        if roles.contains(&self.role.as_str()) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!("{}（{}）无权执行此操作", self.display_name, self.role)))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let unauthenticated = || ApiError::new(StatusCode::UNAUTHORIZED, codes::UNAUTHENTICATED, "请先登录");
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(unauthenticated)?;
+        let token = header.strip_prefix("Bearer ").ok_or_else(unauthenticated)?;
+        let row: Option<(String, String, String, Option<Uuid>, chrono::DateTime<Utc>)> = sqlx::query_as(
+            "SELECT u.username, u.display_name, u.role, s.device_id, s.expires_at FROM sessions s JOIN users u ON u.username = s.username
+             WHERE s.token_hash = $1",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(&state.pool)
+        .await?;
+        let (username, display_name, role, device_id, expires_at) = row.ok_or_else(unauthenticated)?;
+        if expires_at < Utc::now() {
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::TOKEN_EXPIRED, "登录已过期，请重新登录"));
+        }
+        Ok(Caller { username, display_name, role, device_id })
+    }
+}

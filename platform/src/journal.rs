@@ -1,0 +1,87 @@
+//! The journal in PostgreSQL: admissions and their records, appended in one sequence that is
+//! also the change feed devices pull.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+use wire::Record;
+use wire::api::Change;
+use wire::records::AdmissionRecord;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Records an admission (from the HIS or the demo) and its journal record.
+pub async fn insert_admission(conn: &mut PgConnection, admission: &AdmissionRecord) -> ApiResult<i64> {
+    let initials = domain::PersonName::parse(&admission.patient.name).map(|n| n.initials()).unwrap_or_default();
+    sqlx::query("INSERT INTO admissions (id, case_no, ward_code, name, initials) VALUES ($1, $2, $3, $4, $5)")
+        .bind(admission.admission_id)
+        .bind(&admission.case_no)
+        .bind(&admission.ward_code)
+        .bind(&admission.patient.name)
+        .bind(initials)
+        .execute(&mut *conn)
+        .await?;
+    insert(conn, admission.admission_id, &admission.ward_code, &Record::Admission(admission.clone()), None, None).await
+}
+
+/// Appends one record; returns its sequence number.
+pub async fn insert(
+    conn: &mut PgConnection,
+    admission_id: Uuid,
+    ward_code: &str,
+    record: &Record,
+    origin: Option<Uuid>,
+    operation: Option<Uuid>,
+) -> ApiResult<i64> {
+    let json = serde_json::to_value(record).map_err(ApiError::internal)?;
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO journal (key, admission_id, ward_code, kind, record, origin, operation) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+    )
+    .bind(record.key())
+    .bind(admission_id)
+    .bind(ward_code)
+    .bind(record.kind())
+    .bind(json)
+    .bind(origin)
+    .bind(operation)
+    .fetch_one(conn)
+    .await?;
+    Ok(seq)
+}
+
+/// The ward of an admission, locking it for the rest of the transaction so pushes to one
+/// admission are applied one after another.
+pub async fn lock_admission(conn: &mut PgConnection, admission_id: Uuid) -> ApiResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT ward_code FROM admissions WHERE id = $1 FOR UPDATE")
+        .bind(admission_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// An admission's records after `after`, in order.
+pub async fn records_after(conn: &mut PgConnection, admission_id: Uuid, after: i64) -> ApiResult<Vec<(i64, Record)>> {
+    let rows: Vec<(i64, serde_json::Value)> =
+        sqlx::query_as("SELECT seq, record FROM journal WHERE admission_id = $1 AND seq > $2 ORDER BY seq")
+            .bind(admission_id)
+            .bind(after)
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter().map(|(seq, json)| Ok((seq, serde_json::from_value(json).map_err(ApiError::internal)?))).collect()
+}
+
+/// The change feed after `after`, limited to `wards` (all when empty).
+pub async fn changes(conn: &mut PgConnection, after: i64, limit: i64, wards: &[String]) -> ApiResult<Vec<Change>> {
+    let rows: Vec<(i64, Option<Uuid>, serde_json::Value)> = sqlx::query_as(
+        "SELECT seq, origin, record FROM journal WHERE seq > $1 AND (cardinality($2::text[]) = 0 OR ward_code = ANY($2))
+         ORDER BY seq LIMIT $3",
+    )
+    .bind(after)
+    .bind(wards)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(seq, origin, json)| {
+            Ok(Change { seq, origin, record: serde_json::from_value(json).map_err(ApiError::internal)? })
+        })
+        .collect()
+}

@@ -1,0 +1,40 @@
+//! The reference platform server (统一支付结算平台) that a hospital or its integrator runs:
+//! axum over PostgreSQL. It is the system of record — patients, admissions, fee lines, deposits,
+//! settlements, recalls, receipts and the audit log — and the other end of every desktop's sync.
+//!
+//! Architecture invariants: every endpoint checks the caller's role on the server; the journal,
+//! the operations and the audit log are only appended to; a pushed operation is applied in its
+//! own transaction and remembered by its key, so a retried or duplicated push changes nothing;
+//! conflicts are decided here with the domain's rules (`wire::fold`) and never dropped.
+
+pub mod audit;
+pub mod auth;
+pub mod body;
+pub mod db;
+pub mod demo_seed;
+pub mod error;
+pub mod journal;
+pub mod ledgers;
+pub mod openapi;
+pub mod push;
+pub mod routes;
+pub mod tls;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+/// What every request handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub ledgers: Arc<ledgers::Ledgers>,
+    /// How long a login token lives.
+    pub session_hours: i64,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool) -> AppState {
+        AppState { pool, ledgers: Arc::new(ledgers::Ledgers::default()), session_hours: 12 }
+    }
+}

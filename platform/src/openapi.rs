@@ -1,0 +1,45 @@
+//! The OpenAPI document served at `/openapi.json`, describing every endpoint and body.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import."),
+    paths(
+        routes::auth::login,
+        routes::auth::create_user,
+        routes::devices::register,
+        routes::devices::allocate_range,
+        routes::sync::push,
+        routes::sync::changes,
+        routes::sync::find_patients,
+        routes::pending::list,
+        routes::pending::resolve,
+        routes::pending::verify_audit,
+        routes::his::import,
+    ),
+    components(schemas(wire::ErrorBody, wire::Envelope, wire::Record)),
+    modifiers(&Bearer)
+)]
+pub struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,134 @@
+//! Applying a device's push: each operation in its own transaction, remembered by its key with
+//! the hash of its payload. A repeated key gets its first answer; the same key with another
+//! payload is refused as a conflict; an operation the domain's rules refuse is kept as rejected
+//! for a supervisor (待处理), never dropped.
+
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use wire::Envelope;
+use wire::api::{PushBatch, PushResult};
+use wire::fold::FoldError;
+
+use crate::error::{ApiError, ApiResult};
+use crate::{AppState, audit, journal};
+
+pub fn payload_hash(envelope: &Envelope) -> ApiResult<String> {
+    let bytes = serde_json::to_vec(envelope).map_err(ApiError::internal)?;
+    Ok(hex::encode(Sha256::digest(bytes)))
+}
+
+fn result(key: Uuid, outcome: &str, code: Option<&str>, message: Option<String>) -> PushResult {
+    PushResult { key, outcome: outcome.to_owned(), code: code.map(str::to_owned), message }
+}
+
+/// Applies a batch in order; every operation gets its own answer.
+pub async fn apply_batch(state: &AppState, device_id: Uuid, batch: &PushBatch) -> ApiResult<Vec<PushResult>> {
+    let mut results = Vec::with_capacity(batch.envelopes.len());
+    for envelope in &batch.envelopes {
+        results.push(apply_one(state, device_id, envelope).await?);
+    }
+    let applied = results.iter().filter(|r| r.outcome == "applied").count();
+    let rejected = results.iter().filter(|r| r.outcome == "rejected").count();
+    if applied + rejected > 0 {
+        let mut conn = state.pool.acquire().await?;
+        let detail = serde_json::json!({
+            "device": device_id,
+            "applied": applied,
+            "rejected": rejected,
+            "keys": hex::encode(Sha256::digest(results.iter().map(|r| r.key.to_string()).collect::<String>())),
+        });
+        let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+        audit::append(&mut tx, &device_id.to_string(), "sync.push", &detail).await?;
+        tx.commit().await?;
+    }
+    Ok(results)
+}
+
+async fn apply_one(state: &AppState, device_id: Uuid, envelope: &Envelope) -> ApiResult<PushResult> {
+    let hash = payload_hash(envelope)?;
+    let mut tx = state.pool.begin().await?;
+    let seen: Option<(String, String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT payload_hash, outcome, code, message FROM operations WHERE key = $1")
+            .bind(envelope.key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((seen_hash, outcome, code, message)) = seen {
+        if seen_hash != hash {
+            return Ok(result(
+                envelope.key,
+                "invalid",
+                Some(wire::codes::KEY_CONFLICT),
+                Some("同一操作编号已用于另一笔不同的操作，本次未入账".into()),
+            ));
+        }
+        let outcome = if outcome == "applied" { "duplicate" } else { "rejected" };
+        return Ok(result(envelope.key, outcome, code.as_deref(), message));
+    }
+    let Some(ward) = journal::lock_admission(&mut tx, envelope.admission_id).await? else {
+        return Ok(result(
+            envelope.key,
+            "invalid",
+            Some(wire::codes::MISSING_IDS),
+            Some(format!("平台上没有住院 {}", envelope.admission_id)),
+        ));
+    };
+    if let Some(refusal) = unapproved_recall(&mut tx, envelope).await? {
+        return Ok(result(envelope.key, "invalid", Some(wire::codes::FORBIDDEN), Some(refusal)));
+    }
+    let (seq, mut ledger) = state.ledgers.current(&mut tx, envelope.admission_id).await?;
+    let verdict = ledger.check_and_apply(envelope);
+    let envelope_json = serde_json::to_value(envelope).map_err(ApiError::internal)?;
+    let insert_operation = |outcome: &'static str, code: Option<String>, message: Option<String>| {
+        sqlx::query(
+            "INSERT INTO operations (key, device_id, admission_id, payload_hash, outcome, code, message, envelope, cashier, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())",
+        )
+        .bind(envelope.key)
+        .bind(device_id)
+        .bind(envelope.admission_id)
+        .bind(hash.clone())
+        .bind(outcome)
+        .bind(code)
+        .bind(message)
+        .bind(envelope_json.clone())
+        .bind(envelope.cashier.clone())
+    };
+    match verdict {
+        Ok(()) => {
+            let mut last = seq;
+            for record in &envelope.records {
+                last =
+                    journal::insert(&mut tx, envelope.admission_id, &ward, record, Some(device_id), Some(envelope.key))
+                        .await?;
+            }
+            insert_operation("applied", None, None).execute(&mut *tx).await?;
+            tx.commit().await?;
+            state.ledgers.store(envelope.admission_id, last, ledger);
+            Ok(result(envelope.key, "applied", None, None))
+        }
+        Err(FoldError::Conflict { code, message }) => {
+            insert_operation("rejected", Some(code.to_owned()), Some(message.clone())).execute(&mut *tx).await?;
+            let detail = serde_json::json!({ "key": envelope.key, "code": code, "reason": message });
+            audit::append(&mut tx, &envelope.cashier, "sync.rejected", &detail).await?;
+            tx.commit().await?;
+            Ok(result(envelope.key, "rejected", Some(code), Some(message)))
+        }
+        Err(FoldError::Malformed { code, message }) => Ok(result(envelope.key, "invalid", Some(code), Some(message))),
+    }
+}
+
+/// A recall must name a supervisor who approved it; the platform checks the role itself.
+async fn unapproved_recall(conn: &mut sqlx::PgConnection, envelope: &Envelope) -> ApiResult<Option<String>> {
+    for record in &envelope.records {
+        if let wire::Record::Recall(recall) = record {
+            let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE username = $1")
+                .bind(&recall.approver)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if role.as_deref() != Some("supervisor") {
+                return Ok(Some(format!("召回须由收费组长授权，“{}”不是收费组长", recall.approver)));
+            }
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,54 @@
+//! Login and user administration.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use wire::api::{LoginAnswer, LoginRequest};
+
+use crate::AppState;
+use crate::auth::{self as login, Caller};
+use crate::body::Body;
+use crate::error::{ApiError, ApiResult};
+
+/// Logs in: returns an expiring bearer token. Five failures in 15 minutes throttle the user.
+#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
+    responses((status = 200, body = LoginAnswer), (status = 401, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)))]
+pub async fn login(State(state): State<AppState>, Body(request): Body<LoginRequest>) -> ApiResult<Json<LoginAnswer>> {
+    Ok(Json(login::log_in(&state, &request).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password: String,
+    pub receipt_prefix: String,
+}
+
+/// Creates a user (admin only).
+#[utoipa::path(post, path = "/api/v1/users", request_body = NewUser,
+    responses((status = 200), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(user): Body<NewUser>,
+) -> ApiResult<Json<serde_json::Value>> {
+    caller.require(&["admin"])?;
+    if !["cashier", "finance", "supervisor", "admin"].contains(&user.role.as_str()) || user.password.len() < 8 {
+        return Err(ApiError::bad_request(wire::codes::MALFORMED, "角色无效或密码少于 8 位"));
+    }
+    login::create_user(
+        &state.pool,
+        &user.username,
+        &user.display_name,
+        &user.role,
+        &user.password,
+        &user.receipt_prefix,
+    )
+    .await
+    .map_err(|e| ApiError::bad_request(wire::codes::MALFORMED, format!("无法创建用户：{e}")))?;
+    Ok(Json(serde_json::json!({ "username": user.username })))
+}

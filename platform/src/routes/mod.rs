@@ -1,0 +1,42 @@
+//! The platform's HTTP routes. Every handler parses its body with `Body` (unknown fields and
+//! wrong types refused), checks the caller's role, calls one piece of the platform, and answers
+//! JSON.
+
+pub(crate) mod auth;
+pub(crate) mod devices;
+pub(crate) mod his;
+pub(crate) mod pending;
+pub(crate) mod sync;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::{AppState, openapi};
+
+/// Bodies larger than this are refused with `BODY_TOO_LARGE` (a push batch of 500 settlements
+/// with their fee keys stays well below).
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/openapi.json", get(openapi::document))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/users", post(auth::create_user))
+        .route("/api/v1/devices", post(devices::register))
+        .route("/api/v1/devices/{id}/ranges", post(devices::allocate_range))
+        .route("/api/v1/sync/push", post(sync::push))
+        .route("/api/v1/sync/changes", get(sync::changes))
+        .route("/api/v1/patients", get(sync::find_patients))
+        .route("/api/v1/pending", get(pending::list))
+        .route("/api/v1/pending/{key}/resolve", post(pending::resolve))
+        .route("/api/v1/his/import", post(his::import))
+        .route("/api/v1/audit/verify", get(pending::verify_audit))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT + 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,101 @@
+//! Push and pull, and the patient search.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+use wire::api::{ChangesAnswer, PatientFound, PushAnswer, PushBatch};
+use wire::codes;
+
+use super::devices::known_device;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::{ApiError, ApiResult};
+use crate::{journal, push};
+
+/// Pushes a device's operations; each is applied in its own transaction and answered alone.
+#[utoipa::path(post, path = "/api/v1/sync/push", request_body = PushBatch,
+    responses((status = 200, body = PushAnswer), (status = 400, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+              (status = 413, body = wire::ErrorBody)), security(("bearer" = [])))]
+pub async fn push(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(batch): Body<PushBatch>,
+) -> ApiResult<Json<PushAnswer>> {
+    caller.require(&["cashier", "finance", "supervisor"])?;
+    known_device(&state, batch.device_id).await?;
+    if caller.device_id.is_some_and(|d| d != batch.device_id) {
+        return Err(ApiError::forbidden("登录的设备与推送的设备不一致"));
+    }
+    if batch.envelopes.len() > 1_000 {
+        return Err(ApiError::bad_request(codes::MALFORMED, "一次最多推送 1000 笔操作"));
+    }
+    Ok(Json(PushAnswer { results: push::apply_batch(&state, batch.device_id, &batch).await? }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesQuery {
+    pub device_id: Uuid,
+    /// The last sequence number the device has applied.
+    pub after: i64,
+    pub limit: Option<i64>,
+}
+
+/// The change feed after the device's cursor, for the wards it serves.
+#[utoipa::path(get, path = "/api/v1/sync/changes", params(ChangesQuery),
+    responses((status = 200, body = ChangesAnswer), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
+pub async fn changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ChangesQuery>,
+) -> ApiResult<Json<ChangesAnswer>> {
+    caller.require(&["cashier", "finance", "supervisor"])?;
+    let wards = known_device(&state, query.device_id).await?;
+    let limit = query.limit.unwrap_or(2_000).clamp(1, 5_000);
+    let mut conn = state.pool.acquire().await?;
+    let mut changes = journal::changes(&mut conn, query.after, limit + 1, &wards).await?;
+    let more = i64::try_from(changes.len()).unwrap_or(i64::MAX) > limit;
+    changes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let last_seq = changes.last().map_or(query.after, |c| c.seq);
+    Ok(Json(ChangesAnswer { changes, last_seq, more }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PatientQuery {
+    pub q: String,
+}
+
+/// Finds admissions by case number, name or pinyin initials (prefix). Text is always a bound
+/// parameter: a string that looks like SQL finds nothing.
+#[utoipa::path(get, path = "/api/v1/patients", params(PatientQuery),
+    responses((status = 200, body = Vec<PatientFound>)), security(("bearer" = [])))]
+pub async fn find_patients(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<PatientQuery>,
+) -> ApiResult<Json<Vec<PatientFound>>> {
+    caller.require(&["cashier", "finance", "supervisor"])?;
+    let q = query.q.trim();
+    if q.is_empty() || q.chars().count() > 40 {
+        return Err(ApiError::bad_request(codes::MALFORMED, "查询内容为空或过长"));
+    }
+    let upper = format!("{q}\u{10FFFF}");
+    let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
+        "SELECT id, case_no, name, ward_code FROM admissions
+         WHERE case_no = $1 OR (name >= $1 AND name < $2) OR (initials >= lower($1) AND initials < lower($2))
+         ORDER BY case_no LIMIT 50",
+    )
+    .bind(q)
+    .bind(&upper)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(admission_id, case_no, name, ward_code)| PatientFound { admission_id, case_no, name, ward_code })
+            .collect(),
+    ))
+}
