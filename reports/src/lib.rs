@@ -8,12 +8,17 @@
 
 pub mod pdf;
 pub mod receipt;
+pub mod reconciliation;
 pub mod settlement;
 pub mod statement;
 
 use thiserror::Error;
 
 pub use receipt::{ReceiptModel, render_receipt};
+pub use reconciliation::{
+    ReconciliationReport, XlsxReportError, reconciliation_pdf, reconciliation_xlsx, result_pdf, result_xlsx,
+    single_sided_pdf, single_sided_xlsx,
+};
 pub use settlement::{SettlementModel, render_settlement};
 pub use statement::{StatementCategory, StatementLine, StatementModel, render_statement};
 
