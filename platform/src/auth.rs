@@ -147,6 +147,9 @@ impl Caller {
     }
 }
 
+/// A session joined with its user: name, display name, role, device, expiry.
+type SessionRow = (String, String, String, Option<Uuid>, chrono::DateTime<Utc>);
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
@@ -158,7 +161,7 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.to_str().ok())
             .ok_or_else(unauthenticated)?;
         let token = header.strip_prefix("Bearer ").ok_or_else(unauthenticated)?;
-        let row: Option<(String, String, String, Option<Uuid>, chrono::DateTime<Utc>)> = sqlx::query_as(
+        let row: Option<SessionRow> = sqlx::query_as(
             "SELECT u.username, u.display_name, u.role, s.device_id, s.expires_at FROM sessions s JOIN users u ON u.username = s.username
              WHERE s.token_hash = $1",
         )

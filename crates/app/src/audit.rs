@@ -6,7 +6,7 @@ use domain::{AdmissionEvent, FeeEvent, Permission};
 use store::journal;
 
 use crate::views::{fee_line_view, state_tag};
-use crate::{App, AppError, Operator, input};
+use crate::{App, AppError, Operator, input, outbox};
 
 impl App {
     pub async fn audit_gate(&self, case_no: &str) -> Result<AuditGate, AppError> {
@@ -39,6 +39,8 @@ impl App {
         };
         let reason = Some(decision.reason.trim()).filter(|r| !r.is_empty());
         journal::append_event(&mut tx, summary.admission.id, key, event, now, &operator.display_name, reason).await?;
+        let record = outbox::event_record(summary.admission.id, key, event, now, &operator.display_name, reason);
+        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         self.audit_gate(case_no.as_str()).await
     }
@@ -58,6 +60,10 @@ impl App {
         account.check_fee_event(decision.fee_id, event, &decision.reason)?;
         let reason = Some(decision.reason.trim()).filter(|r| !r.is_empty());
         journal::append_fee_event(&mut tx, decision.fee_id, key, event, now, &operator.display_name, reason).await?;
+        let stamp =
+            outbox::FeeDecision { fee_id: decision.fee_id, event, at: now, actor: &operator.display_name, reason };
+        let record = outbox::fee_event_record(&mut tx, summary.admission.id, key, stamp).await?;
+        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         self.audit_gate(case_no.as_str()).await
     }

@@ -8,7 +8,7 @@ use store::receipts::{self, Numbered, Series};
 use store::{deposits, journal, patients};
 
 use crate::views::tender_view;
-use crate::{App, AppError, Operator, input};
+use crate::{App, AppError, Operator, input, outbox};
 
 impl App {
     /// Records a deposit in one or more tenders and issues its receipt number. A retry with the
@@ -30,6 +30,11 @@ impl App {
             let total: Money = tenders.iter().map(|t| t.amount).sum();
             return self.replayed(&mut tx, id, &admission, fen, total, &summary.admission).await;
         }
+        if tenders.iter().any(|t| {
+            matches!(t.tender, domain::Tender::WeChat | domain::Tender::Alipay | domain::Tender::SocialSecurityCard)
+        }) {
+            self.require_online("使用微信、支付宝或社保卡收款（可用现金、支票、银行卡）")?;
+        }
         let account = journal::load_account(&mut tx, summary.admission.id).await?;
         let tendered = account.check_new_deposit(&tenders, cash_received)?;
         let (receipt_no, seq) =
@@ -46,6 +51,8 @@ impl App {
         let id = deposits::append_deposit(&mut tx, summary.admission.id, key, &entry).await?;
         receipts::record(&mut tx, &receipt_no, &operator.username, Series::Deposit, seq, now, Numbered::Deposit(id))
             .await?;
+        let record = outbox::deposit_record(&mut tx, summary.admission.id, key, &entry).await?;
+        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         tracing::info!(%receipt_no, case_no = %case_no, amount = %entry.amount, "deposit taken");
         Ok(receipt_view(&summary.admission, &entry, tendered.change))
@@ -86,6 +93,9 @@ impl App {
                 message: "该收据已作废，请使用重打后的新收据号".into(),
             });
         }
+        if routes.iter().any(|t| t.tender != domain::Tender::Cash) {
+            self.require_online("原路退款（可改用现金退回）")?;
+        }
         let account = journal::load_account(&mut tx, summary.admission.id).await?;
         let lines = account.plan_reversal(deposit_id, amount, &routes, now)?;
         let (receipt_no, seq) =
@@ -102,6 +112,8 @@ impl App {
         let id = deposits::append_deposit(&mut tx, summary.admission.id, key, &entry).await?;
         receipts::record(&mut tx, &receipt_no, &operator.username, Series::Deposit, seq, now, Numbered::Deposit(id))
             .await?;
+        let record = outbox::deposit_record(&mut tx, summary.admission.id, key, &entry).await?;
+        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         tracing::info!(%receipt_no, reverses = deposit_id, reason = %request.reason.trim(), "deposit reversed");
         Ok(receipt_view(&summary.admission, &entry, Money::ZERO))

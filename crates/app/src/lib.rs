@@ -15,8 +15,10 @@ mod deposits;
 mod error;
 mod input;
 pub mod insurance;
+pub mod link;
 mod login;
 mod lookup;
+mod outbox;
 mod printing;
 mod recall;
 mod settlement;
@@ -55,6 +57,9 @@ pub struct AppConfig {
     /// Fault injection for crash tests: sleep this long inside the settlement's transaction,
     /// just before it commits (`CASHIER_PAUSE_BEFORE_COMMIT_MS`). `None` in normal use.
     pub pause_before_commit: Option<Duration>,
+    /// Set when the counter syncs with a platform: operations then go to the outbox, and what
+    /// needs the platform or a channel is refused while the link is down.
+    pub link: Option<Arc<link::Link>>,
 }
 
 impl AppConfig {
@@ -71,6 +76,7 @@ impl AppConfig {
             discharge_recall_days: 3,
             insurance: Arc::new(SandboxInsurance::new(Duration::ZERO, SandboxFault::None)),
             pause_before_commit: None,
+            link: None,
         }
     }
 }
@@ -88,16 +94,19 @@ pub struct App {
     discharge_recall_days: u32,
     insurance: Arc<dyn InsuranceBackend>,
     pause_before_commit: Option<Duration>,
+    link: Option<Arc<link::Link>>,
 }
 
 impl App {
     /// Opens (in demo mode: creates and seeds on first start) the local database.
     pub async fn open(config: AppConfig) -> Result<App, AppError> {
-        if config.demo && !config.db_path.exists() {
+        if config.demo && config.link.is_none() && !config.db_path.exists() {
             let options = SeedOptions { now: config.clock.now(), ..SeedOptions::default() };
             seed_demo(&config.db_path, &options).await?;
         }
-        let mode = if config.demo { OpenMode::CreateIfMissing } else { OpenMode::MustExist };
+        // A demo counter seeds itself; a counter linked to a platform starts empty and bootstraps
+        // from the platform's feed; otherwise the database must exist.
+        let mode = if config.demo || config.link.is_some() { OpenMode::CreateIfMissing } else { OpenMode::MustExist };
         let store = Store::open(&config.db_path, mode).await?;
         let mut conn = store.conn().await?;
         let hospital =
@@ -116,6 +125,7 @@ impl App {
             discharge_recall_days: config.discharge_recall_days,
             insurance: config.insurance,
             pause_before_commit: config.pause_before_commit,
+            link: config.link,
         })
     }
 
@@ -130,6 +140,12 @@ impl App {
     }
     pub fn store(&self) -> &Store {
         &self.store
+    }
+    pub fn link(&self) -> Option<&Arc<link::Link>> {
+        self.link.as_ref()
+    }
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 }
 

@@ -10,7 +10,7 @@ use store::{deposits, journal, settlements};
 use uuid::Uuid;
 
 use crate::views::state_tag;
-use crate::{App, AppError, Operator, input};
+use crate::{App, AppError, Operator, input, outbox};
 
 impl App {
     pub async fn recall(&self, operator: &Operator, request: &RecallRequest) -> Result<RecallOutcome, AppError> {
@@ -60,6 +60,7 @@ impl App {
             .cloned()
             .ok_or(AppError::Io("plan".into()))?;
         if let Some(reference) = &settlement.insurance_ref {
+            self.require_online("召回医保结算")?;
             self.insurance.reverse(key, reference).await?;
         }
 
@@ -76,6 +77,11 @@ impl App {
             reason: request.reason.trim().to_owned(),
         };
         settlements::append_recall(&mut tx, plan.settlement_id, key, kind, &recall).await?;
+        let admission = summary.admission.id;
+        let mut records = vec![
+            outbox::recall_record(&mut tx, admission, key, plan.settlement_id, kind, &recall, &approver.username)
+                .await?,
+        ];
         if !plan.transfer.is_zero() {
             let (receipt_no, seq) =
                 receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit).await?;
@@ -88,7 +94,9 @@ impl App {
                 at: now,
                 cashier: operator.display_name.clone(),
             };
-            let id = deposits::append_deposit(&mut tx, summary.admission.id, Uuid::now_v7(), &entry).await?;
+            let transfer_key = Uuid::now_v7();
+            let id = deposits::append_deposit(&mut tx, summary.admission.id, transfer_key, &entry).await?;
+            records.push(outbox::deposit_record(&mut tx, admission, transfer_key, &entry).await?);
             receipts::record(
                 &mut tx,
                 &receipt_no,
@@ -101,17 +109,27 @@ impl App {
             .await?;
         }
         for event in &plan.events {
+            let event_key = Uuid::now_v7();
             journal::append_event(
                 &mut tx,
                 summary.admission.id,
-                Uuid::now_v7(),
+                event_key,
                 *event,
                 now,
                 &operator.display_name,
                 Some(&recall.reason),
             )
             .await?;
+            records.push(outbox::event_record(
+                admission,
+                event_key,
+                *event,
+                now,
+                &operator.display_name,
+                Some(&recall.reason),
+            ));
         }
+        self.queue(&mut tx, key, admission, &operator.username, now, records).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         tracing::info!(settlement = %settlement.settlement_no, approved_by = %approver.username, kind = kind.code(), "recalled");
         self.recalled(&request.case_no, plan.settlement_id, kind, &approver).await

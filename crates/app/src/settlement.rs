@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::insurance::Claim;
 use crate::views::{settlement_view, trial_view};
-use crate::{App, AppError, Operator, input};
+use crate::{App, AppError, Operator, input, outbox};
 
 /// The message every stale settlement gets, word for word.
 pub const STALE: &str = "费用发生改变，请重新试算";
@@ -54,6 +54,12 @@ impl App {
             return Err(stale());
         }
         let (payments, change) = trial.payments(&account, &tenders, cash_received, now)?;
+        if payments.iter().any(|p| p.line.amount.is_negative() && p.line.tender != domain::Tender::Cash) {
+            self.require_online("原路退款（可改用现金退款）")?;
+        }
+        if claim.is_some() {
+            self.require_online("进行医保结算")?;
+        }
 
         // Insurance commits first, under the same key: a retry after a crash gets the same answer.
         let insurance_ref = match claim {
@@ -115,6 +121,8 @@ impl App {
             Numbered::Settlement(settlement.id),
         )
         .await?;
+        let mut records =
+            vec![outbox::settlement_record(&mut tx, summary.admission.id, key, &settlement, &request.version).await?];
         if kind == SettlementKind::Discharge {
             let event_key = Uuid::now_v7();
             journal::append_event(
@@ -127,7 +135,16 @@ impl App {
                 None,
             )
             .await?;
+            records.push(outbox::event_record(
+                summary.admission.id,
+                event_key,
+                AdmissionEvent::Settled,
+                now,
+                &operator.display_name,
+                None,
+            ));
         }
+        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, records).await?;
         if let Some(pause) = self.pause_before_commit {
             tracing::warn!(?pause, "fault injection: pausing inside the settlement transaction");
             tokio::time::sleep(pause).await;

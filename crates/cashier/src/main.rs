@@ -1,10 +1,18 @@
 //! `cashier`: the command line over the app's use cases, for operations, scripts and checks.
 //! Exit status 0 on success, 2 for refused input, 1 for anything else; messages in zh-CN.
 
+mod recon_input;
+mod reconcile_cmd;
+mod reconcile_json;
+mod reconcile_report;
+mod reconcile_run;
+mod statement_cmd;
+mod sync_cmd;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use app::{App, AppConfig, AppError, Clock, SeedOptions};
+use app::{App, AppError, Clock, SeedOptions};
 use chrono::NaiveDateTime;
 use clap::{Parser, Subcommand};
 use contract::cashier::{DepositRequest, SettleRequest, TenderInput, TrialRequest};
@@ -86,6 +94,29 @@ enum Command {
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
+    /// Channel statements (对账单): `statement check --channel wechat FILE`.
+    Statement {
+        #[command(subcommand)]
+        command: statement_cmd::StatementCommand,
+    },
+    /// Reconciles a day (对账): the platform ledger against a statement or the HIS export.
+    Reconcile(reconcile_cmd::ReconcileArgs),
+    /// Links this database's counter to a platform.
+    Device {
+        #[command(subcommand)]
+        command: sync_cmd::DeviceCommand,
+    },
+    /// Logs in online and syncs (push the outbox, pull the feed, top up receipt ranges).
+    Sync {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long = "as")]
+        username: String,
+        #[arg(long, env = "CASHIER_PASSWORD")]
+        password: String,
+        #[arg(long, default_value_t = 1)]
+        rounds: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -146,6 +177,10 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), AppError> {
     match command {
+        Command::Device { command } => sync_cmd::register(command).await?,
+        Command::Sync { db, username, password, rounds } => sync_cmd::sync(&db, &username, &password, rounds).await?,
+        Command::Statement { command } => statement_cmd::run(command)?,
+        Command::Reconcile(args) => reconcile_cmd::run(args)?,
         Command::Words { amount } => {
             println!("{}", app::words(&amount)?);
         }
@@ -237,9 +272,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 
 /// Opens an existing database; the command line never invents one.
 async fn open(db: &Path) -> Result<App, AppError> {
-    let mut config = AppConfig::new(db.to_owned());
-    config.pause_before_commit = pause_from_env();
-    App::open(config).await
+    sync_cmd::open(db, pause_from_env()).await
 }
 
 /// `CASHIER_PAUSE_BEFORE_COMMIT_MS`: fault injection for crash tests (see `AppConfig`).

@@ -73,7 +73,7 @@ pub async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Resu
                             AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_no = r.receipt_no)
                           ORDER BY r.id DESC LIMIT 1), d.receipt_no),
                 d.kind, d.reverses_id, d.settlement_id, d.amount_fen, d.cashier, d.at
-         FROM deposits d WHERE d.admission_id = ?1 ORDER BY d.id",
+         FROM deposits d WHERE d.admission_id = ?1 AND d.idempotency_key NOT IN (SELECT key FROM rejected_records) ORDER BY d.id",
     )
     .bind(admission.to_string())
     .fetch_all(&mut *conn)

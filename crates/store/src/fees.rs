@@ -105,7 +105,7 @@ pub async fn load_fees(conn: &mut SqliteConnection, admission: Uuid) -> Result<V
     .await?;
     let events: Vec<(i64, String)> = sqlx::query_as(
         "SELECT e.fee_item_id, e.kind FROM fee_item_events e JOIN fee_items f ON f.id = e.fee_item_id
-         WHERE f.admission_id = ?1 ORDER BY e.id",
+         WHERE f.admission_id = ?1 AND e.idempotency_key NOT IN (SELECT key FROM rejected_records) ORDER BY e.id",
     )
     .bind(admission.to_string())
     .fetch_all(&mut *conn)

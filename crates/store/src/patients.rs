@@ -25,6 +25,16 @@ pub async fn insert_ward(conn: &mut SqliteConnection, ward: &Ward) -> Result<()>
     Ok(())
 }
 
+/// Records a ward unless it is known (wards arrive with the admissions that use them).
+pub async fn insert_ward_if_missing(conn: &mut SqliteConnection, ward: &Ward) -> Result<()> {
+    sqlx::query("INSERT INTO wards (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING")
+        .bind(&ward.code)
+        .bind(&ward.name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records the admission and, unless already known, its patient.
 pub async fn insert_admission(conn: &mut SqliteConnection, admission: &Admission) -> Result<()> {
     let patient = &admission.patient;
@@ -63,7 +73,7 @@ macro_rules! admission_select {
     () => {
         "SELECT a.id, a.case_no, a.bed_no, a.insurance_type, a.admitted_at, a.department, a.doctor, a.diagnosis,
                 p.id, p.name, p.sex, p.birth_date, p.resident_id, w.code, w.name,
-                (SELECT group_concat(e.kind, ',' ORDER BY e.id) FROM admission_events e WHERE e.admission_id = a.id)
+                (SELECT group_concat(e.kind, ',' ORDER BY e.id) FROM admission_events e WHERE e.admission_id = a.id AND e.idempotency_key NOT IN (SELECT key FROM rejected_records))
          FROM admissions a JOIN patients p ON p.id = a.patient_id JOIN wards w ON w.code = a.ward_code "
     };
 }
@@ -202,7 +212,7 @@ pub async fn case_numbers(conn: &mut SqliteConnection) -> Result<Vec<String>> {
 /// The state of an admission, replayed from its events.
 pub async fn state_of(conn: &mut SqliteConnection, id: Uuid) -> Result<AdmissionState> {
     let kinds: Vec<String> =
-        sqlx::query_scalar("SELECT kind FROM admission_events WHERE admission_id = ?1 ORDER BY id")
+        sqlx::query_scalar("SELECT kind FROM admission_events WHERE admission_id = ?1 AND idempotency_key NOT IN (SELECT key FROM rejected_records) ORDER BY id")
             .bind(id.to_string())
             .fetch_all(conn)
             .await?;

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use sqlx::SqliteConnection;
 
 use crate::codec::time_text;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Series {
@@ -16,7 +16,7 @@ pub enum Series {
 }
 
 impl Series {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Series::Deposit => "deposit",
             Series::Settlement => "settlement",
@@ -39,15 +39,86 @@ pub enum Numbered {
 
 /// The cashier's next number in `series` and its sequence position. Take it and record it in
 /// the same write transaction as the row it numbers: if that rolls back, so does the number,
-/// and the sequence keeps no gap.
+/// and the sequence keeps no gap. On a device synced with the platform, numbers come from the
+/// blocks the platform handed it (`receipt_ranges`), so two offline counters never collide.
 pub async fn next(conn: &mut SqliteConnection, cashier: &str, prefix: &str, series: Series) -> Result<(String, i64)> {
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM receipts WHERE cashier = ?1 AND series = ?2")
-            .bind(cashier)
-            .bind(series.code())
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok((format!("{}{prefix}{seq:08}", series.letters()), seq))
+    let ranges: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT first_seq, last_seq, prefix FROM receipt_ranges WHERE cashier = ?1 AND series = ?2 ORDER BY first_seq",
+    )
+    .bind(cashier)
+    .bind(series.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    if ranges.is_empty() {
+        let seq: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM receipts WHERE cashier = ?1 AND series = ?2")
+                .bind(cashier)
+                .bind(series.code())
+                .fetch_one(&mut *conn)
+                .await?;
+        return Ok((format!("{}{prefix}{seq:08}", series.letters()), seq));
+    }
+    for (first, last, range_prefix) in ranges {
+        let used: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(seq) FROM receipts WHERE cashier = ?1 AND series = ?2 AND seq BETWEEN ?3 AND ?4",
+        )
+        .bind(cashier)
+        .bind(series.code())
+        .bind(first)
+        .bind(last)
+        .fetch_one(&mut *conn)
+        .await?;
+        let seq = used.map_or(first, |u| u + 1);
+        if seq <= last {
+            return Ok((format!("{}{range_prefix}{seq:08}", series.letters()), seq));
+        }
+    }
+    Err(StoreError::NumbersExhausted)
+}
+
+/// Numbers left in the cashier's blocks (`None` when the device numbers on its own).
+pub async fn numbers_left(conn: &mut SqliteConnection, cashier: &str, series: Series) -> Result<Option<i64>> {
+    let total: Option<i64> = sqlx::query_scalar(
+        "SELECT SUM(last_seq - first_seq + 1) FROM receipt_ranges WHERE cashier = ?1 AND series = ?2",
+    )
+    .bind(cashier)
+    .bind(series.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    let Some(total) = total else { return Ok(None) };
+    let used: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM receipts r WHERE r.cashier = ?1 AND r.series = ?2
+           AND EXISTS (SELECT 1 FROM receipt_ranges g WHERE g.cashier = r.cashier AND g.series = r.series AND r.seq BETWEEN g.first_seq AND g.last_seq)",
+    )
+    .bind(cashier)
+    .bind(series.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some(total - used))
+}
+
+/// Adds a block the platform allocated.
+pub async fn add_range(
+    conn: &mut SqliteConnection,
+    cashier: &str,
+    series: Series,
+    first: i64,
+    last: i64,
+    prefix: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO receipt_ranges (cashier, series, first_seq, last_seq, prefix, allocated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(cashier)
+    .bind(series.code())
+    .bind(first)
+    .bind(last)
+    .bind(prefix)
+    .bind(time_text(at))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Records a number as used for `what`.

@@ -113,7 +113,7 @@ pub async fn load_settlements(conn: &mut SqliteConnection, admission: Uuid) -> R
     let rows: Vec<SettlementRow> = sqlx::query_as(
         "SELECT id, settlement_no, kind, fees_fen, insurance_fund_fen, personal_account_fen, blood_fen,
                 deposits_applied_fen, due_fen, insurance_ref, place, cashier, at
-         FROM settlements WHERE admission_id = ?1 ORDER BY id",
+         FROM settlements WHERE admission_id = ?1 AND idempotency_key NOT IN (SELECT key FROM rejected_records) ORDER BY id",
     )
     .bind(admission.to_string())
     .fetch_all(&mut *conn)
@@ -146,7 +146,7 @@ pub async fn load_settlements(conn: &mut SqliteConnection, admission: Uuid) -> R
             })
             .collect::<Result<Vec<_>>>()?;
         let recall: Option<(String, String, String, String)> =
-            sqlx::query_as("SELECT at, by_user, approved_by, reason FROM settlement_recalls WHERE settlement_id = ?1")
+            sqlx::query_as("SELECT at, by_user, approved_by, reason FROM settlement_recalls WHERE settlement_id = ?1 AND idempotency_key NOT IN (SELECT key FROM rejected_records)")
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;
@@ -183,7 +183,7 @@ pub async fn load_settlements(conn: &mut SqliteConnection, admission: Uuid) -> R
 pub async fn insurance_paid_in_year(conn: &mut SqliteConnection, patient: Uuid, year: i32) -> Result<domain::Money> {
     let fen: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(s.insurance_fund_fen), 0) FROM settlements s JOIN admissions a ON a.id = s.admission_id
-         WHERE a.patient_id = ?1 AND substr(s.at, 1, 4) = ?2
+         WHERE a.patient_id = ?1 AND substr(s.at, 1, 4) = ?2 AND s.idempotency_key NOT IN (SELECT key FROM rejected_records)
            AND NOT EXISTS (SELECT 1 FROM settlement_recalls r WHERE r.settlement_id = s.id)",
     )
     .bind(patient.to_string())

@@ -85,3 +85,21 @@ pub async fn failures_since_last_success(conn: &mut SqliteConnection, username: 
     .await?;
     rows.iter().map(|t| time(t)).collect()
 }
+
+/// Records or refreshes a user as the platform knows them (after an online login), so they can
+/// log in here while offline.
+pub async fn upsert(conn: &mut SqliteConnection, user: &UserRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (username, display_name, role, password_hash, receipt_prefix) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
+             password_hash = excluded.password_hash, receipt_prefix = excluded.receipt_prefix",
+    )
+    .bind(&user.username)
+    .bind(&user.display_name)
+    .bind(&user.role)
+    .bind(&user.password_hash)
+    .bind(&user.receipt_prefix)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

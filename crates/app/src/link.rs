@@ -1,0 +1,54 @@
+//! The counter's link to the platform, as the use cases need to know it: whether operations
+//! go to the outbox, and whether the platform answers right now. The sync loop keeps it current.
+
+use std::sync::RwLock;
+
+use chrono::NaiveDateTime;
+
+/// What the status bar shows: online or offline since when, and how many operations wait.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkState {
+    pub online: bool,
+    /// When the link last changed between online and offline.
+    pub since: Option<NaiveDateTime>,
+    pub waiting: i64,
+    pub refused: i64,
+    pub last_error: Option<String>,
+    pub last_sync: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Default)]
+pub struct Link {
+    state: RwLock<LinkState>,
+}
+
+impl Link {
+    pub fn state(&self) -> LinkState {
+        self.state.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn is_online(&self) -> bool {
+        self.state().online
+    }
+
+    /// Records the outcome of a contact with the platform.
+    pub fn update(&self, change: impl FnOnce(&mut LinkState)) {
+        if let Ok(mut state) = self.state.write() {
+            change(&mut state);
+        }
+    }
+
+    /// Marks the link up or down at `now`, keeping `since` when nothing changed.
+    pub fn set_online(&self, online: bool, now: NaiveDateTime, error: Option<String>) {
+        self.update(|s| {
+            if s.online != online || s.since.is_none() {
+                s.since = Some(now);
+            }
+            s.online = online;
+            s.last_error = error;
+            if online {
+                s.last_sync = Some(now);
+            }
+        });
+    }
+}

@@ -1,0 +1,132 @@
+//! Applying records from the platform's change feed to the local cache, idempotently: a record
+//! already present (by its key) is skipped, references are resolved from keys to local ids.
+
+use std::collections::HashMap;
+
+use domain::{AdmissionEvent, FeeEvent, RecallKind};
+use store::SqliteConnection;
+use store::keys::{self, Keyed};
+use uuid::Uuid;
+use wire::Record;
+use wire::convert;
+
+use crate::client::ClientError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("平台记录无法读取：{0}")]
+    Record(String),
+}
+
+impl From<convert::ConvertError> for ApplyError {
+    fn from(e: convert::ConvertError) -> ApplyError {
+        ApplyError::Record(e.to_string())
+    }
+}
+
+impl From<ApplyError> for ClientError {
+    fn from(e: ApplyError) -> ClientError {
+        ClientError::Garbled(e.to_string())
+    }
+}
+
+async fn known(conn: &mut SqliteConnection, table: Keyed, key: Uuid) -> Result<Option<i64>, ApplyError> {
+    Ok(keys::id_of(conn, table, &key.to_string()).await?)
+}
+
+fn missing(what: &str, key: Uuid) -> ApplyError {
+    ApplyError::Record(format!("{what} {key} 尚未同步到本机"))
+}
+
+/// Applies one record; returns whether anything was written.
+pub async fn apply(conn: &mut SqliteConnection, record: &Record) -> Result<bool, ApplyError> {
+    match record {
+        Record::Admission(r) => {
+            let admission = convert::admission(r)?;
+            if store::patients::by_case_no(conn, &admission.case_no).await?.is_some() {
+                return Ok(false);
+            }
+            store::patients::insert_ward_if_missing(conn, &admission.ward).await?;
+            store::patients::insert_admission(conn, &admission).await?;
+        }
+        Record::Fee(r) => {
+            if known(conn, Keyed::Fees, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            store::journal::append_fee(conn, r.admission_id, r.key, &convert::fee_line(r, 0)?).await?;
+        }
+        Record::FeeEvent(r) => {
+            if known(conn, Keyed::FeeEvents, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            let fee = known(conn, Keyed::Fees, r.fee_key).await?.ok_or_else(|| missing("费用", r.fee_key))?;
+            let event = FeeEvent::from_code(&r.event).ok_or_else(|| ApplyError::Record(r.event.clone()))?;
+            store::journal::append_fee_event(conn, fee, r.key, event, r.at, &r.actor, r.reason.as_deref()).await?;
+        }
+        Record::AdmissionEvent(r) => {
+            if known(conn, Keyed::AdmissionEvents, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            let event = AdmissionEvent::from_code(&r.event).ok_or_else(|| ApplyError::Record(r.event.clone()))?;
+            store::journal::append_event(conn, r.admission_id, r.key, event, r.at, &r.actor, r.reason.as_deref())
+                .await?;
+        }
+        Record::Deposit(r) => {
+            if known(conn, Keyed::Deposits, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            let mut ids = HashMap::new();
+            if let Some(of) = r.reverses {
+                ids.insert(of, known(conn, Keyed::Deposits, of).await?.ok_or_else(|| missing("预交金", of))?);
+            }
+            if let Some(s) = r.settlement {
+                ids.insert(s, known(conn, Keyed::Settlements, s).await?.ok_or_else(|| missing("结算", s))?);
+            }
+            let entry = convert::deposit_entry(r, 0, |k| ids.get(&k).copied())?;
+            store::journal::append_deposit(conn, r.admission_id, r.key, &entry).await?;
+        }
+        Record::Settlement(r) => {
+            if known(conn, Keyed::Settlements, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            let mut ids = HashMap::new();
+            for (id, key) in keys::fee_keys(conn, &r.admission_id.to_string()).await? {
+                if let Ok(key) = Uuid::parse_str(&key) {
+                    ids.insert(key, id);
+                }
+            }
+            for deposit in r.payments.iter().filter_map(|p| p.deposit) {
+                ids.insert(
+                    deposit,
+                    known(conn, Keyed::Deposits, deposit).await?.ok_or_else(|| missing("预交金", deposit))?,
+                );
+            }
+            let settlement = convert::settlement(r, 0, |k| ids.get(&k).copied())?;
+            store::settlements::append_settlement(conn, r.admission_id, r.key, &settlement, &r.trial_version).await?;
+        }
+        Record::Recall(r) => {
+            if known(conn, Keyed::Recalls, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            let settlement =
+                known(conn, Keyed::Settlements, r.settlement).await?.ok_or_else(|| missing("结算", r.settlement))?;
+            let kind = if r.recall_kind == "discharge" { RecallKind::Discharge } else { RecallKind::Settlement };
+            let recall = domain::Recall {
+                at: r.at,
+                by: r.by.clone(),
+                approved_by: r.approved_by.clone(),
+                reason: r.reason.clone(),
+            };
+            store::settlements::append_recall(conn, settlement, r.key, kind, &recall).await?;
+        }
+        Record::BloodApproval(r) => {
+            if known(conn, Keyed::Blood, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            store::blood::append(conn, r.admission_id, r.key, &convert::blood(r)).await?;
+        }
+    }
+    Ok(true)
+}

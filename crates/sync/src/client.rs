@@ -1,0 +1,140 @@
+//! HTTPS to the platform. The TLS configuration trusts only the CA given (the platform's own or
+//! the hospital's), so a counter talks to its platform and nothing else.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+use uuid::Uuid;
+use wire::ErrorBody;
+use wire::api::{
+    ChangesAnswer, DeviceAnswer, LoginAnswer, LoginRequest, PendingItem, PushAnswer, PushBatch, RangeAnswer,
+    RangeRequest, RegisterDevice, ResolvePending,
+};
+
+#[derive(Debug, Error)]
+pub enum ClientError {
+    /// No answer: network down, platform stopped, TLS broken. Stay offline and retry.
+    #[error("无法连接平台：{0}")]
+    Unreachable(String),
+    /// The platform answered with an error.
+    #[error("{}（{}）", .body.message, .body.code)]
+    Refused { status: u16, body: ErrorBody },
+    #[error("平台应答无法读取：{0}")]
+    Garbled(String),
+    #[error("平台证书无效：{0}")]
+    Certificate(String),
+}
+
+impl ClientError {
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, ClientError::Unreachable(_))
+    }
+    /// The session is gone (expired or revoked): log in again.
+    pub fn needs_login(&self) -> bool {
+        matches!(self, ClientError::Refused { status: 401, .. })
+    }
+    pub fn code(&self) -> &str {
+        match self {
+            ClientError::Unreachable(_) => "PLATFORM_UNREACHABLE",
+            ClientError::Refused { body, .. } => &body.code,
+            ClientError::Garbled(_) => "PLATFORM_GARBLED",
+            ClientError::Certificate(_) => "PLATFORM_CERTIFICATE",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client for the platform at `base` (`https://host:port`) trusting the CA in `ca_pem`.
+    pub fn new(base: &str, ca_pem: &[u8], timeout: Duration) -> Result<Client, ClientError> {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in pem_certificates(ca_pem)? {
+            roots.add(cert).map_err(|e| ClientError::Certificate(e.to_string()))?;
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ClientError::Certificate(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let http = reqwest::Client::builder()
+            .use_preconfigured_tls(tls)
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(3))
+            .build()
+            .map_err(|e| ClientError::Certificate(e.to_string()))?;
+        Ok(Client { base: base.trim_end_matches('/').to_owned(), http })
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, ClientError> {
+        let response = request.send().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        if status == StatusCode::OK {
+            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Garbled(e.to_string()));
+        }
+        let body = serde_json::from_slice::<ErrorBody>(&bytes)
+            .unwrap_or_else(|_| ErrorBody::new("HTTP_ERROR", format!("平台返回 {status}")));
+        Err(ClientError::Refused { status: status.as_u16(), body })
+    }
+
+    fn post<B: Serialize>(&self, path: &str, token: Option<&str>, body: &B) -> reqwest::RequestBuilder {
+        let request = self.http.post(format!("{}{path}", self.base)).json(body);
+        match token {
+            Some(t) => request.bearer_auth(t),
+            None => request,
+        }
+    }
+
+    pub async fn log_in(&self, request: &LoginRequest) -> Result<LoginAnswer, ClientError> {
+        self.send(self.post("/api/v1/auth/login", None, request)).await
+    }
+
+    pub async fn register_device(&self, token: &str, request: &RegisterDevice) -> Result<DeviceAnswer, ClientError> {
+        self.send(self.post("/api/v1/devices", Some(token), request)).await
+    }
+
+    pub async fn allocate_range(&self, token: &str, request: &RangeRequest) -> Result<RangeAnswer, ClientError> {
+        self.send(self.post(&format!("/api/v1/devices/{}/ranges", request.device_id), Some(token), request)).await
+    }
+
+    pub async fn push(&self, token: &str, batch: &PushBatch) -> Result<PushAnswer, ClientError> {
+        self.send(self.post("/api/v1/sync/push", Some(token), batch)).await
+    }
+
+    pub async fn changes(
+        &self,
+        token: &str,
+        device: Uuid,
+        after: i64,
+        limit: i64,
+    ) -> Result<ChangesAnswer, ClientError> {
+        let url = format!("{}/api/v1/sync/changes?device_id={device}&after={after}&limit={limit}", self.base);
+        self.send(self.http.get(url).bearer_auth(token)).await
+    }
+
+    pub async fn pending(&self, token: &str) -> Result<Vec<PendingItem>, ClientError> {
+        self.send(self.http.get(format!("{}/api/v1/pending", self.base)).bearer_auth(token)).await
+    }
+
+    pub async fn resolve(&self, token: &str, key: Uuid, request: &ResolvePending) -> Result<PendingItem, ClientError> {
+        self.send(self.post(&format!("/api/v1/pending/{key}/resolve"), Some(token), request)).await
+    }
+}
+
+/// The certificates of a PEM file.
+fn pem_certificates(bytes: &[u8]) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ClientError> {
+    use rustls::pki_types::pem::PemObject;
+    rustls::pki_types::CertificateDer::pem_slice_iter(bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ClientError::Certificate(e.to_string()))
+}

@@ -1,0 +1,26 @@
+//! The desktop's side of sync with the platform.
+//!
+//! - `client`: HTTPS to the platform, trusting only the configured CA (pinned), with typed
+//!   errors that tell "the platform is unreachable" (stay offline, retry) from "the platform
+//!   said no" (show it).
+//! - `push`: sends the outbox in batches and records each answer; rejected operations are left
+//!   out of the account from then on and listed for a supervisor.
+//! - `pull`: applies the change feed idempotently and moves the cursor in the same transaction.
+//! - `session`: logging in online (token to the OS keyring, password hash kept for offline
+//!   login), device registration, receipt ranges.
+//! - `Syncer::run`: the background loop that keeps the counter's `Link` current.
+//!
+//! Architecture invariants: nothing here writes a money row on its own — pulled rows are the
+//! platform's, pushed rows were written by the app's use cases; the token is never written to
+//! the data folder.
+
+pub mod apply;
+pub mod client;
+pub mod pull;
+pub mod push;
+pub mod session;
+pub mod syncer;
+
+pub use client::{Client, ClientError};
+pub use session::{Session, TokenStore};
+pub use syncer::Syncer;

@@ -1,0 +1,40 @@
+//! Pulling the change feed: pages of records after the stored cursor, applied and the cursor
+//! moved in one transaction, so a crash never skips or doubles a page.
+
+use store::{Store, settings};
+use uuid::Uuid;
+
+use crate::apply;
+use crate::client::{Client, ClientError};
+
+pub const CURSOR: &str = "platform.cursor";
+
+/// Pulls until the feed is exhausted; returns how many records were new here.
+pub async fn pull_all(
+    store: &Store,
+    client: &Client,
+    token: &str,
+    device: Uuid,
+    page: i64,
+) -> Result<usize, ClientError> {
+    let garbled = |e: store::StoreError| ClientError::Garbled(e.to_string());
+    let mut written = 0;
+    loop {
+        let mut conn = store.conn().await.map_err(garbled)?;
+        let cursor: i64 =
+            settings::get(&mut conn, CURSOR).await.map_err(garbled)?.and_then(|c| c.parse().ok()).unwrap_or(0);
+        drop(conn);
+        let answer = client.changes(token, device, cursor, page).await?;
+        let mut tx = store.begin_immediate().await.map_err(garbled)?;
+        for change in &answer.changes {
+            if apply::apply(&mut tx, &change.record).await? {
+                written += 1;
+            }
+        }
+        settings::set(&mut tx, CURSOR, &answer.last_seq.to_string()).await.map_err(garbled)?;
+        tx.commit().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        if !answer.more {
+            return Ok(written);
+        }
+    }
+}

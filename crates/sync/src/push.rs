@@ -1,0 +1,73 @@
+//! Pushing the outbox: oldest first, in batches; each answer is recorded beside its operation in
+//! one transaction per batch. A crash between the platform's commit and ours only means the
+//! batch goes again — and the platform answers a repeated key with its first answer.
+
+use store::Store;
+use store::outbox;
+use uuid::Uuid;
+use wire::Envelope;
+use wire::api::PushBatch;
+
+use crate::client::{Client, ClientError};
+
+/// What one push round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PushReport {
+    pub sent: usize,
+    pub applied: usize,
+    pub duplicate: usize,
+    pub rejected: usize,
+    pub invalid: usize,
+}
+
+/// Pushes until the outbox is empty (or the platform stops answering).
+pub async fn push_all(
+    store: &Store,
+    client: &Client,
+    token: &str,
+    device: Uuid,
+    batch_size: i64,
+) -> Result<PushReport, ClientError> {
+    let mut report = PushReport::default();
+    loop {
+        let mut conn = store.conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        let pending =
+            outbox::unanswered(&mut conn, batch_size).await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        drop(conn);
+        if pending.is_empty() {
+            return Ok(report);
+        }
+        let envelopes = pending
+            .iter()
+            .map(|p| serde_json::from_str::<Envelope>(&p.envelope).map_err(|e| ClientError::Garbled(e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let answer = client.push(token, &PushBatch { device_id: device, envelopes: envelopes.clone() }).await?;
+        let now = chrono::Local::now().naive_local();
+        let mut tx = store.begin().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        for (envelope, result) in envelopes.iter().zip(&answer.results) {
+            let record_keys: Vec<String> = envelope.records.iter().map(|r| r.key().to_string()).collect();
+            outbox::acknowledge(
+                &mut tx,
+                &result.key.to_string(),
+                &result.outcome,
+                result.code.as_deref(),
+                result.message.as_deref(),
+                &record_keys,
+                now,
+            )
+            .await
+            .map_err(|e| ClientError::Garbled(e.to_string()))?;
+            match result.outcome.as_str() {
+                "applied" => report.applied += 1,
+                "duplicate" => report.duplicate += 1,
+                "rejected" => report.rejected += 1,
+                _ => report.invalid += 1,
+            }
+        }
+        tx.commit().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        report.sent += envelopes.len();
+        if answer.results.len() < envelopes.len() {
+            return Err(ClientError::Garbled("平台少回答了部分操作".into()));
+        }
+    }
+}

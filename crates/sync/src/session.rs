@@ -1,0 +1,193 @@
+//! Logging in at a counter linked to a platform: online first (the token goes to the OS keyring,
+//! the user's password hash to the local cache for offline logins), the local cache when the
+//! platform cannot be reached. Also device registration and topping up receipt ranges.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use app::{App, AppError, Operator};
+use contract::session::LoginRequest;
+use store::receipts::{self, Series};
+use store::{settings, users};
+use uuid::Uuid;
+use wire::api::{RangeRequest, RegisterDevice};
+
+use crate::client::{Client, ClientError};
+
+pub const DEVICE_ID: &str = "platform.device_id";
+const KEYRING_SERVICE: &str = "cn.hospital.inpatient-cashier";
+
+/// Where session tokens live: the OS keyring (Secret Service on Linux) at a counter, memory in
+/// the command line and tests. Never a file in the data folder. A missing or locked keyring
+/// reads as "no token": the cashier logs in again, nothing crashes.
+#[derive(Debug)]
+pub enum TokenStore {
+    Keyring,
+    Memory(Mutex<HashMap<String, String>>),
+}
+
+impl TokenStore {
+    pub fn memory() -> TokenStore {
+        TokenStore::Memory(Mutex::new(HashMap::new()))
+    }
+
+    pub fn get(&self, account: &str) -> Option<String> {
+        match self {
+            TokenStore::Keyring => keyring::Entry::new(KEYRING_SERVICE, account).ok()?.get_password().ok(),
+            TokenStore::Memory(map) => map.lock().ok()?.get(account).cloned(),
+        }
+    }
+
+    /// Keeps the token; `false` when the keyring refused (the session then lasts until restart
+    /// of the sync loop only).
+    pub fn set(&self, account: &str, token: &str) -> bool {
+        match self {
+            TokenStore::Keyring => {
+                keyring::Entry::new(KEYRING_SERVICE, account).and_then(|e| e.set_password(token)).is_ok()
+            }
+            TokenStore::Memory(map) => map.lock().map(|mut m| m.insert(account.to_owned(), token.to_owned())).is_ok(),
+        }
+    }
+
+    pub fn forget(&self, account: &str) {
+        match self {
+            TokenStore::Keyring => {
+                if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, account) {
+                    let _ = entry.delete_credential();
+                }
+            }
+            TokenStore::Memory(map) => {
+                if let Ok(mut m) = map.lock() {
+                    m.remove(account);
+                }
+            }
+        }
+    }
+}
+
+/// A counter's standing with its platform: the client, this device, and the tokens.
+#[derive(Debug)]
+pub struct Session {
+    pub client: Client,
+    pub device: Uuid,
+    pub tokens: TokenStore,
+}
+
+/// How a login went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginMode {
+    Online,
+    /// The platform could not be reached: logged in against the local cache.
+    Offline(String),
+}
+
+impl Session {
+    fn account(&self, username: &str) -> String {
+        format!("{}:{}", self.device, username)
+    }
+
+    pub fn token(&self, username: &str) -> Option<String> {
+        self.tokens.get(&self.account(username))
+    }
+
+    /// Logs in online when the platform answers, offline otherwise; the platform's refusal of a
+    /// wrong password is final (no offline retry of a password the platform refused).
+    pub async fn log_in(&self, app: &App, request: &LoginRequest) -> Result<(Operator, LoginMode), AppError> {
+        let online = wire::api::LoginRequest {
+            username: request.username.trim().to_owned(),
+            password: request.password.clone(),
+            device_id: Some(self.device),
+        };
+        let mode = match self.client.log_in(&online).await {
+            Ok(answer) => {
+                let mut conn = app.store().conn().await?;
+                let record = users::UserRecord {
+                    username: answer.username.clone(),
+                    display_name: answer.display_name.clone(),
+                    role: answer.role.clone(),
+                    password_hash: answer.password_hash.clone(),
+                    receipt_prefix: answer.receipt_prefix.clone(),
+                };
+                users::upsert(&mut conn, &record).await?;
+                drop(conn);
+                if !self.tokens.set(&self.account(&answer.username), &answer.token) {
+                    tracing::warn!("keyring refused the token; sync will ask for a new login");
+                }
+                LoginMode::Online
+            }
+            Err(e) if e.is_unreachable() => LoginMode::Offline(e.to_string()),
+            Err(ClientError::Refused { body, .. }) => {
+                return Err(AppError::LoginFailed {
+                    code: if body.code == wire::codes::LOGIN_THROTTLED { "LOGIN_LOCKED" } else { "LOGIN_FAILED" },
+                    message: body.message,
+                });
+            }
+            Err(e) => LoginMode::Offline(e.to_string()),
+        };
+        let operator = app.log_in(request).await?;
+        Ok((operator, mode))
+    }
+
+    /// Makes sure the cashier holds at least `low` unused numbers per series on this device.
+    pub async fn top_up_ranges(&self, app: &App, username: &str, low: i64, block: i64) -> Result<(), ClientError> {
+        let Some(token) = self.token(username) else { return Ok(()) };
+        for series in [Series::Deposit, Series::Settlement] {
+            let mut conn = app.store().conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+            let left = receipts::numbers_left(&mut conn, username, series)
+                .await
+                .map_err(|e| ClientError::Garbled(e.to_string()))?;
+            drop(conn);
+            if left.is_some_and(|n| n >= low) {
+                continue;
+            }
+            let request = RangeRequest { device_id: self.device, series: series.code().to_owned(), count: block };
+            let range = self.client.allocate_range(&token, &request).await?;
+            let mut conn = app.store().conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+            receipts::add_range(
+                &mut conn,
+                username,
+                series,
+                range.first_seq,
+                range.last_seq,
+                &range.prefix,
+                app.clock().now(),
+            )
+            .await
+            .map_err(|e| ClientError::Garbled(e.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+/// Registers this database's counter with the platform (an administrator's credentials) and
+/// remembers the device id in the local settings.
+pub async fn register_device(
+    app: &App,
+    client: &Client,
+    admin: (&str, &str),
+    name: &str,
+    place: &str,
+    wards: Vec<String>,
+) -> Result<Uuid, ClientError> {
+    let login = client
+        .log_in(&wire::api::LoginRequest {
+            username: admin.0.to_owned(),
+            password: admin.1.to_owned(),
+            device_id: None,
+        })
+        .await?;
+    let device = client
+        .register_device(&login.token, &RegisterDevice { name: name.to_owned(), place: place.to_owned(), wards })
+        .await?;
+    let mut conn = app.store().conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+    settings::set(&mut conn, DEVICE_ID, &device.device_id.to_string())
+        .await
+        .map_err(|e| ClientError::Garbled(e.to_string()))?;
+    Ok(device.device_id)
+}
+
+/// The device id this database was registered under, if any.
+pub async fn device_of(app: &App) -> Result<Option<Uuid>, AppError> {
+    let mut conn = app.store().conn().await?;
+    Ok(settings::get(&mut conn, DEVICE_ID).await?.and_then(|d| Uuid::parse_str(&d).ok()))
+}

@@ -1,0 +1,95 @@
+//! The sync loop: push the outbox, pull the feed, keep receipt ranges topped up, and tell the
+//! counter's `Link` whether the platform answers, since when, and how much waits.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use app::App;
+use app::link::Link;
+use store::outbox;
+
+use crate::client::ClientError;
+use crate::push::{PushReport, push_all};
+use crate::session::Session;
+
+#[derive(Debug)]
+pub struct Syncer {
+    pub app: App,
+    pub session: Arc<Session>,
+    pub link: Arc<Link>,
+    /// Whose token syncs: the cashier logged in at the counter.
+    pub user: Mutex<Option<String>>,
+    pub batch: i64,
+}
+
+/// One round's outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    pub pushed: PushReport,
+    pub pulled: usize,
+}
+
+impl Syncer {
+    pub fn new(app: App, session: Arc<Session>, link: Arc<Link>) -> Syncer {
+        Syncer { app, session, link, user: Mutex::new(None), batch: 200 }
+    }
+
+    pub fn set_user(&self, username: Option<String>) {
+        if let Ok(mut user) = self.user.lock() {
+            *user = username;
+        }
+    }
+
+    fn current_user(&self) -> Option<String> {
+        self.user.lock().ok().and_then(|u| u.clone())
+    }
+
+    /// Push, pull, top up; updates the link either way.
+    pub async fn round(&self) -> Result<Round, ClientError> {
+        let now = || self.app.clock().now();
+        let result = self.try_round().await;
+        let waiting = match self.app.store().conn().await {
+            Ok(mut conn) => outbox::waiting(&mut conn).await.unwrap_or(0),
+            Err(_) => 0,
+        };
+        let refused = match self.app.store().conn().await {
+            Ok(mut conn) => outbox::refused(&mut conn).await.map(|r| i64::try_from(r.len()).unwrap_or(0)).unwrap_or(0),
+            Err(_) => 0,
+        };
+        match &result {
+            Ok(_) => self.link.set_online(true, now(), None),
+            Err(e) if e.is_unreachable() => self.link.set_online(false, now(), Some(e.to_string())),
+            Err(e) => self.link.update(|s| s.last_error = Some(e.to_string())),
+        }
+        self.link.update(|s| {
+            s.waiting = waiting;
+            s.refused = refused;
+        });
+        result
+    }
+
+    async fn try_round(&self) -> Result<Round, ClientError> {
+        let Some(user) = self.current_user() else { return Ok(Round::default()) };
+        let Some(token) = self.session.token(&user) else {
+            return Err(ClientError::Refused {
+                status: 401,
+                body: wire::ErrorBody::new(wire::codes::UNAUTHENTICATED, "请重新登录以同步"),
+            });
+        };
+        let store = self.app.store();
+        let pushed = push_all(store, &self.session.client, &token, self.session.device, self.batch).await?;
+        let pulled = crate::pull::pull_all(store, &self.session.client, &token, self.session.device, 1_000).await?;
+        self.session.top_up_ranges(&self.app, &user, 100, 500).await?;
+        Ok(Round { pushed, pulled })
+    }
+
+    /// Runs rounds every `every` until the task is dropped.
+    pub async fn run(self: Arc<Self>, every: Duration) {
+        loop {
+            if let Err(e) = self.round().await {
+                tracing::debug!(error = %e, "sync round failed");
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
