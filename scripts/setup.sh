@@ -12,7 +12,7 @@ APT_PACKAGES=(
   build-essential pkg-config
   libwebkit2gtk-4.1-dev libssl-dev libdbus-1-dev
   xvfb xauth fonts-noto-cjk webkit2gtk-driver imagemagick
-  poppler-utils dbus gnome-keyring libsecret-tools
+  poppler-utils dbus gnome-keyring libsecret-tools sqlite3
   postgresql
   cups-client
 )

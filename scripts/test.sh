@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #! Sets up a fresh Debian 12 machine (scripts/setup.sh) and runs every check and test: format,
 #! clippy (native and wasm), the architecture rules, unit, property and store tests, then
-#! builds the real desktop app and drives it through WebDriver under Xvfb.
+#! runs the platform server on a project-local PostgreSQL with counters syncing to it under
+#! faults, builds the real desktop app and drives it through WebDriver under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -25,6 +26,16 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit, property, store and CLI tests"
 cargo test --workspace --exclude frontend
+
+step "sync: a real PostgreSQL, the platform server over TLS, counters under faults"
+export CASHIER_PG_DIR="${CASHIER_PG_DIR:-${TMPDIR:-/tmp}/inpatient-cashier-test-pg}"
+trap 'scripts/pg.sh stop "$CASHIER_PG_DIR"' EXIT
+CASHIER_TEST_PG=$(scripts/pg.sh start "$CASHIER_PG_DIR")
+export CASHIER_TEST_PG
+cargo build -p platform -p cashier
+cargo test -p cashier --test sync_converge --test sync_faults --test sync_security -- --ignored --test-threads=2
+mkdir -p "$root/artifacts"
+cargo bench -p cashier --profile dev --bench offline_day -- --operations 10000 | tee "$root/artifacts/offline-day.txt"
 
 step "build the frontend and the desktop app"
 (cd frontend && trunk build --release)

@@ -19,9 +19,11 @@ pub struct Ledgers {
 }
 
 impl Ledgers {
-    /// The admission's ledger as of its newest journal record. Call with the admission locked.
-    pub async fn current(&self, conn: &mut PgConnection, admission_id: Uuid) -> ApiResult<(i64, Ledger)> {
-        let cached = self.cache.lock().map_err(ApiError::internal)?.get(&admission_id).cloned();
+    /// Takes the admission's ledger out of the cache, brought up to its newest journal record.
+    /// Call with the admission locked, and `store` it back after the commit; a ledger not put
+    /// back (the operation failed) is rebuilt from the journal next time.
+    pub async fn take(&self, conn: &mut PgConnection, admission_id: Uuid) -> ApiResult<(i64, Ledger)> {
+        let cached = self.cache.lock().map_err(ApiError::internal)?.remove(&admission_id);
         let (mut seq, mut ledger) = cached.unwrap_or_default();
         for (next, record) in journal::records_after(conn, admission_id, seq).await? {
             ledger.apply(&record).map_err(ApiError::internal)?;

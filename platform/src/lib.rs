@@ -31,10 +31,17 @@ pub struct AppState {
     pub ledgers: Arc<ledgers::Ledgers>,
     /// How long a login token lives.
     pub session_hours: i64,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
 }
 
 impl AppState {
     pub fn new(pool: PgPool) -> AppState {
-        AppState { pool, ledgers: Arc::new(ledgers::Ledgers::default()), session_hours: 12 }
+        AppState {
+            pool,
+            ledgers: Arc::new(ledgers::Ledgers::default()),
+            session_hours: 12,
+            body_limit: routes::BODY_LIMIT,
+        }
     }
 }

@@ -31,6 +31,9 @@ enum Command {
         /// Token lifetime in hours.
         #[arg(long, default_value_t = 12)]
         session_hours: i64,
+        /// Largest request body accepted, in KiB; larger ones get `BODY_TOO_LARGE`.
+        #[arg(long, env = "PLATFORM_BODY_LIMIT_KB", default_value_t = 8 * 1024)]
+        body_limit_kb: usize,
     },
     /// Applies the migrations.
     Migrate,
@@ -133,12 +136,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Serve { listen, cert, key, session_hours } => {
+        Command::Serve { listen, cert, key, session_hours, body_limit_kb } => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let pool = platform::db::connect(&url()?).await?;
             platform::db::migrate(&pool).await?;
             let mut state = platform::AppState::new(pool);
             state.session_hours = session_hours;
+            state.body_limit = body_limit_kb * 1024;
             let app = platform::routes::router(state);
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key).await?;
             eprintln!("platform listening on https://{listen}");

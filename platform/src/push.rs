@@ -21,12 +21,43 @@ fn result(key: Uuid, outcome: &str, code: Option<&str>, message: Option<String>)
     PushResult { key, outcome: outcome.to_owned(), code: code.map(str::to_owned), message }
 }
 
-/// Applies a batch in order; every operation gets its own answer.
+/// How many admissions of one batch are applied at the same time (each on its own connection).
+const PARALLEL_ADMISSIONS: usize = 8;
+
+/// Applies a batch; every operation gets its own answer, in the batch's order. Operations of one
+/// admission are applied in order, one after the other; different admissions go side by side
+/// (each operation still in its own transaction), which lets PostgreSQL group their commits.
 pub async fn apply_batch(state: &AppState, device_id: Uuid, batch: &PushBatch) -> ApiResult<Vec<PushResult>> {
-    let mut results = Vec::with_capacity(batch.envelopes.len());
-    for envelope in &batch.envelopes {
-        results.push(apply_one(state, device_id, envelope).await?);
+    let mut groups: Vec<(Uuid, Vec<usize>)> = Vec::new();
+    for (i, envelope) in batch.envelopes.iter().enumerate() {
+        match groups.iter_mut().find(|(admission, _)| *admission == envelope.admission_id) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((envelope.admission_id, vec![i])),
+        }
     }
+    let mut results: Vec<Option<PushResult>> = vec![None; batch.envelopes.len()];
+    let mut running = tokio::task::JoinSet::new();
+    let mut waiting = groups.into_iter();
+    loop {
+        while running.len() < PARALLEL_ADMISSIONS
+            && let Some((_, members)) = waiting.next()
+        {
+            let state = state.clone();
+            let envelopes: Vec<(usize, Envelope)> = members.iter().map(|&i| (i, batch.envelopes[i].clone())).collect();
+            running.spawn(async move {
+                let mut answered = Vec::with_capacity(envelopes.len());
+                for (i, envelope) in envelopes {
+                    answered.push((i, apply_one(&state, device_id, &envelope).await?));
+                }
+                ApiResult::Ok(answered)
+            });
+        }
+        let Some(joined) = running.join_next().await else { break };
+        for (i, answer) in joined.map_err(ApiError::internal)?? {
+            results[i] = Some(answer);
+        }
+    }
+    let results: Vec<PushResult> = results.into_iter().flatten().collect();
     let applied = results.iter().filter(|r| r.outcome == "applied").count();
     let rejected = results.iter().filter(|r| r.outcome == "rejected").count();
     if applied + rejected > 0 {
@@ -75,7 +106,7 @@ async fn apply_one(state: &AppState, device_id: Uuid, envelope: &Envelope) -> Ap
     if let Some(refusal) = unapproved_recall(&mut tx, envelope).await? {
         return Ok(result(envelope.key, "invalid", Some(wire::codes::FORBIDDEN), Some(refusal)));
     }
-    let (seq, mut ledger) = state.ledgers.current(&mut tx, envelope.admission_id).await?;
+    let (seq, mut ledger) = state.ledgers.take(&mut tx, envelope.admission_id).await?;
     let verdict = ledger.check_and_apply(envelope);
     let envelope_json = serde_json::to_value(envelope).map_err(ApiError::internal)?;
     let insert_operation = |outcome: &'static str, code: Option<String>, message: Option<String>| {

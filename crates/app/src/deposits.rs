@@ -53,6 +53,7 @@ impl App {
             .await?;
         let record = outbox::deposit_record(&mut tx, summary.admission.id, key, &entry).await?;
         self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
+        self.pause_before_commit().await;
         tx.commit().await.map_err(store::StoreError::from)?;
         tracing::info!(%receipt_no, case_no = %case_no, amount = %entry.amount, "deposit taken");
         Ok(receipt_view(&summary.admission, &entry, tendered.change))

@@ -147,6 +147,15 @@ impl App {
     pub fn clock(&self) -> Clock {
         self.clock
     }
+
+    /// Fault injection for crash tests: sleeps inside a money transaction, just before it
+    /// commits, when `AppConfig::pause_before_commit` asks for it. Does nothing in normal use.
+    pub async fn pause_before_commit(&self) {
+        if let Some(pause) = self.pause_before_commit {
+            tracing::warn!(?pause, "fault injection: pausing before a commit");
+            tokio::time::sleep(pause).await;
+        }
+    }
 }
 
 /// A fresh idempotency key (UUIDv7) for a money operation the cashier is about to start: the

@@ -145,10 +145,7 @@ impl App {
             ));
         }
         self.queue(&mut tx, key, summary.admission.id, &operator.username, now, records).await?;
-        if let Some(pause) = self.pause_before_commit {
-            tracing::warn!(?pause, "fault injection: pausing inside the settlement transaction");
-            tokio::time::sleep(pause).await;
-        }
+        self.pause_before_commit().await;
         tx.commit().await.map_err(store::StoreError::from)?;
         tracing::info!(%settlement_no, case_no = %summary.admission.case_no, due = %settlement.figures.due, "settled");
         Ok(settlement_view(&summary.admission, &settlement, change))

@@ -106,6 +106,11 @@ enum Command {
         #[command(subcommand)]
         command: sync_cmd::DeviceCommand,
     },
+    /// The platform's pending list (待处理): `pending list`, `pending resolve KEY --action deposit`.
+    Pending {
+        #[command(subcommand)]
+        command: sync_cmd::PendingCommand,
+    },
     /// Logs in online and syncs (push the outbox, pull the feed, top up receipt ranges).
     Sync {
         #[arg(long)]
@@ -116,6 +121,10 @@ enum Command {
         password: String,
         #[arg(long, default_value_t = 1)]
         rounds: u32,
+        /// Before a planned offline stretch: hold at least this many receipt and settlement
+        /// numbers on this device for the cashier.
+        #[arg(long)]
+        reserve: Option<i64>,
     },
 }
 
@@ -178,7 +187,10 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), AppError> {
     match command {
         Command::Device { command } => sync_cmd::register(command).await?,
-        Command::Sync { db, username, password, rounds } => sync_cmd::sync(&db, &username, &password, rounds).await?,
+        Command::Sync { db, username, password, rounds, reserve } => {
+            sync_cmd::sync(&db, &username, &password, rounds, reserve, pause_from_env()).await?
+        }
+        Command::Pending { command } => sync_cmd::pending(command).await?,
         Command::Statement { command } => statement_cmd::run(command)?,
         Command::Reconcile(args) => reconcile_cmd::run(args)?,
         Command::Words { amount } => {

@@ -97,22 +97,40 @@ pub async fn register(command: DeviceCommand) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The platform's trouble as the command line reports it: unreachable (retry later) or refused.
+fn platform_error(e: sync::ClientError) -> AppError {
+    let code = if e.is_unreachable() { "PLATFORM_UNREACHABLE" } else { "PLATFORM_REFUSED" };
+    AppError::Rule { code, message: e.to_string() }
+}
+
 /// Logs in online and runs `rounds` sync rounds; prints what they did as JSON.
-pub async fn sync(db: &Path, username: &str, password: &str, rounds: u32) -> Result<(), AppError> {
-    let app = open(db, None).await?;
+pub async fn sync(
+    db: &Path,
+    username: &str,
+    password: &str,
+    rounds: u32,
+    reserve: Option<i64>,
+    pause: Option<Duration>,
+) -> Result<(), AppError> {
+    let app = open(db, pause).await?;
     let session = Arc::new(session_of(&app).await?);
     let (operator, mode) =
         session.log_in(&app, &LoginRequest { username: username.to_owned(), password: password.to_owned() }).await?;
     if let session::LoginMode::Offline(reason) = mode {
         return Err(AppError::Rule { code: "PLATFORM_UNREACHABLE", message: format!("无法连接平台：{reason}") });
     }
+    if let Some(numbers) = reserve {
+        session.top_up_ranges(&app, &operator.username, numbers, numbers).await.map_err(io)?;
+    }
     let link = app.link().cloned().unwrap_or_default();
     let syncer = Syncer::new(app.clone(), session, link.clone());
     syncer.set_user(Some(operator.username));
     let mut total = sync::syncer::Round::default();
     for _ in 0..rounds.max(1) {
-        let round = syncer.round().await.map_err(io)?;
+        let round = syncer.round().await.map_err(platform_error)?;
         total.pulled += round.pulled;
+        total.push_time += round.push_time;
+        total.pull_time += round.pull_time;
         total.pushed.sent += round.pushed.sent;
         total.pushed.applied += round.pushed.applied;
         total.pushed.duplicate += round.pushed.duplicate;
@@ -126,7 +144,62 @@ pub async fn sync(db: &Path, username: &str, password: &str, rounds: u32) -> Res
             "sent": total.pushed.sent, "applied": total.pushed.applied, "duplicate": total.pushed.duplicate,
             "rejected": total.pushed.rejected, "invalid": total.pushed.invalid, "pulled": total.pulled,
             "waiting": state.waiting, "refused": state.refused,
+            "push_ms": total.push_time.as_millis(), "pull_ms": total.pull_time.as_millis(),
         })
     );
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum PendingCommand {
+    /// Lists the operations the platform refused (待处理), open ones first, as JSON.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long = "as")]
+        username: String,
+        #[arg(long, env = "CASHIER_PASSWORD")]
+        password: String,
+    },
+    /// Resolves one (supervisor): `refund` (money given back) or `deposit` (kept as a deposit).
+    Resolve {
+        #[arg(long)]
+        db: PathBuf,
+        key: uuid::Uuid,
+        #[arg(long)]
+        action: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long = "as")]
+        username: String,
+        #[arg(long, env = "CASHIER_PASSWORD")]
+        password: String,
+    },
+}
+
+/// The pending list, from the platform (it decides; the counter only shows and asks).
+pub async fn pending(command: PendingCommand) -> Result<(), AppError> {
+    let (db, username, password) = match &command {
+        PendingCommand::List { db, username, password } | PendingCommand::Resolve { db, username, password, .. } => {
+            (db, username, password)
+        }
+    };
+    let app = open(db, None).await?;
+    let session = session_of(&app).await?;
+    let request = LoginRequest { username: username.clone(), password: password.clone() };
+    if let (_, session::LoginMode::Offline(reason)) = session.log_in(&app, &request).await? {
+        return Err(AppError::Rule { code: "PLATFORM_UNREACHABLE", message: format!("无法连接平台：{reason}") });
+    }
+    let token = session.token(username).ok_or_else(|| AppError::Refused("请重新登录".into()))?;
+    let shown = match command {
+        PendingCommand::List { .. } => {
+            serde_json::to_value(session.client.pending(&token).await.map_err(platform_error)?).map_err(io)?
+        }
+        PendingCommand::Resolve { key, action, note, .. } => {
+            let request = wire::api::ResolvePending { action, note };
+            serde_json::to_value(session.client.resolve(&token, key, &request).await.map_err(platform_error)?).map_err(io)?
+        }
+    };
+    println!("{shown}");
     Ok(())
 }

@@ -95,6 +95,28 @@ impl Client {
         }
     }
 
+    /// Sends raw bytes to `path` and returns the status and the JSON answer, whatever they are:
+    /// for diagnostics and for the tests that check what the platform refuses.
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, serde_json::Value), ClientError> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        if let Some(bytes) = body {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes);
+        }
+        let response = request.send().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        Ok((status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)))
+    }
+
     pub async fn log_in(&self, request: &LoginRequest) -> Result<LoginAnswer, ClientError> {
         self.send(self.post("/api/v1/auth/login", None, request)).await
     }

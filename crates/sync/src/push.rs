@@ -2,7 +2,6 @@
 //! one transaction per batch. A crash between the platform's commit and ours only means the
 //! batch goes again — and the platform answers a repeated key with its first answer.
 
-use store::Store;
 use store::outbox;
 use uuid::Uuid;
 use wire::Envelope;
@@ -22,7 +21,7 @@ pub struct PushReport {
 
 /// Pushes until the outbox is empty (or the platform stops answering).
 pub async fn push_all(
-    store: &Store,
+    app: &app::App,
     client: &Client,
     token: &str,
     device: Uuid,
@@ -30,6 +29,7 @@ pub async fn push_all(
 ) -> Result<PushReport, ClientError> {
     let mut report = PushReport::default();
     loop {
+        let store = app.store();
         let mut conn = store.conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
         let pending =
             outbox::unanswered(&mut conn, batch_size).await.map_err(|e| ClientError::Garbled(e.to_string()))?;
@@ -64,6 +64,9 @@ pub async fn push_all(
                 _ => report.invalid += 1,
             }
         }
+        // The platform has applied the batch; a crash here loses only the answers (the batch is
+        // sent again and answered `duplicate`). Crash tests pause here.
+        app.pause_before_commit().await;
         tx.commit().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
         report.sent += envelopes.len();
         if answer.results.len() < envelopes.len() {

@@ -27,6 +27,9 @@ pub struct Syncer {
 pub struct Round {
     pub pushed: PushReport,
     pub pulled: usize,
+    /// Time spent pushing and pulling (for the offline-day benchmark and the logs).
+    pub push_time: Duration,
+    pub pull_time: Duration,
 }
 
 impl Syncer {
@@ -77,10 +80,14 @@ impl Syncer {
             });
         };
         let store = self.app.store();
-        let pushed = push_all(store, &self.session.client, &token, self.session.device, self.batch).await?;
+        let started = std::time::Instant::now();
+        let pushed = push_all(&self.app, &self.session.client, &token, self.session.device, self.batch).await?;
+        let push_time = started.elapsed();
+        let started = std::time::Instant::now();
         let pulled = crate::pull::pull_all(store, &self.session.client, &token, self.session.device, 1_000).await?;
+        let pull_time = started.elapsed();
         self.session.top_up_ranges(&self.app, &user, 100, 500).await?;
-        Ok(Round { pushed, pulled })
+        Ok(Round { pushed, pulled, push_time, pull_time })
     }
 
     /// Runs rounds every `every` until the task is dropped.

@@ -137,8 +137,19 @@ impl Ledger {
     }
 
     /// Checks every record of a pushed operation against the account, in order, and applies
-    /// them all — or none, leaving the ledger as it was.
+    /// them all — or none: a refused check leaves the ledger as it was. (An `apply` failing after
+    /// its check passed would leave a one-record ledger half-changed; the platform drops the
+    /// ledger on any error and rebuilds it from the journal.)
     pub fn check_and_apply(&mut self, envelope: &Envelope) -> Result<(), FoldError> {
+        // One record (most operations): checked, then applied in place, without copying a
+        // ledger that may hold thousands of fee lines.
+        if let [record] = envelope.records.as_slice() {
+            if record_admission(record) != Some(envelope.admission_id) {
+                return Err(FoldError::malformed(codes::MALFORMED, "操作中的记录不属于同一住院"));
+            }
+            self.check(record)?;
+            return self.apply(record);
+        }
         let mut trial = self.clone();
         for record in &envelope.records {
             if record_admission(record) != Some(envelope.admission_id) {

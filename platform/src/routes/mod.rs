@@ -11,16 +11,16 @@ pub(crate) mod sync;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::{AppState, openapi};
 
-/// Bodies larger than this are refused with `BODY_TOO_LARGE` (a push batch of 500 settlements
-/// with their fee keys stays well below).
+/// By default, bodies larger than this are refused with `BODY_TOO_LARGE` (a push batch of 500
+/// settlements with their fee keys stays well below); `serve --body-limit-kb` changes it.
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let limit = state.body_limit;
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/openapi.json", get(openapi::document))
@@ -35,8 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pending/{key}/resolve", post(pending::resolve))
         .route("/api/v1/his/import", post(his::import))
         .route("/api/v1/audit/verify", get(pending::verify_audit))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT + 1024))
+        .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

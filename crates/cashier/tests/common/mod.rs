@@ -1,0 +1,319 @@
+//! The sync tests' harness: a real PostgreSQL (the URL in `CASHIER_TEST_PG`, which
+//! `scripts/test.sh` starts), the real platform binary over TLS, counters as SQLite files
+//! driven through the `cashier` binary, and ledgers read back from both sides.
+
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "demo1234";
+/// The platform's body limit in the tests: small, so an oversize body is refused with its
+/// code while the client can still read the answer (a larger one is cut off mid-upload).
+pub const BODY_LIMIT_KB: usize = 512;
+pub const NOW: &str = "2026-11-25 09:00:00";
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn cashier_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_cashier"))
+}
+
+/// The platform binary: `CASHIER_PLATFORM_BIN`, else built next to `cashier`.
+pub fn platform_bin() -> PathBuf {
+    if let Ok(bin) = std::env::var("CASHIER_PLATFORM_BIN") {
+        return bin.into();
+    }
+    let bin = cashier_bin().with_file_name("platform");
+    assert!(bin.exists(), "{} is missing: run `cargo build -p platform` first", bin.display());
+    bin
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("CASHIER_TEST_PG").expect("CASHIER_TEST_PG must name a PostgreSQL server (scripts/pg.sh start)")
+}
+
+pub fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]).output().expect("psql runs");
+    assert!(out.status.success(), "psql {sql}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for_port(port: u16, within: Duration) {
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < within, "nothing listens on {port} after {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A platform server on its own fresh database, seeded with the demo hospital.
+pub struct Platform {
+    pub url: String,
+    pub db: String,
+    pub port: u16,
+    pub certs: TempDir,
+    child: Option<Child>,
+}
+
+impl Platform {
+    pub fn start(name: &str, patients: u32) -> Platform {
+        let admin = pg_admin_url();
+        let db = format!("t_{name}_{}", std::process::id());
+        psql(&admin, &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+        psql(&admin, &format!("CREATE DATABASE {db}"));
+        let url = match admin.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{db}"),
+            None => panic!("odd PostgreSQL URL {admin}"),
+        };
+        let certs = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            let out = Command::new(platform_bin()).args(args).env("DATABASE_URL", &url).output().unwrap();
+            assert!(out.status.success(), "platform {args:?}: {}", text(&out.stderr));
+        };
+        run(&["dev-cert", certs.path().to_str().unwrap()]);
+        run(&["demo-seed", "--patients", &patients.to_string(), "--seed", "7", "--now", NOW]);
+        let mut platform = Platform { url, db, port: free_port(), certs, child: None };
+        platform.spawn();
+        platform
+    }
+
+    pub fn ca(&self) -> PathBuf {
+        self.certs.path().join("ca.pem")
+    }
+
+    pub fn https(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+
+    fn spawn(&mut self) {
+        let dir = self.certs.path();
+        let child = Command::new(platform_bin())
+            .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .arg("--cert")
+            .arg(dir.join("server.pem"))
+            .arg("--key")
+            .arg(dir.join("server.key"))
+            .env("DATABASE_URL", &self.url)
+            .env("PLATFORM_BODY_LIMIT_KB", BODY_LIMIT_KB.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the platform starts");
+        self.child = Some(child);
+        wait_for_port(self.port, Duration::from_secs(30));
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    pub fn sql(&self, sql: &str) -> String {
+        psql(&self.url, sql)
+    }
+
+    /// The money rows of the system of record: key → (kind, fen).
+    pub fn ledger(&self) -> BTreeMap<String, (String, i64)> {
+        let rows = self.sql(
+            "SELECT key, kind, CASE kind WHEN 'deposit' THEN record->>'amount' ELSE record->>'due' END
+             FROM journal WHERE kind IN ('deposit', 'settlement')",
+        );
+        rows.lines()
+            .map(|line| {
+                let mut parts = line.split('|');
+                let key = parts.next().unwrap().to_owned();
+                let kind = parts.next().unwrap().to_owned();
+                (key, (kind, fen(parts.next().unwrap())))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        self.kill();
+        if !std::thread::panicking() {
+            psql(&pg_admin_url(), &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.db));
+        }
+    }
+}
+
+/// "123.45" → 12345.
+pub fn fen(yuan: &str) -> i64 {
+    let negative = yuan.starts_with('-');
+    let digits = yuan.trim_start_matches('-');
+    let (whole, part) = digits.split_once('.').unwrap_or((digits, "0"));
+    let part = format!("{part:0<2}");
+    let value = whole.parse::<i64>().unwrap() * 100 + part[..2].parse::<i64>().unwrap();
+    if negative { -value } else { value }
+}
+
+/// A counter: its own SQLite file, registered with a platform at `url` (the platform or a proxy).
+pub struct Counter {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+impl Counter {
+    pub fn register(platform: &Platform, url: &str, name: &str) -> Counter {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("counter.db");
+        let counter = Counter { dir, db };
+        let out = counter.run(&[
+            "device",
+            "register",
+            "--platform",
+            url,
+            "--ca",
+            platform.ca().to_str().unwrap(),
+            "--name",
+            name,
+            "--admin",
+            "admin",
+        ]);
+        assert!(out.status.success(), "register: {}", text(&out.stderr));
+        counter
+    }
+
+    /// `cashier WORD [WORD2] --db THIS.db REST…` (`device …` and `pending …` take two words).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let words = if matches!(args.first(), Some(&"device" | &"pending")) { 2 } else { 1 };
+        let mut command = Command::new(cashier_bin());
+        command.args(&args[..words]).arg("--db").arg(&self.db).args(&args[words..]);
+        command.env("CASHIER_ADMIN_PASSWORD", PASSWORD).env("CASHIER_PASSWORD", PASSWORD);
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("cashier runs")
+    }
+
+    /// Runs sync rounds as `user`; the JSON it printed, or the error.
+    pub fn sync(&self, user: &str, rounds: u32) -> Result<serde_json::Value, String> {
+        let out = self.run(&["sync", "--as", user, "--rounds", &rounds.to_string()]);
+        if out.status.success() {
+            Ok(serde_json::from_slice(&out.stdout).expect("sync prints JSON"))
+        } else {
+            Err(text(&out.stderr))
+        }
+    }
+
+    /// Syncs until nothing waits (the outbox drained and acknowledged).
+    pub fn drain(&self, user: &str) -> serde_json::Value {
+        for _ in 0..10 {
+            if let Ok(v) = self.sync(user, 1)
+                && v["waiting"] == 0
+            {
+                return v;
+            }
+        }
+        panic!("the outbox of {} did not drain", self.db.display());
+    }
+
+    pub fn deposit(&self, user: &str, case_no: &str, tender: &str) -> Output {
+        self.run(&["deposit", case_no, "--as", user, "--tender", tender])
+    }
+
+    pub fn sqlite(&self, sql: &str) -> String {
+        let out = Command::new("sqlite3").arg(&self.db).arg(sql).output().expect("sqlite3 runs");
+        assert!(out.status.success(), "sqlite3 {sql}: {}", text(&out.stderr));
+        text(&out.stdout)
+    }
+
+    /// The counter's money rows (leaving out what the platform rejected): key → (kind, fen).
+    pub fn ledger(&self) -> BTreeMap<String, (String, i64)> {
+        let rows = self.sqlite(
+            "SELECT idempotency_key, 'deposit', amount_fen FROM deposits
+               WHERE idempotency_key NOT IN (SELECT key FROM rejected_records)
+             UNION ALL
+             SELECT idempotency_key, 'settlement', due_fen FROM settlements
+               WHERE idempotency_key NOT IN (SELECT key FROM rejected_records)",
+        );
+        let mut ledger = BTreeMap::new();
+        for line in rows.lines() {
+            let mut parts = line.split('|');
+            let key = parts.next().unwrap().to_owned();
+            let kind = parts.next().unwrap().to_owned();
+            let fen: i64 = parts.next().unwrap().parse().unwrap();
+            assert!(ledger.insert(key.clone(), (kind, fen)).is_none(), "duplicated key {key}");
+        }
+        ledger
+    }
+
+    /// Trial then settle `case_no` as `user`, paying what is due in cash (a refund goes back by
+    /// the deposits' routes). The settle command's output.
+    pub fn settle(&self, user: &str, case_no: &str) -> Output {
+        let trial = self.run(&["settle", case_no, "--trial", "--as", user]);
+        assert!(trial.status.success(), "trial {case_no}: {}", text(&trial.stderr));
+        let trial: serde_json::Value = serde_json::from_slice(&trial.stdout).unwrap();
+        let due = trial["due"].as_str().unwrap().to_owned();
+        let mut args = vec!["settle".to_owned(), case_no.to_owned(), "--as".into(), user.into()];
+        if !due.starts_with('-') && due != "0.00" {
+            args.extend(["--tender".into(), format!("现金:{due}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args)
+    }
+
+    /// Self-pay admissions whose fees passed the audit: settleable offline too.
+    pub fn ready_self_pay(&self) -> Vec<String> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let store = store::Store::open(&self.db, store::OpenMode::MustExist).await.unwrap();
+            let mut conn = store.conn().await.unwrap();
+            let mut out = Vec::new();
+            for case_no in store::patients::case_numbers(&mut conn).await.unwrap() {
+                let parsed = domain::CaseNo::parse(&case_no).unwrap();
+                let summary = store::patients::by_case_no(&mut conn, &parsed).await.unwrap().unwrap();
+                if summary.state == domain::AdmissionState::FeesAudited
+                    && summary.admission.insurance == domain::InsuranceType::SelfPay
+                {
+                    out.push(case_no);
+                }
+            }
+            drop(conn);
+            store.close().await;
+            out
+        })
+    }
+
+    /// Keys of the operations made here, with their outcome at the platform (if acknowledged).
+    pub fn outbox(&self) -> Vec<(String, Option<String>)> {
+        self.sqlite("SELECT o.key, a.outcome FROM outbox o LEFT JOIN outbox_acks a ON a.key = o.key ORDER BY o.seq")
+            .lines()
+            .map(|line| {
+                let (key, outcome) = line.split_once('|').unwrap();
+                (key.to_owned(), Some(outcome.to_owned()).filter(|o| !o.is_empty()))
+            })
+            .collect()
+    }
+}
+
+pub fn case_numbers(platform: &Platform) -> Vec<String> {
+    platform.sql("SELECT case_no FROM admissions ORDER BY case_no").lines().map(str::to_owned).collect()
+}
+
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
