@@ -55,6 +55,10 @@ pub async fn startup_status() -> Result<StartupStatus, ApiError> {
     call("startup_status", &NoArgs {}).await
 }
 
+pub async fn link_status() -> Result<contract::link::LinkStatus, ApiError> {
+    call("link_status", &NoArgs {}).await
+}
+
 pub async fn log_in(request: &LoginRequest) -> Result<Session, ApiError> {
     call("log_in", &LoginArgs { request }).await
 }

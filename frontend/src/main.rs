@@ -5,6 +5,7 @@ mod app;
 mod desk;
 mod dialogs;
 mod ipc;
+mod link;
 mod login;
 mod search;
 mod workspace;

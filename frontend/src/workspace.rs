@@ -17,6 +17,7 @@ use crate::dialogs::recall::RecallDialog;
 use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
 use crate::dialogs::settle::SettleDialog;
 use crate::ipc;
+use crate::link::LinkBadge;
 use crate::search::{HitList, SearchBox};
 
 #[component]
@@ -170,9 +171,8 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
                 <span class="spacer"></span>
                 <span id="operator">{format!("{} {}", session.role.label, session.display_name)}</span>
                 <span>{format!("营业日期 {}", session.business_date)}</span>
-                <span class="badge attention" title="本版本使用本地数据库，未连接平台">
-                    {if demo { "本地演示数据" } else { "本地数据" }}
-                </span>
+                {demo.then(|| view! { <span class="badge attention" title="演示医院的数据">"演示数据"</span> })}
+                <LinkBadge/>
                 <button class="link" on:click=logout>"退出"</button>
             </header>
             <nav class="rail">

@@ -7,7 +7,7 @@ use sqlx::postgres::PgPoolOptions;
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
-    let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+    let pool = PgPoolOptions::new().max_connections(32).connect(url).await?;
     Ok(pool)
 }
 

@@ -22,7 +22,7 @@ fn result(key: Uuid, outcome: &str, code: Option<&str>, message: Option<String>)
 }
 
 /// How many admissions of one batch are applied at the same time (each on its own connection).
-const PARALLEL_ADMISSIONS: usize = 8;
+const PARALLEL_ADMISSIONS: usize = 24;
 
 /// Applies a batch; every operation gets its own answer, in the batch's order. Operations of one
 /// admission are applied in order, one after the other; different admissions go side by side

@@ -6,6 +6,7 @@ use contract::cashier::{
     AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
     ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
 };
+use contract::link::LinkStatus;
 use contract::patient::PatientHit;
 use contract::session::{LoginRequest, Session};
 use contract::{ApiError, PrintOutcome, StartupStatus};
@@ -20,11 +21,14 @@ pub fn startup_status(shell: State<'_, Shell>) -> StartupStatus {
 
 #[tauri::command]
 pub async fn log_in(shell: State<'_, Shell>, request: LoginRequest) -> Result<Session, ApiError> {
-    let app = shell.app()?;
-    let operator = app.log_in(&request).await?;
-    let session = app.session(&operator);
-    shell.set_operator(Some(operator));
-    Ok(session)
+    let operator = shell.log_in(&request).await?;
+    Ok(shell.app()?.session(&operator))
+}
+
+/// The status bar's link to the platform (online or offline since when, what waits).
+#[tauri::command]
+pub async fn link_status(shell: State<'_, Shell>) -> Result<LinkStatus, ApiError> {
+    Ok(shell.app()?.link_status().await?)
 }
 
 #[tauri::command]

@@ -23,6 +23,7 @@ fn main() {
             commands::startup_status,
             commands::log_in,
             commands::log_out,
+            commands::link_status,
             commands::current_session,
             commands::find_patients,
             commands::account,

@@ -1,20 +1,27 @@
-//! The shell's state: the opened app (or why it could not open) and who is logged in.
+//! The shell's state: the opened app (or why it could not open), who is logged in, and — at a
+//! counter registered with a platform — the session and the background sync loop.
 
-use std::sync::Mutex;
-
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use app::insurance::SandboxInsurance;
 use app::{App, AppConfig, Clock, Operator, Printing};
 use contract::error::codes;
 use contract::{ApiError, StartupStatus};
 
+use sync::{Session, Syncer, TokenStore};
+
 use crate::options::Options;
+
+/// How often the sync loop pushes, pulls and checks the platform.
+const SYNC_EVERY: Duration = Duration::from_secs(5);
 
 pub struct Shell {
     app: Result<App, ApiError>,
     status: StartupStatus,
     operator: Mutex<Option<Operator>>,
+    /// `None` at a stand-alone counter (the demo).
+    syncer: Option<Arc<Syncer>>,
 }
 
 impl Shell {
@@ -33,7 +40,20 @@ impl Shell {
             pause_before_commit: options.pause_before_commit,
             ..AppConfig::new(options.data_dir.join("cashier.db"))
         };
-        let app = App::open(config).await.map_err(|e| e.to_api());
+        // The token goes to the OS keyring; a missing or locked one means "log in again".
+        let counter = sync::counter::open(config, false, TokenStore::keyring()).await.map_err(|e| e.to_api());
+        let (app, syncer) = match counter {
+            Ok(counter) => {
+                let syncer = counter.session.map(|session: Arc<Session>| {
+                    let link = counter.app.link().cloned().unwrap_or_default();
+                    let syncer = Arc::new(Syncer::new(counter.app.clone(), session, link));
+                    tauri::async_runtime::spawn(syncer.clone().run(SYNC_EVERY));
+                    syncer
+                });
+                (Ok(counter.app), syncer)
+            }
+            Err(problem) => (Err(problem), None),
+        };
         if let Err(problem) = &app {
             tracing::error!(code = %problem.code, message = %problem.message, "local database not usable");
         }
@@ -50,7 +70,7 @@ impl Shell {
                 Vec::new()
             },
         };
-        Shell { app, status, operator: Mutex::new(None) }
+        Shell { app, status, operator: Mutex::new(None), syncer }
     }
 
     pub fn status(&self) -> &StartupStatus {
@@ -71,8 +91,29 @@ impl Shell {
     }
 
     pub fn set_operator(&self, operator: Option<Operator>) {
+        if let Some(syncer) = &self.syncer {
+            syncer.set_user(operator.as_ref().map(|o| o.username.clone()));
+        }
         if let Ok(mut slot) = self.operator.lock() {
             *slot = operator;
         }
+    }
+
+    /// Logs in: at a linked counter online first (token to the keyring), the local cache when
+    /// the platform cannot be reached; at a stand-alone counter against the local cache.
+    pub async fn log_in(&self, request: &contract::session::LoginRequest) -> Result<Operator, ApiError> {
+        let app = self.app()?;
+        let operator = match &self.syncer {
+            Some(syncer) => syncer.session.log_in(app, request).await?.0,
+            None => app.log_in(request).await?,
+        };
+        self.set_operator(Some(operator.clone()));
+        if let Some(syncer) = self.syncer.clone() {
+            // Sync at once rather than at the next tick: the cashier sees the link's state now.
+            tauri::async_runtime::spawn(async move {
+                let _ = syncer.round().await;
+            });
+        }
+        Ok(operator)
     }
 }

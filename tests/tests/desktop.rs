@@ -46,6 +46,9 @@ async fn a_cashier_logs_in_scans_a_wristband_and_sees_the_stored_balance() {
     desktop.find_id("search-input").await;
     let operator = desktop.wait_text("operator", |t| !t.is_empty()).await;
     assert!(operator.contains("王丽"), "{operator}");
+    // The demo is a stand-alone counter, and the status bar says so.
+    let link = desktop.wait_text("link-status", |t| !t.is_empty()).await;
+    assert_eq!(link, "单机（未连接平台）");
 
     // The search box has focus: the scanner's burst and Enter load the patient, no click.
     assert_eq!(desktop.focused_id().await, "search-input");

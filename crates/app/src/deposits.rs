@@ -38,7 +38,8 @@ impl App {
         let account = journal::load_account(&mut tx, summary.admission.id).await?;
         let tendered = account.check_new_deposit(&tenders, cash_received)?;
         let (receipt_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit).await?;
+            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit, self.numbering())
+                .await?;
         let entry = DepositEntry {
             id: 0,
             receipt_no: receipt_no.clone(),
@@ -100,7 +101,8 @@ impl App {
         let account = journal::load_account(&mut tx, summary.admission.id).await?;
         let lines = account.plan_reversal(deposit_id, amount, &routes, now)?;
         let (receipt_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit).await?;
+            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit, self.numbering())
+                .await?;
         let entry = DepositEntry {
             id: 0,
             receipt_no: receipt_no.clone(),
@@ -147,7 +149,8 @@ impl App {
         }
         receipts::void(&mut tx, &entry.receipt_no, now, &operator.username, request.reason.trim()).await?;
         let (receipt_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit).await?;
+            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit, self.numbering())
+                .await?;
         receipts::record(
             &mut tx,
             &receipt_no,

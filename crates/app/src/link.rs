@@ -52,3 +52,28 @@ impl Link {
         });
     }
 }
+
+impl crate::App {
+    /// Receipt numbering: from the platform's blocks when linked, the counter's own otherwise.
+    pub(crate) fn numbering(&self) -> store::receipts::Numbering {
+        if self.link().is_some() { store::receipts::Numbering::Ranges } else { store::receipts::Numbering::Own }
+    }
+
+    /// The status bar's view of the link: read from the link and, for the counts, the outbox
+    /// itself (a deposit taken a moment ago is already waiting).
+    pub async fn link_status(&self) -> Result<contract::link::LinkStatus, crate::AppError> {
+        let Some(link) = self.link() else { return Ok(contract::link::LinkStatus::default()) };
+        let state = link.state();
+        let mut conn = self.store().conn().await?;
+        let waiting = store::outbox::waiting(&mut conn).await?;
+        let refused = i64::try_from(store::outbox::refused(&mut conn).await?.len()).unwrap_or(i64::MAX);
+        Ok(contract::link::LinkStatus {
+            linked: true,
+            online: state.online,
+            since: state.since.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+            waiting,
+            refused,
+            last_error: state.last_error,
+        })
+    }
+}

@@ -83,8 +83,14 @@ impl App {
                 .await?,
         ];
         if !plan.transfer.is_zero() {
-            let (receipt_no, seq) =
-                receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit).await?;
+            let (receipt_no, seq) = receipts::next(
+                &mut tx,
+                &operator.username,
+                &operator.receipt_prefix,
+                Series::Deposit,
+                self.numbering(),
+            )
+            .await?;
             let entry = DepositEntry {
                 id: 0,
                 receipt_no: receipt_no.clone(),

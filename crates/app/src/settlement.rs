@@ -95,7 +95,8 @@ impl App {
             return Err(stale());
         }
         let (settlement_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Settlement).await?;
+            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Settlement, self.numbering())
+                .await?;
         let mut settlement = Settlement {
             id: 0,
             settlement_no: settlement_no.clone(),

@@ -10,11 +10,10 @@ use app::{App, AppConfig, AppError};
 use clap::Subcommand;
 use contract::session::LoginRequest;
 use store::settings;
-use sync::session::{self, DEVICE_ID, TokenStore};
+use sync::session::{self, TokenStore};
 use sync::{Client, Session, Syncer};
 
-const PLATFORM_URL: &str = "platform.url";
-const PLATFORM_CA: &str = "platform.ca";
+use sync::counter::{PLATFORM_CA, PLATFORM_URL};
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
@@ -46,37 +45,21 @@ fn io(e: impl std::fmt::Display) -> AppError {
     AppError::Io(e.to_string())
 }
 
-/// Opens a database; when it is registered with a platform, with the link that sends its
-/// operations to the outbox (the command line assumes the platform can be reached).
+/// Opens a database; when it is registered with a platform, linked, so its operations go to the
+/// outbox (the command line assumes the platform can be reached).
 pub async fn open(db: &Path, pause: Option<Duration>) -> Result<App, AppError> {
+    Ok(open_counter(db, pause).await?.app)
+}
+
+async fn open_counter(db: &Path, pause: Option<Duration>) -> Result<sync::counter::Counter, AppError> {
     let mut config = AppConfig::new(db.to_owned());
     config.pause_before_commit = pause;
-    let app = App::open(config.clone()).await?;
-    let mut conn = app.store().conn().await?;
-    let registered = settings::get(&mut conn, DEVICE_ID).await?.is_some();
-    drop(conn);
-    if !registered {
-        return Ok(app);
-    }
-    app.store().close().await;
-    let link = Arc::new(Link::default());
-    link.set_online(true, app.clock().now(), None);
-    config.link = Some(link);
-    App::open(config).await
+    sync::counter::open(config, true, TokenStore::memory()).await
 }
 
 /// The session of a registered database.
-async fn session_of(app: &App) -> Result<Session, AppError> {
-    let mut conn = app.store().conn().await?;
-    let device = session::device_of(app)
-        .await?
-        .ok_or_else(|| AppError::Refused("本机尚未在平台登记（cashier device register）".into()))?;
-    let url = settings::get(&mut conn, PLATFORM_URL).await?.ok_or_else(|| AppError::Refused("缺少平台地址".into()))?;
-    let ca =
-        settings::get(&mut conn, PLATFORM_CA).await?.ok_or_else(|| AppError::Refused("缺少平台 CA 证书".into()))?;
-    let ca = std::fs::read(&ca).map_err(|e| io(format!("无法读取 CA 证书 {ca}：{e}")))?;
-    let client = Client::new(&url, &ca, Duration::from_secs(30)).map_err(io)?;
-    Ok(Session { client, device, tokens: TokenStore::memory() })
+fn session_of(counter: &sync::counter::Counter) -> Result<Arc<Session>, AppError> {
+    counter.session.clone().ok_or_else(|| AppError::Refused("本机尚未在平台登记（cashier device register）".into()))
 }
 
 pub async fn register(command: DeviceCommand) -> Result<(), AppError> {
@@ -112,8 +95,9 @@ pub async fn sync(
     reserve: Option<i64>,
     pause: Option<Duration>,
 ) -> Result<(), AppError> {
-    let app = open(db, pause).await?;
-    let session = Arc::new(session_of(&app).await?);
+    let counter = open_counter(db, pause).await?;
+    let session = session_of(&counter)?;
+    let app = counter.app;
     let (operator, mode) =
         session.log_in(&app, &LoginRequest { username: username.to_owned(), password: password.to_owned() }).await?;
     if let session::LoginMode::Offline(reason) = mode {
@@ -184,8 +168,9 @@ pub async fn pending(command: PendingCommand) -> Result<(), AppError> {
             (db, username, password)
         }
     };
-    let app = open(db, None).await?;
-    let session = session_of(&app).await?;
+    let counter = open_counter(db, None).await?;
+    let session = session_of(&counter)?;
+    let app = counter.app;
     let request = LoginRequest { username: username.clone(), password: password.clone() };
     if let (_, session::LoginMode::Offline(reason)) = session.log_in(&app, &request).await? {
         return Err(AppError::Rule { code: "PLATFORM_UNREACHABLE", message: format!("无法连接平台：{reason}") });
@@ -197,7 +182,8 @@ pub async fn pending(command: PendingCommand) -> Result<(), AppError> {
         }
         PendingCommand::Resolve { key, action, note, .. } => {
             let request = wire::api::ResolvePending { action, note };
-            serde_json::to_value(session.client.resolve(&token, key, &request).await.map_err(platform_error)?).map_err(io)?
+            serde_json::to_value(session.client.resolve(&token, key, &request).await.map_err(platform_error)?)
+                .map_err(io)?
         }
     };
     println!("{shown}");

@@ -169,7 +169,7 @@ fn the_same_batch_delivered_twice_is_applied_once() {
     // A copy of the counter from before its push: its acknowledgements are lost, as after a
     // crash or a restored backup, so it delivers the very same batch again.
     let copy = tempfile::tempdir().unwrap();
-    let copied = copy.path().join("counter.db");
+    let copied = copy.path().join("cashier.db");
     counter.sqlite(&format!("VACUUM INTO '{}'", copied.display()));
     let first = counter.drain("cashier");
     assert_eq!(first["applied"], 10, "{first}");

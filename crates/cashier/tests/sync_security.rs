@@ -256,19 +256,14 @@ fn no_token_is_readable_from_the_counters_data_folder() {
         let config = app::AppConfig::new(counter.db.clone());
         let app = app::App::open(config).await.unwrap();
         let device = sync::session::device_of(&app).await.unwrap().unwrap();
-        // The desktop's own store: the OS keyring. Where this machine has no Secret Service the
-        // login still works (the token is then kept in memory only: "log in again" after a
-        // restart), and the check runs on that token.
+        // The desktop's own store: the OS keyring, and the running app's memory (where this
+        // machine has no Secret Service the token lives in memory only: "log in again" after a
+        // restart). Either way, not in the data folder.
         let request = contract::session::LoginRequest { username: "cashier".into(), password: PASSWORD.into() };
-        let mut session =
-            Arc::new(sync::Session { client: client(&platform), device, tokens: sync::TokenStore::Keyring });
+        let session =
+            Arc::new(sync::Session { client: client(&platform), device, tokens: sync::TokenStore::keyring() });
         session.log_in(&app, &request).await.expect("a missing keyring is not a failed login");
-        if session.token("cashier").is_none() {
-            eprintln!("no usable keyring here: checking the in-memory token instead");
-            session = Arc::new(sync::Session { client: client(&platform), device, tokens: sync::TokenStore::memory() });
-            session.log_in(&app, &request).await.unwrap();
-        }
-        let token = session.token("cashier").unwrap();
+        let token = session.token("cashier").expect("the running app holds its token");
         let syncer = sync::Syncer::new(app.clone(), session.clone(), app::link::Link::default().into());
         syncer.set_user(Some("cashier".into()));
         let _ = syncer.round().await;

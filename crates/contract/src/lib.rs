@@ -7,6 +7,7 @@
 pub mod account;
 pub mod cashier;
 pub mod error;
+pub mod link;
 pub mod patient;
 pub mod session;
 mod yuan;

@@ -10,7 +10,7 @@ pub enum StoreError {
     Duplicate(String),
     #[error("数据库繁忙（被其他程序占用），请稍后重试")]
     Busy,
-    #[error("本机的收据号段已用完，请联网后重新登录以领取新号段")]
+    #[error("本机没有可用的收据号段（平台尚未分配或已用完），请联网同步后重试")]
     NumbersExhausted,
     /// A row that cannot be read back into the domain: a bug or a hand-edited database.
     #[error("数据库中的记录无法读取：{0}")]

@@ -41,7 +41,23 @@ pub enum Numbered {
 /// the same write transaction as the row it numbers: if that rolls back, so does the number,
 /// and the sequence keeps no gap. On a device synced with the platform, numbers come from the
 /// blocks the platform handed it (`receipt_ranges`), so two offline counters never collide.
-pub async fn next(conn: &mut SqliteConnection, cashier: &str, prefix: &str, series: Series) -> Result<(String, i64)> {
+/// Where a counter's numbers come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbering {
+    /// A stand-alone counter numbers on its own, after its last number.
+    Own,
+    /// A counter linked to a platform numbers only from the blocks the platform allocated to
+    /// it; without one it cannot take money (another counter may hold the same numbers).
+    Ranges,
+}
+
+pub async fn next(
+    conn: &mut SqliteConnection,
+    cashier: &str,
+    prefix: &str,
+    series: Series,
+    numbering: Numbering,
+) -> Result<(String, i64)> {
     let ranges: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT first_seq, last_seq, prefix FROM receipt_ranges WHERE cashier = ?1 AND series = ?2 ORDER BY first_seq",
     )
@@ -49,6 +65,9 @@ pub async fn next(conn: &mut SqliteConnection, cashier: &str, prefix: &str, seri
     .bind(series.code())
     .fetch_all(&mut *conn)
     .await?;
+    if ranges.is_empty() && numbering == Numbering::Ranges {
+        return Err(StoreError::NumbersExhausted);
+    }
     if ranges.is_empty() {
         let seq: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM receipts WHERE cashier = ?1 AND series = ?2")

@@ -260,3 +260,20 @@ async fn finds_patients_by_every_kind_of_query() {
     assert_eq!(hits[0].admission.case_no, with_id.admission.case_no);
     assert!(patients::find(&mut conn, &find("999999")).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_linked_counter_numbers_only_from_its_blocks() {
+    use store::receipts::{self, Numbering, Series};
+    let dir = TempDir::new().unwrap();
+    let store = open_new(&dir).await;
+    let mut conn = store.conn().await.unwrap();
+    // Stand-alone: its own sequence.
+    let (own, _) = receipts::next(&mut conn, "cashier", "01", Series::Deposit, Numbering::Own).await.unwrap();
+    assert_eq!(own, "YJ0100000001");
+    // Linked without a block: refused, never a number another counter may print.
+    let refused = receipts::next(&mut conn, "cashier", "01", Series::Deposit, Numbering::Ranges).await;
+    assert!(matches!(refused, Err(StoreError::NumbersExhausted)), "{refused:?}");
+    receipts::add_range(&mut conn, "cashier", Series::Deposit, 501, 502, "01", now()).await.unwrap();
+    let (ranged, seq) = receipts::next(&mut conn, "cashier", "01", Series::Deposit, Numbering::Ranges).await.unwrap();
+    assert_eq!((ranged.as_str(), seq), ("YJ0100000501", 501));
+}

@@ -6,6 +6,7 @@
 //! - `push`: sends the outbox in batches and records each answer; rejected operations are left
 //!   out of the account from then on and listed for a supervisor.
 //! - `pull`: applies the change feed idempotently and moves the cursor in the same transaction.
+//! - `counter`: opening a counter's database stand-alone or linked to its platform.
 //! - `session`: logging in online (token to the OS keyring, password hash kept for offline
 //!   login), device registration, receipt ranges.
 //! - `Syncer::run`: the background loop that keeps the counter's `Link` current.
@@ -16,6 +17,7 @@
 
 pub mod apply;
 pub mod client;
+pub mod counter;
 pub mod pull;
 pub mod push;
 pub mod session;

@@ -19,6 +19,9 @@ pub struct PushReport {
     pub invalid: usize,
 }
 
+/// A batch's largest size in JSON bytes (a single larger operation still goes alone).
+pub const BATCH_BYTES: usize = 256 * 1024;
+
 /// Pushes until the outbox is empty (or the platform stops answering).
 pub async fn push_all(
     app: &app::App,
@@ -37,14 +40,26 @@ pub async fn push_all(
         if pending.is_empty() {
             return Ok(report);
         }
-        let envelopes = pending
+        // Stop short of the platform's body limit: long-stay settlements carry thousands of fee keys.
+        let mut bytes = 0;
+        let fits = pending
+            .iter()
+            .take_while(|p| {
+                bytes += p.envelope.len();
+                bytes <= BATCH_BYTES
+            })
+            .count()
+            .max(1);
+        let envelopes = pending[..fits]
             .iter()
             .map(|p| serde_json::from_str::<Envelope>(&p.envelope).map_err(|e| ClientError::Garbled(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
         let answer = client.push(token, &PushBatch { device_id: device, envelopes: envelopes.clone() }).await?;
         let now = chrono::Local::now().naive_local();
         let mut tx = store.begin().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
-        for (envelope, result) in envelopes.iter().zip(&answer.results) {
+        for envelope in &envelopes {
+            // Answers are matched by key; an envelope left unanswered is simply sent again.
+            let Some(result) = answer.results.iter().find(|r| r.key == envelope.key) else { continue };
             let record_keys: Vec<String> = envelope.records.iter().map(|r| r.key().to_string()).collect();
             outbox::acknowledge(
                 &mut tx,

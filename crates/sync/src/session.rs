@@ -18,11 +18,12 @@ pub const DEVICE_ID: &str = "platform.device_id";
 const KEYRING_SERVICE: &str = "cn.hospital.inpatient-cashier";
 
 /// Where session tokens live: the OS keyring (Secret Service on Linux) at a counter, memory in
-/// the command line and tests. Never a file in the data folder. A missing or locked keyring
-/// reads as "no token": the cashier logs in again, nothing crashes.
+/// the command line and tests. Never a file in the data folder. At a counter the running app
+/// also holds its tokens in memory, so a missing or locked keyring costs only a new login after
+/// a restart — nothing crashes and sync keeps working meanwhile.
 #[derive(Debug)]
 pub enum TokenStore {
-    Keyring,
+    Keyring(Mutex<HashMap<String, String>>),
     Memory(Mutex<HashMap<String, String>>),
 }
 
@@ -31,36 +32,48 @@ impl TokenStore {
         TokenStore::Memory(Mutex::new(HashMap::new()))
     }
 
-    pub fn get(&self, account: &str) -> Option<String> {
+    pub fn keyring() -> TokenStore {
+        TokenStore::Keyring(Mutex::new(HashMap::new()))
+    }
+
+    fn held(&self) -> &Mutex<HashMap<String, String>> {
         match self {
-            TokenStore::Keyring => keyring::Entry::new(KEYRING_SERVICE, account).ok()?.get_password().ok(),
-            TokenStore::Memory(map) => map.lock().ok()?.get(account).cloned(),
+            TokenStore::Keyring(map) | TokenStore::Memory(map) => map,
         }
     }
 
-    /// Keeps the token; `false` when the keyring refused (the session then lasts until restart
-    /// of the sync loop only).
-    pub fn set(&self, account: &str, token: &str) -> bool {
+    pub fn get(&self, account: &str) -> Option<String> {
+        if let Some(token) = self.held().lock().ok()?.get(account).cloned() {
+            return Some(token);
+        }
         match self {
-            TokenStore::Keyring => {
+            TokenStore::Keyring(_) => keyring::Entry::new(KEYRING_SERVICE, account).ok()?.get_password().ok(),
+            TokenStore::Memory(_) => None,
+        }
+    }
+
+    /// Keeps the token; `false` when the keyring refused it (it then lives in memory only,
+    /// until the app stops).
+    pub fn set(&self, account: &str, token: &str) -> bool {
+        if let Ok(mut held) = self.held().lock() {
+            held.insert(account.to_owned(), token.to_owned());
+        }
+        match self {
+            TokenStore::Keyring(_) => {
                 keyring::Entry::new(KEYRING_SERVICE, account).and_then(|e| e.set_password(token)).is_ok()
             }
-            TokenStore::Memory(map) => map.lock().map(|mut m| m.insert(account.to_owned(), token.to_owned())).is_ok(),
+            TokenStore::Memory(_) => true,
         }
     }
 
     pub fn forget(&self, account: &str) {
-        match self {
-            TokenStore::Keyring => {
-                if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, account) {
-                    let _ = entry.delete_credential();
-                }
-            }
-            TokenStore::Memory(map) => {
-                if let Ok(mut m) = map.lock() {
-                    m.remove(account);
-                }
-            }
+        if let Ok(mut held) = self.held().lock() {
+            held.remove(account);
+        }
+        if let TokenStore::Keyring(_) = self
+            && let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, account)
+        {
+            let _ = entry.delete_credential();
         }
     }
 }

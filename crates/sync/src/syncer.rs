@@ -72,7 +72,11 @@ impl Syncer {
     }
 
     async fn try_round(&self) -> Result<Round, ClientError> {
-        let Some(user) = self.current_user() else { return Ok(Round::default()) };
+        let Some(user) = self.current_user() else {
+            // Nobody logged in: nothing to sync, but the status bar should still tell the truth.
+            self.session.client.raw(reqwest::Method::GET, "/health", None, None).await?;
+            return Ok(Round::default());
+        };
         let Some(token) = self.session.token(&user) else {
             return Err(ClientError::Refused {
                 status: 401,

@@ -24,8 +24,19 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The `cashier` binary: cargo's own for the cashier crate's tests, else `CASHIER_BIN`, else
+/// the debug build (the end-to-end tests share this harness).
 pub fn cashier_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_cashier"))
+    if let Some(bin) = option_env!("CARGO_BIN_EXE_cashier") {
+        return bin.into();
+    }
+    if let Ok(bin) = std::env::var("CASHIER_BIN") {
+        return bin.into();
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("debug/cashier")
 }
 
 /// The platform binary: `CASHIER_PLATFORM_BIN`, else built next to `cashier`.
@@ -178,7 +189,8 @@ pub struct Counter {
 impl Counter {
     pub fn register(platform: &Platform, url: &str, name: &str) -> Counter {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("counter.db");
+        // The desktop app opens `cashier.db` in its data folder: the same name serves both.
+        let db = dir.path().join("cashier.db");
         let counter = Counter { dir, db };
         let out = counter.run(&[
             "device",

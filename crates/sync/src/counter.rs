@@ -1,0 +1,43 @@
+//! Opening a counter's database: stand-alone, or — when it was registered with a platform
+//! (`cashier device register`) — linked, with the session that talks to that platform.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::link::Link;
+use app::{App, AppConfig, AppError};
+use store::settings;
+
+use crate::client::Client;
+use crate::session::{self, Session, TokenStore};
+
+pub const PLATFORM_URL: &str = "platform.url";
+pub const PLATFORM_CA: &str = "platform.ca";
+
+/// A counter opened for work.
+pub struct Counter {
+    pub app: App,
+    /// `None` for a stand-alone counter.
+    pub session: Option<Arc<Session>>,
+}
+
+/// Opens the database of `config`; a registered one is reopened linked, its link starting as
+/// `online` says (the sync loop corrects it at its first round), tokens kept in `tokens`.
+pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Result<Counter, AppError> {
+    let app = App::open(config.clone()).await?;
+    let Some(device) = session::device_of(&app).await? else { return Ok(Counter { app, session: None }) };
+    let mut conn = app.store().conn().await?;
+    let url = settings::get(&mut conn, PLATFORM_URL).await?.ok_or_else(|| AppError::Refused("缺少平台地址".into()))?;
+    let ca =
+        settings::get(&mut conn, PLATFORM_CA).await?.ok_or_else(|| AppError::Refused("缺少平台 CA 证书".into()))?;
+    drop(conn);
+    let ca = std::fs::read(&ca).map_err(|e| AppError::Io(format!("无法读取平台 CA 证书 {ca}：{e}")))?;
+    let client = Client::new(&url, &ca, Duration::from_secs(30)).map_err(|e| AppError::Io(e.to_string()))?;
+    app.store().close().await;
+    let link = Arc::new(Link::default());
+    link.set_online(online, app.clock().now(), None);
+    config.demo = false;
+    config.link = Some(link);
+    let app = App::open(config).await?;
+    Ok(Counter { app, session: Some(Arc::new(Session { client, device, tokens })) })
+}
