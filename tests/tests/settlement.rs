@@ -48,7 +48,16 @@ async fn a_discharge_settlement_with_a_split_tender_and_a_printed_fee_list() {
     let amounts = desktop.driver().find_all(thirtyfour::By::Css(".tender-amount")).await.unwrap();
     assert_eq!(amounts.len(), 2);
     amounts[1].send_keys("400").await.unwrap();
-    let first = amounts[0].prop("value").await.unwrap().unwrap_or_default();
+    // The first row follows as the keystrokes are handled: wait for it rather than race it.
+    let started = std::time::Instant::now();
+    let mut first = String::new();
+    while started.elapsed() < Duration::from_secs(5) {
+        first = amounts[0].prop("value").await.unwrap().unwrap_or_default();
+        if first == "600.00" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(first, "600.00");
     desktop.find_id("cash-received").await.send_keys("700").await.unwrap();
     assert_eq!(desktop.wait_text("change-due", |t| t.starts_with('¥')).await, "¥100.00");
