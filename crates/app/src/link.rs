@@ -5,14 +5,13 @@ use std::sync::RwLock;
 
 use chrono::NaiveDateTime;
 
-/// What the status bar shows: online or offline since when, and how many operations wait.
+/// Whether the platform answers, since when, and the last trouble. (How many operations wait
+/// is read from the outbox itself, never kept here.)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinkState {
     pub online: bool,
     /// When the link last changed between online and offline.
     pub since: Option<NaiveDateTime>,
-    pub waiting: i64,
-    pub refused: i64,
     pub last_error: Option<String>,
     pub last_sync: Option<NaiveDateTime>,
 }
@@ -66,7 +65,7 @@ impl crate::App {
         let state = link.state();
         let mut conn = self.store().conn().await?;
         let waiting = store::outbox::waiting(&mut conn).await?;
-        let refused = i64::try_from(store::outbox::refused(&mut conn).await?.len()).unwrap_or(i64::MAX);
+        let refused = store::outbox::refused_count(&mut conn).await?;
         Ok(contract::link::LinkStatus {
             linked: true,
             online: state.online,

@@ -107,7 +107,7 @@ pub async fn sync(
         session.top_up_ranges(&app, &operator.username, numbers, numbers).await.map_err(io)?;
     }
     let link = app.link().cloned().unwrap_or_default();
-    let syncer = Syncer::new(app.clone(), session, link.clone());
+    let syncer = Syncer::new(app.clone(), session, link);
     syncer.set_user(Some(operator.username));
     let mut total = sync::syncer::Round::default();
     for _ in 0..rounds.max(1) {
@@ -121,13 +121,13 @@ pub async fn sync(
         total.pushed.rejected += round.pushed.rejected;
         total.pushed.invalid += round.pushed.invalid;
     }
-    let state = link.state();
+    let status = app.link_status().await?;
     println!(
         "{}",
         serde_json::json!({
             "sent": total.pushed.sent, "applied": total.pushed.applied, "duplicate": total.pushed.duplicate,
             "rejected": total.pushed.rejected, "invalid": total.pushed.invalid, "pulled": total.pulled,
-            "waiting": state.waiting, "refused": state.refused,
+            "waiting": status.waiting, "refused": status.refused,
             "push_ms": total.push_time.as_millis(), "pull_ms": total.pull_time.as_millis(),
         })
     );

@@ -87,14 +87,11 @@ pub async fn acknowledge(
     Ok(())
 }
 
-/// Operations the platform refused, newest first: key, code, message, envelope.
-pub async fn refused(conn: &mut SqliteConnection) -> Result<Vec<(String, String, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT o.key, COALESCE(a.code, ''), COALESCE(a.message, ''), o.envelope FROM outbox o JOIN outbox_acks a ON a.key = o.key
-         WHERE a.outcome IN ('rejected', 'invalid') ORDER BY o.seq DESC",
-    )
-    .fetch_all(conn)
-    .await?)
+/// How many operations the platform refused (they wait in the pending list).
+pub async fn refused_count(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT count(*) FROM outbox_acks WHERE outcome IN ('rejected', 'invalid')")
+        .fetch_one(conn)
+        .await?)
 }
 
 /// Every operation key with its answer (None when unanswered): for checks that nothing was lost.

@@ -1,12 +1,11 @@
 //! The sync loop: push the outbox, pull the feed, keep receipt ranges topped up, and tell the
-//! counter's `Link` whether the platform answers, since when, and how much waits.
+//! counter's `Link` whether the platform answers and since when.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::App;
 use app::link::Link;
-use store::outbox;
 
 use crate::client::ClientError;
 use crate::push::{PushReport, push_all};
@@ -47,27 +46,15 @@ impl Syncer {
         self.user.lock().ok().and_then(|u| u.clone())
     }
 
-    /// Push, pull, top up; updates the link either way.
+    /// Push, pull, top up; tells the link whether the platform answered.
     pub async fn round(&self) -> Result<Round, ClientError> {
         let now = || self.app.clock().now();
         let result = self.try_round().await;
-        let waiting = match self.app.store().conn().await {
-            Ok(mut conn) => outbox::waiting(&mut conn).await.unwrap_or(0),
-            Err(_) => 0,
-        };
-        let refused = match self.app.store().conn().await {
-            Ok(mut conn) => outbox::refused(&mut conn).await.map(|r| i64::try_from(r.len()).unwrap_or(0)).unwrap_or(0),
-            Err(_) => 0,
-        };
         match &result {
             Ok(_) => self.link.set_online(true, now(), None),
             Err(e) if e.is_unreachable() => self.link.set_online(false, now(), Some(e.to_string())),
             Err(e) => self.link.update(|s| s.last_error = Some(e.to_string())),
         }
-        self.link.update(|s| {
-            s.waiting = waiting;
-            s.refused = refused;
-        });
         result
     }
 
