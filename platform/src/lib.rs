@@ -17,6 +17,7 @@ pub mod journal;
 pub mod ledgers;
 pub mod openapi;
 pub mod push;
+pub mod recon;
 pub mod routes;
 pub mod tls;
 
@@ -33,15 +34,23 @@ pub struct AppState {
     pub session_hours: i64,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The reconciliation runner (`None` when the server runs without it, e.g. in tools).
+    pub recon: Option<Arc<recon::runner::Runner>>,
 }
 
 impl AppState {
+    /// The hospital's local time as the reconciliation schedule sees it.
+    pub fn clock(&self) -> recon::runner::Clock {
+        self.recon.as_ref().map(|r| r.clock).unwrap_or_default()
+    }
+
     pub fn new(pool: PgPool) -> AppState {
         AppState {
             pool,
             ledgers: Arc::new(ledgers::Ledgers::default()),
             session_hours: 12,
             body_limit: routes::BODY_LIMIT,
+            recon: None,
         }
     }
 }

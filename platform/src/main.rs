@@ -34,6 +34,26 @@ enum Command {
         /// Largest request body accepted, in KiB; larger ones get `BODY_TOO_LARGE`.
         #[arg(long, env = "PLATFORM_BODY_LIMIT_KB", default_value_t = 8 * 1024)]
         body_limit_kb: usize,
+        /// Where the sandbox channels publish their statements (`DIR/YYYY-MM-DD/<channel>.*`).
+        #[arg(long, env = "PLATFORM_STATEMENTS_DIR", default_value = "statements")]
+        statements_dir: PathBuf,
+        /// Batch channels the nightly reconciliation opens.
+        #[arg(long, value_delimiter = ',', default_value = "wechat,alipay,unionpay,insurance,his")]
+        recon_channels: Vec<String>,
+        /// Seconds between the reconciliation runner's passes.
+        #[arg(long, env = "PLATFORM_RECON_TICK_SECS", default_value_t = 60)]
+        recon_tick_secs: u64,
+        /// Start the reconciliation clock at this local time (`YYYY-MM-DD HH:MM:SS`), for trials.
+        #[arg(long, env = "PLATFORM_RECON_NOW")]
+        recon_now: Option<String>,
+    },
+    /// Writes what the sandbox channels publish for a day (WeChat bill, HIS export), from the
+    /// platform's ledger with a few deliberate differences.
+    SandboxBills {
+        #[arg(long)]
+        day: String,
+        #[arg(long, env = "PLATFORM_STATEMENTS_DIR", default_value = "statements")]
+        dir: PathBuf,
     },
     /// Applies the migrations.
     Migrate,
@@ -136,13 +156,51 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Serve { listen, cert, key, session_hours, body_limit_kb } => {
+        Command::SandboxBills { day, dir } => {
+            let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")?;
+            let pool = platform::db::connect(&url()?).await?;
+            platform::db::migrate(&pool).await?;
+            let written = platform::recon::sandbox_bills::write(&pool, day, &dir).await?;
+            println!(
+                "已写出 {day} 的沙箱对账单：微信 {} 行，HIS {} 行（{}）",
+                written.wechat_rows,
+                written.his_rows,
+                dir.join(day.to_string()).display()
+            );
+        }
+        Command::Serve {
+            listen,
+            cert,
+            key,
+            session_hours,
+            body_limit_kb,
+            statements_dir,
+            recon_channels,
+            recon_tick_secs,
+            recon_now,
+        } => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let pool = platform::db::connect(&url()?).await?;
             platform::db::migrate(&pool).await?;
             let mut state = platform::AppState::new(pool);
             state.session_hours = session_hours;
             state.body_limit = body_limit_kb * 1024;
+            let clock = match recon_now {
+                Some(text) => platform::recon::runner::Clock::starting_at(NaiveDateTime::parse_from_str(
+                    &text,
+                    "%Y-%m-%d %H:%M:%S",
+                )?),
+                None => platform::recon::runner::Clock::default(),
+            };
+            let runner = std::sync::Arc::new(platform::recon::runner::Runner {
+                pool: state.pool.clone(),
+                source: std::sync::Arc::new(platform::recon::source::SandboxStatements { dir: statements_dir }),
+                clock,
+                channels: recon_channels,
+                wake: tokio::sync::Notify::new(),
+            });
+            tokio::spawn(runner.clone().run(std::time::Duration::from_secs(recon_tick_secs.max(1))));
+            state.recon = Some(runner);
             let app = platform::routes::router(state);
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key).await?;
             eprintln!("platform listening on https://{listen}");

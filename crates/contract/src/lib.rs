@@ -9,6 +9,7 @@ pub mod cashier;
 pub mod error;
 pub mod link;
 pub mod patient;
+pub mod recon;
 pub mod session;
 mod yuan;
 

@@ -35,6 +35,7 @@
 mod cause;
 mod config;
 mod error;
+mod files;
 mod join;
 mod lookup;
 mod outcome;
@@ -45,6 +46,7 @@ mod table;
 pub use cause::{Cause, CauseKind, Provider};
 pub use config::{Config, Counterpart, KeyField};
 pub use error::ReconcileError;
+pub use files::{CounterpartFile, FilesError, FilesRun, reconcile_files};
 pub use join::{Join, reconcile};
 pub use outcome::{Class, DayResult, Deferred, Direction, Discrepancy, Side, SingleSided};
 pub use record::{Entry, Record, Records};

@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod devices;
 pub(crate) mod his;
 pub(crate) mod pending;
+pub(crate) mod recon;
 pub(crate) mod sync;
 
 use axum::Router;
@@ -35,6 +36,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pending/{key}/resolve", post(pending::resolve))
         .route("/api/v1/his/import", post(his::import))
         .route("/api/v1/audit/verify", get(pending::verify_audit))
+        .route("/api/v1/recon/batches", get(recon::batches))
+        .route("/api/v1/recon/runs", post(recon::run))
+        .route("/api/v1/recon/items", get(recon::items))
+        .route("/api/v1/recon/items/{id}/cause", post(recon::assign_cause))
+        .route("/api/v1/recon/items/{id}/resolve", post(recon::resolve))
+        .route("/api/v1/recon/items/{id}/decide", post(recon::decide))
+        .route("/api/v1/recon/statements", post(recon::upload))
+        .route("/api/v1/recon/statements/{id}", get(recon::original))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

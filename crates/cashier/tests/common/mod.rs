@@ -56,7 +56,7 @@ pub fn pg_admin_url() -> String {
 pub fn psql(url: &str, sql: &str) -> String {
     let out = Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]).output().expect("psql runs");
     assert!(out.status.success(), "psql {sql}: {}", text(&out.stderr));
-    text(&out.stdout)
+    text(&out.stdout).trim_end().to_owned()
 }
 
 pub fn free_port() -> u16 {
@@ -77,6 +77,10 @@ pub struct Platform {
     pub db: String,
     pub port: u16,
     pub certs: TempDir,
+    /// Where the sandbox channels publish statements (`DIR/YYYY-MM-DD/<channel>.*`).
+    pub statements: TempDir,
+    /// More environment for `serve` (e.g. `PLATFORM_RECON_NOW`), applied at the next (re)start.
+    pub serve_env: Vec<(String, String)>,
     child: Option<Child>,
 }
 
@@ -97,7 +101,9 @@ impl Platform {
         };
         run(&["dev-cert", certs.path().to_str().unwrap()]);
         run(&["demo-seed", "--patients", &patients.to_string(), "--seed", "7", "--now", NOW]);
-        let mut platform = Platform { url, db, port: free_port(), certs, child: None };
+        let statements = tempfile::tempdir().unwrap();
+        let mut platform =
+            Platform { url, db, port: free_port(), certs, statements, serve_env: Vec::new(), child: None };
         platform.spawn();
         platform
     }
@@ -120,6 +126,9 @@ impl Platform {
             .arg(dir.join("server.key"))
             .env("DATABASE_URL", &self.url)
             .env("PLATFORM_BODY_LIMIT_KB", BODY_LIMIT_KB.to_string())
+            .env("PLATFORM_STATEMENTS_DIR", self.statements.path())
+            .env("PLATFORM_RECON_TICK_SECS", "1")
+            .envs(self.serve_env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

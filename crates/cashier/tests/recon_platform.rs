@@ -1,0 +1,358 @@
+//! Reconciliation on the real platform over HTTPS with a real PostgreSQL: the sandbox channels
+//! publish a day's WeChat bill and HIS export with known differences; a run started by finance
+//! finds exactly them, a second run gives the same result, statements import once, originals
+//! download byte for byte; finance assigns causes and resolves (以平台为准 / 以渠道为准), a
+//! supervisor approves the correction, and the next run no longer reports it. The nightly run
+//! waits for each channel's publishing hour, and the watchdog re-runs a failed batch.
+//! Run by `scripts/test.sh` (needs `CASHIER_TEST_PG`).
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{PASSWORD, Platform, platform_bin, text};
+use reqwest::Method;
+use serde_json::{Value, json};
+use sync::Client;
+use wire::api::LoginRequest;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+fn connect(platform: &Platform) -> Client {
+    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(30)).unwrap()
+}
+
+async fn token(client: &Client, username: &str) -> String {
+    let request = LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
+    client.log_in(&request).await.unwrap().token
+}
+
+async fn call(client: &Client, method: Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    client.raw(method, path, Some(token), body.map(|b| serde_json::to_vec(&b).unwrap())).await.unwrap()
+}
+
+/// The day before the demo's "now" with the most WeChat deposits (at least two) and a cash one.
+fn busy_day(platform: &Platform) -> String {
+    platform.sql(
+        "SELECT d FROM (SELECT (record->>'at')::date d, t->>'tender' tender FROM journal,
+            jsonb_array_elements(record->'tenders') t WHERE kind = 'deposit' AND record->>'reverses' IS NULL) x
+         WHERE d < DATE '2026-11-25' GROUP BY d
+         HAVING count(*) FILTER (WHERE tender = 'wechat') >= 2 AND count(*) FILTER (WHERE tender = 'cash') >= 1
+         ORDER BY count(*) FILTER (WHERE tender = 'wechat') DESC, d DESC LIMIT 1",
+    )
+}
+
+fn sandbox_bills(platform: &Platform, day: &str) {
+    let out = Command::new(platform_bin())
+        .args(["sandbox-bills", "--day", day, "--dir"])
+        .arg(platform.statements.path())
+        .env("DATABASE_URL", &platform.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "sandbox-bills: {}", text(&out.stderr));
+}
+
+/// Polls the day's batches until none is queued or running.
+async fn settled_batches(client: &Client, token: &str, day: &str) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let (status, body) = call(client, Method::GET, &format!("/api/v1/recon/batches?day={day}"), token, None).await;
+        assert_eq!(status, 200, "{body}");
+        let batches = body.as_array().unwrap().clone();
+        let busy = batches.iter().any(|b| matches!(b["status"]["code"].as_str(), Some("queued" | "running")));
+        if !batches.is_empty() && !busy {
+            return batches;
+        }
+        assert!(start.elapsed() < Duration::from_secs(90), "still running: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Polls until `done` holds for the day's batches.
+async fn wait_for(client: &Client, token: &str, day: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let batches = settled_batches(client, token, day).await;
+        if done(&batches) {
+            return batches;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "{batches:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+fn batch<'a>(batches: &'a [Value], channel: &str) -> &'a Value {
+    batches.iter().find(|b| b["channel"]["code"] == channel).unwrap_or_else(|| panic!("no {channel} batch"))
+}
+
+fn figures(b: &Value) -> Vec<i64> {
+    ["matched", "platform_only", "counterpart_only", "amount_mismatch", "status_mismatch", "fee_mismatch"]
+        .iter()
+        .map(|k| b[*k].as_i64().unwrap())
+        .collect()
+}
+
+async fn items(client: &Client, token: &str, query: &str) -> Vec<Value> {
+    let (status, body) = call(client, Method::GET, &format!("/api/v1/recon/items?{query}"), token, None).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array().unwrap().clone()
+}
+
+fn download(platform: &Platform, token: &str, id: i64) -> Vec<u8> {
+    let out = Command::new("curl")
+        .args(["-sSf", "--cacert"])
+        .arg(platform.ca())
+        .args(["-H", &format!("Authorization: Bearer {token}")])
+        .arg(format!("{}/api/v1/recon/statements/{id}", platform.https()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "download {id}: {}", text(&out.stderr));
+    out.stdout
+}
+
+#[test]
+#[ignore = "needs CASHIER_TEST_PG (scripts/test.sh starts PostgreSQL)"]
+fn a_day_is_reconciled_reviewed_and_corrected() {
+    let platform = Platform::start("recon", 40);
+    let day = busy_day(&platform);
+    assert!(!day.is_empty(), "the demo has a day with WeChat and cash deposits");
+    sandbox_bills(&platform, &day);
+    let wechat_payments: i64 = platform
+        .sql(&format!(
+            "SELECT count(*) FROM journal, jsonb_array_elements(record->'tenders') t WHERE kind = 'deposit'
+              AND (record->>'at')::date = '{day}' AND t->>'tender' = 'wechat'"
+        ))
+        .parse()
+        .unwrap();
+    let client = connect(&platform);
+    runtime().block_on(async {
+        let finance = token(&client, "finance").await;
+        let supervisor = token(&client, "supervisor").await;
+        let cashier = token(&client, "cashier").await;
+        let (status, _) = call(&client, Method::GET, &format!("/api/v1/recon/batches?day={day}"), &cashier, None).await;
+        assert_eq!(status, 403, "a cashier does not see reconciliation");
+        let (status, body) =
+            call(&client, Method::POST, "/api/v1/recon/runs", &finance, Some(json!({"day": "2099-01-01"}))).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("DAY_NOT_OVER")), "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            "/api/v1/recon/runs",
+            &finance,
+            Some(json!({"day": day, "channels": ["paypal"]})),
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("CHANNEL_UNKNOWN")), "{body}");
+
+        let (status, body) =
+            call(&client, Method::POST, "/api/v1/recon/runs", &finance, Some(json!({"day": day}))).await;
+        assert_eq!(status, 200, "{body}");
+        let first = settled_batches(&client, &finance, &day).await;
+        let wechat = batch(&first, "wechat");
+        assert_eq!(wechat["status"]["code"], "done", "{wechat}");
+        // First payment missing, second ¥1.00 long, one payment the platform never recorded.
+        assert_eq!(figures(wechat), vec![wechat_payments - 2, 1, 1, 1, 0, 0], "{wechat}");
+        let his = batch(&first, "his");
+        assert_eq!(his["status"]["code"], "done", "{his}");
+        assert_eq!((his["platform_only"].as_i64(), his["counterpart_only"].as_i64()), (Some(1), Some(1)), "{his}");
+        assert_eq!(his["counterpart_only_amount"], "50.00");
+        for channel in ["alipay", "unionpay"] {
+            let b = batch(&first, channel);
+            assert_eq!(b["status"]["code"], "waiting", "{b}");
+            assert!(b["note"].as_str().unwrap().contains("尚未取得"), "{b}");
+        }
+
+        // The same day again: the same figures and the same items (ids included).
+        let ids = |items: &[Value]| items.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+        let before = ids(&items(&client, &finance, &format!("day={day}")).await);
+        assert_eq!(before.len(), 5);
+        let (status, _) = call(&client, Method::POST, "/api/v1/recon/runs", &finance, Some(json!({"day": day}))).await;
+        assert_eq!(status, 200);
+        let second = settled_batches(&client, &finance, &day).await;
+        for channel in ["wechat", "his"] {
+            assert_eq!(figures(batch(&second, channel)), figures(batch(&first, channel)), "{channel} run twice");
+        }
+        assert_eq!(ids(&items(&client, &finance, &format!("day={day}")).await), before);
+        assert_eq!(platform.sql("SELECT count(*) FROM recon_statements"), "3", "wechat, his and one ledger export");
+
+        // Originals download byte for byte; the same file uploaded again is recognised.
+        let folder = platform.statements.path().join(&day);
+        let bill = std::fs::read(folder.join("wechat.csv")).unwrap();
+        assert_eq!(download(&platform, &finance, wechat["statement_id"].as_i64().unwrap()), bill);
+        let ledger = download(&platform, &finance, wechat["ledger_id"].as_i64().unwrap());
+        assert!(
+            text(&ledger)
+                .starts_with("platform_order_no,channel,third_party_no,kind,refund_no,amount,status,paid_at\n")
+        );
+        let upload = format!("/api/v1/recon/statements?day={day}&channel=wechat&name=wechat.csv");
+        let (status, body) = client.raw(Method::POST, &upload, Some(&finance), Some(bill.clone())).await.unwrap();
+        assert_eq!((status, body["duplicate"].as_bool()), (200, Some(true)), "{body}");
+        assert_eq!(body["id"], wechat["statement_id"]);
+        let cut = &bill[..bill.len() - 40];
+        let (status, body) = client.raw(Method::POST, &upload, Some(&finance), Some(cut.to_vec())).await.unwrap();
+        assert_eq!(status, 400, "a truncated bill is refused: {body}");
+        assert!(body["message"].as_str().unwrap().contains("wechat.csv"), "{body}");
+        assert_eq!(platform.sql("SELECT count(*) FROM recon_statements"), "3", "nothing stored twice or half");
+
+        // Review: cause, 以平台为准, 以渠道为准 with a supervisor's approval.
+        let wechat_items = items(&client, &finance, &format!("day={day}&channel=wechat")).await;
+        let by_class = |class: &str| wechat_items.iter().find(|i| i["class"]["code"] == class).unwrap().clone();
+        let platform_only = by_class("platform_only");
+        let channel_only = by_class("counterpart_only");
+        assert_eq!(by_class("amount_mismatch")["direction"], "长款");
+        assert_eq!(platform_only["cause"]["code"], "platform_wechat/payment");
+        let path =
+            |item: &Value, action: &str| format!("/api/v1/recon/items/{}/{action}", item["id"].as_str().unwrap());
+        let (status, body) =
+            call(&client, Method::POST, &path(&platform_only, "cause"), &finance, Some(json!({"cause": "nonsense"})))
+                .await;
+        assert_eq!(status, 400, "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&platform_only, "cause"),
+            &finance,
+            Some(json!({"cause": "platform_deposit/payment"})),
+        )
+        .await;
+        assert_eq!((status, body["cause"]["label"].as_str()), (200, Some("平台-预交金 / 支付")), "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&platform_only, "resolve"),
+            &finance,
+            Some(json!({"basis": "platform", "reason": "  "})),
+        )
+        .await;
+        assert_eq!((status, body["message"].as_str()), (400, Some("请填写处理说明")), "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&platform_only, "resolve"),
+            &finance,
+            Some(json!({"basis": "platform", "reason": "患者已退款，渠道次日入账"})),
+        )
+        .await;
+        assert_eq!((status, body["state"]["code"].as_str()), (200, Some("handled")), "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&platform_only, "resolve"),
+            &finance,
+            Some(json!({"basis": "platform", "reason": "again"})),
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("ALREADY_RESOLVED")), "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&channel_only, "resolve"),
+            &finance,
+            Some(json!({"basis": "channel", "reason": "补录", "correction": "amount"})),
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("CORRECTION_UNFIT")), "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&channel_only, "resolve"),
+            &finance,
+            Some(json!({"basis": "channel", "reason": "渠道已收款，平台漏记", "correction": "supplement"})),
+        )
+        .await;
+        assert_eq!((status, body["state"]["code"].as_str()), (200, Some("awaiting_approval")), "{body}");
+        let decision = json!({"approve": true, "note": "核对渠道流水无误"});
+        let (status, _) =
+            call(&client, Method::POST, &path(&channel_only, "decide"), &finance, Some(decision.clone())).await;
+        assert_eq!(status, 403, "finance cannot approve its own correction");
+        assert_eq!(platform.sql("SELECT count(*) FROM recon_adjustments"), "0");
+        let (status, body) =
+            call(&client, Method::POST, &path(&channel_only, "decide"), &supervisor, Some(decision.clone())).await;
+        assert_eq!((status, body["state"]["code"].as_str()), (200, Some("corrected")), "{body}");
+        assert_eq!(body["approved_by"], "supervisor");
+        let (status, _) =
+            call(&client, Method::POST, &path(&channel_only, "decide"), &supervisor, Some(decision)).await;
+        assert_eq!(status, 400, "decided once");
+        assert_eq!(platform.sql("SELECT count(*) FROM recon_adjustments WHERE correction = 'supplement'"), "1");
+        let audited =
+            platform.sql("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE action LIKE 'recon_%'");
+        assert!(audited.ends_with("recon_cause,recon_handled,recon_request,recon_approve"), "{audited}");
+
+        // The next run takes the supplemented record in: the channel-only entry is matched; the
+        // handled platform-only entry is still reported, and still handled.
+        let (status, _) = call(
+            &client,
+            Method::POST,
+            "/api/v1/recon/runs",
+            &finance,
+            Some(json!({"day": day, "channels": ["wechat"]})),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let third = settled_batches(&client, &finance, &day).await;
+        assert_eq!(figures(batch(&third, "wechat")), vec![wechat_payments - 1, 1, 0, 1, 0, 0]);
+        let open = items(&client, &finance, &format!("day={day}&channel=wechat&state=handled")).await;
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0]["id"], platform_only["id"]);
+        assert_eq!(open[0]["cause"]["code"], "platform_deposit/payment");
+        assert_eq!(batch(&third, "wechat")["open_items"], 1, "only the amount mismatch is open");
+    });
+    let out =
+        Command::new(platform_bin()).args(["audit", "verify"]).env("DATABASE_URL", &platform.url).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+#[test]
+#[ignore = "needs CASHIER_TEST_PG (scripts/test.sh starts PostgreSQL)"]
+fn the_nightly_run_waits_for_each_statement_and_the_watchdog_reruns_failures() {
+    let mut platform = Platform::start("nightly", 40);
+    platform.kill();
+    let day = busy_day(&platform);
+    sandbox_bills(&platform, &day);
+    let folder = platform.statements.path().join(&day);
+    std::fs::write(folder.join("insurance.unavailable"), b"").unwrap();
+    let next = platform.sql(&format!("SELECT (DATE '{day}' + 1)::text"));
+    platform.serve_env.push(("PLATFORM_RECON_NOW".into(), format!("{next} 01:30:00")));
+    platform.restart();
+    let client = connect(&platform);
+    runtime().block_on(async {
+        let finance = token(&client, "finance").await;
+        let batches = wait_for(&client, &finance, &day, |b| batch(b, "his")["status"]["code"] == "done").await;
+        // At 01:30 only the HIS export is out: UnionPay and insurance publish at 06:00, Alipay
+        // at 08:00, WeChat at 10:00.
+        let note = |b: &[Value], c: &str| batch(b, c)["note"].as_str().unwrap_or_default().to_owned();
+        for (channel, hour) in [("unionpay", "06:00"), ("insurance", "06:00"), ("alipay", "08:00"), ("wechat", "10:00")] {
+            assert_eq!(batch(&batches, channel)["status"]["code"], "waiting");
+            assert!(note(&batches, channel).contains(&format!("{hour} 后可下载")), "{}", note(&batches, channel));
+        }
+        assert_eq!(platform.sql(&format!("SELECT count(*) FROM recon_batches WHERE day = '{day}'")), "5");
+
+        // 09:00: the insurance interface is down (the batch fails, the watchdog will retry),
+        // Alipay has published nothing for the day, WeChat's hour has not come.
+        platform.serve_env = vec![("PLATFORM_RECON_NOW".into(), format!("{next} 09:00:00"))];
+        platform.restart();
+        // A fresh connection: the old one went down with the server.
+        let client = connect(&platform);
+        let batches =
+            wait_for(&client, &finance, &day, |b| batch(b, "insurance")["status"]["code"] == "failed").await;
+        assert!(note(&batches, "insurance").contains("自动重试"), "{}", note(&batches, "insurance"));
+        assert_eq!(batch(&batches, "insurance")["attempts"], 1);
+        assert!(note(&batches, "alipay").contains("尚未取得"), "{}", note(&batches, "alipay"));
+        assert!(note(&batches, "wechat").contains("10:00 后可下载"), "{}", note(&batches, "wechat"));
+
+        // The channel is back; ten minutes pass; the watchdog runs the batch again.
+        std::fs::remove_file(folder.join("insurance.unavailable")).unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../statements/tests/fixtures/insurance_detail.zip");
+        std::fs::copy(fixture, folder.join("insurance.zip")).unwrap();
+        platform.sql(&format!(
+            "UPDATE recon_batches SET next_try_at = next_try_at - interval '10 minutes' WHERE day = '{day}' AND channel = 'insurance'"
+        ));
+        let batches = wait_for(&client, &finance, &day, |b| batch(b, "insurance")["status"]["code"] == "done").await;
+        let insurance = batch(&batches, "insurance");
+        assert_eq!(insurance["attempts"], 2, "{insurance}");
+        assert!(insurance["counterpart_only"].as_i64().unwrap() > 0, "{insurance}");
+    });
+}

@@ -1,0 +1,302 @@
+//! Finance's review of a day's items: the state each item is in (from the actions appended
+//! about it), the list with its filters, and the rules of assigning a cause, resolving
+//! 以平台为准 or 以渠道为准, and a supervisor's decision on a correction. Every action is
+//! appended to `recon_actions` and to the audit chain; an approved correction also appends the
+//! change it makes to the platform ledger of that day (`recon_adjustments`).
+
+use chrono::NaiveDate;
+use contract::recon::{AssignCause, CORRECTIONS, DecideCorrection, ItemFilter, ReconItem, ResolveItem};
+use contract::{Tag, Yuan};
+use domain::Money;
+use sqlx::PgConnection;
+use wire::codes;
+
+use crate::audit;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::recon::items::ItemRow;
+use crate::recon::source::channel_label;
+
+/// One appended action.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Action {
+    pub item_id: String,
+    pub action: String,
+    pub cause: Option<String>,
+    pub correction: Option<String>,
+    pub reason: Option<String>,
+    pub actor: String,
+}
+
+fn tag_of(list: &[(&str, &str)], code: &str) -> Tag {
+    Tag::new(code, list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or(code))
+}
+
+const STATES: [(&str, &str); 5] = [
+    ("open", "待处理"),
+    ("handled", "已处理（以平台为准）"),
+    ("awaiting_approval", "待主管审批"),
+    ("corrected", "已更正（以渠道为准）"),
+    ("rejected", "更正被驳回"),
+];
+
+fn yuan(fen: Option<i64>) -> Option<Yuan> {
+    fen.and_then(|f| Money::from_fen(f).ok()).map(Yuan)
+}
+
+/// The item as finance sees it, after the actions about it (in order).
+pub fn view(row: &ItemRow, actions: &[&Action]) -> ReconItem {
+    let mut state = "open";
+    let mut cause = row.cause.clone();
+    let (mut correction, mut reason, mut resolved_by, mut approved_by) = (None, None, None, None);
+    for a in actions {
+        match a.action.as_str() {
+            "cause" => cause = a.cause.clone().unwrap_or(cause),
+            "handled" | "request" => {
+                state = if a.action == "handled" { "handled" } else { "awaiting_approval" };
+                correction = a.correction.clone();
+                reason = a.reason.clone();
+                resolved_by = Some(a.actor.clone());
+                approved_by = None;
+            }
+            "approve" | "reject" => {
+                state = if a.action == "approve" { "corrected" } else { "rejected" };
+                approved_by = Some(a.actor.clone());
+                if let Some(note) = &a.reason {
+                    reason = Some(format!("{}；审批：{note}", reason.unwrap_or_default()));
+                }
+            }
+            _ => {}
+        }
+    }
+    ReconItem {
+        id: row.id.clone(),
+        day: row.day.to_string(),
+        channel: Tag::new(&row.channel, channel_label(&row.channel)),
+        class: tag_of(&contract::recon::ITEM_CLASSES, &row.class),
+        side: row.side.clone(),
+        kind: tag_of(&[("payment", "支付"), ("refund", "退款")], &row.kind),
+        record_channel: row.record_channel.clone(),
+        order_no: row.order_no.clone(),
+        third_party_no: row.third_party_no.clone(),
+        refund_no: row.refund_no.clone(),
+        platform_amount: yuan(row.platform_fen),
+        counterpart_amount: yuan(row.counterpart_fen),
+        difference: yuan(row.difference_fen),
+        direction: row.direction.clone(),
+        platform_status: row.platform_status.clone(),
+        counterpart_status: row.counterpart_status.clone(),
+        at: row.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        cause: Tag::new(&cause, &contract::recon::cause_label(&cause).unwrap_or_else(|| cause.clone())),
+        state: tag_of(&STATES, state),
+        correction: correction.map(|c| tag_of(&CORRECTIONS, &c)),
+        reason,
+        resolved_by,
+        approved_by,
+    }
+}
+
+/// The day's items, filtered, in the order of their batch channel and time.
+pub async fn list(conn: &mut PgConnection, day: NaiveDate, filter: &ItemFilter) -> ApiResult<Vec<ReconItem>> {
+    let rows: Vec<ItemRow> = sqlx::query_as(
+        "SELECT * FROM recon_items WHERE day = $1 AND ($2::text IS NULL OR channel = $2)
+           AND ($3::text IS NULL OR class = $3) AND ($4::text IS NULL OR kind = $4)
+         ORDER BY array_position(ARRAY['wechat','alipay','unionpay','insurance','his'], channel), at, id",
+    )
+    .bind(day)
+    .bind(filter.channel.as_deref().filter(|s| !s.is_empty()))
+    .bind(filter.class.as_deref().filter(|s| !s.is_empty()))
+    .bind(filter.kind.as_deref().filter(|s| !s.is_empty()))
+    .fetch_all(&mut *conn)
+    .await?;
+    let actions: Vec<Action> = sqlx::query_as(
+        "SELECT item_id, action, cause, correction, reason, actor FROM recon_actions WHERE day = $1 ORDER BY seq",
+    )
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_item: std::collections::HashMap<&str, Vec<&Action>> = std::collections::HashMap::new();
+    for a in &actions {
+        by_item.entry(a.item_id.as_str()).or_default().push(a);
+    }
+    let cause = filter.cause.as_deref().filter(|s| !s.is_empty());
+    let state = filter.state.as_deref().filter(|s| !s.is_empty());
+    Ok(rows
+        .iter()
+        .map(|r| view(r, by_item.get(r.id.as_str()).map(Vec::as_slice).unwrap_or_default()))
+        .filter(|i| cause.is_none_or(|c| i.cause.code == c) && state.is_none_or(|s| i.state.code == s))
+        .collect())
+}
+
+/// One item with its actions, locked for the caller's transaction.
+async fn one(conn: &mut PgConnection, id: &str) -> ApiResult<(ItemRow, ReconItem)> {
+    let row: ItemRow = sqlx::query_as("SELECT * FROM recon_items WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("没有这条对账差异（可能已因重新对账而消失）"))?;
+    let actions: Vec<Action> = sqlx::query_as(
+        "SELECT item_id, action, cause, correction, reason, actor FROM recon_actions
+          WHERE day = $1 AND channel = $2 AND item_id = $3 ORDER BY seq",
+    )
+    .bind(row.day)
+    .bind(&row.channel)
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let item = view(&row, &actions.iter().collect::<Vec<_>>());
+    Ok((row, item))
+}
+
+async fn append(
+    conn: &mut PgConnection,
+    row: &ItemRow,
+    caller: &Caller,
+    action: &str,
+    fields: (Option<&str>, Option<&str>, Option<&str>),
+) -> ApiResult<()> {
+    let (cause, correction, reason) = fields;
+    sqlx::query(
+        "INSERT INTO recon_actions (day, channel, item_id, action, cause, correction, reason, actor, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())",
+    )
+    .bind(row.day)
+    .bind(&row.channel)
+    .bind(&row.id)
+    .bind(action)
+    .bind(cause)
+    .bind(correction)
+    .bind(reason)
+    .bind(&caller.username)
+    .execute(&mut *conn)
+    .await?;
+    let detail = serde_json::json!({
+        "day": row.day.to_string(), "channel": row.channel, "item": row.id, "order_no": row.order_no,
+        "refund_no": row.refund_no, "class": row.class, "cause": cause, "correction": correction, "reason": reason,
+    });
+    audit::append(conn, &caller.username, &format!("recon_{action}"), &detail).await?;
+    Ok(())
+}
+
+fn refuse(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request(codes::MALFORMED, message)
+}
+
+pub async fn assign_cause(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: &str,
+    request: &AssignCause,
+) -> ApiResult<ReconItem> {
+    if contract::recon::cause_label(&request.cause).is_none() {
+        return Err(refuse(format!(
+            "原因“{}”不在分类中（应为 提供方/类型，如 platform_wechat/payment）",
+            request.cause
+        )));
+    }
+    let (row, _) = one(conn, id).await?;
+    append(conn, &row, caller, "cause", (Some(&request.cause), None, None)).await?;
+    Ok(one(conn, id).await?.1)
+}
+
+/// Which corrections fit a class.
+fn correction_fits(class: &str, correction: &str) -> bool {
+    matches!(
+        (class, correction),
+        ("counterpart_only", "supplement" | "refund")
+            | ("status_mismatch", "status")
+            | ("amount_mismatch", "amount" | "refund")
+            | ("fee_mismatch", "amount")
+    )
+}
+
+pub async fn resolve(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: &str,
+    request: &ResolveItem,
+) -> ApiResult<ReconItem> {
+    let reason = request.reason.trim();
+    if reason.is_empty() {
+        return Err(refuse("请填写处理说明"));
+    }
+    let (row, item) = one(conn, id).await?;
+    if !matches!(item.state.code.as_str(), "open" | "rejected") {
+        return Err(ApiError::bad_request("ALREADY_RESOLVED", format!("该笔已是“{}”，不能再处理", item.state.label)));
+    }
+    match request.basis.as_str() {
+        "platform" => append(conn, &row, caller, "handled", (None, None, Some(reason))).await?,
+        "channel" => {
+            let correction = request.correction.as_deref().unwrap_or_default();
+            let Some((_, label)) = CORRECTIONS.iter().find(|(c, _)| *c == correction) else {
+                return Err(refuse("以渠道为准须选择更正方式：补录平台记录、更正状态、更正金额或发起退款"));
+            };
+            if !correction_fits(&row.class, correction) {
+                return Err(ApiError::bad_request(
+                    "CORRECTION_UNFIT",
+                    format!("“{}”的差异不能用“{label}”处理", item.class.label),
+                ));
+            }
+            append(conn, &row, caller, "request", (None, Some(correction), Some(reason))).await?;
+        }
+        other => {
+            return Err(refuse(format!("处理依据应为 platform（以平台为准）或 channel（以渠道为准），不是“{other}”")));
+        }
+    }
+    Ok(one(conn, id).await?.1)
+}
+
+pub async fn decide(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: &str,
+    request: &DecideCorrection,
+) -> ApiResult<ReconItem> {
+    caller.require(&["supervisor"])?;
+    let note = request.note.trim();
+    if !request.approve && note.is_empty() {
+        return Err(refuse("驳回须填写理由"));
+    }
+    let (row, item) = one(conn, id).await?;
+    if item.state.code != "awaiting_approval" {
+        return Err(ApiError::bad_request(
+            "NOT_AWAITING_APPROVAL",
+            format!("该笔是“{}”，没有待审批的更正", item.state.label),
+        ));
+    }
+    if item.resolved_by.as_deref() == Some(caller.username.as_str()) {
+        return Err(ApiError::forbidden("审批人不能是申请更正的本人"));
+    }
+    let note = (!note.is_empty()).then_some(note);
+    if !request.approve {
+        append(conn, &row, caller, "reject", (None, None, note)).await?;
+        return Ok(one(conn, id).await?.1);
+    }
+    append(conn, &row, caller, "approve", (None, None, note)).await?;
+    let correction = item.correction.map(|c| c.code).unwrap_or_default();
+    // The channel's view becomes the platform's: its amount and status.
+    let fen = row.counterpart_fen.or(row.platform_fen).unwrap_or_default();
+    let status = row.counterpart_status.clone().unwrap_or_else(|| "success".to_owned());
+    sqlx::query(
+        "INSERT INTO recon_adjustments (day, channel, item_id, correction, record_channel, kind, order_no, third_party_no,
+           refund_no, amount_fen, status, paid_at, requested_by, approved_by, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())",
+    )
+    .bind(row.day)
+    .bind(&row.channel)
+    .bind(&row.id)
+    .bind(&correction)
+    .bind(&row.record_channel)
+    .bind(&row.kind)
+    .bind(&row.order_no)
+    .bind(&row.third_party_no)
+    .bind(&row.refund_no)
+    .bind(fen)
+    .bind(&status)
+    .bind(row.at)
+    .bind(item.resolved_by.unwrap_or_default())
+    .bind(&caller.username)
+    .execute(&mut *conn)
+    .await?;
+    Ok(one(conn, id).await?.1)
+}

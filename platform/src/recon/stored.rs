@@ -1,0 +1,109 @@
+//! Stored statements: importing a file checks it (format, summary lines, duplicates) and stores
+//! it once — the same bytes again are recognised by their SHA-256 and not stored twice.
+
+use chrono::NaiveDate;
+use contract::recon::ImportedStatement;
+use sqlx::PgConnection;
+use statements::{Channel, Format};
+use wire::codes;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The statement format of a batch channel (`ledger` for the platform's own export).
+pub fn format_of(channel: &str, day: NaiveDate) -> Option<Format> {
+    match channel {
+        "his" => Some(Format::His),
+        "ledger" => Some(Format::Ledger),
+        // A ZM file names its settle date; without it, the day reconciled.
+        "unionpay" => Some(Format::Unionpay { settle_date: Some(day) }),
+        other => Channel::parse(other).and_then(Format::for_channel),
+    }
+}
+
+type StoredRow = (i64, NaiveDate, String, String, String, i64, String);
+
+fn imported(row: StoredRow, duplicate: bool) -> ImportedStatement {
+    let (id, day, channel, name, format, rows, fingerprint) = row;
+    ImportedStatement {
+        id,
+        day: day.to_string(),
+        channel,
+        name,
+        format,
+        rows: u64::try_from(rows).unwrap_or_default(),
+        fingerprint,
+        duplicate,
+    }
+}
+
+/// Checks and stores a statement of `channel` for `day`, atomically; the same file a second
+/// time answers the stored one with `duplicate: true`.
+pub async fn import(
+    conn: &mut PgConnection,
+    day: NaiveDate,
+    channel: &str,
+    name: &str,
+    bytes: &[u8],
+    by: &str,
+) -> ApiResult<ImportedStatement> {
+    let format = format_of(channel, day)
+        .ok_or_else(|| ApiError::bad_request(codes::MALFORMED, format!("渠道“{channel}”无法识别")))?;
+    let name = name.trim();
+    if name.is_empty() || name.contains(['/', '\\']) || name.len() > 200 {
+        return Err(ApiError::bad_request(codes::MALFORMED, "文件名不能为空，也不能含路径"));
+    }
+    let report = statements::check(format, name, bytes).map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+    if report.summary_agreed == Some(false) {
+        return Err(ApiError::bad_request("SUMMARY_MISMATCH", format!("{name}：明细与汇总行不符，未导入")));
+    }
+    let fingerprint = statements::fingerprint(bytes);
+    let select = "SELECT id, day, channel, name, format, rows, fingerprint FROM recon_statements";
+    let inserted: Option<StoredRow> = sqlx::query_as(
+        "INSERT INTO recon_statements (day, channel, name, format, rows, fingerprint, content, imported_at, imported_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8) ON CONFLICT (fingerprint) DO NOTHING
+         RETURNING id, day, channel, name, format, rows, fingerprint",
+    )
+    .bind(day)
+    .bind(channel)
+    .bind(name)
+    .bind(report.format)
+    .bind(i64::try_from(report.rows).unwrap_or(i64::MAX))
+    .bind(&fingerprint)
+    .bind(bytes)
+    .bind(by)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match inserted {
+        Some(row) => Ok(imported(row, false)),
+        None => {
+            let sql = format!("{select} WHERE fingerprint = $1");
+            let row: StoredRow =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&fingerprint).fetch_one(&mut *conn).await?;
+            Ok(imported(row, true))
+        }
+    }
+}
+
+/// The latest stored statement of a day and channel: its id, name and bytes.
+pub async fn latest(
+    conn: &mut PgConnection,
+    day: NaiveDate,
+    channel: &str,
+) -> ApiResult<Option<(i64, String, Vec<u8>)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, content FROM recon_statements WHERE day = $1 AND channel = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(day)
+    .bind(channel)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// A stored file by id: its name and bytes.
+pub async fn original(conn: &mut PgConnection, id: i64) -> ApiResult<(String, Vec<u8>)> {
+    sqlx::query_as("SELECT name, content FROM recon_statements WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("没有这份对账单"))
+}

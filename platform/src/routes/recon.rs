@@ -1,0 +1,283 @@
+//! Reconciliation endpoints for finance: the day's batches, starting a run, the items with
+//! their filters, assigning causes, resolving, a supervisor's decision on a correction, and
+//! statements uploaded or downloaded as the original files.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use contract::recon::{
+    AssignCause, BATCH_CHANNELS, DecideCorrection, ImportedStatement, ItemFilter, ReconBatch, ReconItem, ResolveItem,
+    RunReconciliation,
+};
+use contract::{Tag, Yuan};
+use domain::Money;
+use serde::Deserialize;
+use wire::codes;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::{ApiError, ApiResult};
+use crate::recon::items::Figures;
+use crate::recon::source::channel_label;
+use crate::recon::{review, schedule, stored};
+
+const REVIEWERS: [&str; 3] = ["finance", "supervisor", "admin"];
+
+fn day_of(text: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::bad_request(codes::MALFORMED, format!("日期格式应为 YYYY-MM-DD：“{text}”")))
+}
+
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
+    query.map(|Query(q)| q).map_err(|e| ApiError::bad_request(codes::MALFORMED, format!("查询参数不正确：{e}")))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayQuery {
+    pub day: String,
+}
+
+const STATUSES: [(&str, &str); 5] =
+    [("queued", "排队中"), ("waiting", "等待对账单"), ("running", "对账中"), ("done", "已完成"), ("failed", "失败")];
+
+type BatchRow = (
+    NaiveDate,
+    String,
+    String,
+    Option<String>,
+    i16,
+    i32,
+    Option<i64>,
+    Option<i64>,
+    Option<chrono::NaiveDateTime>,
+    Option<serde_json::Value>,
+);
+
+async fn batches_of(state: &AppState, day: NaiveDate) -> ApiResult<Vec<ReconBatch>> {
+    let mut conn = state.pool.acquire().await?;
+    let rows: Vec<BatchRow> = sqlx::query_as(
+        "SELECT day, channel, status, note, progress, attempts, statement_id, ledger_id, finished_at, figures
+           FROM recon_batches WHERE day = $1
+          ORDER BY array_position(ARRAY['wechat','alipay','unionpay','insurance','his'], channel)",
+    )
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    let items = review::list(&mut conn, day, &ItemFilter::default()).await?;
+    let today = state.clock().now().date();
+    let yuan = |fen: i64| Yuan(Money::from_fen(fen).unwrap_or(Money::ZERO));
+    Ok(rows
+        .into_iter()
+        .map(|(day, channel, status, note, progress, attempts, statement_id, ledger_id, finished_at, figures)| {
+            let f: Figures = figures.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+            let open_items = items
+                .iter()
+                .filter(|i| i.channel.code == channel && matches!(i.state.code.as_str(), "open" | "rejected"))
+                .count() as u64;
+            ReconBatch {
+                day: day.to_string(),
+                channel: Tag::new(&channel, channel_label(&channel)),
+                status: Tag::new(&status, STATUSES.iter().find(|(c, _)| *c == status).map(|(_, l)| *l).unwrap_or("")),
+                note,
+                progress: u8::try_from(progress.clamp(0, 100)).unwrap_or(0),
+                attempts,
+                matched: f.matched,
+                matched_amount: yuan(f.matched_fen),
+                platform_only: f.platform_only,
+                platform_only_amount: yuan(f.platform_only_fen),
+                counterpart_only: f.counterpart_only,
+                counterpart_only_amount: yuan(f.counterpart_only_fen),
+                amount_mismatch: f.amount_mismatch,
+                status_mismatch: f.status_mismatch,
+                fee_mismatch: f.fee_mismatch,
+                cross_day_deferred: f.cross_day_deferred,
+                open_items,
+                statement_id,
+                ledger_id,
+                finished_at: finished_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+                is_final: status == "done" && schedule::is_final(day, today),
+            }
+        })
+        .collect())
+}
+
+/// The day's batches with their status, progress and figures.
+pub async fn batches(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<DayQuery>, QueryRejection>,
+) -> ApiResult<Json<Vec<ReconBatch>>> {
+    caller.require(&REVIEWERS)?;
+    let day = day_of(&query(q)?.day)?;
+    Ok(Json(batches_of(&state, day).await?))
+}
+
+/// Queues a run of a day (all batch channels, or those named) and wakes the runner.
+pub async fn run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(request): Body<RunReconciliation>,
+) -> ApiResult<Json<Vec<ReconBatch>>> {
+    caller.require(&REVIEWERS)?;
+    let day = day_of(&request.day)?;
+    if day >= state.clock().now().date() {
+        return Err(ApiError::bad_request("DAY_NOT_OVER", format!("{day} 尚未结束，只能对已过去的日期对账")));
+    }
+    let channels: Vec<&str> = if request.channels.is_empty() {
+        BATCH_CHANNELS.iter().map(|(c, _)| *c).collect()
+    } else {
+        request.channels.iter().map(String::as_str).collect()
+    };
+    if let Some(bad) = channels.iter().find(|c| !BATCH_CHANNELS.iter().any(|(code, _)| code == *c)) {
+        return Err(ApiError::bad_request(
+            "CHANNEL_UNKNOWN",
+            format!("渠道“{bad}”无法识别（微信、支付宝、银联、医保、HIS）"),
+        ));
+    }
+    let runner = state.recon.clone().ok_or_else(|| ApiError::bad_request("RECON_OFF", "本平台未启用对账任务"))?;
+    let mut tx = state.pool.begin().await?;
+    let running: Vec<(String,)> = sqlx::query_as(
+        "SELECT channel FROM recon_batches WHERE day = $1 AND channel = ANY($2) AND status = 'running' FOR UPDATE",
+    )
+    .bind(day)
+    .bind(&channels)
+    .fetch_all(&mut *tx)
+    .await?;
+    if let Some((channel,)) = running.first() {
+        return Err(ApiError::bad_request(
+            "RECON_RUNNING",
+            format!("{day} {}正在对账，请稍候", channel_label(channel)),
+        ));
+    }
+    for channel in &channels {
+        sqlx::query(
+            "INSERT INTO recon_batches (day, channel, status) VALUES ($1, $2, 'queued')
+             ON CONFLICT (day, channel) DO UPDATE SET status = 'queued', attempts = 0, progress = 0, note = NULL,
+               next_try_at = NULL",
+        )
+        .bind(day)
+        .bind(channel)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let detail = serde_json::json!({"day": day.to_string(), "channels": channels});
+    crate::audit::append(&mut tx, &caller.username, "recon_run", &detail).await?;
+    tx.commit().await?;
+    runner.wake.notify_one();
+    Ok(Json(batches_of(&state, day).await?))
+}
+
+/// The day's items, filtered by channel, class, kind, cause and state.
+pub async fn items(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<ItemFilter>, QueryRejection>,
+) -> ApiResult<Json<Vec<ReconItem>>> {
+    caller.require(&REVIEWERS)?;
+    let filter = query(q)?;
+    let day = day_of(&filter.day)?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(review::list(&mut conn, day, &filter).await?))
+}
+
+pub async fn assign_cause(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(request): Body<AssignCause>,
+) -> ApiResult<Json<ReconItem>> {
+    caller.require(&REVIEWERS)?;
+    let mut tx = state.pool.begin().await?;
+    let item = review::assign_cause(&mut tx, &caller, &id, &request).await?;
+    tx.commit().await?;
+    Ok(Json(item))
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(request): Body<ResolveItem>,
+) -> ApiResult<Json<ReconItem>> {
+    caller.require(&REVIEWERS)?;
+    let mut tx = state.pool.begin().await?;
+    let item = review::resolve(&mut tx, &caller, &id, &request).await?;
+    tx.commit().await?;
+    Ok(Json(item))
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(request): Body<DecideCorrection>,
+) -> ApiResult<Json<ReconItem>> {
+    caller.require(&["supervisor"])?;
+    let mut tx = state.pool.begin().await?;
+    let item = review::decide(&mut tx, &caller, &id, &request).await?;
+    tx.commit().await?;
+    Ok(Json(item))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    pub day: String,
+    pub channel: String,
+    pub name: String,
+}
+
+/// Stores a statement finance uploads (checked; the same file twice is found, not doubled).
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<UploadQuery>, QueryRejection>,
+    bytes: Bytes,
+) -> ApiResult<Json<ImportedStatement>> {
+    caller.require(&REVIEWERS)?;
+    let q = query(q)?;
+    let day = day_of(&q.day)?;
+    if !BATCH_CHANNELS.iter().any(|(c, _)| *c == q.channel) {
+        return Err(ApiError::bad_request("CHANNEL_UNKNOWN", format!("渠道“{}”无法识别", q.channel)));
+    }
+    let mut tx = state.pool.begin().await?;
+    let imported = stored::import(&mut tx, day, &q.channel, &q.name, &bytes, &caller.username).await?;
+    if !imported.duplicate {
+        let detail = serde_json::json!({"day": q.day, "channel": q.channel, "name": q.name, "fingerprint": imported.fingerprint});
+        crate::audit::append(&mut tx, &caller.username, "recon_statement_upload", &detail).await?;
+    }
+    tx.commit().await?;
+    Ok(Json(imported))
+}
+
+/// The original file as stored.
+pub async fn original(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
+    caller.require(&REVIEWERS)?;
+    let mut conn = state.pool.acquire().await?;
+    let (name, bytes) = stored::original(&mut conn, id).await?;
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    ))
+}
+
+/// RFC 5987 encoding of a file name.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
