@@ -33,12 +33,8 @@ trap 'scripts/pg.sh stop "$CASHIER_PG_DIR"' EXIT
 CASHIER_TEST_PG=$(scripts/pg.sh start "$CASHIER_PG_DIR")
 export CASHIER_TEST_PG
 cargo build -p platform -p cashier
-cargo test -p cashier --test sync_converge --test sync_faults --test sync_security -- --ignored --test-threads=2
-step "benchmark: the offline day (10,000 operations replayed on reconnect; optimised build)"
-mkdir -p "$root/artifacts"
-cargo build --release -p platform
-CASHIER_PLATFORM_BIN="$CARGO_TARGET_DIR/release/platform" \
-  cargo bench -p cashier --bench offline_day -- --operations 10000 | tee "$root/artifacts/offline-day.txt"
+cargo test -p cashier --test sync_converge --test sync_faults --test sync_security --test recon_platform \
+  -- --ignored --test-threads=2
 
 step "build the frontend and the desktop app"
 (cd frontend && trunk build --release)

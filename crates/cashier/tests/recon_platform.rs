@@ -159,7 +159,15 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         assert_eq!(his["status"]["code"], "done", "{his}");
         assert_eq!((his["platform_only"].as_i64(), his["counterpart_only"].as_i64()), (Some(1), Some(1)), "{his}");
         assert_eq!(his["counterpart_only_amount"], "50.00");
-        for channel in ["alipay", "unionpay"] {
+        let alipay = batch(&first, "alipay");
+        assert_eq!(alipay["status"]["code"], "done", "{alipay}");
+        assert_eq!(
+            (alipay["platform_only"].as_i64(), alipay["counterpart_only"].as_i64()),
+            (Some(0), Some(1)),
+            "{alipay}"
+        );
+        assert_eq!(alipay["counterpart_only_amount"], "120.00");
+        for channel in ["unionpay", "insurance"] {
             let b = batch(&first, channel);
             assert_eq!(b["status"]["code"], "waiting", "{b}");
             assert!(b["note"].as_str().unwrap().contains("尚未取得"), "{b}");
@@ -168,7 +176,7 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         // The same day again: the same figures and the same items (ids included).
         let ids = |items: &[Value]| items.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
         let before = ids(&items(&client, &finance, &format!("day={day}")).await);
-        assert_eq!(before.len(), 5);
+        assert_eq!(before.len(), 6, "3 WeChat, 1 Alipay, 2 HIS");
         let (status, _) = call(&client, Method::POST, "/api/v1/recon/runs", &finance, Some(json!({"day": day}))).await;
         assert_eq!(status, 200);
         let second = settled_batches(&client, &finance, &day).await;
@@ -176,7 +184,11 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
             assert_eq!(figures(batch(&second, channel)), figures(batch(&first, channel)), "{channel} run twice");
         }
         assert_eq!(ids(&items(&client, &finance, &format!("day={day}")).await), before);
-        assert_eq!(platform.sql("SELECT count(*) FROM recon_statements"), "3", "wechat, his and one ledger export");
+        assert_eq!(
+            platform.sql("SELECT count(*) FROM recon_statements"),
+            "4",
+            "WeChat, Alipay, HIS and one ledger export"
+        );
 
         // Originals download byte for byte; the same file uploaded again is recognised.
         let folder = platform.statements.path().join(&day);
@@ -195,7 +207,7 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         let (status, body) = client.raw(Method::POST, &upload, Some(&finance), Some(cut.to_vec())).await.unwrap();
         assert_eq!(status, 400, "a truncated bill is refused: {body}");
         assert!(body["message"].as_str().unwrap().contains("wechat.csv"), "{body}");
-        assert_eq!(platform.sql("SELECT count(*) FROM recon_statements"), "3", "nothing stored twice or half");
+        assert_eq!(platform.sql("SELECT count(*) FROM recon_statements"), "4", "nothing stored twice or half");
 
         // Review: cause, 以平台为准, 以渠道为准 with a supervisor's approval.
         let wechat_items = items(&client, &finance, &format!("day={day}&channel=wechat")).await;
@@ -331,7 +343,8 @@ fn the_nightly_run_waits_for_each_statement_and_the_watchdog_reruns_failures() {
         assert_eq!(platform.sql(&format!("SELECT count(*) FROM recon_batches WHERE day = '{day}'")), "5");
 
         // 09:00: the insurance interface is down (the batch fails, the watchdog will retry),
-        // Alipay has published nothing for the day, WeChat's hour has not come.
+        // UnionPay has published nothing for the day, Alipay's bill is read, WeChat's hour has
+        // not come.
         platform.serve_env = vec![("PLATFORM_RECON_NOW".into(), format!("{next} 09:00:00"))];
         platform.restart();
         // A fresh connection: the old one went down with the server.
@@ -340,7 +353,8 @@ fn the_nightly_run_waits_for_each_statement_and_the_watchdog_reruns_failures() {
             wait_for(&client, &finance, &day, |b| batch(b, "insurance")["status"]["code"] == "failed").await;
         assert!(note(&batches, "insurance").contains("自动重试"), "{}", note(&batches, "insurance"));
         assert_eq!(batch(&batches, "insurance")["attempts"], 1);
-        assert!(note(&batches, "alipay").contains("尚未取得"), "{}", note(&batches, "alipay"));
+        assert!(note(&batches, "unionpay").contains("尚未取得"), "{}", note(&batches, "unionpay"));
+        assert_eq!(batch(&batches, "alipay")["status"]["code"], "done");
         assert!(note(&batches, "wechat").contains("10:00 后可下载"), "{}", note(&batches, "wechat"));
 
         // The channel is back; ten minutes pass; the watchdog runs the batch again.

@@ -6,6 +6,7 @@ pub mod items;
 pub mod ledger;
 pub mod review;
 pub mod runner;
+pub mod sandbox_alipay;
 pub mod sandbox_bills;
 pub mod schedule;
 pub mod source;

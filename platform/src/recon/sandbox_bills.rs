@@ -1,9 +1,11 @@
 //! `platform sandbox-bills`: what the sandbox channels would publish for a day — the WeChat Pay
-//! bill (ALL, backtick format, with its summary) and the HIS transaction export — written from
+//! bill (ALL, backtick format, with its summary), the Alipay trade-bill zip and the HIS
+//! transaction export — written from
 //! the platform's own ledger of that day with a few deliberate differences, so a day's
 //! reconciliation has something to find: the first WeChat payment missing (平台单边), the second
 //! one ¥1.00 more (长款), one WeChat payment the platform never recorded (渠道单边), the first
-//! cash payment missing from the HIS and one HIS-only cash payment.
+//! cash payment missing from the HIS and one HIS-only cash payment. The Alipay bill has every
+//! Alipay payment of the day and one the platform never recorded.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -17,6 +19,7 @@ use crate::recon::ledger::{self, LedgerRow};
 pub struct Written {
     pub wechat_rows: usize,
     pub his_rows: usize,
+    pub alipay_rows: usize,
 }
 
 fn yuan(fen: i64) -> String {
@@ -161,7 +164,11 @@ pub async fn write(pool: &sqlx::PgPool, day: NaiveDate, dir: &Path) -> anyhow::R
     std::fs::create_dir_all(&folder)?;
     std::fs::write(folder.join("wechat.csv"), wechat_bill(&wechat))?;
     std::fs::write(folder.join("his.csv"), his_export(&his))?;
-    Ok(Written { wechat_rows: wechat.len(), his_rows: his.len() })
+    let mut alipay: Vec<LedgerRow> = rows.iter().filter(|r| r.channel == "alipay").cloned().collect();
+    alipay.push(extra(day, "alipay", &format!("SBA{compact}0001"), 12_000));
+    alipay.sort_by_key(|r| r.at);
+    std::fs::write(folder.join("alipay.zip"), crate::recon::sandbox_alipay::alipay_bill(day, &alipay)?)?;
+    Ok(Written { wechat_rows: wechat.len(), his_rows: his.len(), alipay_rows: alipay.len() })
 }
 
 #[cfg(test)]

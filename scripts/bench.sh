@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+#! Runs every benchmark and keeps its figures in artifacts/bench/: the fee-list PDF, patient
+#! lookup, the cashier round trip, the reconciliation of 1,000,000 WeChat orders against DuckDB,
+#! and the offline day (10,000 operations replayed to a release-built platform on a
+#! project-local PostgreSQL). Benchmarks print figures; they are not tests and CI does not run
+#! them (scripts/test.sh stays within its time budget).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}"
+out="$root/artifacts/bench"
+mkdir -p "$out"
+cargo bench -p reports --bench statement | tee "$out/statement.txt"
+cargo bench -p app --bench lookup | tee "$out/lookup.txt"
+cargo bench -p app --bench round_trip | tee "$out/round-trip.txt"
+python3 -c 'import duckdb' 2>/dev/null || pip install --user --break-system-packages duckdb >/dev/null
+cargo bench -p reconcile --bench reconcile_day | tee "$out/reconcile-day.txt"
+pg_dir="${CASHIER_PG_DIR:-${TMPDIR:-/tmp}/inpatient-cashier-bench-pg}"
+trap 'scripts/pg.sh stop "$pg_dir"' EXIT
+CASHIER_TEST_PG=$(scripts/pg.sh start "$pg_dir")
+export CASHIER_TEST_PG
+cargo build --release -p platform
+CASHIER_PLATFORM_BIN="$CARGO_TARGET_DIR/release/platform" \
+  cargo bench -p cashier --bench offline_day -- --operations 10000 | tee "$out/offline-day.txt"
