@@ -7,6 +7,9 @@ use contract::cashier::{
     ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
 };
 use contract::patient::PatientHit;
+use contract::recon::{
+    AssignCause, DecideCorrection, ItemFilter, ReconBatch, ReconItem, ResolveItem, RunReconciliation, SavedFile,
+};
 use contract::session::{LoginRequest, Session};
 use contract::{ApiError, PrintOutcome, StartupStatus};
 use serde::Serialize;
@@ -149,4 +152,73 @@ pub async fn decide_audit(decision: &AuditDecision) -> Result<AuditGate, ApiErro
 
 pub async fn decide_fee(decision: &FeeDecision) -> Result<AuditGate, ApiError> {
     call("decide_fee", &DecisionArgs { decision }).await
+}
+
+// 对账复核. Tauri maps these camelCase names to the commands' snake_case parameters; all of
+// them are single words (`day`, `request`, `filter`, `id`, `supervisor`, `password`, `decision`).
+
+#[derive(Serialize)]
+struct DayArgs<'a> {
+    day: &'a str,
+}
+
+#[derive(Serialize)]
+struct FilterArgs<'a> {
+    filter: &'a ItemFilter,
+}
+
+#[derive(Serialize)]
+struct ItemArgs<'a, T: Serialize> {
+    id: &'a str,
+    request: &'a T,
+}
+
+#[derive(Serialize)]
+struct DecideArgs<'a> {
+    id: &'a str,
+    supervisor: &'a str,
+    password: &'a str,
+    decision: &'a DecideCorrection,
+}
+
+#[derive(Serialize)]
+struct FileArgs {
+    id: i64,
+}
+
+pub async fn recon_batches(day: &str) -> Result<Vec<ReconBatch>, ApiError> {
+    call("recon_batches", &DayArgs { day }).await
+}
+
+pub async fn recon_run(request: &RunReconciliation) -> Result<Vec<ReconBatch>, ApiError> {
+    call("recon_run", &RequestArgs { request }).await
+}
+
+pub async fn recon_items(filter: &ItemFilter) -> Result<Vec<ReconItem>, ApiError> {
+    call("recon_items", &FilterArgs { filter }).await
+}
+
+pub async fn recon_assign_cause(id: &str, request: &AssignCause) -> Result<ReconItem, ApiError> {
+    call("recon_assign_cause", &ItemArgs { id, request }).await
+}
+
+pub async fn recon_resolve(id: &str, request: &ResolveItem) -> Result<ReconItem, ApiError> {
+    call("recon_resolve", &ItemArgs { id, request }).await
+}
+
+pub async fn recon_decide(
+    id: &str,
+    supervisor: &str,
+    password: &str,
+    decision: &DecideCorrection,
+) -> Result<ReconItem, ApiError> {
+    call("recon_decide", &DecideArgs { id, supervisor, password, decision }).await
+}
+
+pub async fn recon_export(filter: &ItemFilter) -> Result<SavedFile, ApiError> {
+    call("recon_export", &FilterArgs { filter }).await
+}
+
+pub async fn recon_download_statement(id: i64) -> Result<SavedFile, ApiError> {
+    call("recon_download_statement", &FileArgs { id }).await
 }

@@ -7,6 +7,7 @@ mod dialogs;
 mod ipc;
 mod link;
 mod login;
+mod recon;
 mod search;
 mod workspace;
 

@@ -1,6 +1,7 @@
 //! The cashier's desk after login: top bar, work-area rail, search, the chosen patient's
 //! account, the dialogs, and the keyboard map — F2 or / search, ↑/↓/Enter in results, F4
-//! deposit, F5 trial, F9 settle, F6 fee audit, F11 recall, F12 print, Esc close.
+//! deposit, F5 trial, F9 settle, F6 fee audit, F11 recall, F12 print, Esc close; for finance,
+//! supervisors and administrators F8 switches to 对账复核 and back (Esc also returns).
 
 use contract::patient::PatientHit;
 use contract::session::Session;
@@ -18,6 +19,7 @@ use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
 use crate::dialogs::settle::SettleDialog;
 use crate::ipc;
 use crate::link::LinkBadge;
+use crate::recon::{ReconView, Review};
 use crate::search::{HitList, SearchBox};
 
 #[component]
@@ -31,6 +33,13 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     let selected = RwSignal::new(0usize);
     let busy = RwSignal::new(false);
     let auditor = matches!(session.role.code.as_str(), "finance" | "supervisor");
+    let reviewer = matches!(session.role.code.as_str(), "finance" | "supervisor" | "admin");
+    // The review opens on yesterday: the day whose statements the channels have delivered.
+    let review = Review::new(
+        contract::recon::day_before(&session.business_date).unwrap_or_else(|| session.business_date.clone()),
+    );
+    on_cleanup(move || review.stop_polling());
+    let reviewing = review.open;
 
     let focus_search = move || {
         if let Some(input) = search_input.get_untracked() {
@@ -95,6 +104,16 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
 
     let keys = window_event_listener(ev::keydown, move |ev| {
         let key = ev.key();
+        if reviewing.get_untracked() {
+            // The review owns the keyboard; F-keys never reach the page (F5 would reload it).
+            if key.starts_with('F') && key.len() > 1 {
+                ev.prevent_default();
+            }
+            if review.dialog.get_untracked().is_none() && matches!(key.as_str(), "F8" | "Escape") {
+                reviewing.set(false);
+            }
+            return;
+        }
         // An open dialog owns the keyboard; it closes itself on Esc.
         if desk.dialog.get_untracked().is_some() {
             if key.starts_with('F') && key.len() > 1 {
@@ -122,6 +141,10 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
             "F9" => shortcut(Dialog::Settle("discharge")),
             "F6" if auditor => shortcut(Dialog::Audit),
             "F11" => shortcut(Dialog::Recall),
+            "F8" if reviewer => {
+                ev.prevent_default();
+                reviewing.set(true);
+            }
             "F12" => {
                 ev.prevent_default();
                 print();
@@ -147,10 +170,16 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     });
     on_cleanup(move || keys.remove());
     // The search box has focus whenever no dialog needs it (a scan must never need a click).
-    Effect::new(move |_| {
-        if desk.dialog.get().is_none() && search_input.get().is_some() {
+    Effect::new(move |was_reviewing: Option<bool>| {
+        let now_reviewing = reviewing.get();
+        if desk.dialog.get().is_none() && !now_reviewing && search_input.get().is_some() {
             focus_search();
+            if was_reviewing == Some(true) {
+                // The desk was hidden a moment ago: focus again once it is shown.
+                request_animation_frame(focus_search);
+            }
         }
+        now_reviewing
     });
 
     let hits_open = move || !hits.get().is_empty();
@@ -176,14 +205,29 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
                 <button class="link" on:click=logout>"退出"</button>
             </header>
             <nav class="rail">
-                <a class="active" title="Alt+1">"住院收费"</a>
+                <a class:active=move || !reviewing.get() title="Alt+1" on:click=move |_| reviewing.set(false)>"住院收费"</a>
                 <a class="disabled" title="后续版本">"用血减免"</a>
                 <a class="disabled" title="后续版本">"票据"</a>
                 <a class="disabled" title="后续版本">"日结"</a>
-                <a class="disabled" title="后续版本">"对账"</a>
+                {if reviewer {
+                    view! {
+                        <button
+                            id="recon-open"
+                            class="rail-item"
+                            class:active=move || reviewing.get()
+                            title="F8：对账复核 / 返回收费"
+                            on:click=move |_| reviewing.update(|open| *open = !*open)
+                        >
+                            "对账复核" <span class="key">"F8"</span>
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    view! { <a class="disabled" title="财务或主管使用">"对账"</a> }.into_any()
+                }}
                 <a class="disabled" title="后续版本">"设置"</a>
             </nav>
-            <main class="work">
+            <main class="work" class:hidden=move || reviewing.get()>
                 <SearchBox input=search_input text=search_text on_search=on_search error=search_error/>
                 <HitList hits=hits selected=selected on_pick=open_account/>
                 {move || {
@@ -202,7 +246,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
                     <div class="empty-state">"扫描患者腕带，或输入病案号、身份证号、姓名、拼音首字母后按 Enter"</div>
                 </Show>
             </main>
-            <footer class="action-bar">
+            <footer class="action-bar" class:hidden=move || reviewing.get()>
                 <button on:click=move |_| focus_search()>"F2 查询"</button>
                 <button id="open-deposit" disabled=no_patient on:click=move |_| desk.open(Dialog::Deposit)>"F4 交预交金"</button>
                 <button id="open-trial" disabled=no_patient on:click=move |_| desk.open(Dialog::Settle("discharge"))>"F5 试算 / F9 结算"</button>
@@ -216,6 +260,9 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
                     {move || if busy.get() { Some("正在加载…".to_owned()) } else { desk.notice.get().map(|n| n.text) }}
                 </span>
             </footer>
+            <Show when=move || reviewing.get()>
+                <ReconView review=review/>
+            </Show>
             {move || desk.dialog.get().map(|dialog| match dialog {
                 Dialog::Deposit => view! { <DepositDialog/> }.into_any(),
                 Dialog::Settle(kind) => view! { <SettleDialog kind=kind/> }.into_any(),

@@ -1,6 +1,6 @@
 //! Renders report models — the fee list (住院费用清单), the settlement statement (结算单) and the
 //! deposit receipt (预交金收据) — to PDF bytes with an
-//! embedded Chinese font, and to XLSX.
+//! embedded Chinese font, and to XLSX (the reconciliation reports, the review's 对账差异 list).
 //!
 //! Architecture invariants: this crate never touches a database, a file or the clock; it
 //! turns a model into bytes. Money arrives as `domain::Money` and leaves as text formatted
@@ -8,6 +8,7 @@
 
 pub mod pdf;
 pub mod receipt;
+pub mod recon_review;
 pub mod reconciliation;
 pub mod settlement;
 pub mod statement;

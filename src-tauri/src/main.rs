@@ -5,6 +5,7 @@
 
 mod commands;
 mod options;
+mod recon_commands;
 mod shell;
 
 fn main() {
@@ -40,6 +41,14 @@ fn main() {
             commands::audit_gate,
             commands::decide_audit,
             commands::decide_fee,
+            recon_commands::recon_batches,
+            recon_commands::recon_run,
+            recon_commands::recon_items,
+            recon_commands::recon_assign_cause,
+            recon_commands::recon_resolve,
+            recon_commands::recon_decide,
+            recon_commands::recon_export,
+            recon_commands::recon_download_statement,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

@@ -1,6 +1,8 @@
-//! The shell's state: the opened app (or why it could not open), who is logged in, and — at a
-//! counter registered with a platform — the session and the background sync loop.
+//! The shell's state: the opened app (or why it could not open), who is logged in, the data
+//! folder, and — at a counter registered with a platform — the session and the background sync
+//! loop.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -9,6 +11,7 @@ use app::{App, AppConfig, Clock, Operator, Printing};
 use contract::error::codes;
 use contract::{ApiError, StartupStatus};
 
+use sync::recon::{NOT_LINKED, NOT_LINKED_MESSAGE, Review};
 use sync::{Session, Syncer, TokenStore};
 
 use crate::options::Options;
@@ -22,10 +25,13 @@ pub struct Shell {
     operator: Mutex<Option<Operator>>,
     /// `None` at a stand-alone counter (the demo).
     syncer: Option<Arc<Syncer>>,
+    /// The data folder (`--data-dir`): the database, `prints/`, `exports/`.
+    data_dir: PathBuf,
 }
 
 impl Shell {
     pub async fn start(options: Options) -> Shell {
+        let data_dir = options.data_dir.clone();
         let config = AppConfig {
             demo: options.demo,
             printing: Printing {
@@ -70,7 +76,7 @@ impl Shell {
                 Vec::new()
             },
         };
-        Shell { app, status, operator: Mutex::new(None), syncer }
+        Shell { app, status, operator: Mutex::new(None), syncer, data_dir }
     }
 
     pub fn status(&self) -> &StartupStatus {
@@ -88,6 +94,25 @@ impl Shell {
             .map_err(|_| ApiError::new(codes::INTERNAL, "会话状态异常，请重新登录"))?
             .clone()
             .ok_or_else(|| ApiError::new(codes::NOT_LOGGED_IN, "请先登录"))
+    }
+
+    /// Where exports and downloaded statements are saved: `<data dir>/exports`.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.data_dir.join("exports")
+    }
+
+    /// The platform session of a linked counter, `None` at a stand-alone one.
+    pub fn platform(&self) -> Option<&Session> {
+        self.syncer.as_ref().map(|s| s.session.as_ref())
+    }
+
+    /// The logged-in operator's reconciliation review: finance, supervisors and administrators,
+    /// at a counter linked to the platform (the review's data lives there).
+    pub fn review(&self) -> Result<Review<'_>, ApiError> {
+        let operator = self.operator()?;
+        sync::recon::require_reviewer(&operator)?;
+        let session = self.platform().ok_or_else(|| ApiError::new(NOT_LINKED, NOT_LINKED_MESSAGE))?;
+        Ok(Review::new(session, &operator.username))
     }
 
     pub fn set_operator(&self, operator: Option<Operator>) {

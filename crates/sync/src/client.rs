@@ -49,8 +49,8 @@ impl ClientError {
 
 #[derive(Clone, Debug)]
 pub struct Client {
-    base: String,
-    http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Client {
@@ -75,19 +75,17 @@ impl Client {
         Ok(Client { base: base.trim_end_matches('/').to_owned(), http })
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, ClientError> {
+    pub(crate) async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, ClientError> {
         let response = request.send().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
         if status == StatusCode::OK {
             return serde_json::from_slice(&bytes).map_err(|e| ClientError::Garbled(e.to_string()));
         }
-        let body = serde_json::from_slice::<ErrorBody>(&bytes)
-            .unwrap_or_else(|_| ErrorBody::new("HTTP_ERROR", format!("平台返回 {status}")));
-        Err(ClientError::Refused { status: status.as_u16(), body })
+        Err(refusal(status, &bytes))
     }
 
-    fn post<B: Serialize>(&self, path: &str, token: Option<&str>, body: &B) -> reqwest::RequestBuilder {
+    pub(crate) fn post<B: Serialize>(&self, path: &str, token: Option<&str>, body: &B) -> reqwest::RequestBuilder {
         let request = self.http.post(format!("{}{path}", self.base)).json(body);
         match token {
             Some(t) => request.bearer_auth(t),
@@ -151,6 +149,13 @@ impl Client {
     pub async fn resolve(&self, token: &str, key: Uuid, request: &ResolvePending) -> Result<PendingItem, ClientError> {
         self.send(self.post(&format!("/api/v1/pending/{key}/resolve"), Some(token), request)).await
     }
+}
+
+/// The platform's answer to a request it refused: its error body, or the HTTP status in words.
+pub(crate) fn refusal(status: StatusCode, bytes: &[u8]) -> ClientError {
+    let body = serde_json::from_slice::<ErrorBody>(bytes)
+        .unwrap_or_else(|_| ErrorBody::new("HTTP_ERROR", format!("平台返回 {status}")));
+    ClientError::Refused { status: status.as_u16(), body }
 }
 
 /// The certificates of a PEM file.

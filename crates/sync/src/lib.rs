@@ -9,6 +9,8 @@
 //! - `counter`: opening a counter's database stand-alone or linked to its platform.
 //! - `session`: logging in online (token to the OS keyring, password hash kept for offline
 //!   login), device registration, receipt ranges.
+//! - `recon`: the reconciliation review (对账复核) against the platform's recon endpoints, the
+//!   list exported as XLSX and original statements saved to the exports folder.
 //! - `Syncer::run`: the background loop that keeps the counter's `Link` current.
 //!
 //! Architecture invariants: nothing here writes a money row on its own — pulled rows are the
@@ -20,6 +22,7 @@ pub mod client;
 pub mod counter;
 pub mod pull;
 pub mod push;
+pub mod recon;
 pub mod session;
 pub mod syncer;
 

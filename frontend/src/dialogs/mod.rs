@@ -22,6 +22,9 @@ pub fn Modal(
     /// Changes when the dialog moves to another step: focus goes to its first field again.
     #[prop(optional, into)]
     step: Option<Signal<u32>>,
+    /// What Esc does; closes the desk's dialog when not given.
+    #[prop(optional, into)]
+    on_close: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
@@ -45,7 +48,10 @@ pub fn Modal(
                     if ev.key() == "Escape" {
                         ev.prevent_default();
                         ev.stop_propagation();
-                        desk.close();
+                        match on_close {
+                            Some(close) => close.run(()),
+                            None => desk.close(),
+                        }
                     } else if ev.key() == "Enter" {
                         let on_button = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some();
                         if !on_button {
@@ -66,7 +72,8 @@ pub fn Modal(
 
 fn focusables(div: &web_sys::HtmlDivElement) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = div.query_selector_all(
-        "input:not([disabled]):not([readonly]), select:not([disabled]), button.primary:not([disabled])",
+        "input:not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]):not([readonly]), \
+         button.primary:not([disabled])",
     ) else {
         return Vec::new();
     };

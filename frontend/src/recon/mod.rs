@@ -1,0 +1,379 @@
+//! 对账复核 (finance, supervisors, administrators; F8 from the desk): a day's batches per channel
+//! with a run's progress, the discrepancies with filters, the dialogs that assign a cause,
+//! resolve an entry and decide a correction, the export of the list shown and the original
+//! statements. The state lives as long as the workspace, so a run goes on polling in the
+//! background while the cashier desk is shown, and its end is announced there too.
+
+mod batches;
+mod dialogs;
+mod items;
+
+use std::time::Duration;
+
+use contract::ApiError;
+use contract::recon::{ItemFilter, ReconBatch, ReconItem, RunReconciliation, SETTLED_BATCH_STATUSES, is_day};
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::desk::{Desk, Notice};
+use crate::ipc;
+use batches::{BatchTable, RunProgress};
+use dialogs::{CauseDialog, DecideDialog, ResolveDialog};
+use items::{Filters, ItemTable};
+
+/// How often a run's batches are asked for while any is queued or running.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// The dialog in front of the review, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReviewDialog {
+    Cause(ReconItem),
+    /// The item and the basis: `platform` 以平台为准 or `channel` 以渠道为准.
+    Resolve(ReconItem, &'static str),
+    Decide(ReconItem),
+}
+
+/// Where a run started from this screen stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunState {
+    Idle,
+    Running,
+    Finished,
+}
+
+/// The review's state, shared by its parts.
+#[derive(Clone, Copy)]
+pub struct Review {
+    /// The review is shown instead of the cashier desk.
+    pub open: RwSignal<bool>,
+    /// The day field as typed.
+    pub day: RwSignal<String>,
+    /// The list's filter; its day is the day loaded.
+    pub filter: RwSignal<ItemFilter>,
+    pub batches: RwSignal<Vec<ReconBatch>>,
+    pub items: RwSignal<Vec<ReconItem>>,
+    pub loading: RwSignal<bool>,
+    pub run: RwSignal<RunState>,
+    pub exporting: RwSignal<bool>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub dialog: RwSignal<Option<ReviewDialog>>,
+    /// The answer to the newest items request wins; older ones arriving late are dropped.
+    items_asked: StoredValue<u64>,
+    poll: StoredValue<Option<IntervalHandle>>,
+    polling_now: StoredValue<bool>,
+}
+
+impl Review {
+    /// A review starting on `day`.
+    pub fn new(day: String) -> Review {
+        Review {
+            open: RwSignal::new(false),
+            day: RwSignal::new(day.clone()),
+            filter: RwSignal::new(ItemFilter { day, ..ItemFilter::default() }),
+            batches: RwSignal::new(Vec::new()),
+            items: RwSignal::new(Vec::new()),
+            loading: RwSignal::new(false),
+            run: RwSignal::new(RunState::Idle),
+            exporting: RwSignal::new(false),
+            notice: RwSignal::new(None),
+            dialog: RwSignal::new(None),
+            items_asked: StoredValue::new(0),
+            poll: StoredValue::new(None),
+            polling_now: StoredValue::new(false),
+        }
+    }
+
+    pub fn say(&self, text: impl Into<String>, level: &'static str) {
+        self.notice.set(Some(Notice { text: text.into(), level }));
+    }
+
+    pub fn fail(&self, error: &ApiError) {
+        self.say(format!("{}（{}）", error.message, error.code), "error");
+    }
+
+    pub fn close_dialog(&self) {
+        self.dialog.set(None);
+    }
+
+    /// Loads the day typed (batches and list), keeping the other filters.
+    pub fn load_day(&self) {
+        let day = self.day.get_untracked().trim().to_owned();
+        if !is_day(&day) {
+            self.fail(&ApiError::new("RECON_BAD_DAY", "请输入正确的对账日期（年-月-日）"));
+            return;
+        }
+        self.notice.set(None);
+        if self.run.get_untracked() == RunState::Finished {
+            self.run.set(RunState::Idle);
+        }
+        self.filter.update(|f| f.day = day);
+        self.load_batches();
+        self.load_items();
+    }
+
+    pub fn load_batches(&self) {
+        let review = *self;
+        let day = self.filter.get_untracked().day;
+        spawn_local(async move {
+            match ipc::recon_batches(&day).await {
+                Ok(batches) if review.filter.get_untracked().day == day => review.batches.set(batches),
+                Ok(_) => {}
+                Err(e) => review.fail(&e),
+            }
+        });
+    }
+
+    /// Reloads the list with the current filter.
+    pub fn load_items(&self) {
+        let review = *self;
+        let filter = self.filter.get_untracked();
+        let asked = self.items_asked.get_value() + 1;
+        self.items_asked.set_value(asked);
+        self.loading.set(true);
+        spawn_local(async move {
+            let answer = ipc::recon_items(&filter).await;
+            if review.items_asked.get_value() != asked {
+                return;
+            }
+            review.loading.set(false);
+            match answer {
+                Ok(items) => review.items.set(items),
+                Err(e) => {
+                    review.items.set(Vec::new());
+                    review.fail(&e);
+                }
+            }
+        });
+    }
+
+    /// Changes one filter field (`None` = any) and reloads the list.
+    pub fn refine(&self, change: impl FnOnce(&mut ItemFilter)) {
+        self.filter.update(change);
+        self.load_items();
+    }
+
+    /// Puts an item the platform answered with in place of the old one, and refreshes the
+    /// batches' counts.
+    pub fn replace(&self, item: ReconItem) {
+        self.items.update(|items| {
+            if let Some(slot) = items.iter_mut().find(|i| i.id == item.id) {
+                *slot = item;
+            }
+        });
+        self.load_batches();
+    }
+
+    /// Starts a run of the day typed and follows it until every batch is done, failed or
+    /// waiting for its statement.
+    pub fn start_run(&self, desk: Desk) {
+        if self.run.get_untracked() == RunState::Running {
+            return;
+        }
+        let day = self.day.get_untracked().trim().to_owned();
+        if !is_day(&day) {
+            self.fail(&ApiError::new("RECON_BAD_DAY", "请输入正确的对账日期（年-月-日）"));
+            return;
+        }
+        self.filter.update(|f| f.day = day.clone());
+        self.run.set(RunState::Running);
+        self.say(format!("已提交 {day} 的对账，正在进行…"), "info");
+        let review = *self;
+        spawn_local(async move {
+            match ipc::recon_run(&RunReconciliation { day, channels: Vec::new() }).await {
+                Ok(batches) => {
+                    let settled = all_settled(&batches);
+                    review.batches.set(batches);
+                    if settled {
+                        review.finish_run(desk);
+                    } else {
+                        review.follow_run(desk);
+                    }
+                }
+                Err(e) => {
+                    review.run.set(RunState::Idle);
+                    review.fail(&e);
+                }
+            }
+        });
+    }
+
+    fn follow_run(&self, desk: Desk) {
+        self.stop_polling();
+        let review = *self;
+        let handle = set_interval_with_handle(move || review.poll_once(desk), POLL_EVERY);
+        self.poll.set_value(handle.ok());
+    }
+
+    fn poll_once(&self, desk: Desk) {
+        if self.polling_now.get_value() {
+            return;
+        }
+        self.polling_now.set_value(true);
+        let review = *self;
+        let day = self.filter.get_untracked().day;
+        spawn_local(async move {
+            let answer = ipc::recon_batches(&day).await;
+            review.polling_now.set_value(false);
+            match answer {
+                Ok(batches) => {
+                    let settled = all_settled(&batches);
+                    review.batches.set(batches);
+                    if settled {
+                        review.finish_run(desk);
+                    }
+                }
+                Err(e) => {
+                    review.stop_polling();
+                    review.run.set(RunState::Idle);
+                    review.fail(&e);
+                }
+            }
+        });
+    }
+
+    fn finish_run(&self, desk: Desk) {
+        self.stop_polling();
+        self.run.set(RunState::Finished);
+        let day = self.filter.get_untracked().day;
+        let text = format!("{day} 对账完成{}", run_outcome(&self.batches.get_untracked()));
+        self.say(text.clone(), "done");
+        if !self.open.get_untracked() {
+            desk.say(text, "done");
+        }
+        self.load_items();
+    }
+
+    pub fn stop_polling(&self) {
+        if let Some(handle) = self.poll.get_value() {
+            handle.clear();
+        }
+        self.poll.set_value(None);
+    }
+
+    pub fn export(&self) {
+        if self.exporting.get_untracked() {
+            return;
+        }
+        self.exporting.set(true);
+        self.say("正在导出…", "info");
+        let review = *self;
+        let filter = self.filter.get_untracked();
+        spawn_local(async move {
+            match ipc::recon_export(&filter).await {
+                Ok(saved) => review.say(format!("已导出 {} 条：{}", saved.rows, saved.path), "done"),
+                Err(e) => review.fail(&e),
+            }
+            review.exporting.set(false);
+        });
+    }
+
+    pub fn download(&self, id: i64) {
+        self.say("正在下载…", "info");
+        let review = *self;
+        spawn_local(async move {
+            match ipc::recon_download_statement(id).await {
+                Ok(saved) => review.say(format!("已保存：{}", saved.path), "done"),
+                Err(e) => review.fail(&e),
+            }
+        });
+    }
+}
+
+/// Every batch is done, failed or waiting: nothing more happens without another run.
+pub fn all_settled(batches: &[ReconBatch]) -> bool {
+    batches.iter().all(|b| SETTLED_BATCH_STATUSES.contains(&b.status.code.as_str()))
+}
+
+/// `（1 个渠道等待对账单，1 个失败）`, or nothing when every batch is done.
+fn run_outcome(batches: &[ReconBatch]) -> String {
+    let count = |status: &str| batches.iter().filter(|b| b.status.code == status).count();
+    let mut parts = Vec::new();
+    if count("waiting") > 0 {
+        parts.push(format!("{} 个渠道等待对账单", count("waiting")));
+    }
+    if count("failed") > 0 {
+        parts.push(format!("{} 个渠道失败", count("failed")));
+    }
+    if parts.is_empty() { String::new() } else { format!("（{}）", parts.join("，")) }
+}
+
+/// The review screen, shown in place of the cashier desk's work area and action bar.
+#[component]
+pub fn ReconView(review: Review) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let day_input: NodeRef<Input> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(input) = day_input.get() {
+            request_animation_frame(move || {
+                let _ = input.focus();
+            });
+        }
+    });
+    // Opening the review shows the day's state at once.
+    review.load_batches();
+    review.load_items();
+
+    let summary = move || {
+        let items = review.items.get();
+        let open = items.iter().filter(|i| contract::recon::needs_handling(&i.state.code)).count();
+        format!("共 {} 条，未处理 {} 条", items.len(), open)
+    };
+    let running = move || review.run.get() == RunState::Running;
+    view! {
+        <main class="work recon" id="recon-view">
+            <div class="recon-toolbar">
+                <span class="pane-heading">"对账复核"</span>
+                <label for="recon-day">"对账日期"</label>
+                <input
+                    id="recon-day"
+                    type="date"
+                    node_ref=day_input
+                    prop:value=move || review.day.get()
+                    on:input=move |ev| review.day.set(event_target_value(&ev))
+                    on:change=move |ev| review.day.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            review.day.set(event_target_value(&ev));
+                            review.load_day();
+                        }
+                    }
+                />
+                <button id="recon-load" on:click=move |_| review.load_day()>"查询（Enter）"</button>
+                <button id="recon-run" class="primary" disabled=running on:click=move |_| review.start_run(desk)>
+                    {move || if running() { "对账中…" } else { "开始对账" }}
+                </button>
+                <span class="spacer"></span>
+                <button id="recon-close" on:click=move |_| review.open.set(false)>"返回收费（Esc / F8）"</button>
+            </div>
+            <RunProgress review=review/>
+            <BatchTable review=review/>
+            <Filters review=review/>
+            <div class="recon-summary" id="recon-summary">
+                {summary}
+                <Show when=move || review.loading.get()>
+                    <span class="muted">" 正在加载…"</span>
+                </Show>
+            </div>
+            <ItemTable review=review/>
+        </main>
+        <footer class="action-bar">
+            <button id="recon-export" disabled=move || review.exporting.get() on:click=move |_| review.export()>
+                "导出当前列表"
+            </button>
+            <span class="spacer"></span>
+            <span
+                id="recon-notice"
+                class=move || review.notice.get().map(|n| format!("notice {}", n.level)).unwrap_or_default()
+            >
+                {move || review.notice.get().map(|n| n.text)}
+            </span>
+        </footer>
+        {move || review.dialog.get().map(|dialog| match dialog {
+            ReviewDialog::Cause(item) => view! { <CauseDialog review=review item=item/> }.into_any(),
+            ReviewDialog::Resolve(item, basis) => view! { <ResolveDialog review=review item=item basis=basis/> }.into_any(),
+            ReviewDialog::Decide(item) => view! { <DecideDialog review=review item=item/> }.into_any(),
+        })}
+    }
+}
