@@ -222,3 +222,14 @@ pub async fn recon_export(filter: &ItemFilter) -> Result<SavedFile, ApiError> {
 pub async fn recon_download_statement(id: i64) -> Result<SavedFile, ApiError> {
     call("recon_download_statement", &FileArgs { id }).await
 }
+
+#[derive(Serialize)]
+struct ReportArgs<'a> {
+    day: &'a str,
+    channel: &'a str,
+    format: &'a str,
+}
+
+pub async fn recon_download_report(day: &str, channel: &str, format: &str) -> Result<SavedFile, ApiError> {
+    call("recon_download_report", &ReportArgs { day, channel, format }).await
+}

@@ -49,6 +49,7 @@ fn main() {
             recon_commands::recon_decide,
             recon_commands::recon_export,
             recon_commands::recon_download_statement,
+            recon_commands::recon_download_report,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

@@ -63,3 +63,15 @@ pub async fn recon_export(shell: State<'_, Shell>, filter: ItemFilter) -> Result
 pub async fn recon_download_statement(shell: State<'_, Shell>, id: i64) -> Result<SavedFile, ApiError> {
     shell.review()?.download_statement(id, &shell.exports_dir()).await
 }
+
+/// A finished batch's result and single-sided reports (`format`: xlsx or pdf), saved in the
+/// exports folder.
+#[tauri::command]
+pub async fn recon_download_report(
+    shell: State<'_, Shell>,
+    day: String,
+    channel: String,
+    format: String,
+) -> Result<SavedFile, ApiError> {
+    shell.review()?.download_report(&day, &channel, &format, &shell.exports_dir()).await
+}

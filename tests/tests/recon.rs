@@ -3,7 +3,7 @@
 //! batches; a batch row drills into its items; the filters narrow them; a cause is assigned; one
 //! entry is resolved 以平台为准, another 以渠道为准 and approved by a supervisor in the dialog;
 //! the shown list is exported (read back as XLSX), the original WeChat bill is saved byte for
-//! byte, and a second run no longer reports the corrected entry.
+//! byte, the batch's report is saved as a PDF (read back), and a second run no longer reports the corrected entry.
 //! Needs `CASHIER_TEST_PG` and the platform binary as well as the desktop app (scripts/test.sh).
 
 #[path = "../../crates/cashier/tests/common/mod.rs"]
@@ -189,6 +189,16 @@ async fn finance_reviews_a_day_in_the_app() {
     let saved = notice.split('：').next_back().unwrap().trim().to_owned();
     let original = std::fs::read(platform.statements.path().join(&day).join("wechat.csv")).unwrap();
     assert_eq!(std::fs::read(&saved).unwrap(), original, "{saved}");
+
+    // The batch's result and single-sided reports as a PDF.
+    click(&desktop, "#recon-batches tr[data-channel='wechat'] .download-report-pdf").await;
+    let notice = desktop.wait_text("recon-notice", |t| t.contains("已保存") && t.contains("对账报表")).await;
+    let pdf = notice.split('：').next_back().unwrap().trim().to_owned();
+    let out = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext is installed");
+    let words = text(&out.stdout);
+    for expected in ["对账结果", "平台多出", "渠道多出", &day] {
+        assert!(words.contains(expected), "{expected} missing from {pdf}");
+    }
 
     // The next run takes the supplement in: the WeChat-only entry is gone.
     run_day(&desktop).await;

@@ -4,7 +4,6 @@
 mod recon_input;
 mod reconcile_cmd;
 mod reconcile_json;
-mod reconcile_report;
 mod reconcile_run;
 mod statement_cmd;
 mod sync_cmd;

@@ -15,8 +15,8 @@ use clap::Args;
 use reconcile::Config;
 
 use crate::recon_input::{Target, json, parse_day, parse_fee_rate, unknown_channel, write_output};
-use crate::reconcile_report::model;
 use crate::reconcile_run::Run;
+use reports::reconciliation::from_engine::model;
 
 const CHANNELS: &str = "wechat、alipay、unionpay、insurance、cash、his";
 
@@ -102,7 +102,7 @@ fn summary_text(run: &Run) -> String {
     let mut out = format!(
         "对账日期 {}，{}\n平台台账 {} 行，{} {} 行（{}）\n",
         result.day.format("%Y-%m-%d"),
-        crate::reconcile_report::scope(result.counterpart),
+        reports::reconciliation::from_engine::scope(result.counterpart),
         run.platform.rows,
         run.statement.file,
         run.statement.rows,

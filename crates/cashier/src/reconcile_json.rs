@@ -7,8 +7,8 @@
 use reconcile::{Cause, CauseKind, Class, Counterpart, Deferred, Discrepancy, Entry, SingleSided, Tally};
 use serde_json::{Value, json};
 
-use crate::reconcile_report::{direction_label, scope, signed, time_text};
 use crate::reconcile_run::{FileFacts, Run};
+use reports::reconciliation::from_engine::{direction_label, scope, signed, time_text};
 
 pub fn run_json(channel: &str, run: &Run) -> Value {
     let result = &run.result;

@@ -11,6 +11,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use calamine::Reader;
 use common::{PASSWORD, Platform, platform_bin, text};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -101,15 +102,15 @@ async fn items(client: &Client, token: &str, query: &str) -> Vec<Value> {
     body.as_array().unwrap().clone()
 }
 
-fn download(platform: &Platform, token: &str, id: i64) -> Vec<u8> {
+fn download(platform: &Platform, token: &str, path: &str) -> Vec<u8> {
     let out = Command::new("curl")
         .args(["-sSf", "--cacert"])
         .arg(platform.ca())
         .args(["-H", &format!("Authorization: Bearer {token}")])
-        .arg(format!("{}/api/v1/recon/statements/{id}", platform.https()))
+        .arg(format!("{}{path}", platform.https()))
         .output()
         .unwrap();
-    assert!(out.status.success(), "download {id}: {}", text(&out.stderr));
+    assert!(out.status.success(), "download {path}: {}", text(&out.stderr));
     out.stdout
 }
 
@@ -193,8 +194,9 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         // Originals download byte for byte; the same file uploaded again is recognised.
         let folder = platform.statements.path().join(&day);
         let bill = std::fs::read(folder.join("wechat.csv")).unwrap();
-        assert_eq!(download(&platform, &finance, wechat["statement_id"].as_i64().unwrap()), bill);
-        let ledger = download(&platform, &finance, wechat["ledger_id"].as_i64().unwrap());
+        let statement = |id: &Value| format!("/api/v1/recon/statements/{}", id.as_i64().unwrap());
+        assert_eq!(download(&platform, &finance, &statement(&wechat["statement_id"])), bill);
+        let ledger = download(&platform, &finance, &statement(&wechat["ledger_id"]));
         assert!(
             text(&ledger)
                 .starts_with("platform_order_no,channel,third_party_no,kind,refund_no,amount,status,paid_at\n")
@@ -208,6 +210,32 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         assert_eq!(status, 400, "a truncated bill is refused: {body}");
         assert!(body["message"].as_str().unwrap().contains("wechat.csv"), "{body}");
         assert_eq!(platform.sql("SELECT count(*) FROM recon_statements"), "4", "nothing stored twice or half");
+
+        // The batch's reports: the result and both single-sided tabs, as XLSX and as PDF.
+        let report = |format: &str| {
+            download(&platform, &finance, &format!("/api/v1/recon/report?day={day}&channel=wechat&format={format}"))
+        };
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(report("xlsx"))).unwrap();
+        assert_eq!(book.sheet_names(), vec!["对账结果", "不符明细", "平台多出", "渠道多出"]);
+        let extra = book.worksheet_range("渠道多出").unwrap();
+        let cells: Vec<String> = extra.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+        assert!(cells.iter().any(|c| c == &format!("SBX{}0001", day.replace('-', ""))), "{cells:?}");
+        let pdf = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(pdf.path(), report("pdf")).unwrap();
+        let out = Command::new("pdftotext").arg(pdf.path()).arg("-").output().unwrap();
+        let words = text(&out.stdout);
+        for expected in ["对账结果", "平台多出", "渠道多出", "长款", &day] {
+            assert!(words.contains(expected), "{expected} missing from the PDF");
+        }
+        let (status, body) = call(
+            &client,
+            Method::GET,
+            &format!("/api/v1/recon/report?day={day}&channel=unionpay&format=pdf"),
+            &finance,
+            None,
+        )
+        .await;
+        assert_eq!(status, 404, "a batch without a statement has no report: {body}");
 
         // Review: cause, 以平台为准, 以渠道为准 with a supervisor's approval.
         let wechat_items = items(&client, &finance, &format!("day={day}&channel=wechat")).await;
@@ -349,8 +377,12 @@ fn the_nightly_run_waits_for_each_statement_and_the_watchdog_reruns_failures() {
         platform.restart();
         // A fresh connection: the old one went down with the server.
         let client = connect(&platform);
-        let batches =
-            wait_for(&client, &finance, &day, |b| batch(b, "insurance")["status"]["code"] == "failed").await;
+        let batches = wait_for(&client, &finance, &day, |b| {
+            batch(b, "insurance")["status"]["code"] == "failed"
+                && batch(b, "alipay")["status"]["code"] == "done"
+                && batch(b, "unionpay")["note"].as_str().is_some_and(|n| n.contains("尚未取得"))
+        })
+        .await;
         assert!(note(&batches, "insurance").contains("自动重试"), "{}", note(&batches, "insurance"));
         assert_eq!(batch(&batches, "insurance")["attempts"], 1);
         assert!(note(&batches, "unionpay").contains("尚未取得"), "{}", note(&batches, "unionpay"));

@@ -13,6 +13,8 @@
 //! - `POST /api/v1/recon/items/{id}/decide` [`DecideCorrection`] → `ReconItem` (supervisor only)
 //! - `POST /api/v1/recon/statements?day=…&channel=…&name=…` (the file's bytes) → [`ImportedStatement`]
 //! - `GET  /api/v1/recon/statements/{id}` → the original file's bytes
+//! - `GET  /api/v1/recon/report?day=…&channel=…&format=xlsx|pdf` → a finished batch's result
+//!   and single-sided detail reports as one file
 
 use serde::{Deserialize, Serialize};
 

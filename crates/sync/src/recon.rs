@@ -85,9 +85,38 @@ impl Client {
 
     /// The original statement (or platform ledger) file stored under `id`.
     pub async fn recon_statement(&self, token: &str, id: i64) -> Result<StatementFile, ClientError> {
-        let url = format!("{}/api/v1/recon/statements/{id}", self.base);
-        let response =
-            self.http.get(url).bearer_auth(token).send().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        self.recon_file(token, &format!("/api/v1/recon/statements/{id}"), &[], format!("对账单-{id}")).await
+    }
+
+    /// A finished batch's result and single-sided reports as one file (`format`: xlsx or pdf).
+    pub async fn recon_report(
+        &self,
+        token: &str,
+        day: &str,
+        channel: &str,
+        format: &str,
+    ) -> Result<StatementFile, ClientError> {
+        let query = [("day", day), ("channel", channel), ("format", format)];
+        self.recon_file(token, "/api/v1/recon/report", &query, format!("对账报表-{day}-{channel}.{format}")).await
+    }
+
+    /// A file the platform sends as an attachment, named as it says (`fallback` otherwise).
+    async fn recon_file(
+        &self,
+        token: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        fallback: String,
+    ) -> Result<StatementFile, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let response = self
+            .http
+            .get(url)
+            .query(query)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let status = response.status();
         let disposition = response
             .headers()
@@ -98,11 +127,8 @@ impl Client {
         if status != StatusCode::OK {
             return Err(refusal(status, &bytes));
         }
-        let name = disposition
-            .as_deref()
-            .and_then(attachment_name)
-            .and_then(|n| safe_file_name(&n))
-            .unwrap_or_else(|| format!("对账单-{id}"));
+        let name =
+            disposition.as_deref().and_then(attachment_name).and_then(|n| safe_file_name(&n)).unwrap_or(fallback);
         Ok(StatementFile { name, bytes: bytes.to_vec() })
     }
 }
@@ -320,6 +346,24 @@ impl<'a> Review<'a> {
         let path = save(exports, &file.name, &file.bytes).await?;
         let rows = if file.bytes.contains(&0) { 0 } else { text_lines(&file.bytes) };
         Ok(SavedFile { path: path.display().to_string(), rows })
+    }
+
+    /// A batch's reports (`format`: xlsx or pdf) saved in `exports`; `rows` is 0 (binary).
+    pub async fn download_report(
+        &self,
+        day: &str,
+        channel: &str,
+        format: &str,
+        exports: &Path,
+    ) -> Result<SavedFile, ApiError> {
+        check_day(day)?;
+        if !matches!(format, "xlsx" | "pdf") {
+            return Err(ApiError::new("FORMAT_UNKNOWN", "报表格式应为 XLSX 或 PDF").on_field("format"));
+        }
+        let token = self.token()?;
+        let file = self.client().recon_report(&token, day, channel, format).await.map_err(review_error)?;
+        let path = save(exports, &file.name, &file.bytes).await?;
+        Ok(SavedFile { path: path.display().to_string(), rows: 0 })
     }
 }
 

@@ -140,6 +140,32 @@ fn BatchRow(review: Review, batch: ReconBatch) -> impl IntoView {
                         "下载平台账单"
                     </button>
                 })}
+                {(batch.status.code == "done").then(|| {
+                    let (xlsx_day, xlsx_channel) = (batch.day.clone(), code.clone());
+                    let (pdf_day, pdf_channel) = (batch.day.clone(), code.clone());
+                    view! {
+                        <button
+                            class="link download-report-xlsx"
+                            title="对账结果与单边账明细（XLSX）"
+                            on:click=move |ev| {
+                                ev.stop_propagation();
+                                review.download_report(&xlsx_day, &xlsx_channel, "xlsx");
+                            }
+                        >
+                            "报表 XLSX"
+                        </button>
+                        <button
+                            class="link download-report-pdf"
+                            title="对账结果与单边账明细（PDF）"
+                            on:click=move |ev| {
+                                ev.stop_propagation();
+                                review.download_report(&pdf_day, &pdf_channel, "pdf");
+                            }
+                        >
+                            "报表 PDF"
+                        </button>
+                    }
+                })}
             </td>
         </tr>
     }

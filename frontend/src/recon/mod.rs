@@ -278,6 +278,19 @@ impl Review {
             }
         });
     }
+
+    /// A finished batch's result and single-sided reports, as `format` (xlsx or pdf).
+    pub fn download_report(&self, day: &str, channel: &str, format: &'static str) {
+        self.say("正在生成报表…", "info");
+        let review = *self;
+        let (day, channel) = (day.to_owned(), channel.to_owned());
+        spawn_local(async move {
+            match ipc::recon_download_report(&day, &channel, format).await {
+                Ok(saved) => review.say(format!("已保存：{}", saved.path), "done"),
+                Err(e) => review.fail(&e),
+            }
+        });
+    }
 }
 
 /// Every batch is done, failed or waiting: nothing more happens without another run.

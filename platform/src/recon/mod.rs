@@ -2,8 +2,10 @@
 //! batches per day and channel with their nightly schedule and watchdog, the stored result
 //! items, and finance's review of them. The matching itself is the pure `reconcile` crate.
 
+pub mod compute;
 pub mod items;
 pub mod ledger;
+pub mod report;
 pub mod review;
 pub mod runner;
 pub mod sandbox_alipay;

@@ -8,16 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use reconcile::{Config, CounterpartFile};
 use sqlx::PgPool;
-use statements::Channel;
 use tokio::sync::Notify;
 
 use crate::error::{ApiError, ApiResult};
-use crate::recon::items::{self, Figures, StoredDeferred};
+use crate::recon::items::{self, Figures};
 use crate::recon::schedule::{self, BatchState};
 use crate::recon::source::{Fetch, StatementSource};
-use crate::recon::{ledger, stored};
+use crate::recon::{compute, ledger, stored};
 
 /// The hospital's local time, optionally shifted (`--recon-now` starts the clock at a given
 /// moment, for trials of the nightly schedule).
@@ -185,30 +183,8 @@ impl Runner {
         let ledger_name = format!("platform-ledger-{day}.csv");
         let ledger_id = stored::import(&mut conn, day, "ledger", &ledger_name, &csv, "nightly").await?.id;
         self.progress(day, channel, 50).await?;
-        let previous = day - chrono::Duration::days(1);
-        let carried: Option<(serde_json::Value,)> =
-            sqlx::query_as("SELECT entries FROM recon_deferred WHERE day = $1 AND channel = $2")
-                .bind(previous)
-                .bind(channel)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let carried: Vec<StoredDeferred> = match carried {
-            Some((value,)) => serde_json::from_value(value).map_err(ApiError::internal)?,
-            None => Vec::new(),
-        };
-        let (config, format) = match (channel, Channel::parse(channel)) {
-            ("his", _) => (Config::for_his(day), CounterpartFile::His),
-            (_, Some(c)) => (Config::for_channel(day, c), counterpart_file(c, &statement.1, day)),
-            _ => return Err(ApiError::bad_request("CHANNEL_UNKNOWN", format!("渠道“{channel}”无法识别"))),
-        };
         let (statement_id, name, bytes) = statement;
-        let run = tokio::task::spawn_blocking(move || {
-            let carried = items::load_deferred(&carried);
-            reconcile::reconcile_files(&config, (&ledger_name, &csv), (&name, &bytes, format), &carried)
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+        let run = compute::run(&mut conn, day, channel, (name, bytes), (ledger_name, csv)).await?;
         self.progress(day, channel, 80).await?;
         let figures: Figures = items::figures(&run.result);
         let rows = items::rows(channel, &run.result);
@@ -271,15 +247,5 @@ impl Runner {
         tx.commit().await?;
         tracing::info!(%day, channel, items = rows.len(), "reconciliation batch done");
         Ok(())
-    }
-}
-
-fn counterpart_file(channel: Channel, name: &str, day: NaiveDate) -> CounterpartFile {
-    match channel {
-        Channel::Wechat => CounterpartFile::Wechat,
-        Channel::Alipay => CounterpartFile::Alipay,
-        Channel::Unionpay => CounterpartFile::Unionpay(statements::settle_date_from_name(name).unwrap_or(day)),
-        Channel::Insurance => CounterpartFile::Insurance,
-        Channel::Cash => CounterpartFile::His,
     }
 }

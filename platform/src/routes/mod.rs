@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/recon/items/{id}/decide", post(recon::decide))
         .route("/api/v1/recon/statements", post(recon::upload))
         .route("/api/v1/recon/statements/{id}", get(recon::original))
+        .route("/api/v1/recon/report", get(recon::report))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

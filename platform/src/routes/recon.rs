@@ -272,6 +272,34 @@ pub async fn original(
     ))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    pub day: String,
+    pub channel: String,
+    pub format: String,
+}
+
+/// A finished batch's result and single-sided reports as one XLSX or PDF.
+pub async fn report(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<ReportQuery>, QueryRejection>,
+) -> ApiResult<impl IntoResponse> {
+    caller.require(&REVIEWERS)?;
+    let q = query(q)?;
+    let day = day_of(&q.day)?;
+    let mut conn = state.pool.acquire().await?;
+    let (name, bytes) =
+        crate::recon::report::render(&mut conn, day, &q.channel, &q.format, state.clock().now()).await?;
+    Ok(attachment(&name, bytes))
+}
+
+fn attachment(name: &str, bytes: Vec<u8>) -> impl IntoResponse + use<> {
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(name));
+    ([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+}
+
 /// RFC 5987 encoding of a file name.
 fn percent_encode(name: &str) -> String {
     name.bytes()

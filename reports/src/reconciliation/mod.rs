@@ -3,9 +3,10 @@
 //! report with two tabs, 平台多出 and 渠道多出 (HIS多出 for a platform ↔ HIS run), each entry with
 //! its cause. Both as XLSX ([`xlsx`]) and PDF ([`pdf`]), from one [`ReconciliationReport`].
 //!
-//! This module knows nothing of the engine: the caller (the `cashier` CLI, later the app) maps
-//! the engine's result to the model, in Chinese words.
+//! The renderers know nothing of the engine: [`from_engine`] maps its result to the model, in
+//! Chinese words, for the `cashier` CLI and the platform.
 
+pub mod from_engine;
 pub mod model;
 pub mod pdf;
 pub mod xlsx;

@@ -1,11 +1,10 @@
-//! From the engine's `DayResult` to the reports' plain model (the reports crate knows nothing
-//! of the engine): Chinese labels, net amounts (a refund counts negative), causes in words.
+//! From the engine's `DayResult` to the report model: Chinese labels, net amounts (a refund
+//! counts negative), causes in words. The renderers only see the model; this is the one place
+//! that reads the engine's result (for the `cashier reconcile` command and the platform).
 
+use super::model::{CountAmount, DiscrepancyLine, MismatchFigures, ReconciliationReport, ResultLine, SingleSidedLine};
 use domain::Money;
 use reconcile::{Class, Counterpart, DayResult, Direction, Discrepancy, Entry, SingleSided, Tally};
-use reports::reconciliation::{
-    CountAmount, DiscrepancyLine, MismatchFigures, ReconciliationReport, ResultLine, SingleSidedLine,
-};
 use statements::Kind;
 
 /// `平台与微信对账单`, `平台与 HIS`, `平台与现金（HIS 记录）`.
