@@ -13,22 +13,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use calamine::{Reader, Xlsx};
-use common::{Counter, Platform, platform_bin, text};
+use common::{Counter, Platform, busy_day, platform_bin, sandbox_bills, text};
 use e2e::Desktop;
 use thirtyfour::prelude::*;
 
 const F8: &str = "\u{E038}";
-
-/// The demo day with the most WeChat deposits (at least two) and a cash one.
-fn busy_day(platform: &Platform) -> String {
-    platform.sql(
-        "SELECT d FROM (SELECT (record->>'at')::date d, t->>'tender' tender FROM journal,
-            jsonb_array_elements(record->'tenders') t WHERE kind = 'deposit' AND record->>'reverses' IS NULL) x
-         WHERE d < DATE '2026-11-25' GROUP BY d
-         HAVING count(*) FILTER (WHERE tender = 'wechat') >= 2 AND count(*) FILTER (WHERE tender = 'cash') >= 1
-         ORDER BY count(*) FILTER (WHERE tender = 'wechat') DESC, d DESC LIMIT 1",
-    )
-}
 
 /// Sets a field's value as the user's input would (input and change events). Typing through
 /// WebDriver dropped keystrokes under load (see linked.rs); the dialogs' keyboard handling is
@@ -90,13 +79,7 @@ async fn run_day(desktop: &Desktop) {
 async fn finance_reviews_a_day_in_the_app() {
     let platform = Platform::start("review", 40);
     let day = busy_day(&platform);
-    let out = Command::new(platform_bin())
-        .args(["sandbox-bills", "--day", &day, "--dir"])
-        .arg(platform.statements.path())
-        .env("DATABASE_URL", &platform.url)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    sandbox_bills(&platform, &day);
     let counter = Counter::register(&platform, &platform.https(), "财务科电脑");
     let desktop = Desktop::start_with(counter.dir.path(), &[("CASHIER_DEMO", "0")]).await;
     desktop.log_in("finance").await;

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use calamine::Reader;
-use common::{PASSWORD, Platform, platform_bin, text};
+use common::{PASSWORD, Platform, busy_day, platform_bin, sandbox_bills, text};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sync::Client;
@@ -33,27 +33,6 @@ async fn token(client: &Client, username: &str) -> String {
 
 async fn call(client: &Client, method: Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
     client.raw(method, path, Some(token), body.map(|b| serde_json::to_vec(&b).unwrap())).await.unwrap()
-}
-
-/// The day before the demo's "now" with the most WeChat deposits (at least two) and a cash one.
-fn busy_day(platform: &Platform) -> String {
-    platform.sql(
-        "SELECT d FROM (SELECT (record->>'at')::date d, t->>'tender' tender FROM journal,
-            jsonb_array_elements(record->'tenders') t WHERE kind = 'deposit' AND record->>'reverses' IS NULL) x
-         WHERE d < DATE '2026-11-25' GROUP BY d
-         HAVING count(*) FILTER (WHERE tender = 'wechat') >= 2 AND count(*) FILTER (WHERE tender = 'cash') >= 1
-         ORDER BY count(*) FILTER (WHERE tender = 'wechat') DESC, d DESC LIMIT 1",
-    )
-}
-
-fn sandbox_bills(platform: &Platform, day: &str) {
-    let out = Command::new(platform_bin())
-        .args(["sandbox-bills", "--day", day, "--dir"])
-        .arg(platform.statements.path())
-        .env("DATABASE_URL", &platform.url)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "sandbox-bills: {}", text(&out.stderr));
 }
 
 /// Polls the day's batches until none is queued or running.

@@ -338,3 +338,25 @@ pub fn case_numbers(platform: &Platform) -> Vec<String> {
 pub fn exists(path: &Path) -> bool {
     path.exists()
 }
+
+/// The day before the demo's "now" with the most WeChat deposits (at least two) and a cash one.
+pub fn busy_day(platform: &Platform) -> String {
+    platform.sql(
+        "SELECT d FROM (SELECT (record->>'at')::date d, t->>'tender' tender FROM journal,
+            jsonb_array_elements(record->'tenders') t WHERE kind = 'deposit' AND record->>'reverses' IS NULL) x
+         WHERE d < DATE '2026-11-25' GROUP BY d
+         HAVING count(*) FILTER (WHERE tender = 'wechat') >= 2 AND count(*) FILTER (WHERE tender = 'cash') >= 1
+         ORDER BY count(*) FILTER (WHERE tender = 'wechat') DESC, d DESC LIMIT 1",
+    )
+}
+
+/// Publishes the sandbox channels' statements of `day` (WeChat, Alipay, HIS) for the platform.
+pub fn sandbox_bills(platform: &Platform, day: &str) {
+    let out = Command::new(platform_bin())
+        .args(["sandbox-bills", "--day", day, "--dir"])
+        .arg(platform.statements.path())
+        .env("DATABASE_URL", &platform.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "sandbox-bills: {}", text(&out.stderr));
+}
