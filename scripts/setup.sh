@@ -14,7 +14,7 @@ APT_PACKAGES=(
   xvfb xauth fonts-noto-cjk webkit2gtk-driver imagemagick
   poppler-utils dbus gnome-keyring libsecret-tools sqlite3
   postgresql
-  cups-client
+  cups-client curl
 )
 
 log() { printf '[setup] %s\n' "$*"; }
