@@ -199,14 +199,14 @@ pub async fn assign_cause(
     Ok(one(conn, id).await?.1)
 }
 
-/// Which corrections fit a class.
+/// Which corrections fit a class. A fee mismatch has none: the platform records no fees, so
+/// it is taken up with the channel and marked handled (以平台为准).
 fn correction_fits(class: &str, correction: &str) -> bool {
     matches!(
         (class, correction),
         ("counterpart_only", "supplement" | "refund")
             | ("status_mismatch", "status")
             | ("amount_mismatch", "amount" | "refund")
-            | ("fee_mismatch", "amount")
     )
 }
 
