@@ -1,6 +1,7 @@
 -- Reconciliation (对账). Statements are stored as received — channel bills, HIS exports and the
--- platform's own ledger exports — once each (their SHA-256 is unique), so importing a file
--- again finds it instead of doubling it, and every original stays downloadable.
+-- platform's own ledger exports — once per day and channel (their SHA-256 is unique there), so
+-- importing a file again finds it instead of doubling it, and every original stays downloadable.
+-- (Two quiet days may have byte-identical empty bills: the same bytes may serve two days.)
 -- A batch is one day of one channel (or platform <-> HIS); its items are replaced by each run
 -- (runs repeat), while what people did about them (recon_actions) and the corrections a
 -- supervisor approved (recon_adjustments) are only appended, keyed by the item's stable id.
@@ -12,10 +13,11 @@ CREATE TABLE recon_statements (
     name        TEXT NOT NULL,
     format      TEXT NOT NULL,
     rows        BIGINT NOT NULL,
-    fingerprint TEXT NOT NULL UNIQUE,
+    fingerprint TEXT NOT NULL,
     content     BYTEA NOT NULL,
     imported_at TIMESTAMPTZ NOT NULL,
-    imported_by TEXT NOT NULL
+    imported_by TEXT NOT NULL,
+    UNIQUE (day, channel, fingerprint)
 );
 CREATE INDEX recon_statements_by_day ON recon_statements (day, channel, id);
 
@@ -72,6 +74,11 @@ CREATE TABLE recon_actions (
     channel    TEXT NOT NULL,
     item_id    TEXT NOT NULL,
     action     TEXT NOT NULL CHECK (action IN ('cause', 'handled', 'request', 'approve', 'reject')),
+    -- What the item was when the action was taken: a later run that finds it changed (another
+    -- class, other amounts) shows it open again.
+    class           TEXT NOT NULL,
+    platform_fen    BIGINT,
+    counterpart_fen BIGINT,
     cause      TEXT,
     correction TEXT,
     reason     TEXT,

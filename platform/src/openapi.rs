@@ -11,6 +11,7 @@ use crate::routes;
     info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import."),
     paths(
         routes::auth::login,
+        routes::auth::logout,
         routes::auth::create_user,
         routes::devices::register,
         routes::devices::allocate_range,

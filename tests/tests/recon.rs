@@ -153,6 +153,8 @@ async fn finance_reviews_a_day_in_the_app() {
     desktop.screenshot("recon-items.png").await;
     let approved = platform.sql("SELECT requested_by || '/' || approved_by FROM recon_adjustments");
     assert_eq!(approved, "finance/supervisor");
+    let supervisor_sessions = platform.sql("SELECT count(*) FROM sessions WHERE username = 'supervisor'");
+    assert_eq!(supervisor_sessions, "0", "the approval's session ended with the approval");
 
     // Export what is shown (WeChat, every class): three rows, read back.
     click(&desktop, "#recon-export").await;

@@ -147,10 +147,11 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
             "{alipay}"
         );
         assert_eq!(alipay["counterpart_only_amount"], "120.00");
+        // No UnionPay or insurance file a day after publishing: failed, said so, retried later.
         for channel in ["unionpay", "insurance"] {
             let b = batch(&first, channel);
-            assert_eq!(b["status"]["code"], "waiting", "{b}");
-            assert!(b["note"].as_str().unwrap().contains("尚未取得"), "{b}");
+            assert_eq!(b["status"]["code"], "failed", "{b}");
+            assert!(b["note"].as_str().unwrap().contains("请联系渠道或上传对账单"), "{b}");
         }
 
         // The same day again: the same figures and the same items (ids included).

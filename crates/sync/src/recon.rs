@@ -83,6 +83,19 @@ impl Client {
         self.send(self.post(&item_path(id, "decide"), Some(token), request)).await
     }
 
+    /// Ends the session of `token` on the platform.
+    pub async fn log_out(&self, token: &str) -> Result<(), ClientError> {
+        let url = format!("{}/api/v1/auth/logout", self.base);
+        let response =
+            self.http.post(url).bearer_auth(token).send().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let bytes = response.bytes().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        Err(refusal(status, &bytes))
+    }
+
     /// The original statement (or platform ledger) file stored under `id`.
     pub async fn recon_statement(&self, token: &str, id: i64) -> Result<StatementFile, ClientError> {
         self.recon_file(token, &format!("/api/v1/recon/statements/{id}"), &[], format!("对账单-{id}")).await
@@ -320,12 +333,17 @@ impl<'a> Review<'a> {
             Err(e) => return Err(review_error(e)),
         };
         let decision = DecideCorrection { approve: decision.approve, note: decision.note.trim().to_owned() };
-        self.client().recon_decide(&answer.token, id, &decision).await.map_err(|e| match e {
+        let decided = self.client().recon_decide(&answer.token, id, &decision).await.map_err(|e| match e {
             ClientError::Refused { status: 401, .. } => {
                 ApiError::new(codes::LOGIN_FAILED, "主管登录已失效，请重新输入密码")
             }
             other => review_error(other),
-        })
+        });
+        // The approval's session ends here; if the platform cannot be told, it expires by itself.
+        if let Err(e) = self.client().log_out(&answer.token).await {
+            tracing::warn!(error = %e.code(), "the supervisor's approval session could not be ended");
+        }
+        decided
     }
 
     /// The items `filter` lists, as `对账差异-<day>.xlsx` in `exports` (an earlier export of the

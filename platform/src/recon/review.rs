@@ -17,11 +17,14 @@ use crate::error::{ApiError, ApiResult};
 use crate::recon::items::ItemRow;
 use crate::recon::source::channel_label;
 
-/// One appended action.
+/// One appended action, with what the item was when it was taken.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Action {
     pub item_id: String,
     pub action: String,
+    pub class: String,
+    pub platform_fen: Option<i64>,
+    pub counterpart_fen: Option<i64>,
     pub cause: Option<String>,
     pub correction: Option<String>,
     pub reason: Option<String>,
@@ -44,12 +47,16 @@ fn yuan(fen: Option<i64>) -> Option<Yuan> {
     fen.and_then(|f| Money::from_fen(f).ok()).map(Yuan)
 }
 
-/// The item as finance sees it, after the actions about it (in order).
+/// The item as finance sees it, after the actions about it (in order). A resolution taken on
+/// what the item was before a run changed it (another class, other amounts) no longer holds.
 pub fn view(row: &ItemRow, actions: &[&Action]) -> ReconItem {
     let mut state = "open";
     let mut cause = row.cause.clone();
     let (mut correction, mut reason, mut resolved_by, mut approved_by) = (None, None, None, None);
-    for a in actions {
+    let same = |a: &Action| {
+        a.class == row.class && a.platform_fen == row.platform_fen && a.counterpart_fen == row.counterpart_fen
+    };
+    for a in actions.iter().filter(|a| a.action == "cause" || same(a)) {
         match a.action.as_str() {
             "cause" => cause = a.cause.clone().unwrap_or(cause),
             "handled" | "request" => {
@@ -110,7 +117,8 @@ pub async fn list(conn: &mut PgConnection, day: NaiveDate, filter: &ItemFilter) 
     .fetch_all(&mut *conn)
     .await?;
     let actions: Vec<Action> = sqlx::query_as(
-        "SELECT item_id, action, cause, correction, reason, actor FROM recon_actions WHERE day = $1 ORDER BY seq",
+        "SELECT item_id, action, class, platform_fen, counterpart_fen, cause, correction, reason, actor
+           FROM recon_actions WHERE day = $1 ORDER BY seq",
     )
     .bind(day)
     .fetch_all(&mut *conn)
@@ -136,8 +144,8 @@ async fn one(conn: &mut PgConnection, id: &str) -> ApiResult<(ItemRow, ReconItem
         .await?
         .ok_or_else(|| ApiError::not_found("没有这条对账差异（可能已因重新对账而消失）"))?;
     let actions: Vec<Action> = sqlx::query_as(
-        "SELECT item_id, action, cause, correction, reason, actor FROM recon_actions
-          WHERE day = $1 AND channel = $2 AND item_id = $3 ORDER BY seq",
+        "SELECT item_id, action, class, platform_fen, counterpart_fen, cause, correction, reason, actor
+           FROM recon_actions WHERE day = $1 AND channel = $2 AND item_id = $3 ORDER BY seq",
     )
     .bind(row.day)
     .bind(&row.channel)
@@ -157,13 +165,17 @@ async fn append(
 ) -> ApiResult<()> {
     let (cause, correction, reason) = fields;
     sqlx::query(
-        "INSERT INTO recon_actions (day, channel, item_id, action, cause, correction, reason, actor, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())",
+        "INSERT INTO recon_actions (day, channel, item_id, action, class, platform_fen, counterpart_fen, cause,
+           correction, reason, actor, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())",
     )
     .bind(row.day)
     .bind(&row.channel)
     .bind(&row.id)
     .bind(action)
+    .bind(&row.class)
+    .bind(row.platform_fen)
+    .bind(row.counterpart_fen)
     .bind(cause)
     .bind(correction)
     .bind(reason)
@@ -199,15 +211,32 @@ pub async fn assign_cause(
     Ok(one(conn, id).await?.1)
 }
 
-/// Which corrections fit a class. A fee mismatch has none: the platform records no fees, so
-/// it is taken up with the channel and marked handled (以平台为准).
-fn correction_fits(class: &str, correction: &str) -> bool {
-    matches!(
-        (class, correction),
-        ("counterpart_only", "supplement" | "refund")
-            | ("status_mismatch", "status")
-            | ("amount_mismatch", "amount" | "refund")
-    )
+/// The corrections that fit an item: what the channel's view can make of the platform's.
+/// A fee mismatch has none (the platform records no fees: take it up with the channel and mark
+/// it handled); a refund is started only for money the channel took in and the platform did not.
+fn fitting_corrections(row: &ItemRow) -> &'static [&'static str] {
+    let payment = row.kind == "payment";
+    let long = row.difference_fen.is_some_and(|d| d > 0);
+    match row.class.as_str() {
+        "counterpart_only" if payment => &["supplement", "refund"],
+        "counterpart_only" => &["supplement"],
+        "platform_only" => &["status"],
+        "status_mismatch" => &["status"],
+        "amount_mismatch" if payment && long => &["amount", "refund"],
+        "amount_mismatch" => &["amount"],
+        _ => &[],
+    }
+}
+
+fn unfit(item: &ReconItem, fitting: &[&str], label: &str) -> ApiError {
+    let message = if fitting.is_empty() {
+        format!("“{}”的差异不能以渠道为准更正：请向渠道核实后以平台为准处理", item.class.label)
+    } else {
+        let allowed: Vec<&str> =
+            fitting.iter().filter_map(|c| CORRECTIONS.iter().find(|(code, _)| code == c).map(|(_, l)| *l)).collect();
+        format!("“{}”的差异不能用“{label}”处理，可选：{}", item.class.label, allowed.join("、"))
+    };
+    ApiError::bad_request("CORRECTION_UNFIT", message)
 }
 
 pub async fn resolve(
@@ -231,11 +260,9 @@ pub async fn resolve(
             let Some((_, label)) = CORRECTIONS.iter().find(|(c, _)| *c == correction) else {
                 return Err(refuse("以渠道为准须选择更正方式：补录平台记录、更正状态、更正金额或发起退款"));
             };
-            if !correction_fits(&row.class, correction) {
-                return Err(ApiError::bad_request(
-                    "CORRECTION_UNFIT",
-                    format!("“{}”的差异不能用“{label}”处理", item.class.label),
-                ));
+            let fitting = fitting_corrections(&row);
+            if !fitting.contains(&correction) {
+                return Err(unfit(&item, fitting, label));
             }
             append(conn, &row, caller, "request", (None, Some(correction), Some(reason))).await?;
         }
@@ -272,11 +299,33 @@ pub async fn decide(
         append(conn, &row, caller, "reject", (None, None, note)).await?;
         return Ok(one(conn, id).await?.1);
     }
-    append(conn, &row, caller, "approve", (None, None, note)).await?;
     let correction = item.correction.map(|c| c.code).unwrap_or_default();
+    let earlier: Option<(String, String)> = sqlx::query_as(
+        "SELECT channel, correction FROM recon_adjustments
+          WHERE day = $1 AND order_no = $2 AND refund_no = $3 AND kind = $4 LIMIT 1",
+    )
+    .bind(row.day)
+    .bind(&row.order_no)
+    .bind(&row.refund_no)
+    .bind(&row.kind)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((channel, earlier)) = earlier {
+        let label = CORRECTIONS.iter().find(|(c, _)| *c == earlier).map(|(_, l)| *l).unwrap_or("更正");
+        return Err(ApiError::bad_request(
+            "ALREADY_CORRECTED",
+            format!("这笔记录已在{}对账中“{label}”过，请先重新对账核实，不能再次更正", channel_label(&channel)),
+        ));
+    }
+    append(conn, &row, caller, "approve", (None, None, note)).await?;
     // The channel's view becomes the platform's: its amount and status.
     let fen = row.counterpart_fen.or(row.platform_fen).unwrap_or_default();
-    let status = row.counterpart_status.clone().unwrap_or_else(|| "success".to_owned());
+    // 以渠道为准 on a platform-only entry: the channel never received it, the record is closed.
+    let status = match (row.class.as_str(), &row.counterpart_status) {
+        ("platform_only", _) => "closed".to_owned(),
+        (_, Some(status)) => status.clone(),
+        (_, None) => "success".to_owned(),
+    };
     sqlx::query(
         "INSERT INTO recon_adjustments (day, channel, item_id, correction, record_channel, kind, order_no, third_party_no,
            refund_no, amount_fen, status, paid_at, requested_by, approved_by, at)

@@ -62,7 +62,7 @@ impl Runner {
     /// One pass: open tonight's batches, then run every due batch.
     pub async fn pass(&self) -> ApiResult<()> {
         let now = self.clock.now();
-        if let Some(day) = schedule::nightly_day(now) {
+        if let Some(day) = schedule::day_to_open(now) {
             for channel in &self.channels {
                 sqlx::query(
                     "INSERT INTO recon_batches (day, channel, status) VALUES ($1, $2, 'queued') ON CONFLICT DO NOTHING",
@@ -91,15 +91,15 @@ impl Runner {
         )
         .fetch_all(&mut *tx)
         .await?;
-        let due = rows.into_iter().find(|(_, _, status, attempts, next_try_at, started_at)| {
-            let state = BatchState {
-                status: status.clone(),
-                attempts: *attempts,
-                next_try_at: *next_try_at,
-                started_at: *started_at,
-            };
-            schedule::is_due(&state, now)
-        });
+        let state =
+            |row: &Row| BatchState { status: row.2.clone(), attempts: row.3, next_try_at: row.4, started_at: row.5 };
+        // A day waits while the same channel's day before will still run: it needs that day's
+        // cross-day set.
+        let blocked = |row: &Row| {
+            let previous = row.0 - chrono::Duration::days(1);
+            rows.iter().any(|r| r.0 == previous && r.1 == row.1 && schedule::will_run(&state(r)))
+        };
+        let due = rows.iter().find(|row| schedule::is_due(&state(row), now) && !blocked(row)).cloned();
         let Some((day, channel, ..)) = due else { return Ok(None) };
         sqlx::query(
             "UPDATE recon_batches SET status = 'running', progress = 5, attempts = attempts + 1, started_at = $3,
@@ -125,6 +125,8 @@ impl Runner {
     }
 
     async fn set_waiting(&self, day: NaiveDate, channel: &str, retry_at: NaiveDateTime, note: &str) -> ApiResult<()> {
+        // Never sooner than a minute from now, whatever the source says.
+        let retry_at = retry_at.max(self.clock.now() + chrono::Duration::minutes(1));
         sqlx::query(
             "UPDATE recon_batches SET status = 'waiting', progress = 0, next_try_at = $3, note = $4,
                attempts = attempts - 1 WHERE day = $1 AND channel = $2",
@@ -163,11 +165,17 @@ impl Runner {
         Ok(())
     }
 
+    /// Asks the source off the async threads (a real download blocks).
+    async fn fetch(&self, channel: &str, day: NaiveDate) -> ApiResult<Fetch> {
+        let (source, channel, now) = (self.source.clone(), channel.to_owned(), self.clock.now());
+        tokio::task::spawn_blocking(move || source.fetch(&channel, day, now)).await.map_err(ApiError::internal)
+    }
+
     async fn run_batch(&self, day: NaiveDate, channel: &str) -> ApiResult<()> {
         let mut conn = self.pool.acquire().await?;
         let statement = match stored::latest(&mut conn, day, channel).await? {
             Some(stored) => stored,
-            None => match self.source.fetch(channel, day, self.clock.now()) {
+            None => match self.fetch(channel, day).await? {
                 Fetch::Ready(file) => {
                     let stored = stored::import(&mut conn, day, channel, &file.name, &file.bytes, "nightly").await?;
                     (stored.id, file.name, file.bytes)
@@ -220,6 +228,23 @@ impl Runner {
             .bind(&r.counterpart_status)
             .bind(r.at)
             .bind(&r.cause)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let before: Option<(serde_json::Value,)> =
+            sqlx::query_as("SELECT entries FROM recon_deferred WHERE day = $1 AND channel = $2 FOR UPDATE")
+                .bind(day)
+                .bind(channel)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if before.as_ref().map(|(v,)| v) != Some(&deferred) {
+            // The next day was matched against another cross-day set: run it again.
+            sqlx::query(
+                "UPDATE recon_batches SET status = 'queued', attempts = 0, progress = 0,
+                   note = '前一日的跨天记录有变化，重新对账' WHERE day = $1 AND channel = $2 AND status = 'done'",
+            )
+            .bind(day + chrono::Duration::days(1))
+            .bind(channel)
             .execute(&mut *tx)
             .await?;
         }

@@ -1,6 +1,7 @@
 //! When batches run, as pure rules over the local time: the nightly window (01:00–03:00 for
-//! the previous day), which batch is due, and how long the watchdog waits before re-running a
-//! failed or stuck batch.
+//! the previous day; a server that was down then opens them when it is back), which batch is
+//! due — not before the same channel's day before is settled, whose cross-day set it needs —
+//! and how long the watchdog waits before re-running a failed or stuck batch.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
@@ -18,6 +19,23 @@ pub fn nightly_day(now: NaiveDateTime) -> Option<NaiveDate> {
     let end = NaiveTime::from_hms_opt(WINDOW_END.0, WINDOW_END.1, 0)?;
     let time = now.time();
     (time >= start && time < end).then(|| now.date() - Duration::days(1))
+}
+
+/// The day whose batches must exist at `now`: yesterday, from the window's start on (a pass
+/// after 03:00 that finds them missing — the server was down in the window — opens them).
+pub fn day_to_open(now: NaiveDateTime) -> Option<NaiveDate> {
+    let start = NaiveTime::from_hms_opt(WINDOW_START.0, WINDOW_START.1, 0)?;
+    (now.time() >= start).then(|| now.date() - Duration::days(1))
+}
+
+/// Whether a batch that is not `done` will still run by itself (so the next day's batch of its
+/// channel must wait for its cross-day set).
+pub fn will_run(batch: &BatchState) -> bool {
+    match batch.status.as_str() {
+        "queued" | "running" | "waiting" => true,
+        "failed" => batch.attempts < MAX_ATTEMPTS,
+        _ => false,
+    }
 }
 
 /// A batch as the schedule sees it.
@@ -70,6 +88,16 @@ mod tests {
         assert_eq!(nightly_day(at("2026-11-26 02:59")), NaiveDate::from_ymd_opt(2026, 11, 25));
         assert_eq!(nightly_day(at("2026-11-26 03:00")), None);
         assert_eq!(nightly_day(at("2026-11-01 01:30")), NaiveDate::from_ymd_opt(2026, 10, 31));
+        assert_eq!(day_to_open(at("2026-11-26 00:59")), None);
+        assert_eq!(day_to_open(at("2026-11-26 09:00")), NaiveDate::from_ymd_opt(2026, 11, 25), "catch-up");
+    }
+
+    #[test]
+    fn the_next_day_waits_for_a_day_that_will_still_run() {
+        assert!(will_run(&state("waiting", 0, Some("2026-11-26 10:00"), None)));
+        assert!(will_run(&state("failed", 2, None, None)));
+        assert!(!will_run(&state("failed", MAX_ATTEMPTS, None, None)), "given up: the next day goes on");
+        assert!(!will_run(&state("done", 1, None, None)));
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! The real WeChat Pay, Alipay, UnionPay and insurance download APIs cannot exist here;
 //! [`SandboxStatements`] behaves like them — a bill is ready only from its channel's hour on
 //! T+1 (WeChat 10:00, Alipay 08:00, UnionPay and insurance 06:00, the HIS 01:00), a download
-//! can fail, and a day without a file stays "not yet available" — reading the files a test or
-//! `platform sandbox-bills` put in `DIR/YYYY-MM-DD/<channel>.<ext>`.
+//! can fail, and a day without a file is "not yet available" for a day after publishing, then a
+//! failure — reading the files a test or `platform sandbox-bills` put in
+//! `DIR/YYYY-MM-DD/<channel>.<ext>`.
 
 use std::path::PathBuf;
 
@@ -86,10 +87,11 @@ impl StatementSource for SandboxStatements {
                 }),
                 Err(e) => Fetch::Failed(format!("{label}对账单读取失败：{e}")),
             },
-            None => Fetch::NotYet {
+            None if now < ready + Duration::days(1) => Fetch::NotYet {
                 retry_at: now + Duration::minutes(30),
                 note: format!("尚未取得{label}对账单（渠道未提供该日文件），30 分钟后再试"),
             },
+            None => Fetch::Failed(format!("渠道一天内仍未提供{label}对账单，请联系渠道或上传对账单后重新对账")),
         }
     }
 }
@@ -124,6 +126,10 @@ mod tests {
             Fetch::Ready(Fetched { name: "wechat.csv".into(), bytes: b"bill".to_vec() })
         );
         assert!(matches!(source.fetch("alipay", day, at("2026-11-25 10:00")), Fetch::NotYet { .. }));
+        assert!(
+            matches!(source.fetch("alipay", day, at("2026-11-26 08:00")), Fetch::Failed(_)),
+            "a day after publishing, a missing bill is a failure someone must see"
+        );
         std::fs::write(folder.join("wechat.unavailable"), b"").unwrap();
         assert!(matches!(source.fetch("wechat", day, at("2026-11-25 11:00")), Fetch::Failed(_)));
     }

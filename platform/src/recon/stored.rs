@@ -1,5 +1,6 @@
 //! Stored statements: importing a file checks it (format, summary lines, duplicates) and stores
-//! it once — the same bytes again are recognised by their SHA-256 and not stored twice.
+//! it once per day and channel — the same bytes again are recognised by their SHA-256 and not
+//! stored twice.
 
 use chrono::NaiveDate;
 use contract::recon::ImportedStatement;
@@ -60,7 +61,7 @@ pub async fn import(
     let select = "SELECT id, day, channel, name, format, rows, fingerprint FROM recon_statements";
     let inserted: Option<StoredRow> = sqlx::query_as(
         "INSERT INTO recon_statements (day, channel, name, format, rows, fingerprint, content, imported_at, imported_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8) ON CONFLICT (fingerprint) DO NOTHING
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8) ON CONFLICT (day, channel, fingerprint) DO NOTHING
          RETURNING id, day, channel, name, format, rows, fingerprint",
     )
     .bind(day)
@@ -76,9 +77,13 @@ pub async fn import(
     match inserted {
         Some(row) => Ok(imported(row, false)),
         None => {
-            let sql = format!("{select} WHERE fingerprint = $1");
-            let row: StoredRow =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&fingerprint).fetch_one(&mut *conn).await?;
+            let sql = format!("{select} WHERE day = $1 AND channel = $2 AND fingerprint = $3");
+            let row: StoredRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(day)
+                .bind(channel)
+                .bind(&fingerprint)
+                .fetch_one(&mut *conn)
+                .await?;
             Ok(imported(row, true))
         }
     }

@@ -18,6 +18,27 @@ pub async fn login(State(state): State<AppState>, Body(request): Body<LoginReque
     Ok(Json(login::log_in(&state, &request).await?))
 }
 
+/// Ends the caller's session: its token is no longer accepted (e.g. a supervisor's approval
+/// token, used once).
+#[utoipa::path(post, path = "/api/v1/auth/logout",
+    responses((status = 204), (status = 401, body = wire::ErrorBody)), security(("bearer" = [])))]
+pub async fn logout(
+    State(state): State<AppState>,
+    _caller: Caller,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<axum::http::StatusCode> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(login::token_hash(token))
+        .execute(&state.pool)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/openapi.json", get(openapi::document))
         .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/users", post(auth::create_user))
         .route("/api/v1/devices", post(devices::register))
         .route("/api/v1/devices/{id}/ranges", post(devices::allocate_range))
