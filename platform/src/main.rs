@@ -162,9 +162,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             platform::db::migrate(&pool).await?;
             let written = platform::recon::sandbox_bills::write(&pool, day, &dir).await?;
             println!(
-                "已写出 {day} 的沙箱对账单：微信 {} 行，支付宝 {} 行，HIS {} 行（{}）",
+                "已写出 {day} 的沙箱对账单：微信 {} 行，支付宝 {} 行，银联 {} 行，医保 {} 行，HIS {} 行（{}）",
                 written.wechat_rows,
                 written.alipay_rows,
+                written.unionpay_rows,
+                written.insurance_rows,
                 written.his_rows,
                 dir.join(day.to_string()).display()
             );

@@ -10,6 +10,7 @@ pub mod review;
 pub mod runner;
 pub mod sandbox_alipay;
 pub mod sandbox_bills;
+pub mod sandbox_terminal;
 pub mod schedule;
 pub mod source;
 pub mod stored;

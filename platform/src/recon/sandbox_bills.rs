@@ -1,11 +1,12 @@
 //! `platform sandbox-bills`: what the sandbox channels would publish for a day — the WeChat Pay
-//! bill (ALL, backtick format, with its summary), the Alipay trade-bill zip and the HIS
-//! transaction export — written from
+//! bill (ALL, backtick format, with its summary), the Alipay trade-bill zip, UnionPay's ZM file,
+//! the insurance 3202 detail and the HIS transaction export — written from
 //! the platform's own ledger of that day with a few deliberate differences, so a day's
 //! reconciliation has something to find: the first WeChat payment missing (平台单边), the second
 //! one ¥1.00 more (长款), one WeChat payment the platform never recorded (渠道单边), the first
 //! cash payment missing from the HIS and one HIS-only cash payment. The Alipay bill has every
-//! Alipay payment of the day and one the platform never recorded.
+//! Alipay payment of the day and one the platform never recorded; the ZM file one card payment
+//! the terminal never uploaded; the insurance file exactly what the platform has.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,6 +21,8 @@ pub struct Written {
     pub wechat_rows: usize,
     pub his_rows: usize,
     pub alipay_rows: usize,
+    pub unionpay_rows: usize,
+    pub insurance_rows: usize,
 }
 
 fn yuan(fen: i64) -> String {
@@ -168,7 +171,20 @@ pub async fn write(pool: &sqlx::PgPool, day: NaiveDate, dir: &Path) -> anyhow::R
     alipay.push(extra(day, "alipay", &format!("SBA{compact}0001"), 12_000));
     alipay.sort_by_key(|r| r.at);
     std::fs::write(folder.join("alipay.zip"), crate::recon::sandbox_alipay::alipay_bill(day, &alipay)?)?;
-    Ok(Written { wechat_rows: wechat.len(), his_rows: his.len(), alipay_rows: alipay.len() })
+    let mut unionpay: Vec<LedgerRow> = rows.iter().filter(|r| r.channel == "unionpay").cloned().collect();
+    let at = day.and_hms_opt(14, 0, 0).unwrap_or_default();
+    unionpay.push(crate::recon::sandbox_terminal::unuploaded(at, &format!("SBU{compact}0001"), 26_000));
+    unionpay.sort_by_key(|r| r.at);
+    std::fs::write(folder.join("unionpay.zm"), crate::recon::sandbox_terminal::unionpay_zm(&unionpay))?;
+    let insurance: Vec<LedgerRow> = rows.iter().filter(|r| r.channel == "insurance").cloned().collect();
+    std::fs::write(folder.join("insurance.tsv"), crate::recon::sandbox_terminal::insurance_detail(&insurance))?;
+    Ok(Written {
+        wechat_rows: wechat.len(),
+        his_rows: his.len(),
+        alipay_rows: alipay.len(),
+        unionpay_rows: unionpay.len(),
+        insurance_rows: insurance.len(),
+    })
 }
 
 #[cfg(test)]
