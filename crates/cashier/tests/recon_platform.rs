@@ -184,6 +184,9 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         let (status, body) = client.raw(Method::POST, &upload, Some(&finance), Some(bill.clone())).await.unwrap();
         assert_eq!((status, body["duplicate"].as_bool()), (200, Some(true)), "{body}");
         assert_eq!(body["id"], wechat["statement_id"]);
+        let wrong_day = upload.replace(&format!("day={day}"), "day=2024-01-01");
+        let (status, body) = client.raw(Method::POST, &wrong_day, Some(&finance), Some(bill.clone())).await.unwrap();
+        assert_eq!((status, body["code"].as_str()), (400, Some("STATEMENT_DAY_MISMATCH")), "{body}");
         let cut = &bill[..bill.len() - 40];
         let (status, body) = client.raw(Method::POST, &upload, Some(&finance), Some(cut.to_vec())).await.unwrap();
         assert_eq!(status, 400, "a truncated bill is refused: {body}");

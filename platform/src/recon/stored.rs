@@ -21,6 +21,25 @@ pub fn format_of(channel: &str, day: NaiveDate) -> Option<Format> {
     }
 }
 
+/// The first and last day of the file's transactions, for the formats whose rows carry a time
+/// (`None` for the insurance file and the platform's own ledger, and for a file without rows).
+pub fn trade_days(channel: &str, name: &str, bytes: &[u8], day: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    use reconcile::Record;
+    let mut range: Option<(NaiveDate, NaiveDate)> = None;
+    let mut track = |record: Record<'_>| {
+        let d = record.at.date();
+        range = Some(range.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+    };
+    let read = match channel {
+        "wechat" => statements::read_wechat(name, bytes, |row| track(Record::from_wechat(row))),
+        "alipay" => statements::read_alipay(name, bytes, |row| track(Record::from_alipay(row))),
+        "unionpay" => statements::read_unionpay(name, bytes, day, |row| track(Record::from_unionpay(row))),
+        "his" => statements::read_his(name, bytes, |row| track(Record::from_his(row))),
+        _ => return None,
+    };
+    read.ok().and(range)
+}
+
 type StoredRow = (i64, NaiveDate, String, String, String, i64, String);
 
 fn imported(row: StoredRow, duplicate: bool) -> ImportedStatement {
@@ -56,6 +75,15 @@ pub async fn import(
     let report = statements::check(format, name, bytes).map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
     if report.summary_agreed == Some(false) {
         return Err(ApiError::bad_request("SUMMARY_MISMATCH", format!("{name}：明细与汇总行不符，未导入")));
+    }
+    if let Some((first, last)) = trade_days(channel, name, bytes, day)
+        && (first < day - chrono::Duration::days(1) || last > day + chrono::Duration::days(1) || last < day)
+    {
+        let label = crate::recon::source::channel_label(channel);
+        return Err(ApiError::bad_request(
+            "STATEMENT_DAY_MISMATCH",
+            format!("{name} 的交易日期为 {first} 至 {last}，不是 {day} 的{label}对账单，未导入"),
+        ));
     }
     let fingerprint = statements::fingerprint(bytes);
     let select = "SELECT id, day, channel, name, format, rows, fingerprint FROM recon_statements";
