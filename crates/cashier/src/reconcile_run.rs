@@ -1,16 +1,15 @@
-//! One reconciliation run from files: the platform ledger into a compact table and a hash join
-//! built on it, then the counterpart file streamed through the join row by row (nothing of it
-//! kept but the discrepancies). Text formats are read as a stream and fingerprinted in the same
-//! pass; zip-packed formats are read whole, as their parsers need.
+//! One reconciliation run from files on disk (`reconcile::reconcile_files`): the platform
+//! ledger and the counterpart file streamed through the join, each fingerprinted in the same
+//! pass, with the facts of both files for the report.
 
 use std::path::Path;
 
 use app::AppError;
 use chrono::NaiveDate;
-use reconcile::{Config, DayResult, Join, Record, RecordTable};
-use statements::{Channel, FingerprintReader, Parsed, StatementError};
+use reconcile::{Config, CounterpartFile, DayResult, FilesError};
+use statements::{Channel, FingerprintReader};
 
-use crate::recon_input::{Target, display_name, engine_refused, open_input, read_input, refused};
+use crate::recon_input::{Target, display_name, engine_refused, open_input, refused};
 
 /// What a run read from one file.
 #[derive(Clone, Debug)]
@@ -39,47 +38,15 @@ pub fn run(
     statement: &Path,
     settle_date: Option<NaiveDate>,
 ) -> Result<Run, AppError> {
-    let (table, platform_facts) = load_ledger(platform)?;
-    let mut join = Join::new(config.clone(), &table, &[]).map_err(|e| engine_refused(&e))?;
-    let mut failed = None;
-    let mut probe = |record: &Record<'_>| {
-        if failed.is_none()
-            && let Err(e) = join.probe(record)
-        {
-            failed = Some(e);
-        }
-    };
     let name = display_name(statement);
-    let field = "statement";
-    let day_start = config.day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let (parsed, fingerprint) = match target {
-        Target::Channel(Channel::Wechat) => {
-            let mut reader = FingerprintReader::new(open_input(statement, field)?);
-            let parsed = statements::read_wechat(&name, &mut reader, |row| probe(&Record::from_wechat(row)));
-            (parsed, reader.fingerprint())
-        }
-        Target::His | Target::Channel(Channel::Cash) => {
-            let mut reader = FingerprintReader::new(open_input(statement, field)?);
-            let parsed = statements::read_his(&name, &mut reader, |row| probe(&Record::from_his(row)));
-            (parsed, reader.fingerprint())
-        }
-        Target::Channel(Channel::Alipay) => {
-            let bytes = read_input(statement, field)?;
-            let parsed = statements::read_alipay(&name, &bytes, |row| probe(&Record::from_alipay(row)));
-            (parsed, statements::fingerprint(&bytes))
-        }
-        Target::Channel(Channel::Unionpay) => {
-            let bytes = read_input(statement, field)?;
-            let date = settle_date.or_else(|| statements::settle_date_from_name(&name)).unwrap_or(config.day);
-            let parsed = statements::read_unionpay(&name, &bytes, date, |row| probe(&Record::from_unionpay(row)));
-            (parsed, statements::fingerprint(&bytes))
-        }
-        Target::Channel(Channel::Insurance) => {
-            let bytes = read_input(statement, field)?;
-            let parsed =
-                statements::read_insurance(&name, &bytes, None, |row| probe(&Record::from_insurance(row, day_start)));
-            (parsed, statements::fingerprint(&bytes))
-        }
+    let format = match target {
+        Target::Channel(Channel::Wechat) => CounterpartFile::Wechat,
+        Target::His | Target::Channel(Channel::Cash) => CounterpartFile::His,
+        Target::Channel(Channel::Alipay) => CounterpartFile::Alipay,
+        Target::Channel(Channel::Unionpay) => CounterpartFile::Unionpay(
+            settle_date.or_else(|| statements::settle_date_from_name(&name)).unwrap_or(config.day),
+        ),
+        Target::Channel(Channel::Insurance) => CounterpartFile::Insurance,
         Target::Ledger => {
             return Err(AppError::invalid(
                 "CHANNEL_UNKNOWN",
@@ -88,32 +55,24 @@ pub fn run(
             ));
         }
     };
-    let parsed: Parsed = parsed.map_err(|e: StatementError| refused(&e, field))?;
-    if let Some(error) = failed {
-        return Err(engine_refused(&error));
-    }
-    let result = join.finish().map_err(|e| engine_refused(&e))?;
-    let statement_facts = FileFacts { file: name, format: parsed.format, rows: parsed.totals.rows, fingerprint };
-    Ok(Run { result, platform: platform_facts, statement: statement_facts })
-}
-
-fn load_ledger(path: &Path) -> Result<(RecordTable, FileFacts), AppError> {
-    let name = display_name(path);
-    let mut reader = FingerprintReader::new(open_input(path, "platform")?);
-    let mut table = RecordTable::new();
-    let mut failed = None;
-    let parsed = statements::read_ledger(&name, &mut reader, |row| {
-        if failed.is_none()
-            && let Err(e) = table.push(&Record::from_ledger(row))
-        {
-            failed = Some(e);
-        }
+    let ledger_name = display_name(platform);
+    let mut ledger = FingerprintReader::new(open_input(platform, "platform")?);
+    let mut counterpart = FingerprintReader::new(open_input(statement, "statement")?);
+    let run = reconcile::reconcile_files(config, (&ledger_name, &mut ledger), (&name, &mut counterpart, format), &[])
+        .map_err(|e| match e {
+        FilesError::Ledger(e) => refused(&e, "platform"),
+        FilesError::Statement(e) => refused(&e, "statement"),
+        FilesError::Engine(e) => engine_refused(&e),
+    })?;
+    let facts = |file: String, parsed: &statements::Parsed, fingerprint: String| FileFacts {
+        file,
+        format: parsed.format,
+        rows: parsed.totals.rows,
+        fingerprint,
+    };
+    Ok(Run {
+        platform: facts(ledger_name, &run.ledger, ledger.fingerprint()),
+        statement: facts(name, &run.counterpart, counterpart.fingerprint()),
+        result: run.result,
     })
-    .map_err(|e| refused(&e, "platform"))?;
-    if let Some(error) = failed {
-        return Err(engine_refused(&error));
-    }
-    let facts =
-        FileFacts { file: name, format: parsed.format, rows: parsed.totals.rows, fingerprint: reader.fingerprint() };
-    Ok((table, facts))
 }

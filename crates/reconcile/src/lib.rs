@@ -46,7 +46,7 @@ mod table;
 pub use cause::{Cause, CauseKind, Provider};
 pub use config::{Config, Counterpart, KeyField};
 pub use error::ReconcileError;
-pub use files::{CounterpartFile, FilesError, FilesRun, reconcile_files};
+pub use files::{CounterpartFile, FilesError, FilesRun, read_counterpart, reconcile_files};
 pub use join::{Join, reconcile};
 pub use outcome::{Class, DayResult, Deferred, Direction, Discrepancy, Side, SingleSided};
 pub use record::{Entry, Record, Records};

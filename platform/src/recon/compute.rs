@@ -42,14 +42,21 @@ pub async fn run(
         let carried = items::load_deferred(&carried);
         let (ledger_name, ledger) = ledger;
         let (name, bytes) = statement;
-        reconcile::reconcile_files(&config, (&ledger_name, &ledger), (&name, &bytes, format), &carried)
+        reconcile::reconcile_files(
+            &config,
+            (&ledger_name, ledger.as_slice()),
+            (&name, bytes.as_slice(), format),
+            &carried,
+        )
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))
 }
 
-fn counterpart_file(channel: Channel, name: &str, day: NaiveDate) -> CounterpartFile {
+/// The counterpart format of a channel's statement (a ZM file's settle date from its name, else
+/// the day reconciled).
+pub fn counterpart_file(channel: Channel, name: &str, day: NaiveDate) -> CounterpartFile {
     match channel {
         Channel::Wechat => CounterpartFile::Wechat,
         Channel::Alipay => CounterpartFile::Alipay,

@@ -245,6 +245,16 @@ pub async fn apply_adjustments(conn: &mut PgConnection, day: NaiveDate, rows: &m
     Ok(())
 }
 
+/// An amount in fen as statement files write it (`1234.50`, `-80.00`): the domain's `Money`.
+pub fn yuan_text(fen: i64) -> String {
+    domain::Money::from_fen(fen).map_or_else(|e| e.to_string(), |m| m.to_string())
+}
+
+/// The channels' fee in the sandbox: 0.6% of `fen`, rounded half up to the fen.
+pub fn sandbox_fee_fen(fen: i64) -> i64 {
+    (fen * 6 + 500) / 1000
+}
+
 /// The CSV the engine reads and finance downloads.
 pub fn to_csv(rows: &[LedgerRow]) -> Vec<u8> {
     let mut text = String::with_capacity(64 + rows.len() * 96);
@@ -253,14 +263,13 @@ pub fn to_csv(rows: &[LedgerRow]) -> Vec<u8> {
     for r in rows {
         let _ = writeln!(
             text,
-            "{},{},{},{},{},{}.{:02},{},{}",
+            "{},{},{},{},{},{},{},{}",
             r.order_no,
             r.channel,
             r.third_party_no,
             r.kind,
             r.refund_no,
-            r.fen / 100,
-            r.fen % 100,
+            yuan_text(r.fen),
             r.status,
             r.at.format("%Y-%m-%d %H:%M:%S")
         );

@@ -5,7 +5,9 @@
 //! change it makes to the platform ledger of that day (`recon_adjustments`).
 
 use chrono::NaiveDate;
-use contract::recon::{AssignCause, CORRECTIONS, DecideCorrection, ItemFilter, ReconItem, ResolveItem};
+use contract::recon::{
+    AssignCause, CORRECTIONS, DecideCorrection, ITEM_KINDS, ITEM_STATES, ItemFilter, ReconItem, ResolveItem, label_of,
+};
 use contract::{Tag, Yuan};
 use domain::Money;
 use sqlx::PgConnection;
@@ -31,17 +33,10 @@ pub struct Action {
     pub actor: String,
 }
 
-fn tag_of(list: &[(&str, &str)], code: &str) -> Tag {
-    Tag::new(code, list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or(code))
+/// A code with its label from one of the contract's tables (the code itself if unknown).
+fn tag_of(table: &[(&'static str, &'static str)], code: &str) -> Tag {
+    Tag::new(code, contract::recon::label_of(table, code).unwrap_or(code))
 }
-
-const STATES: [(&str, &str); 5] = [
-    ("open", "待处理"),
-    ("handled", "已处理（以平台为准）"),
-    ("awaiting_approval", "待主管审批"),
-    ("corrected", "已更正（以渠道为准）"),
-    ("rejected", "更正被驳回"),
-];
 
 fn yuan(fen: Option<i64>) -> Option<Yuan> {
     fen.and_then(|f| Money::from_fen(f).ok()).map(Yuan)
@@ -82,7 +77,7 @@ pub fn view(row: &ItemRow, actions: &[&Action]) -> ReconItem {
         channel: Tag::new(&row.channel, channel_label(&row.channel)),
         class: tag_of(&contract::recon::ITEM_CLASSES, &row.class),
         side: row.side.clone(),
-        kind: tag_of(&[("payment", "支付"), ("refund", "退款")], &row.kind),
+        kind: tag_of(&ITEM_KINDS, &row.kind),
         record_channel: row.record_channel.clone(),
         order_no: row.order_no.clone(),
         third_party_no: row.third_party_no.clone(),
@@ -95,7 +90,7 @@ pub fn view(row: &ItemRow, actions: &[&Action]) -> ReconItem {
         counterpart_status: row.counterpart_status.clone(),
         at: row.at.format("%Y-%m-%d %H:%M:%S").to_string(),
         cause: Tag::new(&cause, &contract::recon::cause_label(&cause).unwrap_or_else(|| cause.clone())),
-        state: tag_of(&STATES, state),
+        state: tag_of(&ITEM_STATES, state),
         correction: correction.map(|c| tag_of(&CORRECTIONS, &c)),
         reason,
         resolved_by,
@@ -232,8 +227,7 @@ fn unfit(item: &ReconItem, fitting: &[&str], label: &str) -> ApiError {
     let message = if fitting.is_empty() {
         format!("“{}”的差异不能以渠道为准更正：请向渠道核实后以平台为准处理", item.class.label)
     } else {
-        let allowed: Vec<&str> =
-            fitting.iter().filter_map(|c| CORRECTIONS.iter().find(|(code, _)| code == c).map(|(_, l)| *l)).collect();
+        let allowed: Vec<&str> = fitting.iter().filter_map(|c| label_of(&CORRECTIONS, c)).collect();
         format!("“{}”的差异不能用“{label}”处理，可选：{}", item.class.label, allowed.join("、"))
     };
     ApiError::bad_request("CORRECTION_UNFIT", message)
@@ -257,7 +251,7 @@ pub async fn resolve(
         "platform" => append(conn, &row, caller, "handled", (None, None, Some(reason))).await?,
         "channel" => {
             let correction = request.correction.as_deref().unwrap_or_default();
-            let Some((_, label)) = CORRECTIONS.iter().find(|(c, _)| *c == correction) else {
+            let Some(label) = label_of(&CORRECTIONS, correction) else {
                 return Err(refuse("以渠道为准须选择更正方式：补录平台记录、更正状态、更正金额或发起退款"));
             };
             let fitting = fitting_corrections(&row);
@@ -311,7 +305,7 @@ pub async fn decide(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((channel, earlier)) = earlier {
-        let label = CORRECTIONS.iter().find(|(c, _)| *c == earlier).map(|(_, l)| *l).unwrap_or("更正");
+        let label = label_of(&CORRECTIONS, &earlier).unwrap_or("更正");
         return Err(ApiError::bad_request(
             "ALREADY_CORRECTED",
             format!("这笔记录已在{}对账中“{label}”过，请先重新对账核实，不能再次更正", channel_label(&channel)),

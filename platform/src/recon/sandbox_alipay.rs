@@ -6,19 +6,9 @@ use std::io::Write as _;
 
 use chrono::NaiveDate;
 
-use crate::recon::ledger::LedgerRow;
+use crate::recon::ledger::{LedgerRow, sandbox_fee_fen, yuan_text};
 
 const PID: &str = "20881234567890120156";
-
-fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
-}
-
-/// Alipay's service fee: 0.6%, half up to the fen.
-fn fee_fen(fen: i64) -> i64 {
-    (fen * 6 + 500) / 1000
-}
 
 fn trade_no(row: &LedgerRow, index: usize) -> String {
     if row.third_party_no.is_empty() {
@@ -44,7 +34,7 @@ pub fn alipay_bill(day: NaiveDate, rows: &[LedgerRow]) -> anyhow::Result<Vec<u8>
     for (i, r) in rows.iter().enumerate() {
         let time = r.at.format("%Y-%m-%d %H:%M:%S");
         let refund = r.kind == "refund";
-        let (amount, fee) = if refund { (-r.fen, fee_fen(r.fen)) } else { (r.fen, -fee_fen(r.fen)) };
+        let (amount, fee) = if refund { (-r.fen, sandbox_fee_fen(r.fen)) } else { (r.fen, -sandbox_fee_fen(r.fen)) };
         let request = if refund { format!("{}\t", r.refund_no) } else { String::new() };
         let _ = writeln!(
             detail,
@@ -52,9 +42,9 @@ pub fn alipay_bill(day: NaiveDate, rows: &[LedgerRow]) -> anyhow::Result<Vec<u8>
             trade_no(r, i),
             r.order_no,
             if refund { "退款" } else { "交易" },
-            yuan(amount),
-            yuan(amount),
-            yuan(fee)
+            yuan_text(amount),
+            yuan_text(amount),
+            yuan_text(fee)
         );
         if refund {
             refunds += 1;
@@ -66,8 +56,8 @@ pub fn alipay_bill(day: NaiveDate, rows: &[LedgerRow]) -> anyhow::Result<Vec<u8>
         fees += fee;
     }
     detail.push_str("#-----------------------------------------业务明细列表结束------------------------------------\n");
-    let _ = writeln!(detail, "#交易合计：{trades}笔，商家实收共{}元，商家优惠共0.00元", yuan(traded));
-    let _ = writeln!(detail, "#退款合计：{refunds}笔，商家实收退款共{}元，商家优惠退款共0.00元", yuan(-refunded));
+    let _ = writeln!(detail, "#交易合计：{trades}笔，商家实收共{}元，商家优惠共0.00元", yuan_text(traded));
+    let _ = writeln!(detail, "#退款合计：{refunds}笔，商家实收退款共{}元，商家优惠退款共0.00元", yuan_text(-refunded));
     let _ = writeln!(detail, "#导出时间：[{} 08:01:12]", next.format("%Y年%m月%d日"));
     let net = traded - refunded;
     let mut summary = format!(
@@ -76,10 +66,10 @@ pub fn alipay_bill(day: NaiveDate, rows: &[LedgerRow]) -> anyhow::Result<Vec<u8>
     summary.push_str("门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）\n");
     let figures = format!(
         "{trades},{refunds},{},{},0.00,0.00,0.00,{},0.00,{}",
-        yuan(net),
-        yuan(net),
-        yuan(fees),
-        yuan(net + fees)
+        yuan_text(net),
+        yuan_text(net),
+        yuan_text(fees),
+        yuan_text(net + fees)
     );
     let _ = writeln!(summary, ",,{figures}\n合计,,{figures}");
     summary.push_str("#-----------------------------------------业务汇总列表结束-----------------------------------\n");

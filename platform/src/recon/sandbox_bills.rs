@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::recon::ledger::{self, LedgerRow};
+use crate::recon::ledger::{self, LedgerRow, sandbox_fee_fen, yuan_text};
 
 /// What was written.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -25,18 +25,9 @@ pub struct Written {
     pub insurance_rows: usize,
 }
 
-fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
-}
-
-/// WeChat's fee: 0.60% rounded half up to the fen, in 1/100000 yuan.
-fn fee_units(fen: i64) -> i64 {
-    (fen * 6 + 500) / 1000 * 1000
-}
-
-fn fee_text(units: i64) -> String {
-    let sign = if units < 0 { "-" } else { "" };
-    format!("{sign}{}.{:05}", units.abs() / 100_000, units.abs() % 100_000)
+/// WeChat states its fee in 1/100000 yuan: the fen fee, scaled.
+fn fee_text(fee_fen: i64) -> String {
+    statements::Fee::from_units(fee_fen * 1000).to_string()
 }
 
 fn wechat_no(row: &LedgerRow, index: usize) -> String {
@@ -61,26 +52,26 @@ pub fn wechat_bill(rows: &[LedgerRow]) -> String {
             r.order_no
         );
         if r.kind == "refund" {
-            let fee = -fee_units(r.fen);
+            let fee = -sandbox_fee_fen(r.fen);
             let _ = writeln!(
                 text,
                 "{head},`REFUND,`CMB_CREDIT,`CNY,`0.00,`0.00,`5000000{:019},`{},`{},`0.00,`ORIGINAL,`SUCCESS,`住院预交金,`,`{},`0.60%,`0.00,`{},`",
                 i + 1,
                 r.refund_no,
-                yuan(r.fen),
+                yuan_text(r.fen),
                 fee_text(fee),
-                yuan(r.fen)
+                yuan_text(r.fen)
             );
             refunded += r.fen;
             fees += fee;
         } else {
-            let fee = fee_units(r.fen);
+            let fee = sandbox_fee_fen(r.fen);
             let _ = writeln!(
                 text,
                 "{head},`SUCCESS,`CMB_CREDIT,`CNY,`{},`0.00,`0,`0,`0.00,`0.00,`,`,`住院预交金,`,`{},`0.60%,`{},`0.00,`",
-                yuan(r.fen),
+                yuan_text(r.fen),
                 fee_text(fee),
-                yuan(r.fen)
+                yuan_text(r.fen)
             );
             paid += r.fen;
             fees += fee;
@@ -91,11 +82,11 @@ pub fn wechat_bill(rows: &[LedgerRow]) -> String {
         text,
         "`{},`{},`{},`0.00,`{},`{},`{}",
         rows.len(),
-        yuan(paid),
-        yuan(refunded),
+        yuan_text(paid),
+        yuan_text(refunded),
         fee_text(fees),
-        yuan(paid),
-        yuan(refunded)
+        yuan_text(paid),
+        yuan_text(refunded)
     );
     text
 }
@@ -115,7 +106,7 @@ pub fn his_export(rows: &[LedgerRow]) -> String {
             r.third_party_no,
             r.kind,
             r.refund_no,
-            yuan(r.fen),
+            yuan_text(r.fen),
             r.at.format("%Y-%m-%d %H:%M:%S")
         );
         if r.kind == "refund" {
@@ -124,7 +115,7 @@ pub fn his_export(rows: &[LedgerRow]) -> String {
             paid += r.fen;
         }
     }
-    let _ = writeln!(text, "#summary,{},{},{}", rows.len(), yuan(paid), yuan(refunded));
+    let _ = writeln!(text, "#summary,{},{},{}", rows.len(), yuan_text(paid), yuan_text(refunded));
     text
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDateTime;
 
-use crate::recon::ledger::LedgerRow;
+use crate::recon::ledger::{LedgerRow, sandbox_fee_fen, yuan_text};
 
 fn zm_line(fields: &[(usize, String)]) -> Vec<u8> {
     let mut line = Vec::with_capacity(statements::ZM_LINE + 2);
@@ -38,7 +38,7 @@ pub fn unionpay_zm(rows: &[LedgerRow]) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let refund = r.kind == "refund";
-        let fee = (r.fen * 6 + 500) / 1000;
+        let fee = sandbox_fee_fen(r.fen);
         let fee_text = format!("{}{:012}", if refund { "C" } else { "D" }, fee);
         let query = query_id(r, i);
         let mut fields = vec![
@@ -91,8 +91,7 @@ pub fn insurance_detail(rows: &[LedgerRow]) -> String {
         String::from("setl_id\tmdtrt_id\tpsn_no\tmedfee_sumamt\tfund_pay_sumamt\tacct_pay\trefd_setl_flag\n");
     for (i, r) in rows.iter().enumerate() {
         let refund = r.kind == "refund";
-        let sign = if refund { "-" } else { "" };
-        let amount = format!("{sign}{}.{:02}", r.fen / 100, r.fen % 100);
+        let amount = yuan_text(if refund { -r.fen } else { r.fen });
         let setl = if refund { &r.refund_no } else { &r.third_party_no };
         let setl = if setl.is_empty() { format!("SBX{:010}", i + 1) } else { setl.clone() };
         let _ = writeln!(

@@ -48,7 +48,7 @@ pub fn published_at(channel: &str, day: NaiveDate) -> NaiveDateTime {
 }
 
 pub fn channel_label(channel: &str) -> &'static str {
-    contract::recon::BATCH_CHANNELS.iter().find(|(c, _)| *c == channel).map(|(_, l)| *l).unwrap_or("未知渠道")
+    contract::recon::label_of(&contract::recon::BATCH_CHANNELS, channel).unwrap_or("未知渠道")
 }
 
 /// The sandbox channels: files in a folder, published at the real hours. A file

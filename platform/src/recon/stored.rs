@@ -24,19 +24,16 @@ pub fn format_of(channel: &str, day: NaiveDate) -> Option<Format> {
 /// The first and last day of the file's transactions, for the formats whose rows carry a time
 /// (`None` for the insurance file and the platform's own ledger, and for a file without rows).
 pub fn trade_days(channel: &str, name: &str, bytes: &[u8], day: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-    use reconcile::Record;
+    let format = match (channel, Channel::parse(channel)) {
+        ("his", _) => reconcile::CounterpartFile::His,
+        (_, Some(Channel::Insurance) | None) => return None,
+        (_, Some(c)) => crate::recon::compute::counterpart_file(c, name, day),
+    };
     let mut range: Option<(NaiveDate, NaiveDate)> = None;
-    let mut track = |record: Record<'_>| {
+    let read = reconcile::read_counterpart(name, bytes, format, day, |record| {
         let d = record.at.date();
         range = Some(range.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
-    };
-    let read = match channel {
-        "wechat" => statements::read_wechat(name, bytes, |row| track(Record::from_wechat(row))),
-        "alipay" => statements::read_alipay(name, bytes, |row| track(Record::from_alipay(row))),
-        "unionpay" => statements::read_unionpay(name, bytes, day, |row| track(Record::from_unionpay(row))),
-        "his" => statements::read_his(name, bytes, |row| track(Record::from_his(row))),
-        _ => return None,
-    };
+    });
     read.ok().and(range)
 }
 

@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use contract::recon::{
     AssignCause, BATCH_CHANNELS, DecideCorrection, ImportedStatement, ItemFilter, ReconBatch, ReconItem, ResolveItem,
-    RunReconciliation,
+    RunReconciliation, label_of,
 };
 use contract::{Tag, Yuan};
 use domain::Money;
@@ -83,7 +83,7 @@ async fn batches_of(state: &AppState, day: NaiveDate) -> ApiResult<Vec<ReconBatc
             ReconBatch {
                 day: day.to_string(),
                 channel: Tag::new(&channel, channel_label(&channel)),
-                status: Tag::new(&status, STATUSES.iter().find(|(c, _)| *c == status).map(|(_, l)| *l).unwrap_or("")),
+                status: Tag::new(&status, contract::recon::label_of(&STATUSES, &status).unwrap_or("")),
                 note,
                 progress: u8::try_from(progress.clamp(0, 100)).unwrap_or(0),
                 attempts,
@@ -134,7 +134,7 @@ pub async fn run(
     } else {
         request.channels.iter().map(String::as_str).collect()
     };
-    if let Some(bad) = channels.iter().find(|c| !BATCH_CHANNELS.iter().any(|(code, _)| code == *c)) {
+    if let Some(bad) = channels.iter().find(|c| label_of(&BATCH_CHANNELS, c).is_none()) {
         return Err(ApiError::bad_request(
             "CHANNEL_UNKNOWN",
             format!("渠道“{bad}”无法识别（微信、支付宝、银联、医保、HIS）"),
@@ -236,7 +236,7 @@ pub async fn upload(
     caller.require(&REVIEWERS)?;
     let q = query(q)?;
     let day = day_of(&q.day)?;
-    if !BATCH_CHANNELS.iter().any(|(c, _)| *c == q.channel) {
+    if label_of(&BATCH_CHANNELS, &q.channel).is_none() {
         return Err(ApiError::bad_request("CHANNEL_UNKNOWN", format!("渠道“{}”无法识别", q.channel)));
     }
     let mut tx = state.pool.begin().await?;
