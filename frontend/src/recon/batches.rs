@@ -118,55 +118,34 @@ fn BatchRow(review: Review, batch: ReconBatch) -> impl IntoView {
             <td class="num">{batch.cross_day_deferred}</td>
             <td class=open_class>{batch.open_items}</td>
             <td class="actions">
-                {batch.statement_id.map(|id| view! {
-                    <button
-                        class="link download-statement"
-                        on:click=move |ev| {
-                            ev.stop_propagation();
-                            review.download(id);
-                        }
-                    >
-                        "下载对账单"
-                    </button>
-                })}
-                {batch.ledger_id.map(|id| view! {
-                    <button
-                        class="link download-ledger"
-                        on:click=move |ev| {
-                            ev.stop_propagation();
-                            review.download(id);
-                        }
-                    >
-                        "下载平台账单"
-                    </button>
-                })}
+                {batch.statement_id.map(|id| file_button("download-statement", "下载对账单", move || review.download(id)))}
+                {batch.ledger_id.map(|id| file_button("download-ledger", "下载平台账单", move || review.download(id)))}
                 {(batch.status.code == "done").then(|| {
-                    let (xlsx_day, xlsx_channel) = (batch.day.clone(), code.clone());
-                    let (pdf_day, pdf_channel) = (batch.day.clone(), code.clone());
+                    let (day, channel) = (batch.day.clone(), code.clone());
+                    let (pdf_day, pdf_channel) = (day.clone(), channel.clone());
                     view! {
-                        <button
-                            class="link download-report-xlsx"
-                            title="对账结果与单边账明细（XLSX）"
-                            on:click=move |ev| {
-                                ev.stop_propagation();
-                                review.download_report(&xlsx_day, &xlsx_channel, "xlsx");
-                            }
-                        >
-                            "报表 XLSX"
-                        </button>
-                        <button
-                            class="link download-report-pdf"
-                            title="对账结果与单边账明细（PDF）"
-                            on:click=move |ev| {
-                                ev.stop_propagation();
-                                review.download_report(&pdf_day, &pdf_channel, "pdf");
-                            }
-                        >
-                            "报表 PDF"
-                        </button>
+                        {file_button("download-report-xlsx", "报表 XLSX", move || review.download_report(&day, &channel, "xlsx"))}
+                        {file_button("download-report-pdf", "报表 PDF", move || {
+                            review.download_report(&pdf_day, &pdf_channel, "pdf")
+                        })}
                     }
                 })}
             </td>
         </tr>
+    }
+}
+
+/// A link-style button in a batch row that saves a file; the click does not drill into the row.
+fn file_button(class: &'static str, label: &'static str, save: impl Fn() + 'static) -> impl IntoView {
+    view! {
+        <button
+            class=format!("link {class}")
+            on:click=move |ev| {
+                ev.stop_propagation();
+                save();
+            }
+        >
+            {label}
+        </button>
     }
 }
