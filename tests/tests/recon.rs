@@ -144,7 +144,7 @@ async fn finance_reviews_a_day_in_the_app() {
     fill(&desktop, "decide-supervisor", "supervisor").await;
     fill(&desktop, "decide-password", "wrong-password").await;
     click(&desktop, "#decide-approve").await;
-    desktop.wait_text("decide-dialog", |t| t.contains("密码")).await;
+    desktop.wait_text("decide-dialog", |t| t.contains("用户名或密码错误")).await;
     assert_eq!(platform.sql("SELECT count(*) FROM recon_adjustments"), "0", "a wrong password approves nothing");
     fill(&desktop, "decide-password", common::PASSWORD).await;
     fill(&desktop, "decide-note", "核对渠道流水无误").await;
@@ -186,7 +186,17 @@ async fn finance_reviews_a_day_in_the_app() {
     }
 
     // The next run takes the supplement in: the WeChat-only entry is gone.
+    // The progress line may still say 对账完成 from the first run: wait for the result itself.
+    let finished =
+        platform.sql(&format!("SELECT finished_at FROM recon_batches WHERE day = '{day}' AND channel = 'wechat'"));
     run_day(&desktop).await;
+    let started = Instant::now();
+    while platform.sql(&format!("SELECT finished_at FROM recon_batches WHERE day = '{day}' AND channel = 'wechat'"))
+        == finished
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "the second run did not finish");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let after = items("wechat");
     assert!(!after.contains(&channel_only), "{after}");
     assert!(after.contains(&platform_only), "{after}");
