@@ -18,6 +18,9 @@ use serde_json::{Value, json};
 use sync::Client;
 use wire::api::LoginRequest;
 
+/// A request the platform must refuse: method, path, body, status and code.
+type Refusal = (Method, String, Option<Vec<u8>>, u16, &'static str);
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
@@ -298,6 +301,13 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         let (status, _) =
             call(&client, Method::POST, &path(&channel_only, "decide"), &supervisor, Some(decision)).await;
         assert_eq!(status, 400, "decided once");
+        // The supervisor's session ends when asked (the app does so after each approval).
+        let supervisor2 = token(&client, "supervisor").await;
+        let (status, _) = call(&client, Method::POST, "/api/v1/auth/logout", &supervisor, None).await;
+        assert_eq!(status, 204);
+        let batches_path = format!("/api/v1/recon/batches?day={day}");
+        let (status, _) = call(&client, Method::GET, &batches_path, &supervisor, None).await;
+        assert_eq!(status, 401, "the token is gone");
         assert_eq!(platform.sql("SELECT count(*) FROM recon_adjustments WHERE correction = 'supplement'"), "1");
         let audited =
             platform.sql("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE action LIKE 'recon_%'");
@@ -321,6 +331,105 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         assert_eq!(open[0]["id"], platform_only["id"]);
         assert_eq!(open[0]["cause"]["code"], "platform_deposit/payment");
         assert_eq!(batch(&third, "wechat")["open_items"], 1, "only the amount mismatch is open");
+
+        // Bad input: a clear code, and nothing written.
+        let footprint = || {
+            platform.sql(
+                "SELECT (SELECT count(*) FROM recon_actions) || '/' || (SELECT count(*) FROM recon_statements) || '/' ||
+                        (SELECT count(*) FROM recon_adjustments) || '/' || (SELECT count(*) FROM audit_log)",
+            )
+        };
+        let before = footprint();
+        let amount = by_class("amount_mismatch");
+        let refusals: [Refusal; 9] = [
+            (Method::GET, "/api/v1/recon/items?day=yesterday".into(), None, 400, "MALFORMED_REQUEST"),
+            (Method::GET, format!("/api/v1/recon/items?day={day}&colour=red"), None, 400, "MALFORMED_REQUEST"),
+            (
+                Method::POST,
+                "/api/v1/recon/runs".into(),
+                Some(br#"{"day":"2026-13-01"}"#.to_vec()),
+                400,
+                "MALFORMED_REQUEST",
+            ),
+            (
+                Method::POST,
+                path(&amount, "resolve"),
+                Some(br#"{"basis":"both","reason":"x"}"#.to_vec()),
+                400,
+                "MALFORMED_REQUEST",
+            ),
+            (
+                Method::POST,
+                path(&amount, "resolve"),
+                Some(br#"{"basis":"channel","reason":"x"}"#.to_vec()),
+                400,
+                "MALFORMED_REQUEST",
+            ),
+            (
+                Method::POST,
+                "/api/v1/recon/items/0000000000000000/cause".into(),
+                Some(br#"{"cause":"platform_wechat/payment"}"#.to_vec()),
+                404,
+                "NOT_FOUND",
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/recon/statements?day={day}&channel=paypal&name=a.csv"),
+                Some(bill.clone()),
+                400,
+                "CHANNEL_UNKNOWN",
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/recon/statements?day={day}&channel=wechat&name=../a.csv"),
+                Some(bill.clone()),
+                400,
+                "MALFORMED_REQUEST",
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/recon/report?day={day}&channel=wechat&format=doc"),
+                None,
+                400,
+                "FORMAT_UNKNOWN",
+            ),
+        ];
+        for (method, path, body, want, code) in refusals {
+            let (status, answer) = client.raw(method, &path, Some(&finance), body).await.unwrap();
+            assert_eq!((status, answer["code"].as_str()), (want, Some(code)), "{path}: {answer}");
+            assert!(!answer["message"].as_str().unwrap_or_default().is_empty(), "{path}: a message in words");
+        }
+        assert_eq!(footprint(), before, "refusals write nothing");
+        // A supervisor may ask for a correction, but not approve their own; a rejection needs a reason.
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&amount, "resolve"),
+            &supervisor2,
+            Some(json!({"basis": "channel", "reason": "渠道实收为准", "correction": "amount"})),
+        )
+        .await;
+        assert_eq!((status, body["state"]["code"].as_str()), (200, Some("awaiting_approval")), "{body}");
+        let before = footprint();
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&amount, "decide"),
+            &supervisor2,
+            Some(json!({"approve": false, "note": " "})),
+        )
+        .await;
+        assert_eq!((status, body["message"].as_str()), (400, Some("驳回须填写理由")), "{body}");
+        let (status, body) = call(
+            &client,
+            Method::POST,
+            &path(&amount, "decide"),
+            &supervisor2,
+            Some(json!({"approve": true, "note": "同意"})),
+        )
+        .await;
+        assert_eq!((status, body["message"].as_str()), (403, Some("审批人不能是申请更正的本人")), "{body}");
+        assert_eq!(footprint(), before);
     });
     let out =
         Command::new(platform_bin()).args(["audit", "verify"]).env("DATABASE_URL", &platform.url).output().unwrap();
