@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}"
+source "$(dirname "${BASH_SOURCE[0]}")/cargo-env.sh"
 out="$root/artifacts/bench"
 mkdir -p "$out"
 cargo bench -p reports --bench statement | tee "$out/statement.txt"

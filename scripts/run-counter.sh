@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}"
+source "$(dirname "${BASH_SOURCE[0]}")/cargo-env.sh"
 share="${XDG_DATA_HOME:-$HOME/.local/share}/inpatient-cashier"
 data="${CASHIER_DATA_DIR:-$share/counter}"
 (cd frontend && trunk build --release)

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}"
+source "$(dirname "${BASH_SOURCE[0]}")/cargo-env.sh"
 echo "[run-demo] building the frontend (trunk) and the desktop app; the first build takes 15–25 minutes on 2 cores"
 (cd frontend && trunk build --release)
 cargo build -p desktop --features custom-protocol

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}"
+source "$(dirname "${BASH_SOURCE[0]}")/cargo-env.sh"
 export CASHIER_ARTIFACTS="${CASHIER_ARTIFACTS:-$root/artifacts/e2e}"
 step() { printf '\n==> %s\n' "$*"; }
 

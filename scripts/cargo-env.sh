@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+#! Sourced by the other scripts: one build cache per user, outside the checkout, so a fresh
+#! clone (CI's) reuses what an earlier run on this machine built. Set CARGO_TARGET_DIR to
+#! override.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/inpatient-cashier/target}"
+mkdir -p "$CARGO_TARGET_DIR"
