@@ -6,7 +6,7 @@ use contract::cashier::SettlementView;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::desk::{Desk, Dialog};
+use crate::desk::{Desk, Dialog, Level};
 use crate::ipc;
 
 #[component]
@@ -160,7 +160,9 @@ fn settlement_row(s: SettlementView) -> impl IntoView {
         let (Some(case_no), number) = (desk.case_no(), number.clone()) else { return };
         spawn_local(async move {
             match ipc::print_settlement(&case_no, &number).await {
-                Ok(out) => desk.say(format!("结算单 {number} 已打印（{}）", out.printer.unwrap_or(out.path)), "done"),
+                Ok(out) => {
+                    desk.say(format!("结算单 {number} 已打印（{}）", out.printer.unwrap_or(out.path)), Level::Done)
+                }
                 Err(e) => desk.fail(&e),
             }
         });

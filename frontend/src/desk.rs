@@ -7,18 +7,74 @@ use leptos::task::spawn_local;
 
 use crate::ipc;
 
-/// A message in the status line: what happened and how serious (info, done, attention, error).
+/// How serious a status-line message is; its CSS class is `notice <class>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Done,
+    Attention,
+    Error,
+}
+
+impl Level {
+    pub fn class(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Done => "done",
+            Level::Attention => "attention",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// A message in the status line: what happened and how serious.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
     pub text: String,
-    pub level: &'static str,
+    pub level: Level,
+}
+
+impl Notice {
+    /// The status line's classes: `notice done`…
+    pub fn class(&self) -> String {
+        format!("notice {}", self.level.class())
+    }
+}
+
+/// 出院结算 or 中途结算, with the code the backend takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettleKind {
+    Discharge,
+    MidStay,
+}
+
+impl SettleKind {
+    pub const ALL: [SettleKind; 2] = [SettleKind::Discharge, SettleKind::MidStay];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SettleKind::Discharge => "discharge",
+            SettleKind::MidStay => "mid_stay",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SettleKind::Discharge => "出院结算",
+            SettleKind::MidStay => "中途结算",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SettleKind> {
+        SettleKind::ALL.into_iter().find(|k| k.code() == code)
+    }
 }
 
 /// The dialog in front of the desk, if any. While one is open, F-keys belong to it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
     Deposit,
-    Settle(&'static str),
+    Settle(SettleKind),
     Recall,
     Audit,
     Reverse(DepositView),
@@ -37,12 +93,12 @@ impl Desk {
         Desk { account: RwSignal::new(None), dialog: RwSignal::new(None), notice: RwSignal::new(None) }
     }
 
-    pub fn say(&self, text: impl Into<String>, level: &'static str) {
+    pub fn say(&self, text: impl Into<String>, level: Level) {
         self.notice.set(Some(Notice { text: text.into(), level }));
     }
 
     pub fn fail(&self, error: &contract::ApiError) {
-        self.say(format!("{}（{}）", error.message, error.code), "error");
+        self.say(format!("{}（{}）", error.message, error.code), Level::Error);
     }
 
     pub fn case_no(&self) -> Option<String> {
@@ -56,19 +112,43 @@ impl Desk {
     /// Opens `dialog` for the current patient, or says to choose one first.
     pub fn open(&self, dialog: Dialog) {
         if self.account.get_untracked().is_none() {
-            self.say("请先查询患者", "attention");
+            self.say("请先查询患者", Level::Attention);
             return;
         }
         self.dialog.set(Some(dialog));
     }
 
-    /// Reloads the account shown (after a deposit, settlement, recall…).
+    /// Reloads the account shown (after a deposit, settlement, recall…); an answer for a
+    /// patient no longer shown is dropped.
     pub fn refresh(&self) {
         let Some(case_no) = self.case_no() else { return };
         let desk = *self;
         spawn_local(async move {
             match ipc::account(&case_no).await {
-                Ok(view) => desk.account.set(Some(view)),
+                Ok(view) if desk.case_no().as_deref() == Some(case_no.as_str()) => desk.account.set(Some(view)),
+                Ok(_) => {}
+                Err(e) => desk.fail(&e),
+            }
+        });
+    }
+
+    /// F12: the chosen patient's fee list, printed or saved as PDF.
+    pub fn print_statement(&self) {
+        let Some(case_no) = self.case_no() else {
+            self.say("请先查询患者", Level::Attention);
+            return;
+        };
+        self.say("正在生成费用清单…", Level::Info);
+        let desk = *self;
+        spawn_local(async move {
+            match ipc::print_statement(&case_no).await {
+                Ok(outcome) => {
+                    let text = match outcome.printer {
+                        Some(printer) => format!("费用清单已发送到打印机 {printer}（{} 页）", outcome.pages),
+                        None => format!("费用清单已保存并打开：{}（{} 页）", outcome.path, outcome.pages),
+                    };
+                    desk.say(text, Level::Done);
+                }
                 Err(e) => desk.fail(&e),
             }
         });

@@ -1,5 +1,6 @@
-//! The status bar's badge for the link to the platform: 在线, or 离线（自 … 起）, with the
-//! operations waiting to be sent and those the platform refused; refreshed every few seconds.
+//! The link to the platform as the desk knows it, refreshed every few seconds: the status
+//! bar's badge (在线, or 离线（自 … 起）, with the operations waiting to be sent and those the
+//! platform refused), and whether tenders that collect through the platform can be taken now.
 
 use std::time::Duration;
 
@@ -11,22 +12,41 @@ use crate::ipc;
 
 const REFRESH: Duration = Duration::from_secs(3);
 
+/// The newest link status, shared through the context by the badge and the tender rows.
+#[derive(Clone, Copy)]
+pub struct Link {
+    status: RwSignal<Option<LinkStatus>>,
+}
+
+impl Link {
+    /// Starts asking for the status now and every few seconds, until the owner is cleaned up.
+    pub fn start() -> Link {
+        let link = Link { status: RwSignal::new(None) };
+        let refresh = move || {
+            spawn_local(async move {
+                if let Ok(now) = ipc::link_status().await {
+                    link.status.set(Some(now));
+                }
+            });
+        };
+        refresh();
+        if let Ok(handle) = set_interval_with_handle(refresh, REFRESH) {
+            on_cleanup(move || handle.clear());
+        }
+        link
+    }
+
+    /// A linked counter that has lost the platform (a stand-alone counter is never offline).
+    pub fn offline(&self) -> bool {
+        self.status.with(|s| s.as_ref().is_some_and(|s| s.linked && !s.online))
+    }
+}
+
 #[component]
 pub fn LinkBadge() -> impl IntoView {
-    let status: RwSignal<Option<LinkStatus>> = RwSignal::new(None);
-    let refresh = move || {
-        spawn_local(async move {
-            if let Ok(now) = ipc::link_status().await {
-                status.set(Some(now));
-            }
-        });
-    };
-    refresh();
-    if let Ok(handle) = set_interval_with_handle(refresh, REFRESH) {
-        on_cleanup(move || handle.clear());
-    }
+    let link = expect_context::<Link>();
     move || {
-        status.get().map(|s| {
+        link.status.get().map(|s| {
             let class = match (s.linked, s.online) {
                 (false, _) => "badge attention",
                 (true, true) => "badge online",

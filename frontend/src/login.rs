@@ -3,7 +3,6 @@
 use contract::StartupStatus;
 use contract::session::{LoginRequest, Session};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::ipc;
 
@@ -12,20 +11,22 @@ pub fn Login(status: StartupStatus, session: RwSignal<Option<Session>>) -> impl 
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error: RwSignal<Option<(String, String)>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-    let submit = move || {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let request = LoginRequest { username: username.get_untracked(), password: password.get_untracked() };
-        spawn_local(async move {
+    let logging_in = Action::new_local(move |request: &LoginRequest| {
+        let request = request.clone();
+        async move {
             match ipc::log_in(&request).await {
                 Ok(answer) => session.set(Some(answer)),
                 Err(e) => error.set(Some((e.message, e.code))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = logging_in.pending();
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        logging_in
+            .dispatch_local(LoginRequest { username: username.get_untracked(), password: password.get_untracked() });
     };
     let demo_logins = status.demo_logins.clone();
     view! {

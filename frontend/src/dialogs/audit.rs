@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{DialogError, Modal};
-use crate::desk::Desk;
+use crate::desk::{Desk, Level};
 use crate::ipc;
 
 #[component]
@@ -48,7 +48,7 @@ pub fn AuditDialog() -> impl IntoView {
             let decision = AuditDecision { case_no: case_no.get_value(), key, pass, reason: reason.get_untracked() };
             let answer = ipc::decide_audit(&decision).await;
             if answer.is_ok() {
-                desk.say(if pass { "费用审核已通过，可以出院结算" } else { "费用审核已退回" }, "done");
+                desk.say(if pass { "费用审核已通过，可以出院结算" } else { "费用审核已退回" }, Level::Done);
             }
             settle_gate(answer);
         });

@@ -104,6 +104,38 @@ fn focus_next(div: &web_sys::HtmlDivElement) {
     }
 }
 
+/// A dialog's current step, and a count of its moves that the [`Modal`] watches to focus the
+/// new step's first field.
+pub struct Steps<S: Send + Sync + 'static> {
+    pub current: RwSignal<S>,
+    moves: RwSignal<u32>,
+}
+
+impl<S: Send + Sync + 'static> Clone for Steps<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Send + Sync + 'static> Copy for Steps<S> {}
+
+impl<S: Clone + Send + Sync + 'static> Steps<S> {
+    pub fn new(first: S) -> Steps<S> {
+        Steps { current: RwSignal::new(first), moves: RwSignal::new(0) }
+    }
+
+    pub fn go(&self, next: S) {
+        self.current.set(next);
+        self.moves.update(|n| *n += 1);
+    }
+
+    /// For the [`Modal`]'s `step`.
+    pub fn moves(&self) -> Signal<u32> {
+        let moves = self.moves;
+        Signal::derive(move || moves.get())
+    }
+}
+
 /// A field error or refusal shown inside a dialog, with its code small beside it.
 #[component]
 pub fn DialogError(error: RwSignal<Option<contract::ApiError>>) -> impl IntoView {

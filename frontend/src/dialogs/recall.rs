@@ -7,8 +7,33 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{DialogError, Modal};
-use crate::desk::Desk;
+use crate::desk::{Desk, Level};
 use crate::ipc;
+
+/// 结算召回 (the account opens again) or 出院召回 (the patient is back in the ward).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RecallKind {
+    Settlement,
+    Discharge,
+}
+
+impl RecallKind {
+    const ALL: [RecallKind; 2] = [RecallKind::Settlement, RecallKind::Discharge];
+
+    fn code(self) -> &'static str {
+        match self {
+            RecallKind::Settlement => "settlement",
+            RecallKind::Discharge => "discharge",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            RecallKind::Settlement => "结算召回（重新打开账户）",
+            RecallKind::Discharge => "出院召回（患者回到在院）",
+        }
+    }
+}
 
 #[component]
 pub fn RecallDialog() -> impl IntoView {
@@ -16,35 +41,21 @@ pub fn RecallDialog() -> impl IntoView {
     let account = desk.account.get_untracked();
     let newest = account.as_ref().and_then(|a| a.settlements.iter().rev().find(|s| !s.recalled).cloned());
     let case_no = StoredValue::new(desk.case_no().unwrap_or_default());
-    let kind = RwSignal::new("settlement".to_owned());
+    let kind = RwSignal::new(RecallKind::Settlement);
     let reason = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let key: RwSignal<Option<String>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let done: RwSignal<Option<RecallOutcome>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
     spawn_local(async move {
         if let Ok(k) = ipc::operation_key().await {
             key.set(Some(k));
         }
     });
-    let settlement_no = StoredValue::new(newest.as_ref().map(|s| s.settlement_no.clone()));
-    let submit = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        let Some(key) = key.get_untracked() else { return };
-        busy.set(true);
-        let request = RecallRequest {
-            case_no: case_no.get_value(),
-            key,
-            kind: kind.get_untracked(),
-            settlement_no: settlement_no.get_value(),
-            reason: reason.get_untracked(),
-            approval: Approval { username: username.get_untracked(), password: password.get_untracked() },
-        };
-        spawn_local(async move {
+    let recalling = Action::new_local(move |request: &RecallRequest| {
+        let request = request.clone();
+        async move {
             match ipc::recall(&request).await {
                 Ok(outcome) => {
                     desk.refresh();
@@ -53,7 +64,7 @@ pub fn RecallDialog() -> impl IntoView {
                             "{} {} 已完成（{} 授权）",
                             outcome.kind.label, outcome.settlement_no, outcome.approved_by
                         ),
-                        "done",
+                        Level::Done,
                     );
                     done.set(Some(outcome));
                 }
@@ -62,7 +73,22 @@ pub fn RecallDialog() -> impl IntoView {
                     error.set(Some(e));
                 }
             }
-            busy.set(false);
+        }
+    });
+    let sending = recalling.pending();
+    let settlement_no = StoredValue::new(newest.as_ref().map(|s| s.settlement_no.clone()));
+    let submit = move |_| {
+        if sending.get_untracked() {
+            return;
+        }
+        let Some(key) = key.get_untracked() else { return };
+        recalling.dispatch_local(RecallRequest {
+            case_no: case_no.get_value(),
+            key,
+            kind: kind.get_untracked().code().to_owned(),
+            settlement_no: settlement_no.get_value(),
+            reason: reason.get_untracked(),
+            approval: Approval { username: username.get_untracked(), password: password.get_untracked() },
         });
     };
     view! {
@@ -85,9 +111,16 @@ pub fn RecallDialog() -> impl IntoView {
                 <div class="dialog-actions"><button class="primary" on:click=move |_| desk.close() data-autofocus="1">"完成（Enter）"</button></div>
             }>
                 <label for="recall-kind">"召回类型"</label>
-                <select id="recall-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value="settlement">"结算召回（重新打开账户）"</option>
-                    <option value="discharge">"出院召回（患者回到在院）"</option>
+                <select
+                    id="recall-kind"
+                    on:change=move |ev| {
+                        let code = event_target_value(&ev);
+                        if let Some(chosen) = RecallKind::ALL.into_iter().find(|k| k.code() == code) {
+                            kind.set(chosen);
+                        }
+                    }
+                >
+                    {RecallKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
                 </select>
                 <label for="recall-reason">"召回原因"</label>
                 <input id="recall-reason" type="text" bind:value=reason/>
@@ -100,7 +133,7 @@ pub fn RecallDialog() -> impl IntoView {
                 </div>
                 <DialogError error=error/>
                 <div class="dialog-actions">
-                    <button class="primary" id="recall-confirm" disabled=move || busy.get() on:click=submit>"确认召回（Enter）"</button>
+                    <button class="primary" id="recall-confirm" disabled=move || sending.get() on:click=submit>"确认召回（Enter）"</button>
                 </div>
             </Show>
         </Modal>

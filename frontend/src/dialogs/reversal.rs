@@ -4,61 +4,66 @@
 use contract::ApiError;
 use contract::account::DepositView;
 use contract::cashier::{ReversalRequest, TenderInput, VoidReceiptRequest};
+use contract::tender::CASH;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{DialogError, Modal};
-use crate::desk::Desk;
+use crate::desk::{Desk, Level};
 use crate::ipc;
 
 #[component]
 pub fn ReverseDialog(deposit: DepositView) -> impl IntoView {
     let desk = expect_context::<Desk>();
-    let cash_only = deposit.tenders.iter().all(|t| t.tender.code == "cash");
+    let cash_only = deposit.tenders.iter().all(|t| t.tender.code == CASH);
     let amount = RwSignal::new(deposit.reversible.to_string());
     let mut routes: Vec<(String, String)> = deposit
         .tenders
         .iter()
-        .filter(|t| t.tender.code != "cash")
+        .filter(|t| t.tender.code != CASH)
         .map(|t| (t.tender.code.clone(), format!("原路退回{}", t.tender.label)))
         .collect();
-    routes.push(("cash".into(), "现金退回".into()));
+    routes.push((CASH.into(), "现金退回".into()));
     let route = RwSignal::new(routes[0].0.clone());
     let reason = RwSignal::new(String::new());
     let key: RwSignal<Option<String>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
     spawn_local(async move {
         if let Ok(k) = ipc::operation_key().await {
             key.set(Some(k));
         }
     });
-    let receipt_no = StoredValue::new(deposit.receipt_no.clone());
-    let submit = move |_| {
-        let (Some(key), Some(case_no)) = (key.get_untracked(), desk.case_no()) else { return };
-        busy.set(true);
-        let request = ReversalRequest {
-            case_no,
-            key,
-            receipt_no: receipt_no.get_value(),
-            amount: amount.get_untracked(),
-            tenders: vec![TenderInput { tender: route.get_untracked(), amount: amount.get_untracked() }],
-            reason: reason.get_untracked(),
-        };
-        spawn_local(async move {
+    let reversing = Action::new_local(move |request: &ReversalRequest| {
+        let request = request.clone();
+        async move {
             match ipc::reverse_deposit(&request).await {
                 Ok(receipt) => {
                     desk.refresh();
                     desk.say(
                         format!("已冲红 {}，凭证号 {}", receipt.amount.money().abs().yuan(), receipt.receipt_no),
-                        "done",
+                        Level::Done,
                     );
                     let _ = ipc::print_deposit_receipt(&request.case_no, &receipt.receipt_no).await;
                     desk.close();
                 }
                 Err(e) => error.set(Some(e)),
             }
-            busy.set(false);
+        }
+    });
+    let sending = reversing.pending();
+    let receipt_no = StoredValue::new(deposit.receipt_no.clone());
+    let submit = move |_| {
+        if sending.get_untracked() {
+            return;
+        }
+        let (Some(key), Some(case_no)) = (key.get_untracked(), desk.case_no()) else { return };
+        reversing.dispatch_local(ReversalRequest {
+            case_no,
+            key,
+            receipt_no: receipt_no.get_value(),
+            amount: amount.get_untracked(),
+            tenders: vec![TenderInput { tender: route.get_untracked(), amount: amount.get_untracked() }],
+            reason: reason.get_untracked(),
         });
     };
     view! {
@@ -78,7 +83,7 @@ pub fn ReverseDialog(deposit: DepositView) -> impl IntoView {
             <div class="words">{move || contract::Money::parse(&amount.get()).map(|m| format!("大写：{}", m.words())).unwrap_or_default()}</div>
             <DialogError error=error/>
             <div class="dialog-actions">
-                <button class="primary" id="reverse-confirm" disabled=move || busy.get() on:click=submit>"确认冲红（Enter）"</button>
+                <button class="primary" id="reverse-confirm" disabled=move || sending.get() on:click=submit>"确认冲红（Enter）"</button>
             </div>
         </Modal>
     }
@@ -98,7 +103,10 @@ pub fn VoidReceiptDialog(deposit: DepositView) -> impl IntoView {
             match ipc::void_receipt(&request).await {
                 Ok(receipt) => {
                     desk.refresh();
-                    desk.say(format!("收据 {} 已作废，新收据号 {}", request.receipt_no, receipt.receipt_no), "done");
+                    desk.say(
+                        format!("收据 {} 已作废，新收据号 {}", request.receipt_no, receipt.receipt_no),
+                        Level::Done,
+                    );
                     let _ = ipc::print_deposit_receipt(&request.case_no, &receipt.receipt_no).await;
                     desk.close();
                 }

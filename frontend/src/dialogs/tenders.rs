@@ -1,21 +1,21 @@
 //! Tender rows (支付方式 + 金额) shared by the deposit and settlement dialogs, the cash panel
 //! with the change (找零) shown large, and the sums the dialogs check before sending.
 //!
+//! The tenders are the contract's ([`tender_options`]); on a linked counter that is offline,
+//! those collected through the platform are shown disabled (离线不可用) before anyone scans.
+//!
 //! Rows are plain data in one signal (no signal per row): rows outlive the dialog step that
 //! created them, and a signal owned by a step would be gone with it.
 
 use contract::Money;
 use contract::cashier::TenderInput;
+use contract::tender::{CASH, TenderOption, tender_label, tender_options};
 use leptos::prelude::*;
 
-pub const ALL_TENDERS: [(&str, &str); 6] = [
-    ("cash", "现金"),
-    ("card", "银行卡"),
-    ("wechat", "微信"),
-    ("alipay", "支付宝"),
-    ("sscard", "社保卡"),
-    ("cheque", "支票"),
-];
+use crate::link::Link;
+
+/// What a row added next to cash starts with: the usual split is cash and bank card.
+const SPLIT_WITH: &str = "card";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TenderRow {
@@ -36,7 +36,7 @@ pub fn total(rows: &[TenderRow]) -> Result<Money, String> {
 }
 
 pub fn cash_part(rows: &[TenderRow]) -> Money {
-    rows.iter().filter(|r| r.tender == "cash").filter_map(|r| Money::parse(&r.amount).ok()).sum()
+    rows.iter().filter(|r| r.tender == CASH).filter_map(|r| Money::parse(&r.amount).ok()).sum()
 }
 
 pub fn inputs(rows: &[TenderRow]) -> Vec<TenderInput> {
@@ -51,8 +51,7 @@ pub fn describe(rows: &[TenderRow]) -> String {
     rows.iter()
         .filter(|r| !r.amount.trim().is_empty())
         .map(|r| {
-            let label =
-                ALL_TENDERS.iter().find(|(code, _)| *code == r.tender).map_or(r.tender.as_str(), |(_, label)| label);
+            let label = tender_label(&r.tender);
             let amount = Money::parse(&r.amount).map(Money::yuan).unwrap_or_else(|_| r.amount.clone());
             format!("{label} {amount}")
         })
@@ -72,10 +71,34 @@ fn edit(rows: RwSignal<Vec<TenderRow>>, id: usize, change: impl FnOnce(&mut Tend
     });
 }
 
+/// Whether `option` cannot be taken now: collecting through the platform while it is away.
+/// Refunds are not judged here (the trial's suggestion decides their routes).
+fn unavailable(option: &TenderOption, refund: bool, offline: bool) -> bool {
+    !refund && offline && option.collects_through_platform
+}
+
+/// The tender a new row starts with: bank card when unused, else the first unused one that
+/// can be taken now.
+fn next_tender(list: &[TenderRow], refund: bool, offline: bool) -> &'static str {
+    let unused: Vec<TenderOption> = tender_options()
+        .into_iter()
+        .filter(|o| !list.iter().any(|r| r.tender == o.code) && !unavailable(o, refund, offline))
+        .collect();
+    unused.iter().find(|o| o.code == SPLIT_WITH).or(unused.first()).map_or(SPLIT_WITH, |o| o.code)
+}
+
 /// The rows. With `remainder_of`, typing in any row but the first puts what is left of that
 /// amount into the first row, so the tenders always add up to it.
 #[component]
-pub fn TenderRows(rows: RwSignal<Vec<TenderRow>>, #[prop(optional)] remainder_of: Option<Money>) -> impl IntoView {
+pub fn TenderRows(
+    rows: RwSignal<Vec<TenderRow>>,
+    #[prop(optional)] remainder_of: Option<Money>,
+    /// The rows give money back (a settlement's refund) rather than collect it.
+    #[prop(optional)]
+    refund: bool,
+) -> impl IntoView {
+    let link = use_context::<Link>();
+    let offline = move || link.is_some_and(|l| l.offline());
     let rebalance = move || {
         let Some(due) = remainder_of else { return };
         rows.update(|list| {
@@ -92,10 +115,7 @@ pub fn TenderRows(rows: RwSignal<Vec<TenderRow>>, #[prop(optional)] remainder_of
     let add = move |_| {
         rows.update(|list| {
             let id = list.iter().map(|r| r.id).max().map_or(0, |m| m + 1);
-            let next = ALL_TENDERS
-                .iter()
-                .find(|(code, _)| !list.iter().any(|r| r.tender == *code))
-                .map_or("card", |(code, _)| code);
+            let next = next_tender(list, refund, offline());
             list.push(TenderRow::new(id, next, String::new()));
         });
     };
@@ -107,11 +127,9 @@ pub fn TenderRows(rows: RwSignal<Vec<TenderRow>>, #[prop(optional)] remainder_of
                     view! {
                         <div class="tender-row">
                             <select class="tender-kind" on:change=move |ev| edit(rows, id, |r| r.tender = event_target_value(&ev))>
-                                {ALL_TENDERS
-                                    .iter()
-                                    .map(|(code, label)| {
-                                        view! { <option value=*code selected=move || field(rows, id, |r| r.tender.clone()) == *code>{*label}</option> }
-                                    })
+                                {tender_options()
+                                    .into_iter()
+                                    .map(|option| view! { <TenderChoice rows=rows id=id option=option refund=refund/> })
                                     .collect_view()}
                             </select>
                             <input
@@ -145,6 +163,22 @@ pub fn TenderRows(rows: RwSignal<Vec<TenderRow>>, #[prop(optional)] remainder_of
             </For>
             <button class="link add-tender" on:click=add>"＋ 添加支付方式（分笔支付）"</button>
         </div>
+    }
+}
+
+/// One tender in a row's list: disabled, with 离线不可用, while it cannot be taken.
+#[component]
+fn TenderChoice(rows: RwSignal<Vec<TenderRow>>, id: usize, option: TenderOption, refund: bool) -> impl IntoView {
+    let link = use_context::<Link>();
+    let disabled = move || link.is_some_and(|l| unavailable(&option, refund, l.offline()));
+    view! {
+        <option
+            value=option.code
+            selected=move || field(rows, id, |r| r.tender.clone()) == option.code
+            disabled=disabled
+        >
+            {move || if disabled() { format!("{}（离线不可用）", option.label) } else { option.label.to_owned() }}
+        </option>
     }
 }
 

@@ -5,7 +5,7 @@
 use contract::recon::{ReconBatch, SETTLED_BATCH_STATUSES};
 use leptos::prelude::*;
 
-use super::{Review, RunState};
+use super::{ReportFormat, Review, RunState};
 
 /// `对账中：已完成 3/5 个渠道` with a bar per batch, then `对账完成`.
 #[component]
@@ -124,9 +124,9 @@ fn BatchRow(review: Review, batch: ReconBatch) -> impl IntoView {
                     let (day, channel) = (batch.day.clone(), code.clone());
                     let (pdf_day, pdf_channel) = (day.clone(), channel.clone());
                     view! {
-                        {file_button("download-report-xlsx", "报表 XLSX", move || review.download_report(&day, &channel, "xlsx"))}
+                        {file_button("download-report-xlsx", "报表 XLSX", move || review.download_report(&day, &channel, ReportFormat::Xlsx))}
                         {file_button("download-report-pdf", "报表 PDF", move || {
-                            review.download_report(&pdf_day, &pdf_channel, "pdf")
+                            review.download_report(&pdf_day, &pdf_channel, ReportFormat::Pdf)
                         })}
                     }
                 })}

@@ -2,14 +2,14 @@
 //! correction waits for a supervisor), 审批 (the supervisor's own credentials, approve or reject).
 //! Keyboard-first like the desk's: the first field has focus, Enter walks to the confirm button
 //! and presses it, Esc cancels; a refusal shows inside the dialog and leaves the inputs as they
-//! were; the confirm button is disabled while the request runs, so a double click sends once.
+//! were; the confirm button is disabled while the request (an `Action`) runs, so a double click sends once.
 
 use contract::ApiError;
 use contract::recon::{AssignCause, CORRECTIONS, DecideCorrection, ReconItem, ResolveItem, all_causes, label_of};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::Review;
+use super::{Basis, Review};
+use crate::desk::Level;
 use crate::dialogs::{DialogError, Modal};
 use crate::ipc;
 
@@ -57,28 +57,27 @@ pub fn CauseDialog(review: Review, item: ReconItem) -> impl IntoView {
     let initial = if causes.iter().any(|(code, _)| *code == item.cause.code) { item.cause.code.clone() } else { first };
     let cause = RwSignal::new(initial);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
     let id = StoredValue::new(item.id.clone());
+    let assigning = Action::new_local(move |request: &AssignCause| {
+        let request = request.clone();
+        async move {
+            match ipc::recon_assign_cause(&id.get_value(), &request).await {
+                Ok(item) => {
+                    review.say(format!("{} 原因已设为：{}", number_of(&item), item.cause.label), Level::Done);
+                    review.replace(item);
+                    review.close_dialog();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let busy = assigning.pending();
     let submit = move |_| {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         error.set(None);
-        let request = AssignCause { cause: cause.get_untracked() };
-        spawn_local(async move {
-            match ipc::recon_assign_cause(&id.get_value(), &request).await {
-                Ok(item) => {
-                    review.say(format!("{} 原因已设为：{}", number_of(&item), item.cause.label), "done");
-                    review.replace(item);
-                    review.close_dialog();
-                }
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
-        });
+        assigning.dispatch_local(AssignCause { cause: cause.get_untracked() });
     };
     view! {
         <Modal id="cause-dialog" title="设置差异原因".to_owned() on_close=Callback::new(move |()| review.close_dialog())>
@@ -99,16 +98,34 @@ pub fn CauseDialog(review: Review, item: ReconItem) -> impl IntoView {
     }
 }
 
-/// 以平台为准 (`basis = "platform"`: marked handled) or 以渠道为准 (`"channel"`: a correction of
-/// the platform's record, waiting for a supervisor).
+/// 以平台为准 (marked handled) or 以渠道为准 (a correction of the platform's record, waiting for
+/// a supervisor).
 #[component]
-pub fn ResolveDialog(review: Review, item: ReconItem, basis: &'static str) -> impl IntoView {
-    let by_channel = basis == "channel";
+pub fn ResolveDialog(review: Review, item: ReconItem, basis: Basis) -> impl IntoView {
+    let by_channel = basis == Basis::Channel;
     let correction = RwSignal::new(CORRECTIONS[0].0.to_owned());
     let reason = RwSignal::new(String::new());
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
     let id = StoredValue::new(item.id.clone());
+    let resolving = Action::new_local(move |request: &ResolveItem| {
+        let request = request.clone();
+        async move {
+            match ipc::recon_resolve(&id.get_value(), &request).await {
+                Ok(item) => {
+                    let text = if by_channel {
+                        format!("{} 已提交更正（{}），{}", number_of(&item), correction_label(&item), item.state.label)
+                    } else {
+                        format!("{} {}", number_of(&item), item.state.label)
+                    };
+                    review.say(text, Level::Done);
+                    review.replace(item);
+                    review.close_dialog();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let busy = resolving.pending();
     let submit = move |_| {
         if busy.get_untracked() {
             return;
@@ -118,30 +135,11 @@ pub fn ResolveDialog(review: Review, item: ReconItem, basis: &'static str) -> im
             error.set(refusal("RECON_REASON_REQUIRED", "请填写处理说明", "reason"));
             return;
         }
-        busy.set(true);
         error.set(None);
-        let request = ResolveItem {
-            basis: basis.to_owned(),
+        resolving.dispatch_local(ResolveItem {
+            basis: basis.code().to_owned(),
             reason: text,
             correction: by_channel.then(|| correction.get_untracked()),
-        };
-        spawn_local(async move {
-            match ipc::recon_resolve(&id.get_value(), &request).await {
-                Ok(item) => {
-                    let text = if by_channel {
-                        format!("{} 已提交更正（{}），{}", number_of(&item), correction_label(&item), item.state.label)
-                    } else {
-                        format!("{} {}", number_of(&item), item.state.label)
-                    };
-                    review.say(text, "done");
-                    review.replace(item);
-                    review.close_dialog();
-                }
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
         });
     };
     let (title, explain) = if by_channel {
@@ -152,7 +150,7 @@ pub fn ResolveDialog(review: Review, item: ReconItem, basis: &'static str) -> im
     view! {
         <Modal id="resolve-dialog" title=format!("处理差异 · {title}") on_close=Callback::new(move |()| review.close_dialog())>
             <ItemSummary item=item/>
-            <div class="basis" id="resolve-basis" data-basis=basis>{explain}</div>
+            <div class="basis" id="resolve-basis" data-basis=basis.code()>{explain}</div>
             {by_channel.then(|| view! {
                 <label for="correction-select">"更正方式"</label>
                 <select id="correction-select" on:change=move |ev| correction.set(event_target_value(&ev))>
@@ -188,7 +186,6 @@ pub fn DecideDialog(review: Review, item: ReconItem) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
     let id = StoredValue::new(item.id.clone());
     let requested = format!(
         "申请：{}；说明：{}；申请人：{}",
@@ -196,6 +193,24 @@ pub fn DecideDialog(review: Review, item: ReconItem) -> impl IntoView {
         item.reason.clone().unwrap_or_default(),
         item.resolved_by.clone().unwrap_or_default()
     );
+    let deciding = Action::new_local(move |(who, secret, decision): &(String, String, DecideCorrection)| {
+        let (who, secret, decision) = (who.clone(), secret.clone(), decision.clone());
+        async move {
+            match ipc::recon_decide(&id.get_value(), &who, &secret, &decision).await {
+                Ok(item) => {
+                    let by = item.approved_by.clone().unwrap_or(who);
+                    review.say(format!("{} {}（{by} 审批）", number_of(&item), item.state.label), Level::Done);
+                    review.replace(item);
+                    review.close_dialog();
+                }
+                Err(e) => {
+                    password.set(String::new());
+                    error.set(Some(e));
+                }
+            }
+        }
+    });
+    let busy = deciding.pending();
     let decide = move |approve: bool| {
         if busy.get_untracked() {
             return;
@@ -216,24 +231,8 @@ pub fn DecideDialog(review: Review, item: ReconItem) -> impl IntoView {
             error.set(missing);
             return;
         }
-        busy.set(true);
         error.set(None);
-        let decision = DecideCorrection { approve, note: words };
-        spawn_local(async move {
-            match ipc::recon_decide(&id.get_value(), &who, &secret, &decision).await {
-                Ok(item) => {
-                    let by = item.approved_by.clone().unwrap_or(who);
-                    review.say(format!("{} {}（{by} 审批）", number_of(&item), item.state.label), "done");
-                    review.replace(item);
-                    review.close_dialog();
-                }
-                Err(e) => {
-                    password.set(String::new());
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
-        });
+        deciding.dispatch_local((who, secret, DecideCorrection { approve, note: words }));
     };
     view! {
         <Modal id="decide-dialog" title="审批更正（需主管授权）".to_owned() on_close=Callback::new(move |()| review.close_dialog())>

@@ -9,7 +9,7 @@ use contract::recon::{
 };
 use leptos::prelude::*;
 
-use super::{Review, ReviewDialog};
+use super::{Basis, Review, ReviewDialog};
 
 type Field = fn(&mut ItemFilter) -> &mut Option<String>;
 
@@ -133,10 +133,10 @@ fn ItemRow(review: Review, item: ReconItem) -> impl IntoView {
                 <button class="link assign-cause" on:click=open(ReviewDialog::Cause)>"原因"</button>
                 {if handling {
                     view! {
-                        <button class="link resolve-platform" on:click=open(|i| ReviewDialog::Resolve(i, "platform"))>
+                        <button class="link resolve-platform" on:click=open(|i| ReviewDialog::Resolve(i, Basis::Platform))>
                             "以平台为准"
                         </button>
-                        <button class="link resolve-channel" on:click=open(|i| ReviewDialog::Resolve(i, "channel"))>
+                        <button class="link resolve-channel" on:click=open(|i| ReviewDialog::Resolve(i, Basis::Channel))>
                             "以渠道为准"
                         </button>
                     }

@@ -16,7 +16,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::desk::{Desk, Notice};
+use crate::desk::{Desk, Level, Notice};
 use crate::ipc;
 use batches::{BatchTable, RunProgress};
 use dialogs::{CauseDialog, DecideDialog, ResolveDialog};
@@ -29,9 +29,41 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReviewDialog {
     Cause(ReconItem),
-    /// The item and the basis: `platform` 以平台为准 or `channel` 以渠道为准.
-    Resolve(ReconItem, &'static str),
+    Resolve(ReconItem, Basis),
     Decide(ReconItem),
+}
+
+/// What a discrepancy is resolved by: 以平台为准 (the platform's record stands, marked handled)
+/// or 以渠道为准 (the channel's record stands: a correction waiting for a supervisor).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    Platform,
+    Channel,
+}
+
+impl Basis {
+    pub fn code(self) -> &'static str {
+        match self {
+            Basis::Platform => "platform",
+            Basis::Channel => "channel",
+        }
+    }
+}
+
+/// The format a batch's report is saved in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Xlsx,
+    Pdf,
+}
+
+impl ReportFormat {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Pdf => "pdf",
+        }
+    }
 }
 
 /// Where a run started from this screen stands.
@@ -84,12 +116,12 @@ impl Review {
         }
     }
 
-    pub fn say(&self, text: impl Into<String>, level: &'static str) {
+    pub fn say(&self, text: impl Into<String>, level: Level) {
         self.notice.set(Some(Notice { text: text.into(), level }));
     }
 
     pub fn fail(&self, error: &ApiError) {
-        self.say(format!("{}（{}）", error.message, error.code), "error");
+        self.say(format!("{}（{}）", error.message, error.code), Level::Error);
     }
 
     pub fn close_dialog(&self) {
@@ -177,7 +209,7 @@ impl Review {
         }
         self.filter.update(|f| f.day = day.clone());
         self.run.set(RunState::Running);
-        self.say(format!("已提交 {day} 的对账，正在进行…"), "info");
+        self.say(format!("已提交 {day} 的对账，正在进行…"), Level::Info);
         let review = *self;
         spawn_local(async move {
             match ipc::recon_run(&RunReconciliation { day, channels: Vec::new() }).await {
@@ -237,9 +269,9 @@ impl Review {
         self.run.set(RunState::Finished);
         let day = self.filter.get_untracked().day;
         let text = format!("{day} 对账完成{}", run_outcome(&self.batches.get_untracked()));
-        self.say(text.clone(), "done");
+        self.say(text.clone(), Level::Done);
         if !self.open.get_untracked() {
-            desk.say(text, "done");
+            desk.say(text, Level::Done);
         }
         self.load_items();
     }
@@ -256,12 +288,12 @@ impl Review {
             return;
         }
         self.exporting.set(true);
-        self.say("正在导出…", "info");
+        self.say("正在导出…", Level::Info);
         let review = *self;
         let filter = self.filter.get_untracked();
         spawn_local(async move {
             match ipc::recon_export(&filter).await {
-                Ok(saved) => review.say(format!("已导出 {} 条：{}", saved.rows, saved.path), "done"),
+                Ok(saved) => review.say(format!("已导出 {} 条：{}", saved.rows, saved.path), Level::Done),
                 Err(e) => review.fail(&e),
             }
             review.exporting.set(false);
@@ -269,24 +301,24 @@ impl Review {
     }
 
     pub fn download(&self, id: i64) {
-        self.say("正在下载…", "info");
+        self.say("正在下载…", Level::Info);
         let review = *self;
         spawn_local(async move {
             match ipc::recon_download_statement(id).await {
-                Ok(saved) => review.say(format!("已保存：{}", saved.path), "done"),
+                Ok(saved) => review.say(format!("已保存：{}", saved.path), Level::Done),
                 Err(e) => review.fail(&e),
             }
         });
     }
 
-    /// A finished batch's result and single-sided reports, as `format` (xlsx or pdf).
-    pub fn download_report(&self, day: &str, channel: &str, format: &'static str) {
-        self.say("正在生成报表…", "info");
+    /// A finished batch's result and single-sided reports, as `format`.
+    pub fn download_report(&self, day: &str, channel: &str, format: ReportFormat) {
+        self.say("正在生成报表…", Level::Info);
         let review = *self;
         let (day, channel) = (day.to_owned(), channel.to_owned());
         spawn_local(async move {
-            match ipc::recon_download_report(&day, &channel, format).await {
-                Ok(saved) => review.say(format!("已保存：{}", saved.path), "done"),
+            match ipc::recon_download_report(&day, &channel, format.code()).await {
+                Ok(saved) => review.say(format!("已保存：{}", saved.path), Level::Done),
                 Err(e) => review.fail(&e),
             }
         });
@@ -378,7 +410,7 @@ pub fn ReconView(review: Review) -> impl IntoView {
             <span class="spacer"></span>
             <span
                 id="recon-notice"
-                class=move || review.notice.get().map(|n| format!("notice {}", n.level)).unwrap_or_default()
+                class=move || review.notice.with(|n| n.as_ref().map(|n| n.class()).unwrap_or_default())
             >
                 {move || review.notice.get().map(|n| n.text)}
             </span>

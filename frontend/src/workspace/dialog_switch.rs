@@ -1,0 +1,25 @@
+//! Shows the desk's open dialog, if any.
+
+use leptos::prelude::*;
+
+use crate::desk::{Desk, Dialog};
+use crate::dialogs::audit::AuditDialog;
+use crate::dialogs::deposit::DepositDialog;
+use crate::dialogs::recall::RecallDialog;
+use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
+use crate::dialogs::settle::SettleDialog;
+
+#[component]
+pub fn DialogSwitch() -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    move || {
+        desk.dialog.get().map(|dialog| match dialog {
+            Dialog::Deposit => view! { <DepositDialog/> }.into_any(),
+            Dialog::Settle(kind) => view! { <SettleDialog kind=kind/> }.into_any(),
+            Dialog::Recall => view! { <RecallDialog/> }.into_any(),
+            Dialog::Audit => view! { <AuditDialog/> }.into_any(),
+            Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
+            Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
+        })
+    }
+}

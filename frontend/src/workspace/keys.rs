@@ -1,0 +1,86 @@
+//! The desk's keyboard map: F2 or / search, ↑/↓/Enter in results, F4 deposit, F5 trial, F9
+//! settle, F6 fee audit, F11 recall, F12 print, Esc close; for finance, supervisors and
+//! administrators F8 switches to 对账复核 and back (Esc also returns). An open dialog, or the
+//! review, owns the keyboard instead.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::desk::{Desk, Dialog, SettleKind};
+use crate::recon::Review;
+use crate::search::Search;
+
+/// An F-key (F1…F12), as opposed to the letter F.
+fn is_function_key(key: &str) -> bool {
+    key.starts_with('F') && key.len() > 1
+}
+
+/// Listens on the window while the desk is shown; renders nothing.
+#[component]
+pub fn KeyMap(search: Search, review: Review, auditor: bool, reviewer: bool) -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let reviewing = review.open;
+    let keys = window_event_listener(ev::keydown, move |ev| {
+        let key = ev.key();
+        if reviewing.get_untracked() {
+            // The review owns the keyboard; F-keys never reach the page (F5 would reload it).
+            if is_function_key(&key) {
+                ev.prevent_default();
+            }
+            if review.dialog.get_untracked().is_none() && matches!(key.as_str(), "F8" | "Escape") {
+                reviewing.set(false);
+            }
+            return;
+        }
+        // An open dialog owns the keyboard; it closes itself on Esc.
+        if desk.dialog.get_untracked().is_some() {
+            if is_function_key(&key) {
+                ev.prevent_default();
+            }
+            return;
+        }
+        let in_field =
+            document().active_element().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        let hits_shown = !search.hits.with_untracked(Vec::is_empty);
+        let shortcut = |dialog: Dialog| {
+            ev.prevent_default();
+            desk.open(dialog);
+        };
+        match key.as_str() {
+            "F2" => {
+                ev.prevent_default();
+                search.focus();
+            }
+            "/" if !in_field => {
+                ev.prevent_default();
+                search.focus();
+            }
+            "F4" => shortcut(Dialog::Deposit),
+            "F5" | "F9" => shortcut(Dialog::Settle(SettleKind::Discharge)),
+            "F6" if auditor => shortcut(Dialog::Audit),
+            "F11" => shortcut(Dialog::Recall),
+            "F8" if reviewer => {
+                ev.prevent_default();
+                reviewing.set(true);
+            }
+            "F12" => {
+                ev.prevent_default();
+                desk.print_statement();
+            }
+            "Escape" => {
+                search.dismiss();
+                search.focus();
+            }
+            "ArrowDown" | "ArrowUp" if hits_shown => {
+                ev.prevent_default();
+                search.step(key == "ArrowDown");
+            }
+            "Enter" if hits_shown && !in_field => {
+                ev.prevent_default();
+                search.pick_selected();
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+}
