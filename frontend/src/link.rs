@@ -38,8 +38,17 @@ impl Link {
 
     /// A linked counter that has lost the platform (a stand-alone counter is never offline).
     pub fn offline(&self) -> bool {
-        self.status.with(|s| s.as_ref().is_some_and(|s| s.linked && !s.online))
+        self.status.with(is_offline)
     }
+
+    /// [`Link::offline`] read once, outside anything reactive (an event handler).
+    pub fn offline_now(&self) -> bool {
+        self.status.with_untracked(is_offline)
+    }
+}
+
+fn is_offline(status: &Option<LinkStatus>) -> bool {
+    status.as_ref().is_some_and(|s| s.linked && !s.online)
 }
 
 #[component]

@@ -98,7 +98,6 @@ pub fn TenderRows(
     refund: bool,
 ) -> impl IntoView {
     let link = use_context::<Link>();
-    let offline = move || link.is_some_and(|l| l.offline());
     let rebalance = move || {
         let Some(due) = remainder_of else { return };
         rows.update(|list| {
@@ -115,7 +114,7 @@ pub fn TenderRows(
     let add = move |_| {
         rows.update(|list| {
             let id = list.iter().map(|r| r.id).max().map_or(0, |m| m + 1);
-            let next = next_tender(list, refund, offline());
+            let next = next_tender(list, refund, link.is_some_and(|l| l.offline_now()));
             list.push(TenderRow::new(id, next, String::new()));
         });
     };
