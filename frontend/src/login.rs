@@ -20,9 +20,9 @@ pub fn Login(status: StartupStatus, session: RwSignal<Option<Session>>) -> impl 
             }
         }
     });
-    let busy = logging_in.pending();
+    let sending = logging_in.pending();
     let submit = move || {
-        if busy.get_untracked() {
+        if sending.get_untracked() {
             return;
         }
         logging_in
@@ -45,7 +45,7 @@ pub fn Login(status: StartupStatus, session: RwSignal<Option<Session>>) -> impl 
                 <input id="login-username" type="text" autocomplete="username" autofocus bind:value=username/>
                 <label for="login-password">"密码"</label>
                 <input id="login-password" type="password" autocomplete="current-password" bind:value=password/>
-                <button id="login-submit" type="submit" disabled=move || busy.get()>"登录（Enter）"</button>
+                <button id="login-submit" type="submit" disabled=move || sending.get()>"登录（Enter）"</button>
                 <div id="login-error" class="field-error" role="alert">
                     {move || error.get().map(|(message, code)| view! { {message} <span class="code">{code}</span> })}
                 </div>

@@ -71,9 +71,9 @@ pub fn CauseDialog(review: Review, item: ReconItem) -> impl IntoView {
             }
         }
     });
-    let busy = assigning.pending();
+    let sending = assigning.pending();
     let submit = move |_| {
-        if busy.get_untracked() {
+        if sending.get_untracked() {
             return;
         }
         error.set(None);
@@ -92,7 +92,7 @@ pub fn CauseDialog(review: Review, item: ReconItem) -> impl IntoView {
             <DialogError error=error/>
             <div class="dialog-actions">
                 <button on:click=move |_| review.close_dialog()>"取消（Esc）"</button>
-                <button class="primary" id="cause-confirm" disabled=move || busy.get() on:click=submit>"确定（Enter）"</button>
+                <button class="primary" id="cause-confirm" disabled=move || sending.get() on:click=submit>"确定（Enter）"</button>
             </div>
         </Modal>
     }
@@ -125,9 +125,9 @@ pub fn ResolveDialog(review: Review, item: ReconItem, basis: Basis) -> impl Into
             }
         }
     });
-    let busy = resolving.pending();
+    let sending = resolving.pending();
     let submit = move |_| {
-        if busy.get_untracked() {
+        if sending.get_untracked() {
             return;
         }
         let text = reason.get_untracked().trim().to_owned();
@@ -165,7 +165,7 @@ pub fn ResolveDialog(review: Review, item: ReconItem, basis: Basis) -> impl Into
             <DialogError error=error/>
             <div class="dialog-actions">
                 <button on:click=move |_| review.close_dialog()>"取消（Esc）"</button>
-                <button class="primary" id="resolve-confirm" disabled=move || busy.get() on:click=submit>
+                <button class="primary" id="resolve-confirm" disabled=move || sending.get() on:click=submit>
                     {if by_channel { "提交主管审批（Enter）" } else { "确认处理（Enter）" }}
                 </button>
             </div>
@@ -210,9 +210,9 @@ pub fn DecideDialog(review: Review, item: ReconItem) -> impl IntoView {
             }
         }
     });
-    let busy = deciding.pending();
+    let sending = deciding.pending();
     let decide = move |approve: bool| {
-        if busy.get_untracked() {
+        if sending.get_untracked() {
             return;
         }
         let who = supervisor.get_untracked().trim().to_owned();
@@ -249,8 +249,8 @@ pub fn DecideDialog(review: Review, item: ReconItem) -> impl IntoView {
             <DialogError error=error/>
             <div class="dialog-actions">
                 <button on:click=move |_| review.close_dialog()>"取消（Esc）"</button>
-                <button id="decide-reject" disabled=move || busy.get() on:click=move |_| decide(false)>"驳回"</button>
-                <button class="primary" id="decide-approve" disabled=move || busy.get() on:click=move |_| decide(true)>
+                <button id="decide-reject" disabled=move || sending.get() on:click=move |_| decide(false)>"驳回"</button>
+                <button class="primary" id="decide-approve" disabled=move || sending.get() on:click=move |_| decide(true)>
                     "批准（Enter）"
                 </button>
             </div>

@@ -14,7 +14,7 @@ pub fn SettleConfirm(
     rows: RwSignal<Vec<TenderRow>>,
     error: RwSignal<Option<ApiError>>,
     /// A trial or the settlement is in flight: the confirm button waits.
-    busy: Signal<bool>,
+    in_flight: Signal<bool>,
     on_back: Callback<()>,
     on_confirm: Callback<()>,
 ) -> impl IntoView {
@@ -31,7 +31,7 @@ pub fn SettleConfirm(
         <DialogError error=error/>
         <div class="dialog-actions">
             <button on:click=move |_| on_back.run(())>"返回修改"</button>
-            <button class="primary" id="settle-confirm" data-autofocus="1" disabled=move || busy.get() on:click=move |_| on_confirm.run(())>
+            <button class="primary" id="settle-confirm" data-autofocus="1" disabled=move || in_flight.get() on:click=move |_| on_confirm.run(())>
                 "确认结算（Enter）"
             </button>
         </div>

@@ -98,7 +98,7 @@ pub fn SettleDialog(kind: SettleKind) -> impl IntoView {
         }
     });
     let (trying_now, settling_now) = (trying.pending(), settling.pending());
-    let busy = Signal::derive(move || trying_now.get() || settling_now.get());
+    let in_flight = Signal::derive(move || trying_now.get() || settling_now.get());
 
     let case_value = StoredValue::new(case_no.clone());
     let run_trial = Callback::new(move |()| {
@@ -125,7 +125,7 @@ pub fn SettleDialog(kind: SettleKind) -> impl IntoView {
         }
     });
     let commit = Callback::new(move |()| {
-        if busy.get_untracked() {
+        if in_flight.get_untracked() {
             return;
         }
         let (Some(view), Some(key)) = (trial.get_untracked(), key.get_untracked()) else { return };
@@ -178,7 +178,7 @@ pub fn SettleDialog(kind: SettleKind) -> impl IntoView {
                 {move || match (steps.current.get(), trial.get()) {
                     (Step::Done(settled), _) => view! { <SettleDone settled=*settled print_list=print_list/> }.into_any(),
                     (_, None) => view! {
-                        <div class="muted">{move || if busy.get() { "正在试算…" } else { "" }}</div>
+                        <div class="muted">{move || if in_flight.get() { "正在试算…" } else { "" }}</div>
                         <DialogError error=error/>
                     }
                     .into_any(),
@@ -191,7 +191,7 @@ pub fn SettleDialog(kind: SettleKind) -> impl IntoView {
                             view=view
                             rows=rows
                             error=error
-                            busy=busy
+                            in_flight=in_flight
                             on_back=Callback::new(move |()| steps.go(Step::Trial))
                             on_confirm=commit
                         />
