@@ -15,48 +15,55 @@
 //! - `GET  /api/v1/recon/statements/{id}` → the original file's bytes
 //! - `GET  /api/v1/recon/report?day=…&channel=…&format=xlsx|pdf` → a finished batch's result
 //!   and single-sided detail reports as one file
+//!
+//! The label tables below are built from the vocabularies' one home: the engine's enums
+//! ([`Counterpart`], [`Class`], [`Provider`], [`CauseKind`], `statements::Kind`) and the
+//! review's ([`ItemState`], [`Correction`] in [`review`]).
+
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
 use crate::{Tag, Yuan};
 
+mod review;
+
+pub use reconcile::{Cause, CauseKind, Class, Counterpart, Provider};
+pub use review::{Correction, ItemState, Refusal, ReviewAction};
+
+/// `(code, label)` of each of an array of vocabulary values with `const fn code/label`.
+macro_rules! table_of {
+    ($all:expr) => {{
+        let all = $all;
+        let mut table = [("", ""); $all.len()];
+        let mut i = 0;
+        while i < table.len() {
+            table[i] = (all[i].code(), all[i].label());
+            i += 1;
+        }
+        table
+    }};
+}
+
 /// The batch channels, in the order the review shows them: four channels and platform ↔ HIS
-/// (which also covers cash).
-pub const BATCH_CHANNELS: [(&str, &str); 5] =
-    [("wechat", "微信"), ("alipay", "支付宝"), ("unionpay", "银联"), ("insurance", "医保"), ("his", "HIS")];
+/// (which also covers cash). From [`Counterpart::ALL`].
+pub static BATCH_CHANNELS: LazyLock<Vec<(&str, &str)>> =
+    LazyLock::new(|| Counterpart::ALL.iter().map(|c| (c.code(), c.label())).collect());
 
-/// Discrepancy classes an item can have.
-pub const ITEM_CLASSES: [(&str, &str); 5] = [
-    ("platform_only", "平台单边"),
-    ("counterpart_only", "渠道/HIS单边"),
-    ("amount_mismatch", "金额不符"),
-    ("status_mismatch", "状态不符"),
-    ("fee_mismatch", "手续费不符"),
-];
+/// Discrepancy classes an item can have. From [`Class::ITEMS`].
+pub const ITEM_CLASSES: [(&str, &str); 5] = table_of!(Class::ITEMS);
 
-/// Cause categories (DOMAIN.md): provider, then kind. A cause code is `provider/kind`.
-pub const CAUSE_PROVIDERS: [(&str, &str); 7] = [
-    ("platform_wechat", "平台-微信"),
-    ("platform_alipay", "平台-支付宝"),
-    ("platform_deposit", "平台-预交金"),
-    ("device_cash", "设备-现金"),
-    ("device_unionpay", "设备-银联"),
-    ("device_insurance", "设备-医保"),
-    ("device_third_party_deposit", "设备-第三方预交金"),
-];
-pub const CAUSE_KINDS: [(&str, &str); 4] =
-    [("payment", "支付"), ("refund", "退款"), ("upload", "上传"), ("terminal_error", "终端异常")];
+/// Cause categories (DOMAIN.md): provider, then kind. A cause code is `provider/kind`. From
+/// [`Provider::ALL`] and [`CauseKind::ALL`].
+pub const CAUSE_PROVIDERS: [(&str, &str); 7] = table_of!(Provider::ALL);
+pub const CAUSE_KINDS: [(&str, &str); 4] = table_of!(CauseKind::ALL);
 
-/// Corrections 以渠道为准 can make.
-pub const CORRECTIONS: [(&str, &str); 4] =
-    [("supplement", "补录平台记录"), ("status", "更正状态"), ("amount", "更正金额"), ("refund", "发起退款")];
+/// Corrections 以渠道为准 can make. From [`Correction::ALL`].
+pub const CORRECTIONS: [(&str, &str); 4] = table_of!(Correction::ALL);
 
 /// The label of a cause code `provider/kind`, e.g. `平台-微信 / 支付`; `None` if unknown.
 pub fn cause_label(code: &str) -> Option<String> {
-    let (provider, kind) = code.split_once('/')?;
-    let provider = CAUSE_PROVIDERS.iter().find(|(c, _)| *c == provider)?.1;
-    let kind = CAUSE_KINDS.iter().find(|(c, _)| *c == kind)?.1;
-    Some(format!("{provider} / {kind}"))
+    Cause::parse(code).map(Cause::label)
 }
 
 /// One day's reconciliation of one channel (or platform ↔ HIS).
@@ -207,17 +214,13 @@ pub struct SavedFile {
     pub rows: u64,
 }
 
-/// Entry kinds an item can have.
-pub const ITEM_KINDS: [(&str, &str); 2] = [("payment", "支付"), ("refund", "退款")];
+/// Entry kinds an item can have. From `statements::Kind`.
+pub static ITEM_KINDS: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| {
+    [statements::Kind::Payment, statements::Kind::Refund].iter().map(|k| (k.as_str(), k.label())).collect()
+});
 
-/// The states of an item, in the order the review lists them.
-pub const ITEM_STATES: [(&str, &str); 5] = [
-    ("open", "待处理"),
-    ("handled", "已处理（以平台为准）"),
-    ("awaiting_approval", "待主管审批"),
-    ("corrected", "已更正（以渠道为准）"),
-    ("rejected", "更正被驳回"),
-];
+/// The states of an item, in the order the review lists them. From [`ItemState::ALL`].
+pub const ITEM_STATES: [(&str, &str); 5] = table_of!(ItemState::ALL);
 
 /// Batch statuses that will not move without another run: the polling of a run stops when every
 /// batch is in one of them.
@@ -230,14 +233,7 @@ pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> Option<&'
 
 /// Every cause code `provider/kind` with its label, providers in order, then kinds.
 pub fn all_causes() -> Vec<(String, String)> {
-    CAUSE_PROVIDERS
-        .iter()
-        .flat_map(|(provider, provider_label)| {
-            CAUSE_KINDS.iter().map(move |(kind, kind_label)| {
-                (format!("{provider}/{kind}"), format!("{provider_label} / {kind_label}"))
-            })
-        })
-        .collect()
+    Cause::all().map(|c| (c.code(), c.label())).collect()
 }
 
 /// Which side has the entry, in words: 平台多出, 渠道多出 (HIS多出 for the platform ↔ HIS batch),
@@ -253,9 +249,9 @@ pub fn side_label(side: &str, channel: &str) -> &'static str {
 }
 
 /// An item is settled when someone handled it or a correction waits for or got its approval; an
-/// open item or a rejected correction still needs handling.
+/// open item or a rejected correction still needs handling ([`ItemState::needs_handling`]).
 pub fn needs_handling(state: &str) -> bool {
-    matches!(state, "open" | "rejected")
+    ItemState::parse(state).is_some_and(ItemState::needs_handling)
 }
 
 /// `true` for a day written `YYYY-MM-DD` with a real month and day.
@@ -348,5 +344,38 @@ mod tests {
         assert_eq!(describe_filter(&filter), "渠道：微信；类别：全部；类型：全部；原因：平台-微信 / 退款；状态：全部");
         assert_eq!(side_label("counterpart", "his"), "HIS多出");
         assert_eq!(side_label("counterpart", "wechat"), "渠道多出");
+    }
+
+    #[test]
+    fn every_table_code_round_trips_to_a_unique_non_empty_label() {
+        let tables: [(&str, &[(&str, &str)]); 7] = [
+            ("BATCH_CHANNELS", &*BATCH_CHANNELS),
+            ("ITEM_CLASSES", &ITEM_CLASSES),
+            ("CAUSE_PROVIDERS", &CAUSE_PROVIDERS),
+            ("CAUSE_KINDS", &CAUSE_KINDS),
+            ("CORRECTIONS", &CORRECTIONS),
+            ("ITEM_KINDS", &*ITEM_KINDS),
+            ("ITEM_STATES", &ITEM_STATES),
+        ];
+        for (name, table) in tables {
+            let mut codes = std::collections::HashSet::new();
+            let mut labels = std::collections::HashSet::new();
+            for (code, label) in table {
+                assert!(!code.is_empty() && !label.is_empty(), "{name}: {code:?} {label:?}");
+                assert!(codes.insert(*code) && labels.insert(*label), "{name}: {code} or {label} twice");
+                assert_eq!(label_of(table, code), Some(*label), "{name}: {code}");
+            }
+        }
+        let batches: Vec<_> = BATCH_CHANNELS.iter().map(|(c, _)| Counterpart::parse(c)).collect();
+        assert_eq!(batches, Counterpart::ALL.map(Some));
+        assert_eq!(ITEM_CLASSES.map(|(c, _)| Class::parse(c)), Class::ITEMS.map(Some));
+        assert_eq!(CAUSE_PROVIDERS.map(|(c, _)| Provider::parse(c)), Provider::ALL.map(Some));
+        assert_eq!(CAUSE_KINDS.map(|(c, _)| CauseKind::parse(c)), CauseKind::ALL.map(Some));
+        assert_eq!(CORRECTIONS.map(|(c, _)| Correction::parse(c)), Correction::ALL.map(Some));
+        assert_eq!(ITEM_STATES.map(|(c, _)| ItemState::parse(c)), ItemState::ALL.map(Some));
+        assert_eq!(label_of(&BATCH_CHANNELS, "his"), Some("HIS"));
+        assert_eq!(label_of(&ITEM_KINDS, "refund"), Some("退款"));
+        assert_eq!(cause_label("device_third_party_deposit/upload").as_deref(), Some("设备-第三方预交金 / 上传"));
+        assert!(needs_handling("rejected") && !needs_handling("corrected") && !needs_handling("nonsense"));
     }
 }

@@ -13,8 +13,14 @@
 //! | HIS/channel only | any | terminal | upload (the terminal never uploaded it to the platform) |
 //! | HIS/channel only | any | platform | payment (paid, but the platform has no success) |
 //!
-//! Deposits: neither the ledger nor the HIS export marks a deposit, so deposits are attributed
-//! to the channel they were paid through (no separate deposit provider yet).
+//! Providers (DOMAIN.md): the platform's WeChat, Alipay and deposit; a device or third party's
+//! cash, UnionPay, insurance and third-party deposit. The engine infers the provider from the
+//! record's channel only ([`Provider::of`]): neither the ledger nor the HIS export marks a
+//! deposit, so the two deposit providers are never inferred — finance assigns them by hand.
+//!
+//! This module is the one home of the cause vocabulary: codes (`provider/kind`, stored and sent
+//! over the API) and labels come from here; the contract's tables are built from [`Provider::ALL`]
+//! and [`CauseKind::ALL`].
 
 use statements::{Channel, Kind};
 
@@ -26,12 +32,28 @@ use crate::outcome::Side;
 pub enum Provider {
     PlatformWechat,
     PlatformAlipay,
+    /// Deposits taken through the platform; assigned by finance, never inferred.
+    PlatformDeposit,
     DeviceCash,
     DeviceUnionpay,
     DeviceInsurance,
+    /// Deposits taken by a third party's device; assigned by finance, never inferred.
+    DeviceThirdPartyDeposit,
 }
 
 impl Provider {
+    /// Every provider, in the order finance picks from.
+    pub const ALL: [Provider; 7] = [
+        Provider::PlatformWechat,
+        Provider::PlatformAlipay,
+        Provider::PlatformDeposit,
+        Provider::DeviceCash,
+        Provider::DeviceUnionpay,
+        Provider::DeviceInsurance,
+        Provider::DeviceThirdPartyDeposit,
+    ];
+
+    /// The provider the engine infers from a record's channel.
     pub fn of(channel: Channel) -> Provider {
         match channel {
             Channel::Wechat => Provider::PlatformWechat,
@@ -42,17 +64,40 @@ impl Provider {
         }
     }
     /// Whether a terminal/device (not the platform) made the record.
-    pub fn is_device(self) -> bool {
-        matches!(self, Provider::DeviceCash | Provider::DeviceUnionpay | Provider::DeviceInsurance)
+    pub const fn is_device(self) -> bool {
+        match self {
+            Provider::PlatformWechat | Provider::PlatformAlipay | Provider::PlatformDeposit => false,
+            Provider::DeviceCash
+            | Provider::DeviceUnionpay
+            | Provider::DeviceInsurance
+            | Provider::DeviceThirdPartyDeposit => true,
+        }
     }
-    pub fn label(self) -> &'static str {
+    /// The stable code, e.g. `platform_wechat`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Provider::PlatformWechat => "platform_wechat",
+            Provider::PlatformAlipay => "platform_alipay",
+            Provider::PlatformDeposit => "platform_deposit",
+            Provider::DeviceCash => "device_cash",
+            Provider::DeviceUnionpay => "device_unionpay",
+            Provider::DeviceInsurance => "device_insurance",
+            Provider::DeviceThirdPartyDeposit => "device_third_party_deposit",
+        }
+    }
+    pub const fn label(self) -> &'static str {
         match self {
             Provider::PlatformWechat => "平台-微信",
             Provider::PlatformAlipay => "平台-支付宝",
+            Provider::PlatformDeposit => "平台-预交金",
             Provider::DeviceCash => "设备-现金",
             Provider::DeviceUnionpay => "设备-银联",
             Provider::DeviceInsurance => "设备-医保",
+            Provider::DeviceThirdPartyDeposit => "设备-第三方预交金",
         }
+    }
+    pub fn parse(code: &str) -> Option<Provider> {
+        Provider::ALL.into_iter().find(|p| p.code() == code)
     }
 }
 
@@ -66,13 +111,28 @@ pub enum CauseKind {
 }
 
 impl CauseKind {
-    pub fn label(self) -> &'static str {
+    pub const ALL: [CauseKind; 4] =
+        [CauseKind::Payment, CauseKind::Refund, CauseKind::Upload, CauseKind::TerminalError];
+
+    /// The stable code, e.g. `terminal_error`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            CauseKind::Payment => "payment",
+            CauseKind::Refund => "refund",
+            CauseKind::Upload => "upload",
+            CauseKind::TerminalError => "terminal_error",
+        }
+    }
+    pub const fn label(self) -> &'static str {
         match self {
             CauseKind::Payment => "支付",
             CauseKind::Refund => "退款",
             CauseKind::Upload => "上传",
             CauseKind::TerminalError => "终端异常",
         }
+    }
+    pub fn parse(code: &str) -> Option<CauseKind> {
+        CauseKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -98,6 +158,26 @@ impl Cause {
         };
         Cause { provider, kind }
     }
+
+    /// Every cause, providers in order, then kinds.
+    pub fn all() -> impl Iterator<Item = Cause> {
+        Provider::ALL
+            .into_iter()
+            .flat_map(|provider| CauseKind::ALL.into_iter().map(move |kind| Cause { provider, kind }))
+    }
+    /// The stable code `provider/kind`, e.g. `platform_wechat/payment`.
+    pub fn code(self) -> String {
+        format!("{}/{}", self.provider.code(), self.kind.code())
+    }
+    /// In words, e.g. `平台-微信 / 支付`.
+    pub fn label(self) -> String {
+        format!("{} / {}", self.provider.label(), self.kind.label())
+    }
+    /// A code `provider/kind`; `None` unless both halves are known.
+    pub fn parse(code: &str) -> Option<Cause> {
+        let (provider, kind) = code.split_once('/')?;
+        Some(Cause { provider: Provider::parse(provider)?, kind: CauseKind::parse(kind)? })
+    }
 }
 
 #[cfg(test)]
@@ -117,5 +197,33 @@ mod tests {
         assert_eq!(cause(Side::Counterpart, his, Channel::Cash, Kind::Payment), CauseKind::Upload);
         assert_eq!(cause(Side::Counterpart, wx, Channel::Wechat, Kind::Payment), CauseKind::Payment);
         assert_eq!(Cause::of(Side::Counterpart, his, Channel::Alipay, Kind::Payment).provider.label(), "平台-支付宝");
+    }
+
+    #[test]
+    fn every_cause_code_round_trips_with_a_unique_label() {
+        let causes: Vec<Cause> = Cause::all().collect();
+        assert_eq!(causes.len(), Provider::ALL.len() * CauseKind::ALL.len());
+        for cause in &causes {
+            assert_eq!(Cause::parse(&cause.code()), Some(*cause));
+        }
+        for provider in Provider::ALL {
+            assert_eq!(Provider::parse(provider.code()), Some(provider));
+        }
+        for kind in CauseKind::ALL {
+            assert_eq!(CauseKind::parse(kind.code()), Some(kind));
+        }
+        crate::vocab_tests::unique_and_labelled(Provider::ALL.map(|p| (p.code(), p.label())));
+        crate::vocab_tests::unique_and_labelled(CauseKind::ALL.map(|k| (k.code(), k.label())));
+        assert_eq!(Cause::parse("platform_wechat"), None);
+        assert_eq!(Cause::parse("platform_wechat/nothing"), None);
+    }
+
+    #[test]
+    fn every_channel_has_an_inferred_provider_and_deposits_are_only_assigned() {
+        let inferred: Vec<Provider> = Channel::ALL.into_iter().map(Provider::of).collect();
+        assert_eq!(inferred.len(), 5);
+        assert!(!inferred.contains(&Provider::PlatformDeposit));
+        assert!(!inferred.contains(&Provider::DeviceThirdPartyDeposit));
+        assert!(Provider::DeviceThirdPartyDeposit.is_device() && !Provider::PlatformDeposit.is_device());
     }
 }

@@ -18,11 +18,33 @@ pub enum Counterpart {
 }
 
 impl Counterpart {
+    /// The day's batches, in the order the review shows them: the four channels with a
+    /// statement, and the HIS (which also covers cash, so cash has no batch of its own).
+    pub const ALL: [Counterpart; 5] = [
+        Counterpart::Channel(Channel::Wechat),
+        Counterpart::Channel(Channel::Alipay),
+        Counterpart::Channel(Channel::Unionpay),
+        Counterpart::Channel(Channel::Insurance),
+        Counterpart::His,
+    ];
+
+    /// The batch channel's code: the channel's ledger spelling (`wechat`…) or `his`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Counterpart::Channel(channel) => channel.as_str(),
+            Counterpart::His => "his",
+        }
+    }
+    /// The batch channel in words: the channel's name (微信…) or `HIS`.
     pub fn label(self) -> &'static str {
         match self {
-            Counterpart::Channel(_) => "渠道",
+            Counterpart::Channel(channel) => channel.label(),
             Counterpart::His => "HIS",
         }
+    }
+    /// One of [`Counterpart::ALL`] by its code (`cash` is none: the HIS batch covers it).
+    pub fn parse(code: &str) -> Option<Counterpart> {
+        Counterpart::ALL.into_iter().find(|c| c.code() == code)
     }
 }
 
@@ -139,5 +161,20 @@ impl Config {
             Counterpart::Channel(c) => c == channel,
             Counterpart::His => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_batch_code_round_trips_with_a_unique_label() {
+        for counterpart in Counterpart::ALL {
+            assert_eq!(Counterpart::parse(counterpart.code()), Some(counterpart));
+        }
+        crate::vocab_tests::unique_and_labelled(Counterpart::ALL.map(|c| (c.code(), c.label())));
+        assert_eq!(Counterpart::parse("cash"), None);
+        assert_eq!(Counterpart::His.label(), "HIS");
     }
 }

@@ -31,6 +31,11 @@
 //!   the result, only the speed.
 //! - Re-running a day with the same inputs gives the same result; the detail lists are sorted
 //!   by number, so input order does not change them either.
+//!
+//! # Vocabularies
+//! [`Provider`], [`CauseKind`] (a [`Cause`] is `provider/kind`), [`Class`] and the batch
+//! channels ([`Counterpart::ALL`]) carry their stable `code()`, `label()` and `ALL` here; the
+//! contract's label tables are built from them.
 
 mod cause;
 mod config;
@@ -52,3 +57,18 @@ pub use outcome::{Class, DayResult, Deferred, Direction, Discrepancy, Side, Sing
 pub use record::{Entry, Record, Records};
 pub use summary::{ChannelSummary, Summary, Tally};
 pub use table::RecordTable;
+
+/// Checks shared by the vocabularies' tests (causes, classes, batch channels).
+#[cfg(test)]
+mod vocab_tests {
+    /// Every code and label is non-empty, and no code or label is there twice.
+    pub fn unique_and_labelled<const N: usize>(table: [(&str, &str); N]) {
+        let mut codes = std::collections::HashSet::new();
+        let mut labels = std::collections::HashSet::new();
+        for (code, label) in table {
+            assert!(!code.is_empty() && !label.trim().is_empty(), "{code:?} {label:?}");
+            assert!(codes.insert(code), "code {code} twice");
+            assert!(labels.insert(label), "label {label} twice");
+        }
+    }
+}

@@ -53,11 +53,44 @@ pub enum Class {
 }
 
 impl Class {
+    /// Every class, in declaration order.
+    pub const ALL: [Class; 10] = [
+        Class::Matched,
+        Class::AmountMismatch,
+        Class::StatusMismatch,
+        Class::FeeMismatch,
+        Class::PlatformOnly,
+        Class::CounterpartOnly,
+        Class::Deferred,
+        Class::Void,
+        Class::OutOfScope,
+        Class::Duplicate,
+    ];
+    /// The classes a reviewed item (a discrepancy or a single-sided entry) can have, in the
+    /// order the review lists them.
+    pub const ITEMS: [Class; 5] =
+        [Class::PlatformOnly, Class::CounterpartOnly, Class::AmountMismatch, Class::StatusMismatch, Class::FeeMismatch];
+
     /// Classes of a record found on both sides.
     pub fn is_pair(self) -> bool {
         matches!(self, Class::Matched | Class::AmountMismatch | Class::StatusMismatch | Class::FeeMismatch)
     }
-    pub fn label(self) -> &'static str {
+    /// The stable code, e.g. `amount_mismatch` (stored with each item, sent over the API).
+    pub const fn code(self) -> &'static str {
+        match self {
+            Class::Matched => "matched",
+            Class::AmountMismatch => "amount_mismatch",
+            Class::StatusMismatch => "status_mismatch",
+            Class::FeeMismatch => "fee_mismatch",
+            Class::PlatformOnly => "platform_only",
+            Class::CounterpartOnly => "counterpart_only",
+            Class::Deferred => "deferred",
+            Class::Void => "void",
+            Class::OutOfScope => "out_of_scope",
+            Class::Duplicate => "duplicate",
+        }
+    }
+    pub const fn label(self) -> &'static str {
         match self {
             Class::Matched => "已对平",
             Class::AmountMismatch => "金额不符",
@@ -71,6 +104,9 @@ impl Class {
             Class::Duplicate => "跨天重复",
         }
     }
+    pub fn parse(code: &str) -> Option<Class> {
+        Class::ALL.into_iter().find(|c| c.code() == code)
+    }
 }
 
 /// 长款 / 短款: whether the counterpart shows more money in (net of refunds) than the platform.
@@ -80,6 +116,16 @@ pub enum Direction {
     Long,
     /// 短款: the channel/HIS took in less (or gave back more) than the platform recorded.
     Short,
+}
+
+impl Direction {
+    /// `长款` or `短款`, as finance writes it (also what is stored with an item).
+    pub const fn label(self) -> &'static str {
+        match self {
+            Direction::Long => "长款",
+            Direction::Short => "短款",
+        }
+    }
 }
 
 /// A record found on both sides that disagrees.
@@ -136,4 +182,19 @@ pub struct DayResult {
     /// The new cross-day set: pass it to the next day's run.
     pub deferred: Vec<Deferred>,
     pub summary: Summary,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_code_round_trips_with_a_unique_label() {
+        for class in Class::ALL {
+            assert_eq!(Class::parse(class.code()), Some(class));
+        }
+        crate::vocab_tests::unique_and_labelled(Class::ALL.map(|c| (c.code(), c.label())));
+        assert!(Class::ITEMS.iter().all(|c| *c != Class::Matched && Class::ALL.contains(c)));
+        assert_eq!(Class::parse("Matched"), None);
+    }
 }

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::Money;
-use reconcile::{Cause, CauseKind, Class, DayResult, Deferred, Direction, Entry, Provider, Side};
+use reconcile::{Cause, Class, DayResult, Deferred, Entry, Side};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use statements::{Channel, Fee, Kind, Status};
@@ -75,33 +75,6 @@ pub fn item_id(day: NaiveDate, channel: &str, entry: &Entry) -> String {
     hex::encode(&hasher.finalize()[..8])
 }
 
-pub fn cause_code(cause: Cause) -> String {
-    let provider = match cause.provider {
-        Provider::PlatformWechat => "platform_wechat",
-        Provider::PlatformAlipay => "platform_alipay",
-        Provider::DeviceCash => "device_cash",
-        Provider::DeviceUnionpay => "device_unionpay",
-        Provider::DeviceInsurance => "device_insurance",
-    };
-    let kind = match cause.kind {
-        CauseKind::Payment => "payment",
-        CauseKind::Refund => "refund",
-        CauseKind::Upload => "upload",
-        CauseKind::TerminalError => "terminal_error",
-    };
-    format!("{provider}/{kind}")
-}
-
-fn class_code(class: Class) -> &'static str {
-    match class {
-        Class::AmountMismatch => "amount_mismatch",
-        Class::StatusMismatch => "status_mismatch",
-        Class::FeeMismatch => "fee_mismatch",
-        Class::PlatformOnly => "platform_only",
-        _ => "counterpart_only",
-    }
-}
-
 /// Every discrepancy and single-sided entry of a run, as rows.
 pub fn rows(channel: &str, result: &DayResult) -> Vec<ItemRow> {
     let day = result.day;
@@ -109,7 +82,7 @@ pub fn rows(channel: &str, result: &DayResult) -> Vec<ItemRow> {
         day,
         channel: channel.to_owned(),
         id: item_id(day, channel, entry),
-        class: class_code(class).to_owned(),
+        class: class.code().to_owned(),
         side: side.to_owned(),
         kind: entry.kind.as_str().to_owned(),
         record_channel: entry.channel.as_str().to_owned(),
@@ -128,11 +101,11 @@ pub fn rows(channel: &str, result: &DayResult) -> Vec<ItemRow> {
     let mut rows = Vec::new();
     for d in &result.discrepancies {
         let cause = Cause::of(Side::Platform, result.counterpart, d.platform.channel, d.platform.kind);
-        let mut row = base(&d.platform, d.class, "both", cause_code(cause));
+        let mut row = base(&d.platform, d.class, "both", cause.code());
         row.platform_fen = Some(d.platform.amount.fen());
         row.counterpart_fen = Some(d.counterpart.amount.fen());
         row.difference_fen = Some(d.difference.fen());
-        row.direction = d.direction.map(|dir| if dir == Direction::Long { "长款" } else { "短款" }.to_owned());
+        row.direction = d.direction.map(|dir| dir.label().to_owned());
         row.platform_status = Some(d.platform.status.as_str().to_owned());
         row.counterpart_status = Some(d.counterpart.status.as_str().to_owned());
         rows.push(row);
@@ -143,7 +116,7 @@ pub fn rows(channel: &str, result: &DayResult) -> Vec<ItemRow> {
         } else {
             (Class::CounterpartOnly, "counterpart")
         };
-        let mut row = base(&s.entry, class, side, cause_code(s.cause));
+        let mut row = base(&s.entry, class, side, s.cause.code());
         let fen = Some(s.entry.amount.fen());
         let status = Some(s.entry.status.as_str().to_owned());
         if s.side == Side::Platform {

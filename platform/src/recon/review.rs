@@ -2,11 +2,14 @@
 //! about it), the list with its filters, and the rules of assigning a cause, resolving
 //! 以平台为准 or 以渠道为准, and a supervisor's decision on a correction. Every action is
 //! appended to `recon_actions` and to the audit chain; an approved correction also appends the
-//! change it makes to the platform ledger of that day (`recon_adjustments`).
+//! change it makes to the platform ledger of that day (`recon_adjustments`). What a state
+//! allows is the contract's transition table ([`ItemState::after`]); this module only reads and
+//! writes.
 
 use chrono::NaiveDate;
 use contract::recon::{
-    AssignCause, CORRECTIONS, DecideCorrection, ITEM_KINDS, ITEM_STATES, ItemFilter, ReconItem, ResolveItem, label_of,
+    AssignCause, CORRECTIONS, Cause, Class, Correction, DecideCorrection, ITEM_CLASSES, ITEM_KINDS, ItemFilter,
+    ItemState, ReconItem, Refusal, ResolveItem, ReviewAction,
 };
 use contract::{Tag, Yuan};
 use domain::Money;
@@ -45,37 +48,42 @@ fn yuan(fen: Option<i64>) -> Option<Yuan> {
 /// The item as finance sees it, after the actions about it (in order). A resolution taken on
 /// what the item was before a run changed it (another class, other amounts) no longer holds.
 pub fn view(row: &ItemRow, actions: &[&Action]) -> ReconItem {
-    let mut state = "open";
+    folded(row, actions).0
+}
+
+/// The item and its state: each recorded action replayed ([`ReviewAction::leaves`]); an
+/// action not in the vocabulary changes nothing.
+fn folded(row: &ItemRow, actions: &[&Action]) -> (ReconItem, ItemState) {
+    let mut state = ItemState::Open;
     let mut cause = row.cause.clone();
     let (mut correction, mut reason, mut resolved_by, mut approved_by) = (None, None, None, None);
     let same = |a: &Action| {
         a.class == row.class && a.platform_fen == row.platform_fen && a.counterpart_fen == row.counterpart_fen
     };
-    for a in actions.iter().filter(|a| a.action == "cause" || same(a)) {
-        match a.action.as_str() {
-            "cause" => cause = a.cause.clone().unwrap_or(cause),
-            "handled" | "request" => {
-                state = if a.action == "handled" { "handled" } else { "awaiting_approval" };
+    let recorded = actions.iter().filter_map(|a| ReviewAction::parse(&a.action).map(|action| (action, a)));
+    for (action, a) in recorded.filter(|(action, a)| *action == ReviewAction::Cause || same(a)) {
+        state = action.leaves(state);
+        match action {
+            ReviewAction::Cause => cause = a.cause.clone().unwrap_or(cause),
+            ReviewAction::Handle | ReviewAction::Request => {
                 correction = a.correction.clone();
                 reason = a.reason.clone();
                 resolved_by = Some(a.actor.clone());
                 approved_by = None;
             }
-            "approve" | "reject" => {
-                state = if a.action == "approve" { "corrected" } else { "rejected" };
+            ReviewAction::Approve | ReviewAction::Reject => {
                 approved_by = Some(a.actor.clone());
                 if let Some(note) = &a.reason {
                     reason = Some(format!("{}；审批：{note}", reason.unwrap_or_default()));
                 }
             }
-            _ => {}
         }
     }
-    ReconItem {
+    let item = ReconItem {
         id: row.id.clone(),
         day: row.day.to_string(),
         channel: Tag::new(&row.channel, channel_label(&row.channel)),
-        class: tag_of(&contract::recon::ITEM_CLASSES, &row.class),
+        class: tag_of(&ITEM_CLASSES, &row.class),
         side: row.side.clone(),
         kind: tag_of(&ITEM_KINDS, &row.kind),
         record_channel: row.record_channel.clone(),
@@ -89,13 +97,14 @@ pub fn view(row: &ItemRow, actions: &[&Action]) -> ReconItem {
         platform_status: row.platform_status.clone(),
         counterpart_status: row.counterpart_status.clone(),
         at: row.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-        cause: Tag::new(&cause, &contract::recon::cause_label(&cause).unwrap_or_else(|| cause.clone())),
-        state: tag_of(&ITEM_STATES, state),
+        cause: Tag::new(&cause, &Cause::parse(&cause).map_or_else(|| cause.clone(), Cause::label)),
+        state: Tag::new(state.code(), state.label()),
         correction: correction.map(|c| tag_of(&CORRECTIONS, &c)),
         reason,
         resolved_by,
         approved_by,
-    }
+    };
+    (item, state)
 }
 
 /// The day's items, filtered, in the order of their batch channel and time.
@@ -131,8 +140,8 @@ pub async fn list(conn: &mut PgConnection, day: NaiveDate, filter: &ItemFilter) 
         .collect())
 }
 
-/// One item with its actions, locked for the caller's transaction.
-async fn one(conn: &mut PgConnection, id: &str) -> ApiResult<(ItemRow, ReconItem)> {
+/// One item with its actions and state, locked for the caller's transaction.
+async fn one(conn: &mut PgConnection, id: &str) -> ApiResult<(ItemRow, ReconItem, ItemState)> {
     let row: ItemRow = sqlx::query_as("SELECT * FROM recon_items WHERE id = $1 FOR UPDATE")
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -147,18 +156,19 @@ async fn one(conn: &mut PgConnection, id: &str) -> ApiResult<(ItemRow, ReconItem
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let item = view(&row, &actions.iter().collect::<Vec<_>>());
-    Ok((row, item))
+    let (item, state) = folded(&row, &actions.iter().collect::<Vec<_>>());
+    Ok((row, item, state))
 }
 
 async fn append(
     conn: &mut PgConnection,
     row: &ItemRow,
     caller: &Caller,
-    action: &str,
+    action: ReviewAction,
     fields: (Option<&str>, Option<&str>, Option<&str>),
 ) -> ApiResult<()> {
     let (cause, correction, reason) = fields;
+    let action = action.code();
     sqlx::query(
         "INSERT INTO recon_actions (day, channel, item_id, action, class, platform_fen, counterpart_fen, cause,
            correction, reason, actor, at)
@@ -189,45 +199,55 @@ fn refuse(message: impl Into<String>) -> ApiError {
     ApiError::bad_request(codes::MALFORMED, message)
 }
 
+/// What the transition table refused, as the API answers it.
+fn refused(refusal: Refusal) -> ApiError {
+    ApiError::bad_request(refusal.code, refusal.message)
+}
+
 pub async fn assign_cause(
     conn: &mut PgConnection,
     caller: &Caller,
     id: &str,
     request: &AssignCause,
 ) -> ApiResult<ReconItem> {
-    if contract::recon::cause_label(&request.cause).is_none() {
+    if Cause::parse(&request.cause).is_none() {
         return Err(refuse(format!(
             "原因“{}”不在分类中（应为 提供方/类型，如 platform_wechat/payment）",
             request.cause
         )));
     }
-    let (row, _) = one(conn, id).await?;
-    append(conn, &row, caller, "cause", (Some(&request.cause), None, None)).await?;
+    let (row, _, state) = one(conn, id).await?;
+    state.after(ReviewAction::Cause).map_err(refused)?;
+    append(conn, &row, caller, ReviewAction::Cause, (Some(&request.cause), None, None)).await?;
     Ok(one(conn, id).await?.1)
 }
 
 /// The corrections that fit an item: what the channel's view can make of the platform's.
 /// A fee mismatch has none (the platform records no fees: take it up with the channel and mark
 /// it handled); a refund is started only for money the channel took in and the platform did not.
-fn fitting_corrections(row: &ItemRow) -> &'static [&'static str] {
-    let payment = row.kind == "payment";
+fn fitting_corrections(row: &ItemRow) -> &'static [Correction] {
+    let payment = row.kind == statements::Kind::Payment.as_str();
     let long = row.difference_fen.is_some_and(|d| d > 0);
-    match row.class.as_str() {
-        "counterpart_only" if payment => &["supplement", "refund"],
-        "counterpart_only" => &["supplement"],
-        "platform_only" => &["status"],
-        "status_mismatch" => &["status"],
-        "amount_mismatch" if payment && long => &["amount", "refund"],
-        "amount_mismatch" => &["amount"],
-        _ => &[],
+    let Some(class) = Class::parse(&row.class) else {
+        return &[];
+    };
+    match class {
+        Class::CounterpartOnly if payment => &[Correction::Supplement, Correction::Refund],
+        Class::CounterpartOnly => &[Correction::Supplement],
+        Class::PlatformOnly | Class::StatusMismatch => &[Correction::Status],
+        Class::AmountMismatch if payment && long => &[Correction::Amount, Correction::Refund],
+        Class::AmountMismatch => &[Correction::Amount],
+        Class::FeeMismatch | Class::Matched | Class::Deferred | Class::Void | Class::OutOfScope | Class::Duplicate => {
+            &[]
+        }
     }
 }
 
-fn unfit(item: &ReconItem, fitting: &[&str], label: &str) -> ApiError {
+fn unfit(item: &ReconItem, fitting: &[Correction], label: &str) -> ApiError {
     let message = if fitting.is_empty() {
         format!("“{}”的差异不能以渠道为准更正：请向渠道核实后以平台为准处理", item.class.label)
     } else {
-        let allowed: Vec<&str> = fitting.iter().filter_map(|c| label_of(&CORRECTIONS, c)).collect();
+        let allowed: Vec<&str> = fitting.iter().map(|c| c.label()).collect();
         format!("“{}”的差异不能用“{label}”处理，可选：{}", item.class.label, allowed.join("、"))
     };
     ApiError::bad_request("CORRECTION_UNFIT", message)
@@ -243,24 +263,30 @@ pub async fn resolve(
     if reason.is_empty() {
         return Err(refuse("请填写处理说明"));
     }
-    let (row, item) = one(conn, id).await?;
-    if !matches!(item.state.code.as_str(), "open" | "rejected") {
-        return Err(ApiError::bad_request("ALREADY_RESOLVED", format!("该笔已是“{}”，不能再处理", item.state.label)));
-    }
-    match request.basis.as_str() {
-        "platform" => append(conn, &row, caller, "handled", (None, None, Some(reason))).await?,
-        "channel" => {
-            let correction = request.correction.as_deref().unwrap_or_default();
-            let Some(label) = label_of(&CORRECTIONS, correction) else {
+    let (row, item, state) = one(conn, id).await?;
+    let action = match request.basis.as_str() {
+        "platform" => Some(ReviewAction::Handle),
+        "channel" => Some(ReviewAction::Request),
+        _ => None,
+    };
+    // A resolved item is refused before its basis is looked at: both resolutions need the same
+    // states (open, or a rejected correction).
+    state.after(action.unwrap_or(ReviewAction::Handle)).map_err(refused)?;
+    match action {
+        Some(ReviewAction::Request) => {
+            let Some(correction) = request.correction.as_deref().and_then(Correction::parse) else {
                 return Err(refuse("以渠道为准须选择更正方式：补录平台记录、更正状态、更正金额或发起退款"));
             };
             let fitting = fitting_corrections(&row);
             if !fitting.contains(&correction) {
-                return Err(unfit(&item, fitting, label));
+                return Err(unfit(&item, fitting, correction.label()));
             }
-            append(conn, &row, caller, "request", (None, Some(correction), Some(reason))).await?;
+            let fields = (None, Some(correction.code()), Some(reason));
+            append(conn, &row, caller, ReviewAction::Request, fields).await?;
         }
-        other => {
+        Some(action) => append(conn, &row, caller, action, (None, None, Some(reason))).await?,
+        None => {
+            let other = &request.basis;
             return Err(refuse(format!("处理依据应为 platform（以平台为准）或 channel（以渠道为准），不是“{other}”")));
         }
     }
@@ -278,19 +304,15 @@ pub async fn decide(
     if !request.approve && note.is_empty() {
         return Err(refuse("驳回须填写理由"));
     }
-    let (row, item) = one(conn, id).await?;
-    if item.state.code != "awaiting_approval" {
-        return Err(ApiError::bad_request(
-            "NOT_AWAITING_APPROVAL",
-            format!("该笔是“{}”，没有待审批的更正", item.state.label),
-        ));
-    }
+    let (row, item, state) = one(conn, id).await?;
+    let action = if request.approve { ReviewAction::Approve } else { ReviewAction::Reject };
+    state.after(action).map_err(refused)?;
     if item.resolved_by.as_deref() == Some(caller.username.as_str()) {
         return Err(ApiError::forbidden("审批人不能是申请更正的本人"));
     }
     let note = (!note.is_empty()).then_some(note);
     if !request.approve {
-        append(conn, &row, caller, "reject", (None, None, note)).await?;
+        append(conn, &row, caller, ReviewAction::Reject, (None, None, note)).await?;
         return Ok(one(conn, id).await?.1);
     }
     let correction = item.correction.map(|c| c.code).unwrap_or_default();
@@ -305,20 +327,20 @@ pub async fn decide(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((channel, earlier)) = earlier {
-        let label = label_of(&CORRECTIONS, &earlier).unwrap_or("更正");
+        let label = Correction::parse(&earlier).map_or("更正", Correction::label);
         return Err(ApiError::bad_request(
             "ALREADY_CORRECTED",
             format!("这笔记录已在{}对账中“{label}”过，请先重新对账核实，不能再次更正", channel_label(&channel)),
         ));
     }
-    append(conn, &row, caller, "approve", (None, None, note)).await?;
+    append(conn, &row, caller, ReviewAction::Approve, (None, None, note)).await?;
     // The channel's view becomes the platform's: its amount and status.
     let fen = row.counterpart_fen.or(row.platform_fen).unwrap_or_default();
     // 以渠道为准 on a platform-only entry: the channel never received it, the record is closed.
-    let status = match (row.class.as_str(), &row.counterpart_status) {
-        ("platform_only", _) => "closed".to_owned(),
-        (_, Some(status)) => status.clone(),
-        (_, None) => "success".to_owned(),
+    let status = match (Class::parse(&row.class) == Some(Class::PlatformOnly), &row.counterpart_status) {
+        (true, _) => statements::Status::Closed.as_str().to_owned(),
+        (false, Some(status)) => status.clone(),
+        (false, None) => statements::Status::Success.as_str().to_owned(),
     };
     sqlx::query(
         "INSERT INTO recon_adjustments (day, channel, item_id, correction, record_channel, kind, order_no, third_party_no,

@@ -78,7 +78,7 @@ async fn batches_of(state: &AppState, day: NaiveDate) -> ApiResult<Vec<ReconBatc
             let f: Figures = figures.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
             let open_items = items
                 .iter()
-                .filter(|i| i.channel.code == channel && matches!(i.state.code.as_str(), "open" | "rejected"))
+                .filter(|i| i.channel.code == channel && contract::recon::needs_handling(&i.state.code))
                 .count() as u64;
             ReconBatch {
                 day: day.to_string(),
