@@ -32,7 +32,7 @@ pub async fn append(
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_owned()),
     };
-    let at = chrono::Utc::now().to_rfc3339();
+    let at = crate::clock::instant().to_rfc3339();
     let detail = detail.to_string();
     let hash = row_hash(&prev, id, &at, actor, action, &detail);
     sqlx::query(

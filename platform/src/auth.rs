@@ -70,7 +70,7 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
     if username.is_empty() || request.password.is_empty() {
         return Err(ApiError::bad_request(codes::MALFORMED, "请输入用户名和密码"));
     }
-    let now = Utc::now();
+    let now = crate::clock::instant();
     let mut tx = state.pool.begin().await?;
     let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE username = $1 AND at > $2")
         .bind(username)
@@ -169,7 +169,7 @@ impl FromRequestParts<AppState> for Caller {
         .fetch_optional(&state.pool)
         .await?;
         let (username, display_name, role, device_id, expires_at) = row.ok_or_else(unauthenticated)?;
-        if expires_at < Utc::now() {
+        if expires_at < crate::clock::instant() {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::TOKEN_EXPIRED, "登录已过期，请重新登录"));
         }
         Ok(Caller { username, display_name, role, device_id })

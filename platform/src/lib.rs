@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod clock;
 pub mod db;
 pub mod demo_seed;
 pub mod error;
@@ -36,12 +37,14 @@ pub struct AppState {
     pub body_limit: usize,
     /// The reconciliation runner (`None` when the server runs without it, e.g. in tools).
     pub recon: Option<Arc<recon::runner::Runner>>,
+    /// The hospital's local time: every business time the platform writes comes from here.
+    pub clock: clock::Clock,
 }
 
 impl AppState {
-    /// The hospital's local time as the reconciliation schedule sees it.
-    pub fn clock(&self) -> recon::runner::Clock {
-        self.recon.as_ref().map(|r| r.clock).unwrap_or_default()
+    /// The hospital's local time (the same clock the reconciliation schedule runs on).
+    pub fn clock(&self) -> clock::Clock {
+        self.clock
     }
 
     pub fn new(pool: PgPool) -> AppState {
@@ -51,6 +54,7 @@ impl AppState {
             session_hours: 12,
             body_limit: routes::BODY_LIMIT,
             recon: None,
+            clock: clock::Clock::default(),
         }
     }
 }

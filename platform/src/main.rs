@@ -43,7 +43,8 @@ enum Command {
         /// Seconds between the reconciliation runner's passes.
         #[arg(long, env = "PLATFORM_RECON_TICK_SECS", default_value_t = 60)]
         recon_tick_secs: u64,
-        /// Start the reconciliation clock at this local time (`YYYY-MM-DD HH:MM:SS`), for trials.
+        /// Start the platform's clock (business times, the reconciliation schedule) at this local
+        /// time (`YYYY-MM-DD HH:MM:SS`), for trials.
         #[arg(long, env = "PLATFORM_RECON_NOW")]
         recon_now: Option<String>,
     },
@@ -140,7 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             platform::db::migrate(&pool).await?;
             let now = match now {
                 Some(text) => NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")?,
-                None => chrono::Local::now().naive_local(),
+                None => platform::clock::Clock::default().now(),
             };
             let count = platform::demo_seed::seed(&pool, seed, patients, now).await?;
             println!("已导入演示医院：{count} 位住院患者");
@@ -189,12 +190,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.session_hours = session_hours;
             state.body_limit = body_limit_kb * 1024;
             let clock = match recon_now {
-                Some(text) => platform::recon::runner::Clock::starting_at(NaiveDateTime::parse_from_str(
+                Some(text) => platform::clock::Clock::starting_at(NaiveDateTime::parse_from_str(
                     &text,
                     "%Y-%m-%d %H:%M:%S",
                 )?),
-                None => platform::recon::runner::Clock::default(),
+                None => platform::clock::Clock::default(),
             };
+            state.clock = clock;
             let runner = std::sync::Arc::new(platform::recon::runner::Runner {
                 pool: state.pool.clone(),
                 source: std::sync::Arc::new(platform::recon::source::SandboxStatements { dir: statements_dir }),

@@ -17,21 +17,7 @@ use crate::recon::schedule::{self, BatchState};
 use crate::recon::source::{Fetch, StatementSource};
 use crate::recon::{compute, ledger, stored};
 
-/// The hospital's local time, optionally shifted (`--recon-now` starts the clock at a given
-/// moment, for trials of the nightly schedule).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Clock {
-    pub offset: chrono::Duration,
-}
-
-impl Clock {
-    pub fn starting_at(start: NaiveDateTime) -> Clock {
-        Clock { offset: start - chrono::Local::now().naive_local() }
-    }
-    pub fn now(&self) -> NaiveDateTime {
-        chrono::Local::now().naive_local() + self.offset
-    }
-}
+pub use crate::clock::Clock;
 
 #[derive(Debug)]
 pub struct Runner {

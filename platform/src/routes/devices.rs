@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::Utc;
 use uuid::Uuid;
 use wire::api::{DeviceAnswer, RangeAnswer, RangeRequest, RegisterDevice};
 use wire::codes;
@@ -28,7 +27,7 @@ pub async fn register(
             "设备名称不能为空，地点须为 counter、ward_station、bedside 或 kiosk",
         ));
     }
-    let id = Uuid::now_v7();
+    let id = state.clock.key();
     let mut tx = state.pool.begin().await?;
     sqlx::query(
         "INSERT INTO devices (id, name, place, wards, registered_at, registered_by) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -37,7 +36,7 @@ pub async fn register(
     .bind(request.name.trim())
     .bind(&request.place)
     .bind(&request.wards)
-    .bind(Utc::now())
+    .bind(crate::clock::instant())
     .bind(&caller.username)
     .execute(&mut *tx)
     .await?;

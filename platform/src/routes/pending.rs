@@ -108,7 +108,7 @@ pub async fn resolve(
                 .ok_or_else(|| ApiError::not_found("住院不存在"))?;
             let amount: domain::Money = taken.iter().map(|t| t.amount.money()).sum();
             let record = Record::Deposit(DepositRecord {
-                key: Uuid::now_v7(),
+                key: state.clock.key(),
                 admission_id: pending.admission_id,
                 receipt_no: format!("DCL{}", key.simple()),
                 deposit_kind: "deposit".to_owned(),
@@ -116,8 +116,9 @@ pub async fn resolve(
                 settlement: None,
                 amount: contract::Yuan(amount),
                 tenders: taken,
-                at: Utc::now().naive_utc(),
+                at: state.clock.now(),
                 cashier: caller.display_name.clone(),
+                reason: None,
             });
             journal::insert(&mut tx, pending.admission_id, &ward, &record, None, Some(key)).await?;
         }
