@@ -137,12 +137,18 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Refuses (403) a caller whose role is not among `roles`.
-    pub fn require(&self, roles: &[&str]) -> ApiResult<()> {
-        if roles.contains(&self.role.as_str()) {
+    /// Whether the caller's role may do `permission` (`domain::Role::may`, the one table).
+    pub fn may(&self, permission: domain::Permission) -> bool {
+        domain::Role::from_code(&self.role).is_some_and(|role| role.may(permission))
+    }
+
+    /// Refuses (403) a caller whose role may not do `permission`.
+    pub fn require(&self, permission: domain::Permission) -> ApiResult<()> {
+        if self.may(permission) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!("{}（{}）无权执行此操作", self.display_name, self.role)))
+            let role = domain::Role::from_code(&self.role).map_or_else(|| self.role.clone(), |r| r.label().to_owned());
+            Err(ApiError::forbidden(format!("{}（{role}）无权{}", self.display_name, permission.label())))
         }
     }
 }

@@ -156,7 +156,11 @@ async fn unapproved_recall(conn: &mut sqlx::PgConnection, envelope: &Envelope) -
                 .bind(&recall.approver)
                 .fetch_optional(&mut *conn)
                 .await?;
-            if role.as_deref() != Some("supervisor") {
+            let approves = role
+                .as_deref()
+                .and_then(domain::Role::from_code)
+                .is_some_and(|r| r.may(domain::Permission::ApproveRecall));
+            if !approves {
                 return Ok(Some(format!("召回须由收费组长授权，“{}”不是收费组长", recall.approver)));
             }
         }

@@ -125,6 +125,7 @@ impl App {
             username: operator.username.clone(),
             display_name: operator.display_name.clone(),
             role: Tag::new(operator.role.code(), operator.role.label()),
+            permissions: operator.role.permissions().into_iter().map(contract::session::Permission::from).collect(),
             hospital: self.hospital.clone(),
             counter: self.counter.clone(),
             business_date: self.clock.now().format("%Y-%m-%d").to_string(),
@@ -152,9 +153,6 @@ fn verify(password: &str, hash: &str) -> bool {
 
 /// An argon2id PHC string for `password` with the given 16 salt bytes.
 pub fn hash_password(password: &str, salt: &[u8; 16]) -> Result<String, AppError> {
-    let salt = SaltString::encode_b64(salt).map_err(|e| AppError::Io(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Io(e.to_string()))
+    let salt = SaltString::encode_b64(salt).map_err(AppError::internal)?;
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(AppError::internal)
 }

@@ -11,6 +11,7 @@ pub mod link;
 pub mod patient;
 pub mod recon;
 pub mod session;
+pub mod tender;
 mod yuan;
 
 pub use domain::Money;

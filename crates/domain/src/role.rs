@@ -1,4 +1,6 @@
-//! Who a user is at work (收费员, 财务, 收费组长, 管理员) and so what they may do.
+//! Who a user is at work (收费员, 财务, 收费组长, 管理员) and so what they may do. This is the
+//! one home of the permission table: the counter's use cases, the platform's handlers and the
+//! screen (through the session's permission list) all ask [`Role::may`].
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -32,36 +34,136 @@ impl Role {
     }
 }
 
-/// What a user may do at the counter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// What a user may do, at the counter or on the platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
     /// Take deposits, reverse them, settle, print.
     HandleMoney,
     /// Pass or return the fee audit; confirm or cancel fee lines.
     AuditFees,
-    /// Approve recalls (the supervisor authenticates for it).
+    /// Approve recalls and corrections (the supervisor authenticates for it).
     ApproveRecall,
+    /// Review the day's reconciliation: batches, discrepancies, causes, 以平台为准 / 以渠道为准.
+    ReviewReconciliation,
+    /// Push operations to the platform and pull its feed from a registered counter.
+    Sync,
+    /// Take blocks of receipt and settlement numbers for the counter.
+    ReserveNumbers,
+    /// See the operations the platform refused (待处理).
+    ViewPending,
+    /// Resolve a refused operation (refund, or keep the money as a deposit).
+    ResolvePending,
+    /// Register counters, import from the HIS, add users, verify the audit chain.
+    Administer,
 }
 
 impl Permission {
+    pub const ALL: [Permission; 9] = [
+        Permission::HandleMoney,
+        Permission::AuditFees,
+        Permission::ApproveRecall,
+        Permission::ReviewReconciliation,
+        Permission::Sync,
+        Permission::ReserveNumbers,
+        Permission::ViewPending,
+        Permission::ResolvePending,
+        Permission::Administer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::HandleMoney => "handle_money",
+            Permission::AuditFees => "audit_fees",
+            Permission::ApproveRecall => "approve_recall",
+            Permission::ReviewReconciliation => "review_reconciliation",
+            Permission::Sync => "sync",
+            Permission::ReserveNumbers => "reserve_numbers",
+            Permission::ViewPending => "view_pending",
+            Permission::ResolvePending => "resolve_pending",
+            Permission::Administer => "administer",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Permission::HandleMoney => "收费",
             Permission::AuditFees => "费用审核",
-            Permission::ApproveRecall => "审批召回",
+            Permission::ApproveRecall => "授权审批（召回、更正）",
+            Permission::ReviewReconciliation => "对账复核",
+            Permission::Sync => "数据同步",
+            Permission::ReserveNumbers => "领用票号",
+            Permission::ViewPending => "查看待处理",
+            Permission::ResolvePending => "处理待处理",
+            Permission::Administer => "系统管理",
         }
+    }
+
+    pub fn from_code(code: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.code() == code)
     }
 }
 
 impl Role {
+    /// The permission table: every (role, permission) pair is written out, so a new role or
+    /// permission does not build until someone decides each cell.
     pub fn may(self, permission: Permission) -> bool {
-        match (self, permission) {
-            (Role::Cashier, Permission::HandleMoney) => true,
-            (Role::Cashier, Permission::AuditFees | Permission::ApproveRecall) => false,
-            (Role::Finance, Permission::AuditFees) => true,
-            (Role::Finance, Permission::HandleMoney | Permission::ApproveRecall) => false,
-            (Role::Supervisor, Permission::HandleMoney | Permission::AuditFees | Permission::ApproveRecall) => true,
-            (Role::Admin, Permission::HandleMoney | Permission::AuditFees | Permission::ApproveRecall) => false,
+        use Permission as P;
+        match self {
+            Role::Cashier => match permission {
+                P::HandleMoney | P::Sync | P::ReserveNumbers => true,
+                P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => false,
+                P::ViewPending | P::ResolvePending | P::Administer => false,
+            },
+            Role::Finance => match permission {
+                P::AuditFees | P::ReviewReconciliation | P::Sync | P::ViewPending => true,
+                P::HandleMoney | P::ApproveRecall | P::ReserveNumbers => false,
+                P::ResolvePending | P::Administer => false,
+            },
+            Role::Supervisor => match permission {
+                P::HandleMoney | P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => true,
+                P::Sync | P::ReserveNumbers | P::ViewPending | P::ResolvePending => true,
+                P::Administer => false,
+            },
+            Role::Admin => match permission {
+                P::ReviewReconciliation | P::Administer => true,
+                P::HandleMoney | P::AuditFees | P::ApproveRecall | P::Sync => false,
+                P::ReserveNumbers | P::ViewPending | P::ResolvePending => false,
+            },
         }
+    }
+
+    /// Everything this role may do, in the table's order.
+    pub fn permissions(self) -> Vec<Permission> {
+        Permission::ALL.into_iter().filter(|p| self.may(*p)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_labels_are_distinct() {
+        for p in Permission::ALL {
+            assert_eq!(Permission::from_code(p.code()), Some(p));
+            assert_eq!(Permission::ALL.iter().filter(|q| q.label() == p.label()).count(), 1);
+        }
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Permission::from_code("root"), None);
+    }
+
+    #[test]
+    fn who_may_what() {
+        use Permission as P;
+        assert_eq!(Role::Cashier.permissions(), vec![P::HandleMoney, P::Sync, P::ReserveNumbers]);
+        assert!(!Role::Finance.may(P::HandleMoney));
+        assert!(Role::Finance.may(P::ReviewReconciliation));
+        assert!(Role::Supervisor.may(P::ResolvePending));
+        assert!(!Role::Finance.may(P::ResolvePending));
+        assert!(!Role::Admin.may(P::HandleMoney));
+        assert!(Role::Admin.may(P::Administer));
+        assert!(Role::ALL.iter().all(|r| r.may(P::Administer) == (*r == Role::Admin)));
     }
 }

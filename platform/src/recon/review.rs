@@ -13,6 +13,7 @@ use contract::recon::{
 };
 use contract::{Tag, Yuan};
 use domain::Money;
+use domain::Permission;
 use sqlx::PgConnection;
 use wire::codes;
 
@@ -299,7 +300,7 @@ pub async fn decide(
     id: &str,
     request: &DecideCorrection,
 ) -> ApiResult<ReconItem> {
-    caller.require(&["supervisor"])?;
+    caller.require(Permission::ApproveRecall)?;
     let note = request.note.trim();
     if !request.approve && note.is_empty() {
         return Err(refuse("驳回须填写理由"));

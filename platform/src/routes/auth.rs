@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use domain::Permission;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use wire::api::{LoginAnswer, LoginRequest};
@@ -57,8 +58,8 @@ pub async fn create_user(
     caller: Caller,
     Body(user): Body<NewUser>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    caller.require(&["admin"])?;
-    if !["cashier", "finance", "supervisor", "admin"].contains(&user.role.as_str()) || user.password.len() < 8 {
+    caller.require(Permission::Administer)?;
+    if domain::Role::from_code(&user.role).is_none() || user.password.len() < 8 {
         return Err(ApiError::bad_request(wire::codes::MALFORMED, "角色无效或密码少于 8 位"));
     }
     login::create_user(

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use domain::Permission;
 use uuid::Uuid;
 use wire::api::{DeviceAnswer, RangeAnswer, RangeRequest, RegisterDevice};
 use wire::codes;
@@ -20,7 +21,7 @@ pub async fn register(
     caller: Caller,
     Body(request): Body<RegisterDevice>,
 ) -> ApiResult<Json<DeviceAnswer>> {
-    caller.require(&["admin"])?;
+    caller.require(Permission::Administer)?;
     if domain::Place::from_code(&request.place).is_none() || request.name.trim().is_empty() {
         return Err(ApiError::bad_request(
             codes::MALFORMED,
@@ -69,7 +70,7 @@ pub async fn allocate_range(
     Path(id): Path<Uuid>,
     Body(request): Body<RangeRequest>,
 ) -> ApiResult<Json<RangeAnswer>> {
-    caller.require(&["cashier", "supervisor"])?;
+    caller.require(Permission::ReserveNumbers)?;
     known_device(&state, id).await?;
     if request.device_id != id
         || !["deposit", "settlement"].contains(&request.series.as_str())

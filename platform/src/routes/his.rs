@@ -1,6 +1,7 @@
 //! The HIS import: admissions, fee lines and events (e.g. discharge orders) as the hospital's
 //! information system reports them. All or nothing: duplicate or missing ids refuse the batch.
 
+use domain::Permission;
 use std::collections::HashSet;
 
 use axum::Json;
@@ -23,7 +24,7 @@ pub async fn import(
     caller: Caller,
     Body(batch): Body<HisImport>,
 ) -> ApiResult<Json<ImportAnswer>> {
-    caller.require(&["admin"])?;
+    caller.require(Permission::Administer)?;
     let mut seen = HashSet::new();
     for key in batch
         .admissions

@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::Utc;
+use domain::Permission;
 use uuid::Uuid;
 use wire::Envelope;
 use wire::api::{PendingItem, ResolvePending};
@@ -62,7 +63,7 @@ fn item(row: PendingRow) -> ApiResult<PendingItem> {
 #[utoipa::path(get, path = "/api/v1/pending", responses((status = 200, body = Vec<PendingItem>), (status = 403, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PendingItem>>> {
-    caller.require(&["supervisor", "finance"])?;
+    caller.require(Permission::ViewPending)?;
     let sql = format!("{PENDING_SELECT} ORDER BY (r.action IS NOT NULL), o.received_at");
     let rows: Vec<PendingRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&state.pool).await?;
     Ok(Json(rows.into_iter().map(item).collect::<ApiResult<_>>()?))
@@ -79,7 +80,7 @@ pub async fn resolve(
     Path(key): Path<Uuid>,
     Body(request): Body<ResolvePending>,
 ) -> ApiResult<Json<PendingItem>> {
-    caller.require(&["supervisor"])?;
+    caller.require(Permission::ResolvePending)?;
     if !["refund", "deposit"].contains(&request.action.as_str()) || request.note.trim().is_empty() {
         return Err(ApiError::bad_request(codes::MALFORMED, "处理方式应为 refund 或 deposit，并须填写说明"));
     }
@@ -157,7 +158,7 @@ fn money_taken(records: &[Record]) -> Vec<wire::records::TenderRecord> {
 /// Walks the audit chain (admin only); names the first broken row.
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn verify_audit(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<serde_json::Value>> {
-    caller.require(&["admin"])?;
+    caller.require(Permission::Administer)?;
     let v = audit::verify(&state.pool).await?;
     Ok(Json(serde_json::json!({ "rows": v.rows, "ok": v.first_broken.is_none(), "first_broken": v.first_broken })))
 }

@@ -15,6 +15,7 @@ use contract::recon::{
 };
 use contract::{Tag, Yuan};
 use domain::Money;
+use domain::Permission;
 use serde::Deserialize;
 use wire::codes;
 
@@ -25,8 +26,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::recon::items::Figures;
 use crate::recon::source::channel_label;
 use crate::recon::{review, schedule, stored};
-
-const REVIEWERS: [&str; 3] = ["finance", "supervisor", "admin"];
 
 fn day_of(text: &str) -> ApiResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -113,7 +112,7 @@ pub async fn batches(
     caller: Caller,
     q: Result<Query<DayQuery>, QueryRejection>,
 ) -> ApiResult<Json<Vec<ReconBatch>>> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let day = day_of(&query(q)?.day)?;
     Ok(Json(batches_of(&state, day).await?))
 }
@@ -124,7 +123,7 @@ pub async fn run(
     caller: Caller,
     Body(request): Body<RunReconciliation>,
 ) -> ApiResult<Json<Vec<ReconBatch>>> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let day = day_of(&request.day)?;
     if day >= state.clock().now().date() {
         return Err(ApiError::bad_request("DAY_NOT_OVER", format!("{day} 尚未结束，只能对已过去的日期对账")));
@@ -173,7 +172,7 @@ pub async fn items(
     caller: Caller,
     q: Result<Query<ItemFilter>, QueryRejection>,
 ) -> ApiResult<Json<Vec<ReconItem>>> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let filter = query(q)?;
     let day = day_of(&filter.day)?;
     let mut conn = state.pool.acquire().await?;
@@ -186,7 +185,7 @@ pub async fn assign_cause(
     Path(id): Path<String>,
     Body(request): Body<AssignCause>,
 ) -> ApiResult<Json<ReconItem>> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let mut tx = state.pool.begin().await?;
     let item = review::assign_cause(&mut tx, &caller, &id, &request).await?;
     tx.commit().await?;
@@ -199,7 +198,7 @@ pub async fn resolve(
     Path(id): Path<String>,
     Body(request): Body<ResolveItem>,
 ) -> ApiResult<Json<ReconItem>> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let mut tx = state.pool.begin().await?;
     let item = review::resolve(&mut tx, &caller, &id, &request).await?;
     tx.commit().await?;
@@ -233,7 +232,7 @@ pub async fn upload(
     q: Result<Query<UploadQuery>, QueryRejection>,
     bytes: Bytes,
 ) -> ApiResult<Json<ImportedStatement>> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let q = query(q)?;
     let day = day_of(&q.day)?;
     if label_of(&BATCH_CHANNELS, &q.channel).is_none() {
@@ -255,7 +254,7 @@ pub async fn original(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<impl IntoResponse> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let mut conn = state.pool.acquire().await?;
     let (name, bytes) = stored::original(&mut conn, id).await?;
     let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
@@ -279,7 +278,7 @@ pub async fn report(
     caller: Caller,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> ApiResult<impl IntoResponse> {
-    caller.require(&REVIEWERS)?;
+    caller.require(Permission::ReviewReconciliation)?;
     let q = query(q)?;
     let day = day_of(&q.day)?;
     let mut conn = state.pool.acquire().await?;

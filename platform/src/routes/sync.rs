@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use domain::Permission;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -24,7 +25,7 @@ pub async fn push(
     caller: Caller,
     Body(batch): Body<PushBatch>,
 ) -> ApiResult<Json<PushAnswer>> {
-    caller.require(&["cashier", "finance", "supervisor"])?;
+    caller.require(Permission::Sync)?;
     known_device(&state, batch.device_id).await?;
     if caller.device_id.is_some_and(|d| d != batch.device_id) {
         return Err(ApiError::forbidden("登录的设备与推送的设备不一致"));
@@ -52,7 +53,7 @@ pub async fn changes(
     caller: Caller,
     Query(query): Query<ChangesQuery>,
 ) -> ApiResult<Json<ChangesAnswer>> {
-    caller.require(&["cashier", "finance", "supervisor"])?;
+    caller.require(Permission::Sync)?;
     let wards = known_device(&state, query.device_id).await?;
     let limit = query.limit.unwrap_or(2_000).clamp(1, 5_000);
     let mut conn = state.pool.acquire().await?;
@@ -78,7 +79,7 @@ pub async fn find_patients(
     caller: Caller,
     Query(query): Query<PatientQuery>,
 ) -> ApiResult<Json<Vec<PatientFound>>> {
-    caller.require(&["cashier", "finance", "supervisor"])?;
+    caller.require(Permission::Sync)?;
     let q = query.q.trim();
     if q.is_empty() || q.chars().count() > 40 {
         return Err(ApiError::bad_request(codes::MALFORMED, "查询内容为空或过长"));

@@ -54,6 +54,24 @@ impl Tender {
             .ok_or_else(|| UnknownTender(text.to_owned()))
     }
 
+    /// Collecting by this tender goes through a channel the platform holds (WeChat Pay, Alipay,
+    /// the social-security card's front-end): an offline counter cannot take it.
+    pub fn collects_through_platform(self) -> bool {
+        match self {
+            Tender::WeChat | Tender::Alipay | Tender::SocialSecurityCard => true,
+            Tender::Cash | Tender::Cheque | Tender::BankCard => false,
+        }
+    }
+
+    /// Giving money back by this route needs the channel (only cash is handed back at the
+    /// counter): an offline counter refunds in cash or not at all.
+    pub fn refunds_through_platform(self) -> bool {
+        match self {
+            Tender::Cash => false,
+            Tender::Cheque | Tender::BankCard | Tender::WeChat | Tender::Alipay | Tender::SocialSecurityCard => true,
+        }
+    }
+
     /// How many days after payment the channel still accepts an original-route refund;
     /// `None` where the money is handed back at the counter (cash) or the window is unlimited.
     pub fn refund_window_days(self) -> Option<u32> {

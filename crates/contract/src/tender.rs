@@ -1,0 +1,47 @@
+//! The tenders (支付方式) the screen offers, from the one list in `domain::Tender`: the code the
+//! backend parses, the label shown, and whether an offline counter can take it.
+
+/// One tender as the screen offers it (built in the frontend itself; not a wire type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TenderOption {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// Collecting needs the platform (an offline counter refuses it).
+    pub collects_through_platform: bool,
+    /// Refunding by this route needs the platform (otherwise cash is handed back).
+    pub refunds_through_platform: bool,
+}
+
+/// Every tender, in the order the dialogs list them.
+pub fn tender_options() -> Vec<TenderOption> {
+    domain::Tender::ALL
+        .into_iter()
+        .map(|t| TenderOption {
+            code: t.code(),
+            label: t.label(),
+            collects_through_platform: t.collects_through_platform(),
+            refunds_through_platform: t.refunds_through_platform(),
+        })
+        .collect()
+}
+
+/// The label of a tender code (`cash` → 现金), or the code itself when unknown.
+pub fn tender_label(code: &str) -> &str {
+    domain::Tender::ALL.into_iter().find(|t| t.code() == code).map(|t| t.label()).unwrap_or(code)
+}
+
+/// The code of cash, the tender every refund can fall back to.
+pub const CASH: &str = "cash";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cash_is_a_tender_and_refunds_in_hand() {
+        let cash = tender_options().into_iter().find(|t| t.code == CASH).unwrap();
+        assert_eq!(cash.label, "现金");
+        assert!(!cash.refunds_through_platform);
+        assert_eq!(tender_label("wechat"), "微信");
+    }
+}
