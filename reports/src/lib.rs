@@ -15,6 +15,7 @@ pub mod statement;
 
 use thiserror::Error;
 
+pub use pdf::fonts::{SYSTEM_FALLBACK_FACE, SYSTEM_FALLBACK_PATH, set_fallback_font};
 pub use receipt::{ReceiptModel, render_receipt};
 pub use reconciliation::{
     ReconciliationReport, XlsxReportError, reconciliation_pdf, reconciliation_xlsx, result_pdf, result_xlsx,

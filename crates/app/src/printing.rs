@@ -19,6 +19,18 @@ pub struct Printing {
 }
 
 impl Printing {
+    /// Hands `reports` the system's full Noto Sans CJK (Debian `fonts-noto-cjk`) for characters
+    /// outside the embedded GB 2312 font; read once per process (blocking: call it off the
+    /// async workers). Without the file those characters print as "?" and are reported.
+    pub fn load_fallback_font() {
+        static LOADED: std::sync::Once = std::sync::Once::new();
+        LOADED.call_once(|| {
+            if let Ok(bytes) = std::fs::read(reports::SYSTEM_FALLBACK_PATH) {
+                reports::set_fallback_font(bytes, reports::SYSTEM_FALLBACK_FACE);
+            }
+        });
+    }
+
     pub async fn deliver(&self, file_name: &str, pdf: &RenderedPdf) -> Result<PrintOutcome, AppError> {
         tokio::fs::create_dir_all(&self.dir)
             .await

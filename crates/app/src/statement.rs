@@ -8,7 +8,7 @@ use reports::{
     render_statement,
 };
 
-use crate::{App, AppError, Operator};
+use crate::{App, AppError, Operator, Printing};
 
 impl App {
     /// The fee list as PDF bytes, printed in the name of `printed_by`.
@@ -16,10 +16,13 @@ impl App {
         let (summary, account) = self.load_account(case_no).await?;
         let model = self.statement_model(&summary.admission, &account, printed_by);
         // Laying out thousands of lines is CPU work; keep it off the async workers.
-        tokio::task::spawn_blocking(move || render_statement(&model))
-            .await
-            .map_err(|e| AppError::Io(e.to_string()))?
-            .map_err(AppError::from)
+        tokio::task::spawn_blocking(move || {
+            Printing::load_fallback_font();
+            render_statement(&model)
+        })
+        .await
+        .map_err(|e| AppError::Io(e.to_string()))?
+        .map_err(AppError::from)
     }
 
     /// Renders the fee list and sends it to the printer (or saves and opens it).
@@ -101,10 +104,13 @@ impl App {
                 AppError::Rule { code: "SETTLEMENT_NOT_FOUND", message: format!("找不到结算单 {settlement_no}") }
             })?;
         let model = self.settlement_model(&summary.admission, &account, settlement, printed_by);
-        tokio::task::spawn_blocking(move || render_settlement(&model))
-            .await
-            .map_err(|e| AppError::Io(e.to_string()))?
-            .map_err(AppError::from)
+        tokio::task::spawn_blocking(move || {
+            Printing::load_fallback_font();
+            render_settlement(&model)
+        })
+        .await
+        .map_err(|e| AppError::Io(e.to_string()))?
+        .map_err(AppError::from)
     }
 
     pub async fn print_settlement(
@@ -169,6 +175,9 @@ impl App {
 
 /// The receipt of a deposit, reversal or recall transfer.
 pub(crate) fn receipt_model(app: &App, admission: &Admission, entry: &DepositEntry, _printed_by: &str) -> ReceiptModel {
+    // The receipt is rendered right after; its patient name may need the fallback font (read
+    // once per process).
+    Printing::load_fallback_font();
     ReceiptModel {
         hospital: app.hospital.clone(),
         title: match entry.kind {

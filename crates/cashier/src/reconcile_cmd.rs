@@ -81,6 +81,7 @@ pub fn run(args: ReconcileArgs) -> Result<(), AppError> {
             eprintln!("已写入 {}", out.display());
         }
         if let Some(out) = &args.pdf {
+            app::Printing::load_fallback_font();
             let pdf = reports::reconciliation_pdf(&report)?;
             write_output(out, &pdf.bytes)?;
             eprintln!("已写入 {}（{} 页）", out.display(), pdf.pages);

@@ -42,7 +42,19 @@ pub async fn render(
     let bytes = if format == "xlsx" {
         reconciliation_xlsx(&model).map_err(|e| ApiError::internal(e.to_string()))?
     } else {
+        load_fallback_font();
         reconciliation_pdf(&model).map_err(|e| ApiError::internal(e.to_string()))?.bytes
     };
     Ok((format!("对账报表-{day}-{label}.{format}"), bytes))
+}
+
+/// Hands `reports` the system's full Noto Sans CJK (Debian `fonts-noto-cjk`) for characters
+/// outside the embedded font, read once per process; without it they print as "?".
+fn load_fallback_font() {
+    static LOADED: std::sync::Once = std::sync::Once::new();
+    LOADED.call_once(|| {
+        if let Ok(bytes) = std::fs::read(reports::SYSTEM_FALLBACK_PATH) {
+            reports::set_fallback_font(bytes, reports::SYSTEM_FALLBACK_FACE);
+        }
+    });
 }

@@ -1,5 +1,7 @@
-//! The fonts every PDF embeds: Noto Sans SC cut to GB 2312 (shipped in the binary), and the
-//! full system Noto Sans CJK, loaded only when a rare character in a name needs it.
+//! The fonts every PDF embeds: Noto Sans SC cut to GB 2312 (shipped in the binary), and a
+//! fallback (the system's full Noto Sans CJK) whose bytes the caller hands over with
+//! [`set_fallback_font`] — this crate reads no file — parsed only when a rare character in a
+//! name needs it.
 
 use std::sync::OnceLock;
 
@@ -8,11 +10,14 @@ use printpdf::ParsedFont;
 use crate::ReportError;
 
 static PRIMARY_BYTES: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-GB2312.otf");
-/// Debian `fonts-noto-cjk`; face 2 of the collection is Simplified Chinese.
-const FALLBACK_PATH: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
-const FALLBACK_INDEX: usize = 2;
+/// Where Debian's `fonts-noto-cjk` installs the full font. The caller reads it (once per
+/// process) and passes the bytes to [`set_fallback_font`] with [`SYSTEM_FALLBACK_FACE`].
+pub const SYSTEM_FALLBACK_PATH: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+/// Face 2 of that collection is Simplified Chinese.
+pub const SYSTEM_FALLBACK_FACE: usize = 2;
 
 static PRIMARY: OnceLock<Option<ParsedFont>> = OnceLock::new();
+static FALLBACK_BYTES: OnceLock<(Vec<u8>, usize)> = OnceLock::new();
 static FALLBACK: OnceLock<Option<ParsedFont>> = OnceLock::new();
 
 /// Parsed once per process: parsing a CJK font takes longer than laying out a page.
@@ -23,14 +28,19 @@ pub fn primary() -> Result<&'static ParsedFont, ReportError> {
         .ok_or_else(|| ReportError::Font("内置字体 NotoSansSC-GB2312 无法解析".to_owned()))
 }
 
-/// The full CJK font when the system has it; `None` otherwise (characters become "?").
+/// Gives the renderers a fallback font: `bytes` of an OpenType font or collection and the
+/// `face` to use in it. The first call of the process wins; later ones are ignored (and answer
+/// `false`). Without one, characters outside the embedded font print as "?" and are reported
+/// in `RenderedPdf::missing_glyphs`.
+pub fn set_fallback_font(bytes: Vec<u8>, face: usize) -> bool {
+    FALLBACK_BYTES.set((bytes, face)).is_ok()
+}
+
+/// The fallback font when one was given and parses; `None` otherwise (characters become "?").
 pub fn fallback() -> Option<&'static ParsedFont> {
-    FALLBACK
-        .get_or_init(|| {
-            let bytes = std::fs::read(FALLBACK_PATH).ok()?;
-            ParsedFont::from_bytes(&bytes, FALLBACK_INDEX, &mut Vec::new())
-        })
-        .as_ref()
+    // Not cached while none is given, so a font set after an earlier render still counts.
+    let (bytes, face) = FALLBACK_BYTES.get()?;
+    FALLBACK.get_or_init(|| ParsedFont::from_bytes(bytes, *face, &mut Vec::new())).as_ref()
 }
 
 #[allow(clippy::disallowed_types)] // glyph metrics, not money
@@ -55,4 +65,17 @@ pub fn primary_advance(c: char) -> Option<f32> {
         })
         .get(&c)
         .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fallback_is_only_what_the_caller_gave() {
+        assert!(fallback().is_none(), "no fallback until the caller gives one");
+        assert!(set_fallback_font(b"not a font".to_vec(), 0));
+        assert!(fallback().is_none(), "bytes that are no font leave rare characters to \"?\"");
+        assert!(!set_fallback_font(Vec::new(), 0), "the first font given stays");
+    }
 }

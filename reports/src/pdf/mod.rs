@@ -1,6 +1,6 @@
 //! PDF building blocks: the embedded fonts and an A4 sheet that places text by millimetre.
 
-mod fonts;
+pub mod fonts;
 pub mod sheet;
 
 pub use sheet::{Align, Sheet};
