@@ -188,13 +188,15 @@ fn deposit_row(d: DepositView) -> impl IntoView {
     let class = format!("deposit-{}", d.kind.code);
     // `YYYY-MM-DD HH:MM:SS` shown as `MM-DD HH:MM`; the full time is the tooltip.
     let short_time = d.at.get(5..16).unwrap_or(&d.at).to_owned();
+    let reason = d.reason.clone().map(|r| format!(" · 原因：{r}"));
     view! {
         <tr class=class>
             <td>{d.receipt_no}</td>
             <td title=d.at.clone()>{short_time}</td>
             <td>{d.kind.label}</td>
             <td class="num">{d.amount.display()}</td>
-            <td class="wrap">{tenders} <span class="muted">{format!(" · {}", d.cashier)}</span></td>
+            <td class="wrap">{tenders} <span class="muted">{format!(" · {}", d.cashier)}</span>
+                <span class="muted reversal-reason">{reason}</span></td>
             <td class="actions">
                 <Show when=move || reversible>
                     {

@@ -190,10 +190,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.session_hours = session_hours;
             state.body_limit = body_limit_kb * 1024;
             let clock = match recon_now {
-                Some(text) => platform::clock::Clock::starting_at(NaiveDateTime::parse_from_str(
-                    &text,
-                    "%Y-%m-%d %H:%M:%S",
-                )?),
+                Some(text) => {
+                    platform::clock::Clock::starting_at(NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")?)
+                }
                 None => platform::clock::Clock::default(),
             };
             state.clock = clock;

@@ -24,6 +24,8 @@ pub struct ReceiptModel {
     pub at: String,
     pub cashier: String,
     pub counter: String,
+    /// A reversal's reason (冲红原因), printed under the tenders.
+    pub reason: Option<String>,
 }
 
 const WIDTH: f32 = 210.0;
@@ -71,6 +73,11 @@ pub fn render_receipt(model: &ReceiptModel) -> Result<RenderedPdf, ReportError> 
     let tenders = sheet.fit(&format!("支付方式：{tenders}"), 9.0, right - MARGIN);
     sheet.text(MARGIN, y, 9.0, Align::Left, &tenders);
     y += 6.0;
+    if let Some(reason) = &model.reason {
+        let reason = sheet.fit(&format!("冲红原因：{reason}"), 9.0, right - MARGIN);
+        sheet.text(MARGIN, y - 1.5, 9.0, Align::Left, &reason);
+        y += 4.5;
+    }
     sheet.rule(y - 3.0, MARGIN, right, 0.6);
     y += 4.0;
     sheet.text(MARGIN, y, 9.0, Align::Left, &format!("收款人：{}", model.cashier));

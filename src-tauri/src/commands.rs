@@ -62,8 +62,8 @@ pub async fn print_statement(shell: State<'_, Shell>, case_no: String) -> Result
 
 /// A fresh idempotency key, asked for when a money dialog opens.
 #[tauri::command]
-pub fn operation_key() -> String {
-    app::operation_key()
+pub fn operation_key(shell: State<'_, Shell>) -> Result<String, ApiError> {
+    Ok(shell.app()?.operation_key())
 }
 
 #[tauri::command]

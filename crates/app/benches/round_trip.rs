@@ -67,7 +67,7 @@ async fn main() {
         };
         let request = SettleRequest {
             case_no: case_no.clone(),
-            key: app::operation_key(),
+            key: app.operation_key(),
             kind: "discharge".into(),
             version: trial.version.clone(),
             expected_due: due.to_string(),

@@ -3,10 +3,9 @@
 
 use contract::cashier::{AuditDecision, AuditGate, FeeDecision};
 use domain::{AdmissionEvent, FeeEvent, Permission};
-use store::journal;
 
 use crate::views::{fee_line_view, state_tag};
-use crate::{App, AppError, Operator, input, outbox};
+use crate::{App, AppError, Operator, input};
 
 impl App {
     pub async fn audit_gate(&self, case_no: &str) -> Result<AuditGate, AppError> {
@@ -24,24 +23,17 @@ impl App {
         operator.require(Permission::AuditFees)?;
         let key = input::key(&decision.key)?;
         let case_no = input::case_no(&decision.case_no)?;
-        let now = self.clock.now();
-        let mut tx = self.store.begin_immediate().await?;
-        let summary = store::patients::by_case_no(&mut tx, &case_no)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("未找到病案号为 {case_no} 的住院患者")))?;
-        let account = journal::load_account(&mut tx, summary.admission.id).await?;
+        let mut op = self.begin_op(operator, key, &case_no).await?;
         let event = if decision.pass {
-            account.check_audit_pass()?;
+            op.account.check_audit_pass()?;
             AdmissionEvent::AuditPassed
         } else {
-            account.check_audit_return(&decision.reason)?;
+            op.account.check_audit_return(&decision.reason)?;
             AdmissionEvent::AuditReturned
         };
         let reason = Some(decision.reason.trim()).filter(|r| !r.is_empty());
-        journal::append_event(&mut tx, summary.admission.id, key, event, now, &operator.display_name, reason).await?;
-        let record = outbox::event_record(summary.admission.id, key, event, now, &operator.display_name, reason);
-        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
-        tx.commit().await.map_err(store::StoreError::from)?;
+        op.append_event(key, event, reason).await?;
+        op.commit().await?;
         self.audit_gate(case_no.as_str()).await
     }
 
@@ -50,21 +42,12 @@ impl App {
         operator.require(Permission::AuditFees)?;
         let key = input::key(&decision.key)?;
         let case_no = input::case_no(&decision.case_no)?;
-        let now = self.clock.now();
-        let mut tx = self.store.begin_immediate().await?;
-        let summary = store::patients::by_case_no(&mut tx, &case_no)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("未找到病案号为 {case_no} 的住院患者")))?;
-        let account = journal::load_account(&mut tx, summary.admission.id).await?;
+        let mut op = self.begin_op(operator, key, &case_no).await?;
         let event = if decision.confirm { FeeEvent::Confirmed } else { FeeEvent::Cancelled };
-        account.check_fee_event(decision.fee_id, event, &decision.reason)?;
+        op.account.check_fee_event(decision.fee_id, event, &decision.reason)?;
         let reason = Some(decision.reason.trim()).filter(|r| !r.is_empty());
-        journal::append_fee_event(&mut tx, decision.fee_id, key, event, now, &operator.display_name, reason).await?;
-        let stamp =
-            outbox::FeeDecision { fee_id: decision.fee_id, event, at: now, actor: &operator.display_name, reason };
-        let record = outbox::fee_event_record(&mut tx, summary.admission.id, key, stamp).await?;
-        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
-        tx.commit().await.map_err(store::StoreError::from)?;
+        op.append_fee_event(decision.fee_id, event, reason).await?;
+        op.commit().await?;
         self.audit_gate(case_no.as_str()).await
     }
 }

@@ -105,7 +105,7 @@ async fn write_admission(tx: &mut store::SqliteConnection, stay: &DemoAdmission)
     for deposit in &stay.deposits {
         let mut entry = deposit.value.clone();
         if let DepositKind::Reversal { of } = entry.kind {
-            let position = usize::try_from(of).map_err(|_| AppError::Io("demo reversal position".into()))?;
+            let position = usize::try_from(of).map_err(|_| AppError::internal("演示数据冲红位置"))?;
             entry.kind = DepositKind::Reversal { of: stored_ids[position] };
         }
         let deposit_id = journal::append_deposit(tx, id, deposit.key, &entry).await?;

@@ -4,11 +4,11 @@
 use contract::cashier::{DepositReceipt, DepositRequest, ReversalRequest, VoidReceiptRequest};
 use contract::{PrintOutcome, Tag, Yuan};
 use domain::{DepositEntry, DepositKind, Money, Permission};
-use store::receipts::{self, Numbered, Series};
-use store::{deposits, journal, patients};
+use store::deposits;
+use store::receipts::{self, Series};
 
 use crate::views::tender_view;
-use crate::{App, AppError, Operator, input, outbox};
+use crate::{App, AppError, Operator, input};
 
 impl App {
     /// Records a deposit in one or more tenders and issues its receipt number. A retry with the
@@ -23,44 +23,35 @@ impl App {
         let case_no = input::case_no(&request.case_no)?;
         let tenders = input::tenders(&request.tenders)?;
         let cash_received = input::optional_amount(request.cash_received.as_deref(), "cash_received")?;
-        let now = self.clock.now();
-        let mut tx = self.store.begin_immediate().await?;
-        let summary = patients::by_case_no(&mut tx, &case_no).await?.ok_or_else(|| not_found(&case_no))?;
-        if let Some((id, admission, fen)) = deposits::by_key(&mut tx, key).await? {
+        let mut op = self.begin_op(operator, key, &case_no).await?;
+        if let Some(earlier) = deposits::by_key(op.conn(), key).await? {
             let total: Money = tenders.iter().map(|t| t.amount).sum();
-            return self.replayed(&mut tx, id, &admission, fen, total, &summary.admission).await;
+            return replayed(&op.account, earlier, total, &op.summary.admission);
         }
-        if tenders.iter().any(|t| {
-            matches!(t.tender, domain::Tender::WeChat | domain::Tender::Alipay | domain::Tender::SocialSecurityCard)
-        }) {
+        if tenders.iter().any(|t| t.tender.collects_through_platform()) {
             self.require_online("使用微信、支付宝或社保卡收款（可用现金、支票、银行卡）")?;
         }
-        let account = journal::load_account(&mut tx, summary.admission.id).await?;
-        let tendered = account.check_new_deposit(&tenders, cash_received)?;
-        let (receipt_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit, self.numbering())
-                .await?;
+        let tendered = op.account.check_new_deposit(&tenders, cash_received)?;
+        let number = op.take_number(Series::Deposit).await?;
         let entry = DepositEntry {
             id: 0,
-            receipt_no: receipt_no.clone(),
+            receipt_no: number.text.clone(),
             kind: DepositKind::Deposit,
             amount: tendered.total,
-            tenders: tendered.lines.clone(),
-            at: now,
+            tenders: tendered.lines,
+            at: op.now,
             cashier: operator.display_name.clone(),
+            reason: None,
         };
-        let id = deposits::append_deposit(&mut tx, summary.admission.id, key, &entry).await?;
-        receipts::record(&mut tx, &receipt_no, &operator.username, Series::Deposit, seq, now, Numbered::Deposit(id))
-            .await?;
-        let record = outbox::deposit_record(&mut tx, summary.admission.id, key, &entry).await?;
-        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
-        self.pause_before_commit().await;
-        tx.commit().await.map_err(store::StoreError::from)?;
-        tracing::info!(%receipt_no, case_no = %case_no, amount = %entry.amount, "deposit taken");
-        Ok(receipt_view(&summary.admission, &entry, tendered.change))
+        op.append_deposit(key, &entry, &number).await?;
+        let admission = op.summary.admission.clone();
+        op.commit().await?;
+        tracing::info!(receipt_no = %entry.receipt_no, case_no = %case_no, amount = %entry.amount, "deposit taken");
+        Ok(receipt_view(&admission, &entry, tendered.change))
     }
 
-    /// Reverses (all or, for cash, part of) a deposit back by its original route or in cash.
+    /// Reverses (all or, for cash, part of) a deposit back by its original route or in cash,
+    /// keeping the reason (冲红原因) with the reversal.
     pub async fn reverse_deposit(
         &self,
         operator: &Operator,
@@ -73,53 +64,47 @@ impl App {
             .map_err(|e| AppError::invalid(e.code(), format!("冲红金额：{e}"), "amount"))?
             .money();
         let routes = input::tenders(&request.tenders)?;
-        if request.reason.trim().is_empty() {
-            return Err(AppError::invalid("REASON_REQUIRED", "请填写冲红原因", "reason"));
+        let reason = input::reason(&request.reason, "请填写冲红原因")?;
+        let receipt_no = request.receipt_no.trim();
+        let mut op = self.begin_op(operator, key, &case_no).await?;
+        if let Some(earlier) = deposits::by_key(op.conn(), key).await? {
+            return replayed(&op.account, earlier, -amount, &op.summary.admission);
         }
-        let now = self.clock.now();
-        let mut tx = self.store.begin_immediate().await?;
-        let summary = patients::by_case_no(&mut tx, &case_no).await?.ok_or_else(|| not_found(&case_no))?;
-        if let Some((id, admission, fen)) = deposits::by_key(&mut tx, key).await? {
-            return self.replayed(&mut tx, id, &admission, fen, -amount, &summary.admission).await;
-        }
-        let (deposit_id, voided) = receipts::deposit_of(&mut tx, request.receipt_no.trim())
-            .await?
-            .or(deposit_by_original_receipt(&mut tx, summary.admission.id, request.receipt_no.trim()).await?)
-            .ok_or_else(|| AppError::Rule {
-                code: "DEPOSIT_NOT_FOUND",
-                message: format!("该患者没有收据号为 {} 的预交金", request.receipt_no.trim()),
-            })?;
-        if voided {
-            return Err(AppError::Rule {
-                code: "RECEIPT_VOIDED",
-                message: "该收据已作废，请使用重打后的新收据号".into(),
-            });
-        }
-        if routes.iter().any(|t| t.tender != domain::Tender::Cash) {
+        let deposit_id = match receipts::deposit_of(op.conn(), receipt_no).await? {
+            Some((_, true)) => {
+                return Err(AppError::Rule {
+                    code: "RECEIPT_VOIDED",
+                    message: "该收据已作废，请使用重打后的新收据号".into(),
+                });
+            }
+            Some((id, false)) => id,
+            None => op.account.deposits.iter().find(|d| d.receipt_no == receipt_no).map(|d| d.id).ok_or_else(|| {
+                AppError::Rule {
+                    code: "DEPOSIT_NOT_FOUND",
+                    message: format!("该患者没有收据号为 {receipt_no} 的预交金"),
+                }
+            })?,
+        };
+        if routes.iter().any(|t| t.tender.refunds_through_platform()) {
             self.require_online("原路退款（可改用现金退回）")?;
         }
-        let account = journal::load_account(&mut tx, summary.admission.id).await?;
-        let lines = account.plan_reversal(deposit_id, amount, &routes, now)?;
-        let (receipt_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit, self.numbering())
-                .await?;
+        let lines = op.account.plan_reversal(deposit_id, amount, &routes, op.now)?;
+        let number = op.take_number(Series::Deposit).await?;
         let entry = DepositEntry {
             id: 0,
-            receipt_no: receipt_no.clone(),
+            receipt_no: number.text.clone(),
             kind: DepositKind::Reversal { of: deposit_id },
             amount: -amount,
             tenders: lines,
-            at: now,
+            at: op.now,
             cashier: operator.display_name.clone(),
+            reason: Some(reason),
         };
-        let id = deposits::append_deposit(&mut tx, summary.admission.id, key, &entry).await?;
-        receipts::record(&mut tx, &receipt_no, &operator.username, Series::Deposit, seq, now, Numbered::Deposit(id))
-            .await?;
-        let record = outbox::deposit_record(&mut tx, summary.admission.id, key, &entry).await?;
-        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, vec![record]).await?;
-        tx.commit().await.map_err(store::StoreError::from)?;
-        tracing::info!(%receipt_no, reverses = deposit_id, reason = %request.reason.trim(), "deposit reversed");
-        Ok(receipt_view(&summary.admission, &entry, Money::ZERO))
+        op.append_deposit(key, &entry, &number).await?;
+        let admission = op.summary.admission.clone();
+        op.commit().await?;
+        tracing::info!(receipt_no = %entry.receipt_no, reverses = deposit_id, "deposit reversed");
+        Ok(receipt_view(&admission, &entry, Money::ZERO))
     }
 
     /// Voids a spoiled receipt (作废) and numbers the deposit anew; the old number stays taken.
@@ -130,66 +115,25 @@ impl App {
     ) -> Result<DepositReceipt, AppError> {
         operator.require(Permission::HandleMoney)?;
         let case_no = input::case_no(&request.case_no)?;
-        if request.reason.trim().is_empty() {
-            return Err(AppError::invalid("REASON_REQUIRED", "请填写作废原因", "reason"));
-        }
-        let now = self.clock.now();
-        let mut tx = self.store.begin_immediate().await?;
-        let summary = patients::by_case_no(&mut tx, &case_no).await?.ok_or_else(|| not_found(&case_no))?;
-        let account = journal::load_account(&mut tx, summary.admission.id).await?;
-        let entry =
-            account.deposits.iter().find(|d| d.receipt_no == request.receipt_no.trim()).cloned().ok_or_else(|| {
-                AppError::Rule { code: "RECEIPT_NOT_FOUND", message: "该患者没有这张有效收据".into() }
-            })?;
-        if receipts::deposit_of(&mut tx, &entry.receipt_no).await?.is_none() {
+        let reason = input::reason(&request.reason, "请填写作废原因")?;
+        let mut op = self.begin_op(operator, self.clock.key(), &case_no).await?;
+        let receipt_no = request.receipt_no.trim();
+        let entry = op.account.deposits.iter().find(|d| d.receipt_no == receipt_no).cloned().ok_or_else(|| {
+            AppError::Rule { code: "RECEIPT_NOT_FOUND", message: "该患者没有这张有效收据".into() }
+        })?;
+        if receipts::deposit_of(op.conn(), &entry.receipt_no).await?.is_none() {
             return Err(AppError::Rule {
                 code: "RECEIPT_UNTRACKED",
                 message: "该收据号不在本机登记范围内，不能作废".into(),
             });
         }
-        receipts::void(&mut tx, &entry.receipt_no, now, &operator.username, request.reason.trim()).await?;
-        let (receipt_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Deposit, self.numbering())
-                .await?;
-        receipts::record(
-            &mut tx,
-            &receipt_no,
-            &operator.username,
-            Series::Deposit,
-            seq,
-            now,
-            Numbered::Deposit(entry.id),
-        )
-        .await?;
-        tx.commit().await.map_err(store::StoreError::from)?;
-        let reissued = DepositEntry { receipt_no, ..entry };
-        Ok(receipt_view(&summary.admission, &reissued, Money::ZERO))
-    }
-
-    /// A retried operation: the same key gives back what it recorded the first time, and a
-    /// different amount under the same key is refused instead of applied.
-    async fn replayed(
-        &self,
-        conn: &mut store::SqliteConnection,
-        id: i64,
-        admission: &str,
-        stored_fen: i64,
-        requested: Money,
-        current: &domain::Admission,
-    ) -> Result<DepositReceipt, AppError> {
-        if admission != current.id.to_string() || stored_fen != requested.fen() {
-            return Err(AppError::Rule {
-                code: "KEY_REUSED",
-                message: "同一操作编号已用于另一笔不同的预交金，本次未入账；请重新打开窗口".into(),
-            });
-        }
-        let account = journal::load_account(conn, current.id).await?;
-        let entry = account
-            .deposits
-            .into_iter()
-            .find(|d| d.id == id)
-            .ok_or_else(|| AppError::Io("replayed deposit vanished".into()))?;
-        Ok(receipt_view(current, &entry, Money::ZERO))
+        op.void_number(&entry.receipt_no, &reason).await?;
+        let number = op.take_number(Series::Deposit).await?;
+        op.renumber_deposit(entry.id, &number).await?;
+        let admission = op.summary.admission.clone();
+        op.commit().await?;
+        let reissued = DepositEntry { receipt_no: number.text, ..entry };
+        Ok(receipt_view(&admission, &reissued, Money::ZERO))
     }
 
     /// Prints (or saves) the receipt of a deposit or reversal.
@@ -206,22 +150,28 @@ impl App {
         let model = crate::statement::receipt_model(self, &summary.admission, entry, &operator.display_name);
         let pdf = tokio::task::spawn_blocking(move || reports::render_receipt(&model))
             .await
-            .map_err(|e| AppError::Io(e.to_string()))??;
+            .map_err(AppError::internal)??;
         self.printing.deliver(&format!("预交金收据-{}.pdf", entry.receipt_no), &pdf).await
     }
 }
 
-async fn deposit_by_original_receipt(
-    conn: &mut store::SqliteConnection,
-    admission: uuid::Uuid,
-    receipt_no: &str,
-) -> Result<Option<(i64, bool)>, AppError> {
-    let account = journal::load_account(conn, admission).await?;
-    Ok(account.deposits.iter().find(|d| d.receipt_no == receipt_no).map(|d| (d.id, false)))
-}
-
-fn not_found(case_no: &domain::CaseNo) -> AppError {
-    AppError::NotFound(format!("未找到病案号为 {case_no} 的住院患者"))
+/// A retried operation: the same key gives back what it recorded the first time, and a
+/// different amount (or admission) under the same key is refused instead of applied.
+fn replayed(
+    account: &domain::InpatientAccount,
+    (id, admission, stored_fen): (i64, String, i64),
+    requested: Money,
+    current: &domain::Admission,
+) -> Result<DepositReceipt, AppError> {
+    let reused = || AppError::Rule {
+        code: "KEY_REUSED",
+        message: "同一操作编号已用于另一笔不同的预交金，本次未入账；请重新打开窗口".into(),
+    };
+    if admission != current.id.to_string() || stored_fen != requested.fen() {
+        return Err(reused());
+    }
+    let entry = account.deposits.iter().find(|d| d.id == id).ok_or_else(reused)?;
+    Ok(receipt_view(current, entry, Money::ZERO))
 }
 
 pub(crate) fn receipt_view(admission: &domain::Admission, entry: &DepositEntry, change: Money) -> DepositReceipt {
@@ -236,6 +186,7 @@ pub(crate) fn receipt_view(admission: &domain::Admission, entry: &DepositEntry, 
         change: Yuan(change),
         at: entry.at.format("%Y-%m-%d %H:%M:%S").to_string(),
         cashier: entry.cashier.clone(),
+        reason: entry.reason.clone(),
         print: None,
     }
 }

@@ -30,13 +30,25 @@ pub enum AppError {
     Report(#[from] reports::ReportError),
     #[error("打印失败：{0}")]
     Print(String),
+    /// A file or process the app needed failed (the print folder, `lp`).
     #[error("{0}")]
     Io(String),
+    /// Something that cannot happen did: a bug or a hand-edited database. The cashier sees a
+    /// sentence to report, the log has the detail.
+    #[error("系统内部错误，请联系信息科（{0}）")]
+    Internal(String),
 }
 
 impl AppError {
     pub fn invalid(code: &'static str, message: impl Into<String>, field: &'static str) -> AppError {
         AppError::Invalid { code, message: message.into(), field: Some(field) }
+    }
+
+    /// An internal invariant failed; `detail` is logged and quoted for the support desk.
+    pub fn internal(detail: impl std::fmt::Display) -> AppError {
+        let detail = detail.to_string();
+        tracing::error!(%detail, "internal error");
+        AppError::Internal(detail)
     }
 
     pub fn code(&self) -> &'static str {
@@ -47,7 +59,7 @@ impl AppError {
             AppError::Refused(_) => codes::FORBIDDEN,
             AppError::Open(e) => e.code(),
             AppError::Store(StoreError::Busy) => codes::DB_LOCKED,
-            AppError::Store(_) | AppError::Report(_) | AppError::Io(_) => codes::INTERNAL,
+            AppError::Store(_) | AppError::Report(_) | AppError::Io(_) | AppError::Internal(_) => codes::INTERNAL,
             AppError::Print(_) => codes::PRINT_FAILED,
         }
     }

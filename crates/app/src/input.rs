@@ -19,6 +19,19 @@ pub fn case_no(text: &str) -> Result<CaseNo, AppError> {
     CaseNo::parse(text).map_err(|e| AppError::invalid("CASE_NO_MALFORMED", e.to_string(), "case_no"))
 }
 
+/// A reason the rules require (冲红原因, 作废原因, 召回原因): trimmed, not empty, at most 200
+/// characters; `missing` is the sentence shown when it is empty.
+pub fn reason(text: &str, missing: &str) -> Result<String, AppError> {
+    let reason = text.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("REASON_REQUIRED", missing, "reason"));
+    }
+    if reason.chars().count() > 200 {
+        return Err(AppError::invalid("REASON_TOO_LONG", "原因最多 200 字", "reason"));
+    }
+    Ok(reason.to_owned())
+}
+
 /// Tenders with positive amounts of at most two decimals and at most ¥10,000,000 each.
 pub fn tenders(inputs: &[TenderInput]) -> Result<Vec<TenderLine>, AppError> {
     inputs

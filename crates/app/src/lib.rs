@@ -18,6 +18,7 @@ pub mod insurance;
 pub mod link;
 mod login;
 mod lookup;
+mod op;
 mod outbox;
 mod printing;
 mod recall;
@@ -158,10 +159,13 @@ impl App {
     }
 }
 
-/// A fresh idempotency key (UUIDv7) for a money operation the cashier is about to start: the
-/// screen asks for one when a dialog opens and sends it with every attempt.
-pub fn operation_key() -> String {
-    uuid::Uuid::now_v7().to_string()
+impl App {
+    /// A fresh idempotency key (UUIDv7, from the app's clock) for a money operation the cashier
+    /// is about to start: the screen asks for one when a dialog opens and sends it with every
+    /// attempt.
+    pub fn operation_key(&self) -> String {
+        self.clock.key().to_string()
+    }
 }
 
 /// 大写金额 of a typed amount (`cashier words 1234.56`).

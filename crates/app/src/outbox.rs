@@ -14,7 +14,7 @@ use wire::{Envelope, Record};
 use crate::{App, AppError};
 
 fn parse_key(text: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(text).map_err(|_| AppError::Io(format!("bad stored key {text}")))
+    Uuid::parse_str(text).map_err(|_| AppError::internal(format!("本机记录的编号无法读取：{text}")))
 }
 
 async fn key_of(conn: &mut SqliteConnection, table: Keyed, id: i64) -> Result<Option<Uuid>, AppError> {
@@ -96,7 +96,7 @@ pub async fn fee_event_record(
     decision: FeeDecision<'_>,
 ) -> Result<Record, AppError> {
     let fee_key =
-        key_of(conn, Keyed::Fees, decision.fee_id).await?.ok_or_else(|| AppError::Io("fee without key".into()))?;
+        key_of(conn, Keyed::Fees, decision.fee_id).await?.ok_or_else(|| AppError::internal("费用明细缺少记录编号"))?;
     Ok(Record::FeeEvent(FeeEventRecord {
         key,
         admission_id: admission,
@@ -117,9 +117,8 @@ pub async fn recall_record(
     recall: &Recall,
     approver: &str,
 ) -> Result<Record, AppError> {
-    let settlement = key_of(conn, Keyed::Settlements, settlement_id)
-        .await?
-        .ok_or_else(|| AppError::Io("settlement without key".into()))?;
+    let settlement =
+        key_of(conn, Keyed::Settlements, settlement_id).await?.ok_or_else(|| AppError::internal("结算缺少记录编号"))?;
     Ok(Record::Recall(RecallRecord {
         key,
         admission_id: admission,
@@ -149,7 +148,7 @@ impl App {
             return Ok(());
         }
         let envelope = Envelope { key, admission_id: admission, cashier: cashier.to_owned(), at, records };
-        let json = serde_json::to_string(&envelope).map_err(|e| AppError::Io(e.to_string()))?;
+        let json = serde_json::to_string(&envelope).map_err(AppError::internal)?;
         store::outbox::append(conn, &key.to_string(), &admission.to_string(), cashier, at, &json).await?;
         Ok(())
     }

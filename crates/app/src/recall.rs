@@ -5,12 +5,11 @@
 use contract::cashier::{RecallOutcome, RecallRequest};
 use contract::{Tag, Yuan};
 use domain::{DepositEntry, DepositKind, Permission, Recall, RecallKind};
-use store::receipts::{self, Numbered, Series};
-use store::{deposits, journal, settlements};
-use uuid::Uuid;
+use store::receipts::Series;
+use store::settlements;
 
 use crate::views::state_tag;
-use crate::{App, AppError, Operator, input, outbox};
+use crate::{App, AppError, Operator, input};
 
 impl App {
     pub async fn recall(&self, operator: &Operator, request: &RecallRequest) -> Result<RecallOutcome, AppError> {
@@ -27,9 +26,8 @@ impl App {
                 ));
             }
         };
-        if request.reason.trim().is_empty() {
-            return Err(AppError::invalid("REASON_REQUIRED", "请填写召回原因", "reason"));
-        }
+        let reason = input::reason(&request.reason, "请填写召回原因")?;
+        let case_no = input::case_no(&request.case_no)?;
         if request.approval.username.trim().is_empty() {
             return Err(AppError::Rule {
                 code: "APPROVAL_REQUIRED",
@@ -45,98 +43,50 @@ impl App {
             return self.recalled(&request.case_no, settlement_id, kind, &approver).await;
         }
         drop(conn);
-        let (summary, account) = self.load_account(&request.case_no).await?;
-        let plan = account.plan_recall(
-            kind,
-            request.settlement_no.as_deref(),
-            &request.reason,
-            now,
-            self.discharge_recall_days,
-        )?;
+        let (_, account) = self.load_account(&request.case_no).await?;
+        let plan =
+            account.plan_recall(kind, request.settlement_no.as_deref(), &reason, now, self.discharge_recall_days)?;
         let settlement = account
             .settlements
             .iter()
             .find(|s| s.id == plan.settlement_id)
             .cloned()
-            .ok_or(AppError::Io("plan".into()))?;
+            .ok_or_else(|| AppError::internal("召回计划指向不存在的结算"))?;
         if let Some(reference) = &settlement.insurance_ref {
             self.require_online("召回医保结算")?;
             self.insurance.reverse(key, reference).await?;
         }
 
-        let mut tx = self.store.begin_immediate().await?;
-        if journal::version(&mut tx, summary.admission.id).await? != account.version {
+        let mut op = self.begin_op(operator, key, &case_no).await?;
+        op.now = now; // the moment the recall window was checked against
+        if op.account.version != account.version {
             return Err(AppError::Rule {
                 code: "ACCOUNT_CHANGED", message: "账户刚发生变化，请重新召回".into()
             });
         }
-        let recall = Recall {
-            at: now,
-            by: operator.display_name.clone(),
-            approved_by: approver.display_name.clone(),
-            reason: request.reason.trim().to_owned(),
-        };
-        settlements::append_recall(&mut tx, plan.settlement_id, key, kind, &recall).await?;
-        let admission = summary.admission.id;
-        let mut records = vec![
-            outbox::recall_record(&mut tx, admission, key, plan.settlement_id, kind, &recall, &approver.username)
-                .await?,
-        ];
+        let recall =
+            Recall { at: now, by: operator.display_name.clone(), approved_by: approver.display_name.clone(), reason };
+        op.append_recall(plan.settlement_id, kind, &recall, &approver.username).await?;
         if !plan.transfer.is_zero() {
-            let (receipt_no, seq) = receipts::next(
-                &mut tx,
-                &operator.username,
-                &operator.receipt_prefix,
-                Series::Deposit,
-                self.numbering(),
-            )
-            .await?;
+            let number = op.take_number(Series::Deposit).await?;
             let entry = DepositEntry {
                 id: 0,
-                receipt_no: receipt_no.clone(),
+                receipt_no: number.text.clone(),
                 kind: DepositKind::RecallTransfer { settlement: plan.settlement_id },
                 amount: plan.transfer,
                 tenders: plan.transfer_tenders.clone(),
                 at: now,
                 cashier: operator.display_name.clone(),
+                reason: None,
             };
-            let transfer_key = Uuid::now_v7();
-            let id = deposits::append_deposit(&mut tx, summary.admission.id, transfer_key, &entry).await?;
-            records.push(outbox::deposit_record(&mut tx, admission, transfer_key, &entry).await?);
-            receipts::record(
-                &mut tx,
-                &receipt_no,
-                &operator.username,
-                Series::Deposit,
-                seq,
-                now,
-                Numbered::Deposit(id),
-            )
-            .await?;
+            let transfer_key = op.part_key();
+            op.append_deposit(transfer_key, &entry, &number).await?;
         }
         for event in &plan.events {
-            let event_key = Uuid::now_v7();
-            journal::append_event(
-                &mut tx,
-                summary.admission.id,
-                event_key,
-                *event,
-                now,
-                &operator.display_name,
-                Some(&recall.reason),
-            )
-            .await?;
-            records.push(outbox::event_record(
-                admission,
-                event_key,
-                *event,
-                now,
-                &operator.display_name,
-                Some(&recall.reason),
-            ));
+            let event_key = op.part_key();
+            op.append_event(event_key, *event, Some(&recall.reason)).await?;
         }
-        self.queue(&mut tx, key, admission, &operator.username, now, records).await?;
-        tx.commit().await.map_err(store::StoreError::from)?;
+        op.commit().await?;
         tracing::info!(settlement = %settlement.settlement_no, approved_by = %approver.username, kind = kind.code(), "recalled");
         self.recalled(&request.case_no, plan.settlement_id, kind, &approver).await
     }
@@ -153,7 +103,7 @@ impl App {
             .settlements
             .iter()
             .find(|s| s.id == settlement_id)
-            .ok_or(AppError::Io("recalled settlement".into()))?;
+            .ok_or_else(|| AppError::internal("召回后的结算读取失败"))?;
         Ok(RecallOutcome {
             settlement_no: settlement.settlement_no.clone(),
             kind: Tag::new(kind.code(), kind.label()),

@@ -5,13 +5,13 @@ use contract::Tag;
 use contract::cashier::{SettleRequest, SettlementView, TrialRequest, TrialView};
 use domain::{AccountVersion, AdmissionEvent, InpatientAccount, Money, Permission, Settlement, SettlementKind, Trial};
 use store::patients::AdmissionSummary;
-use store::receipts::{self, Numbered, Series};
-use store::{journal, settlements};
+use store::receipts::Series;
+use store::settlements;
 use uuid::Uuid;
 
 use crate::insurance::Claim;
 use crate::views::{settlement_view, trial_view};
-use crate::{App, AppError, Operator, input, outbox};
+use crate::{App, AppError, Operator, input};
 
 /// The message every stale settlement gets, word for word.
 pub const STALE: &str = "费用发生改变，请重新试算";
@@ -54,7 +54,7 @@ impl App {
             return Err(stale());
         }
         let (payments, change) = trial.payments(&account, &tenders, cash_received, now)?;
-        if payments.iter().any(|p| p.line.amount.is_negative() && p.line.tender != domain::Tender::Cash) {
+        if payments.iter().any(|p| p.line.amount.is_negative() && p.line.tender.refunds_through_platform()) {
             self.require_online("原路退款（可改用现金退款）")?;
         }
         if claim.is_some() {
@@ -78,78 +78,47 @@ impl App {
             None => None,
         };
 
-        let mut tx = self.store.begin_immediate().await?;
-        if settlements::by_key(&mut tx, key).await?.is_some() {
-            drop(tx);
+        let case_no = input::case_no(&request.case_no)?;
+        let mut op = self.begin_op(operator, key, &case_no).await?;
+        op.now = now; // the moment the refund windows were checked against
+        if settlements::by_key(op.conn(), key).await?.is_some() {
+            drop(op);
             return self
                 .settled_under(key, &request.case_no)
                 .await?
-                .ok_or_else(|| AppError::Io("settlement vanished".into()));
+                .ok_or_else(|| AppError::internal("结算记录读取失败"));
         }
-        if journal::version(&mut tx, summary.admission.id).await? != seen {
-            drop(tx);
+        if op.account.version != seen {
+            drop(op);
             if let Some(reference) = &insurance_ref {
                 // The claim went through but the account moved on: undo it so nothing is left half-done.
                 let _ = self.insurance.reverse(key, reference).await;
             }
             return Err(stale());
         }
-        let (settlement_no, seq) =
-            receipts::next(&mut tx, &operator.username, &operator.receipt_prefix, Series::Settlement, self.numbering())
-                .await?;
+        let number = op.take_number(Series::Settlement).await?;
         let mut settlement = Settlement {
             id: 0,
-            settlement_no: settlement_no.clone(),
+            settlement_no: number.text.clone(),
             kind,
             fee_ids: trial.draft.fee_ids.clone(),
             figures: trial.figures,
             payments,
-            at: now,
+            at: op.now,
             cashier: operator.display_name.clone(),
             place: self.place,
             insurance_ref,
             recall: None,
         };
-        settlement.id =
-            settlements::append_settlement(&mut tx, summary.admission.id, key, &settlement, &request.version).await?;
-        receipts::record(
-            &mut tx,
-            &settlement_no,
-            &operator.username,
-            Series::Settlement,
-            seq,
-            now,
-            Numbered::Settlement(settlement.id),
-        )
-        .await?;
-        let mut records =
-            vec![outbox::settlement_record(&mut tx, summary.admission.id, key, &settlement, &request.version).await?];
+        settlement.id = op.append_settlement(&settlement, &request.version, &number).await?;
         if kind == SettlementKind::Discharge {
-            let event_key = Uuid::now_v7();
-            journal::append_event(
-                &mut tx,
-                summary.admission.id,
-                event_key,
-                AdmissionEvent::Settled,
-                now,
-                &operator.display_name,
-                None,
-            )
-            .await?;
-            records.push(outbox::event_record(
-                summary.admission.id,
-                event_key,
-                AdmissionEvent::Settled,
-                now,
-                &operator.display_name,
-                None,
-            ));
+            let event_key = op.part_key();
+            op.append_event(event_key, AdmissionEvent::Settled, None).await?;
         }
-        self.queue(&mut tx, key, summary.admission.id, &operator.username, now, records).await?;
-        self.pause_before_commit().await;
-        tx.commit().await.map_err(store::StoreError::from)?;
-        tracing::info!(%settlement_no, case_no = %summary.admission.case_no, due = %settlement.figures.due, "settled");
-        Ok(settlement_view(&summary.admission, &settlement, change))
+        let admission = op.summary.admission.clone();
+        op.commit().await?;
+        tracing::info!(settlement_no = %settlement.settlement_no, case_no = %case_no, due = %settlement.figures.due, "settled");
+        Ok(settlement_view(&admission, &settlement, change))
     }
 
     /// The settlement already made under `key`, as a view.

@@ -21,7 +21,7 @@ impl App {
             render_statement(&model)
         })
         .await
-        .map_err(|e| AppError::Io(e.to_string()))?
+        .map_err(AppError::internal)?
         .map_err(AppError::from)
     }
 
@@ -109,7 +109,7 @@ impl App {
             render_settlement(&model)
         })
         .await
-        .map_err(|e| AppError::Io(e.to_string()))?
+        .map_err(AppError::internal)?
         .map_err(AppError::from)
     }
 
@@ -195,5 +195,6 @@ pub(crate) fn receipt_model(app: &App, admission: &Admission, entry: &DepositEnt
         at: entry.at.format("%Y-%m-%d %H:%M:%S").to_string(),
         cashier: entry.cashier.clone(),
         counter: app.counter.clone(),
+        reason: entry.reason.clone(),
     }
 }

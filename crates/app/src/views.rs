@@ -6,8 +6,7 @@ use contract::cashier::{CategoryTotalView, SettlementView, TrialView};
 use contract::patient::PatientHit;
 use contract::{Tag, Yuan};
 use domain::{
-    Admission, AdmissionState, DepositEntry, DepositKind, FeeLine, InpatientAccount, Money, Settlement, TenderLine,
-    Trial,
+    Admission, AdmissionState, DepositEntry, FeeLine, InpatientAccount, Money, Settlement, TenderLine, Trial,
 };
 use store::patients::AdmissionSummary;
 
@@ -112,12 +111,7 @@ pub fn fee_line_view(fee: &FeeLine) -> FeeLineView {
 }
 
 fn deposit_view(account: &InpatientAccount, entry: &DepositEntry, used: bool) -> DepositView {
-    let reversible = match entry.kind {
-        DepositKind::Deposit if !used && account.state != AdmissionState::Settled => {
-            (entry.amount - account.reversed_amount(entry.id)).max(Money::ZERO)
-        }
-        _ => Money::ZERO,
-    };
+    let reversible = account.reversible_amount(entry.id);
     DepositView {
         id: entry.id,
         used,
@@ -128,6 +122,7 @@ fn deposit_view(account: &InpatientAccount, entry: &DepositEntry, used: bool) ->
         amount: Yuan(entry.amount),
         tenders: entry.tenders.iter().map(tender_view).collect(),
         cashier: entry.cashier.clone(),
+        reason: entry.reason.clone(),
     }
 }
 

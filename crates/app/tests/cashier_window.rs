@@ -16,7 +16,7 @@ use support::*;
 use tempfile::TempDir;
 
 fn deposit(case_no: &str, tenders: Vec<TenderInput>) -> DepositRequest {
-    DepositRequest { case_no: case_no.into(), key: app::operation_key(), tenders, cash_received: None }
+    DepositRequest { case_no: case_no.into(), key: key(), tenders, cash_received: None }
 }
 
 fn trial_of(case_no: &str) -> TrialRequest {
@@ -26,7 +26,7 @@ fn trial_of(case_no: &str) -> TrialRequest {
 fn settle_req(trial: &contract::cashier::TrialView, tenders: Vec<TenderInput>) -> SettleRequest {
     SettleRequest {
         case_no: trial.case_no.clone(),
-        key: app::operation_key(),
+        key: key(),
         kind: trial.kind.code.clone(),
         version: trial.version.clone(),
         expected_due: trial.due.to_string(),
@@ -136,25 +136,23 @@ async fn the_audit_gate_blocks_settlement_until_lines_are_confirmed_and_the_audi
     let gate = app.audit_gate("2026900001").await.unwrap();
     assert_eq!(gate.blockers.len(), 1, "only the unconfirmed line blocks; the cancelled one never does");
     assert_eq!(gate.blockers[0].item_name, "测试项目0");
-    let pass =
-        AuditDecision { case_no: "2026900001".into(), key: app::operation_key(), pass: true, reason: String::new() };
+    let pass = AuditDecision { case_no: "2026900001".into(), key: key(), pass: true, reason: String::new() };
     assert_eq!(code(app.decide_audit(&finance, &pass).await), "AUDIT_BLOCKED_BY_UNCONFIRMED");
     assert_eq!(code(app.decide_audit(&cashier, &pass).await), "FORBIDDEN", "a cashier cannot audit");
     let confirm = FeeDecision {
         case_no: "2026900001".into(),
-        key: app::operation_key(),
+        key: key(),
         fee_id: gate.blockers[0].id,
         confirm: true,
         reason: String::new(),
     };
     let gate = app.decide_fee(&finance, &confirm).await.unwrap();
     assert!(gate.can_pass && gate.blockers.is_empty());
-    app.decide_audit(&finance, &AuditDecision { key: app::operation_key(), ..pass.clone() }).await.unwrap();
+    app.decide_audit(&finance, &AuditDecision { key: key(), ..pass.clone() }).await.unwrap();
     let trial = app.trial(&cashier, &trial_of("2026900001")).await.unwrap();
     assert_eq!(trial.fees.money(), m("180"), "the cancelled line does not count");
     // Returning the audit needs a reason, and puts the gate back.
-    let back =
-        AuditDecision { case_no: "2026900001".into(), key: app::operation_key(), pass: false, reason: " ".into() };
+    let back = AuditDecision { case_no: "2026900001".into(), key: key(), pass: false, reason: " ".into() };
     assert_eq!(code(app.decide_audit(&finance, &back).await), "REASON_REQUIRED");
     app.decide_audit(&finance, &AuditDecision { reason: "药品费有误".into(), ..back }).await.unwrap();
     assert_eq!(code(app.trial(&cashier, &trial_of("2026900001")).await), "NOT_AUDITED");
@@ -213,7 +211,7 @@ async fn settlement_collects_exactly_once_and_refuses_stale_trials() {
     let first = account.deposits[0].receipt_no.clone();
     let reversal = ReversalRequest {
         case_no: "2026900002".into(),
-        key: app::operation_key(),
+        key: key(),
         receipt_no: first,
         amount: "500.00".into(),
         tenders: vec![tender("现金", "500.00")],
@@ -286,7 +284,7 @@ async fn reversals_go_by_the_original_route_and_never_partially_for_non_cash() {
     let (cash, wechat) = (account.deposits[0].receipt_no.clone(), account.deposits[1].receipt_no.clone());
     let reverse = |receipt: &str, amount: &str, tenders: Vec<TenderInput>| ReversalRequest {
         case_no: "2026900004".into(),
-        key: app::operation_key(),
+        key: key(),
         receipt_no: receipt.into(),
         amount: amount.into(),
         tenders,
@@ -362,7 +360,7 @@ async fn recalls_need_a_supervisor_and_restore_the_account() {
     let settled = app.settle(&cashier, &settle_req(&trial, paying(&trial))).await.unwrap();
     let recall = |kind: &str, approval: Approval| RecallRequest {
         case_no: "2026900005".into(),
-        key: app::operation_key(),
+        key: key(),
         kind: kind.into(),
         settlement_no: None,
         reason: "结算有误".into(),
@@ -419,7 +417,7 @@ async fn mid_stay_settlements_recall_newest_first_and_discharge_recall_readmits(
     let approval = approval("supervisor", demo::DEMO_PASSWORD);
     let recall = RecallRequest {
         case_no: "2026900006".into(),
-        key: app::operation_key(),
+        key: key(),
         kind: "settlement".into(),
         settlement_no: Some(first.settlement_no.clone()),
         reason: "重结".into(),
@@ -427,13 +425,7 @@ async fn mid_stay_settlements_recall_newest_first_and_discharge_recall_readmits(
     };
     // Discharge recall of a mid-stay settlement is refused; a recall of an older one too.
     assert_eq!(
-        code(
-            app.recall(
-                &cashier,
-                &RecallRequest { kind: "discharge".into(), key: app::operation_key(), ..recall.clone() }
-            )
-            .await
-        ),
+        code(app.recall(&cashier, &RecallRequest { kind: "discharge".into(), key: key(), ..recall.clone() }).await),
         "NOT_DISCHARGED"
     );
     app.recall(&cashier, &recall).await.unwrap();
@@ -444,11 +436,7 @@ async fn mid_stay_settlements_recall_newest_first_and_discharge_recall_readmits(
         code(
             app.recall(
                 &cashier,
-                &RecallRequest {
-                    key: app::operation_key(),
-                    settlement_no: Some(first.settlement_no.clone()),
-                    ..recall.clone()
-                }
+                &RecallRequest { key: key(), settlement_no: Some(first.settlement_no.clone()), ..recall.clone() }
             )
             .await
         ),

@@ -37,7 +37,7 @@ async fn waiting(app: &App) -> i64 {
 fn deposit(case_no: &str, tender_name: &str, amount: &str) -> DepositRequest {
     DepositRequest {
         case_no: case_no.into(),
-        key: app::operation_key(),
+        key: key(),
         tenders: vec![tender(tender_name, amount)],
         cash_received: None,
     }
@@ -52,7 +52,7 @@ fn settle(trial: &TrialView, tender_name: &str) -> SettleRequest {
     let amount = trial.due.money().abs().to_string();
     SettleRequest {
         case_no: trial.case_no.clone(),
-        key: app::operation_key(),
+        key: key(),
         kind: trial.kind.code.clone(),
         version: trial.version.clone(),
         expected_due: trial.due.to_string(),

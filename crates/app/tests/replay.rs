@@ -39,7 +39,7 @@ const TENDERS: [&str; 6] = ["cash", "cheque", "card", "wechat", "alipay", "sscar
 /// Runs `op` twice with the same key; the second answer must equal the first and write nothing.
 async fn twice(app: &App, case_no: &str, op: &Op) -> Money {
     let cashier = login(app, "cashier").await;
-    let key = app::operation_key();
+    let key = key();
     macro_rules! replayed {
         ($call:expr, $moved:expr) => {{
             let first = $call.await;
@@ -170,7 +170,7 @@ async fn a_lost_insurance_answer_is_retried_with_the_same_key_and_settles_once()
     };
     let request = SettleRequest {
         case_no: "2026900200".into(),
-        key: app::operation_key(),
+        key: key(),
         kind: "discharge".into(),
         version: trial.version.clone(),
         expected_due: trial.due.to_string(),

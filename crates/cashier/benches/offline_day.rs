@@ -48,7 +48,7 @@ fn main() {
         for i in 0..n {
             let request = DepositRequest {
                 case_no: cases[i % cases.len()].clone(),
-                key: app::operation_key(),
+                key: app.operation_key(),
                 tenders: vec![app::tender_argument(if i % 3 == 0 { "银行卡:200.00" } else { "现金:100.00" }).unwrap()],
                 cash_received: None,
             };

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use app::{App, AppError, Clock, SeedOptions};
 use chrono::NaiveDateTime;
 use clap::{Parser, Subcommand};
-use contract::cashier::{DepositRequest, SettleRequest, TenderInput, TrialRequest};
+use contract::cashier::{DepositRequest, ReversalRequest, SettleRequest, TenderInput, TrialRequest};
 
 #[derive(Parser)]
 #[command(name = "cashier", version, about = "住院收费客户端命令行")]
@@ -71,6 +71,27 @@ enum Command {
         /// Also write the receipt PDF here.
         #[arg(long)]
         pdf: Option<PathBuf>,
+    },
+    /// Reverses (冲红) a deposit by its receipt number, back by the given routes, with the
+    /// reason the rules require; prints the reversal's receipt as JSON.
+    Reverse {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        /// The receipt number of the deposit to reverse.
+        #[arg(long)]
+        receipt: String,
+        /// How much to reverse (a non-cash deposit only in full).
+        #[arg(long)]
+        amount: String,
+        /// `现金:50.00` … the routes the money goes back by; repeatable.
+        #[arg(long = "tender", required = true)]
+        tenders: Vec<String>,
+        /// 冲红原因.
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as", default_value = "cashier")]
+        operator: String,
     },
     /// Trial (`--trial`, prints JSON) or settlement (with `--tender`s) of an admission.
     Settle {
@@ -222,7 +243,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             let operator = app.console_operator(&operator).await?;
             let request = DepositRequest {
                 case_no: case_no.clone(),
-                key: app::operation_key(),
+                key: app.operation_key(),
                 tenders: tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<_, _>>()?,
                 cash_received,
             };
@@ -233,6 +254,19 @@ async fn run(command: Command) -> Result<(), AppError> {
                     .map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
             }
             println!("{}", json(&receipt)?);
+        }
+        Command::Reverse { db, case_no, receipt, amount, tenders, reason, operator } => {
+            let app = open(&db).await?;
+            let operator = app.console_operator(&operator).await?;
+            let request = ReversalRequest {
+                case_no,
+                key: app.operation_key(),
+                receipt_no: receipt,
+                amount,
+                tenders: tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<_, _>>()?,
+                reason,
+            };
+            println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
         }
         Command::Settle { db, case_no, trial, kind, tenders, cash_received, operator, pdf } => {
             let app = open(&db).await?;
@@ -252,7 +286,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             }
             let request = SettleRequest {
                 case_no: case_no.clone(),
-                key: app::operation_key(),
+                key: app.operation_key(),
                 kind,
                 version: shown.version.clone(),
                 expected_due: shown.due.to_string(),

@@ -82,8 +82,11 @@ pub async fn register(command: DeviceCommand) -> Result<(), AppError> {
 
 /// The platform's trouble as the command line reports it: unreachable (retry later) or refused.
 fn platform_error(e: sync::ClientError) -> AppError {
-    let code = if e.is_unreachable() { "PLATFORM_UNREACHABLE" } else { "PLATFORM_REFUSED" };
-    AppError::Rule { code, message: e.to_string() }
+    match e {
+        sync::ClientError::Local(local) => AppError::Store(local),
+        e if e.is_unreachable() => AppError::Rule { code: "PLATFORM_UNREACHABLE", message: e.to_string() },
+        e => AppError::Rule { code: "PLATFORM_REFUSED", message: e.to_string() },
+    }
 }
 
 /// Logs in online and runs `rounds` sync rounds; prints what they did as JSON.

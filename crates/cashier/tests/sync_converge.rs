@@ -35,12 +35,33 @@ fn two_counters_converge_with_the_platform() {
     // Receipt numbers come from ranges the platform gave each device: never the same.
     let d2 = ok(b.deposit("cashier2", &cases[3], "现金:10.00"), "deposit B3");
     assert_ne!(d1["receipt_no"], d2["receipt_no"]);
+    // A reversal's reason (冲红原因) travels with it to the platform and the other counter.
+    let receipt = d1["receipt_no"].as_str().unwrap();
+    let reversal = ok(
+        a.run(&[
+            "reverse",
+            &cases[0],
+            "--receipt",
+            receipt,
+            "--amount",
+            "30.00",
+            "--tender",
+            "现金:30.00",
+            "--reason",
+            "患者要求退回部分",
+        ]),
+        "reversal A",
+    );
+    assert_eq!(reversal["reason"], "患者要求退回部分");
 
     a.drain("cashier");
     b.drain("cashier2");
     a.drain("cashier");
     let server = platform.ledger();
-    assert_eq!(server.len(), before.len() + 7, "7 new money rows on the platform");
+    assert_eq!(server.len(), before.len() + 8, "8 new money rows on the platform");
+    let reversal_no = reversal["receipt_no"].as_str().unwrap();
+    let reason_at_b = b.sqlite(&format!("SELECT reason FROM deposits WHERE receipt_no = '{reversal_no}'"));
+    assert_eq!(reason_at_b.trim(), "患者要求退回部分", "the reason reached counter B");
     assert_eq!(a.ledger(), server, "counter A agrees with the platform");
     assert_eq!(b.ledger(), server, "counter B agrees with the platform");
     for counter in [&a, &b] {
@@ -59,7 +80,11 @@ fn two_counters_converge_with_the_platform() {
 #[test]
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn one_admission_settled_at_two_offline_counters_first_wins_and_the_second_waits_for_a_supervisor() {
-    let platform = Platform::start("conflict", 30);
+    let mut platform = Platform::start("conflict", 30);
+    // The platform's clock reads 07:30 on 30 November, when UTC is still 29 November: the
+    // deposit a resolution writes must carry the hospital's time and day.
+    platform.serve_env.push(("PLATFORM_RECON_NOW".into(), "2026-11-30 07:30:00".into()));
+    platform.restart();
     let a = Counter::register(&platform, &platform.https(), "窗口A");
     let b = Counter::register(&platform, &platform.https(), "窗口B");
     a.drain("cashier");
@@ -109,6 +134,11 @@ fn one_admission_settled_at_two_offline_counters_first_wins_and_the_second_waits
         "resolve",
     );
     assert_eq!(resolved["status"], "converted_to_deposit");
+    let written_at = platform.sql(&format!(
+        "SELECT record->>'at' FROM journal WHERE kind = 'deposit' AND record->>'receipt_no' = 'DCL{}'",
+        rejected[0].replace('-', "")
+    ));
+    assert!(written_at.trim().starts_with("2026-11-30T07:3"), "hospital time, not UTC: {written_at}");
     let again =
         b.run(&["pending", "resolve", rejected[0], "--action", "refund", "--note", "再次", "--as", "supervisor"]);
     assert!(!again.status.success(), "a resolved item cannot be resolved twice");

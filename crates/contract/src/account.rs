@@ -88,6 +88,8 @@ pub struct DepositView {
     pub amount: Yuan,
     pub tenders: Vec<TenderView>,
     pub cashier: String,
+    /// A reversal's reason (冲红原因).
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -60,6 +60,8 @@ pub struct DepositReceipt {
     pub change: Yuan,
     pub at: String,
     pub cashier: String,
+    /// A reversal's reason (冲红原因).
+    pub reason: Option<String>,
     /// Set when the receipt was printed or saved.
     pub print: Option<PrintOutcome>,
 }

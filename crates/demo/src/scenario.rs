@@ -107,6 +107,7 @@ impl Scenario {
                     }],
                     at,
                     cashier: "孙浩".into(),
+                    reason: None,
                 };
                 Keyed { key: key_at(at, &mut rng), value: entry }
             })

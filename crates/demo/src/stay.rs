@@ -380,6 +380,7 @@ fn deposit(
         tenders,
         at,
         cashier: CASHIERS[cashier].0.to_owned(),
+        reason: None,
     };
     Keyed { key: key_at(at, rng), value: entry }
 }
@@ -416,6 +417,7 @@ fn deposits(
             tenders: original.tenders.iter().map(|t| TenderLine { amount: -t.amount, ..t.clone() }).collect(),
             at: reversal_at,
             cashier: CASHIERS[0].0.to_owned(),
+            reason: None,
         };
         out.push(Keyed { key: key_at(reversal_at, rng), value: reversal });
     }

@@ -24,8 +24,8 @@ pub async fn append_deposit(
         DepositKind::RecallTransfer { settlement } => (None, Some(settlement)),
     };
     let id = sqlx::query(
-        "INSERT INTO deposits (idempotency_key, admission_id, receipt_no, kind, reverses_id, settlement_id, amount_fen, cashier, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO deposits (idempotency_key, admission_id, receipt_no, kind, reverses_id, settlement_id, amount_fen, cashier, at, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )
     .bind(key.to_string())
     .bind(admission.to_string())
@@ -36,6 +36,7 @@ pub async fn append_deposit(
     .bind(entry.amount.fen())
     .bind(&entry.cashier)
     .bind(time_text(entry.at))
+    .bind(entry.reason.as_deref())
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
@@ -62,8 +63,8 @@ pub async fn by_key(conn: &mut SqliteConnection, key: Uuid) -> Result<Option<(i6
         .await?)
 }
 
-/// id, receipt_no, kind, reverses_id, settlement_id, amount_fen, cashier, at
-type DepositRow = (i64, String, String, Option<i64>, Option<i64>, i64, String, String);
+/// id, receipt_no, kind, reverses_id, settlement_id, amount_fen, cashier, at, reason
+type DepositRow = (i64, String, String, Option<i64>, Option<i64>, i64, String, String, Option<String>);
 
 pub async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Result<Vec<DepositEntry>> {
     let rows: Vec<DepositRow> = sqlx::query_as(
@@ -72,7 +73,7 @@ pub async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Resu
                 COALESCE((SELECT r.receipt_no FROM receipts r WHERE r.deposit_id = d.id
                             AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_no = r.receipt_no)
                           ORDER BY r.id DESC LIMIT 1), d.receipt_no),
-                d.kind, d.reverses_id, d.settlement_id, d.amount_fen, d.cashier, d.at
+                d.kind, d.reverses_id, d.settlement_id, d.amount_fen, d.cashier, d.at, d.reason
          FROM deposits d WHERE d.admission_id = ?1 AND d.idempotency_key NOT IN (SELECT key FROM rejected_records) ORDER BY d.id",
     )
     .bind(admission.to_string())
@@ -86,7 +87,7 @@ pub async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Resu
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
-        .map(|(id, receipt_no, kind, reverses, settlement, amount, cashier, at)| {
+        .map(|(id, receipt_no, kind, reverses, settlement, amount, cashier, at, reason)| {
             let kind = match (kind.as_str(), reverses, settlement) {
                 ("deposit", None, None) => DepositKind::Deposit,
                 ("reversal", Some(of), None) => DepositKind::Reversal { of },
@@ -104,7 +105,7 @@ pub async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Resu
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(DepositEntry { id, receipt_no, kind, amount: money(amount)?, tenders, at: time(&at)?, cashier })
+            Ok(DepositEntry { id, receipt_no, kind, amount: money(amount)?, tenders, at: time(&at)?, cashier, reason })
         })
         .collect()
 }

@@ -24,3 +24,6 @@ pub mod users;
 pub use error::StoreError;
 pub use open::{OpenError, OpenMode, Store};
 pub use sqlx::SqliteConnection;
+
+/// A write transaction on the counter's database (commit or drop).
+pub type Transaction = sqlx::Transaction<'static, sqlx::Sqlite>;

@@ -27,6 +27,10 @@ pub enum ClientError {
     Garbled(String),
     #[error("平台证书无效：{0}")]
     Certificate(String),
+    /// The counter's own database failed (busy, full, a row that cannot be read): nothing to do
+    /// with the platform.
+    #[error("本机数据库：{0}")]
+    Local(#[from] store::StoreError),
 }
 
 impl ClientError {
@@ -43,6 +47,8 @@ impl ClientError {
             ClientError::Refused { body, .. } => &body.code,
             ClientError::Garbled(_) => "PLATFORM_GARBLED",
             ClientError::Certificate(_) => "PLATFORM_CERTIFICATE",
+            ClientError::Local(store::StoreError::Busy) => "DB_LOCKED",
+            ClientError::Local(_) => "LOCAL_STORE",
         }
     }
 }

@@ -17,22 +17,20 @@ pub async fn pull_all(
     device: Uuid,
     page: i64,
 ) -> Result<usize, ClientError> {
-    let garbled = |e: store::StoreError| ClientError::Garbled(e.to_string());
     let mut written = 0;
     loop {
-        let mut conn = store.conn().await.map_err(garbled)?;
-        let cursor: i64 =
-            settings::get(&mut conn, CURSOR).await.map_err(garbled)?.and_then(|c| c.parse().ok()).unwrap_or(0);
+        let mut conn = store.conn().await?;
+        let cursor: i64 = settings::get(&mut conn, CURSOR).await?.and_then(|c| c.parse().ok()).unwrap_or(0);
         drop(conn);
         let answer = client.changes(token, device, cursor, page).await?;
-        let mut tx = store.begin_immediate().await.map_err(garbled)?;
+        let mut tx = store.begin_immediate().await?;
         for change in &answer.changes {
             if apply::apply(&mut tx, &change.record).await? {
                 written += 1;
             }
         }
-        settings::set(&mut tx, CURSOR, &answer.last_seq.to_string()).await.map_err(garbled)?;
-        tx.commit().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        settings::set(&mut tx, CURSOR, &answer.last_seq.to_string()).await?;
+        tx.commit().await.map_err(store::StoreError::from)?;
         if !answer.more {
             return Ok(written);
         }

@@ -33,9 +33,8 @@ pub async fn push_all(
     let mut report = PushReport::default();
     loop {
         let store = app.store();
-        let mut conn = store.conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
-        let pending =
-            outbox::unanswered(&mut conn, batch_size).await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        let mut conn = store.conn().await?;
+        let pending = outbox::unanswered(&mut conn, batch_size).await?;
         drop(conn);
         if pending.is_empty() {
             return Ok(report);
@@ -52,11 +51,14 @@ pub async fn push_all(
             .max(1);
         let envelopes = pending[..fits]
             .iter()
-            .map(|p| serde_json::from_str::<Envelope>(&p.envelope).map_err(|e| ClientError::Garbled(e.to_string())))
+            .map(|p| {
+                serde_json::from_str::<Envelope>(&p.envelope)
+                    .map_err(|e| store::StoreError::BadRow(format!("待上传操作 {}：{e}", p.key)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let answer = client.push(token, &PushBatch { device_id: device, envelopes: envelopes.clone() }).await?;
-        let now = chrono::Local::now().naive_local();
-        let mut tx = store.begin().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        let now = app.clock().now();
+        let mut tx = store.begin().await?;
         for envelope in &envelopes {
             // Answers are matched by key; an envelope left unanswered is simply sent again.
             let Some(result) = answer.results.iter().find(|r| r.key == envelope.key) else { continue };
@@ -70,8 +72,7 @@ pub async fn push_all(
                 &record_keys,
                 now,
             )
-            .await
-            .map_err(|e| ClientError::Garbled(e.to_string()))?;
+            .await?;
             match result.outcome.as_str() {
                 "applied" => report.applied += 1,
                 "duplicate" => report.duplicate += 1,
@@ -82,7 +83,7 @@ pub async fn push_all(
         // The platform has applied the batch; a crash here loses only the answers (the batch is
         // sent again and answered `duplicate`). Crash tests pause here.
         app.pause_before_commit().await;
-        tx.commit().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+        tx.commit().await.map_err(store::StoreError::from)?;
         report.sent += envelopes.len();
         if answer.results.len() < envelopes.len() {
             return Err(ClientError::Garbled("平台少回答了部分操作".into()));

@@ -239,6 +239,7 @@ pub fn review_error(error: ClientError) -> ApiError {
         ClientError::Certificate(detail) => {
             ApiError::new("PLATFORM_CERTIFICATE", format!("平台证书无效，请联系信息科：{detail}"))
         }
+        local @ ClientError::Local(_) => ApiError::new(local.code(), local.to_string()),
     }
 }
 

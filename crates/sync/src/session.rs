@@ -145,17 +145,15 @@ impl Session {
     pub async fn top_up_ranges(&self, app: &App, username: &str, low: i64, block: i64) -> Result<(), ClientError> {
         let Some(token) = self.token(username) else { return Ok(()) };
         for series in [Series::Deposit, Series::Settlement] {
-            let mut conn = app.store().conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
-            let left = receipts::numbers_left(&mut conn, username, series)
-                .await
-                .map_err(|e| ClientError::Garbled(e.to_string()))?;
+            let mut conn = app.store().conn().await?;
+            let left = receipts::numbers_left(&mut conn, username, series).await?;
             drop(conn);
             if left.is_some_and(|n| n >= low) {
                 continue;
             }
             let request = RangeRequest { device_id: self.device, series: series.code().to_owned(), count: block };
             let range = self.client.allocate_range(&token, &request).await?;
-            let mut conn = app.store().conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
+            let mut conn = app.store().conn().await?;
             receipts::add_range(
                 &mut conn,
                 username,
@@ -165,8 +163,7 @@ impl Session {
                 &range.prefix,
                 app.clock().now(),
             )
-            .await
-            .map_err(|e| ClientError::Garbled(e.to_string()))?;
+            .await?;
         }
         Ok(())
     }
@@ -192,10 +189,8 @@ pub async fn register_device(
     let device = client
         .register_device(&login.token, &RegisterDevice { name: name.to_owned(), place: place.to_owned(), wards })
         .await?;
-    let mut conn = app.store().conn().await.map_err(|e| ClientError::Garbled(e.to_string()))?;
-    settings::set(&mut conn, DEVICE_ID, &device.device_id.to_string())
-        .await
-        .map_err(|e| ClientError::Garbled(e.to_string()))?;
+    let mut conn = app.store().conn().await?;
+    settings::set(&mut conn, DEVICE_ID, &device.device_id.to_string()).await?;
     Ok(device.device_id)
 }
 

@@ -148,6 +148,7 @@ pub fn deposit_entry(
         tenders: r.tenders.iter().map(tender_line).collect::<Result<_, _>>()?,
         at: r.at,
         cashier: r.cashier.clone(),
+        reason: r.reason.clone(),
     })
 }
 
@@ -174,6 +175,7 @@ pub fn deposit_record(
         tenders: e.tenders.iter().map(tender_record).collect(),
         at: e.at,
         cashier: e.cashier.clone(),
+        reason: e.reason.clone(),
     }
 }
 

@@ -166,6 +166,10 @@ pub struct DepositRecord {
     pub tenders: Vec<TenderRecord>,
     pub at: NaiveDateTime,
     pub cashier: String,
+    /// The reversal's reason (冲红原因). Left out of the JSON when absent, so envelopes written
+    /// before it existed keep their payload hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -308,6 +308,7 @@ mod tests {
             tenders,
             at: at(9),
             cashier: "王丽".into(),
+            reason: None,
         }
     }
 

@@ -94,3 +94,9 @@ pub async fn version(app: &App, case_no: &str) -> String {
     let summary = patients::by_case_no(&mut conn, &CaseNo::parse(case_no).unwrap()).await.unwrap().unwrap();
     journal::version(&mut conn, summary.admission.id).await.unwrap().to_string()
 }
+
+/// A fresh operation key, as the screen gets one when a dialog opens (the app's fixed clock
+/// would stamp every key with the same moment; tests only need them distinct).
+pub fn key() -> String {
+    Clock::Fixed(now()).key().to_string()
+}

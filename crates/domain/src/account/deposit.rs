@@ -18,6 +18,8 @@ pub struct DepositEntry {
     pub tenders: Vec<TenderLine>,
     pub at: NaiveDateTime,
     pub cashier: String,
+    /// Why it was made, where the rules ask for one: the 冲红原因 of a reversal.
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

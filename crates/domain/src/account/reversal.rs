@@ -56,6 +56,18 @@ impl ReversalError {
 }
 
 impl InpatientAccount {
+    /// How much of deposit `deposit_id` may still be reversed: what is left of an unused deposit
+    /// of an account not yet settled, zero for anything else. The same conditions
+    /// [`plan_reversal`](Self::plan_reversal) refuses on, so the screen offers exactly what the
+    /// rule allows.
+    pub fn reversible_amount(&self, deposit_id: i64) -> Money {
+        let Some(deposit) = self.deposits.iter().find(|d| d.id == deposit_id) else { return Money::ZERO };
+        let open = deposit.kind == DepositKind::Deposit
+            && self.state != AdmissionState::Settled
+            && !self.used_deposit_ids().contains(&deposit_id);
+        if open { (deposit.amount - self.reversed_amount(deposit_id)).max(Money::ZERO) } else { Money::ZERO }
+    }
+
     /// Checks reversing `amount` of deposit `deposit_id` back through `lines` (positive amounts
     /// per route) and returns the negative tender lines of the reversal row.
     pub fn plan_reversal(

@@ -74,6 +74,7 @@ impl Ledger {
             tenders,
             at: self.now,
             cashier: "王丽".into(),
+            reason: None,
         };
         self.account.deposits.push(entry);
         Ok(id)
@@ -94,6 +95,7 @@ impl Ledger {
             tenders,
             at: self.now,
             cashier: "王丽".into(),
+            reason: None,
         };
         self.account.deposits.push(entry);
         Ok(())
@@ -153,6 +155,7 @@ impl Ledger {
                 tenders: plan.transfer_tenders,
                 at: self.now,
                 cashier: "王丽".into(),
+                reason: None,
             });
         }
         for e in plan.events {
