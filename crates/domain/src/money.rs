@@ -113,6 +113,7 @@ impl Money {
 
     /// Rounds any decimal to the fen, half away from zero (1.005 → 1.01, −1.005 → −1.01):
     /// the hospital's rounding rule, and the only rounding of money in the code base.
+    #[allow(clippy::disallowed_methods, reason = "the one rounding of money: clippy.toml bans it everywhere else")]
     pub fn round_half_away(value: Decimal) -> Result<Money, MoneyError> {
         let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         rounded.rescale(2);
