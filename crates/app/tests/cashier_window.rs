@@ -313,9 +313,23 @@ async fn reversals_go_by_the_original_route_and_never_partially_for_non_cash() {
     assert_eq!(version(&app, "2026900004").await, before);
     let partial = app.reverse_deposit(&cashier, &reverse(&cash, "300", vec![tender("现金", "300")])).await.unwrap();
     assert_eq!(partial.amount.money(), m("-300"));
+    assert_eq!(partial.reason.as_deref(), Some("误收"));
     app.reverse_deposit(&cashier, &reverse(&wechat, "500", vec![tender("微信", "500")])).await.unwrap();
     let account = app.account("2026900004").await.unwrap();
     assert_eq!(account.totals.deposits.money(), m("700"));
+    // The reason is kept with the reversal: the account shows it, the receipt prints it.
+    let shown = account.deposits.iter().find(|d| d.receipt_no == partial.receipt_no).unwrap();
+    assert_eq!(shown.reason.as_deref(), Some("误收"));
+    assert!(account.deposits.iter().filter(|d| d.kind.code == "deposit").all(|d| d.reason.is_none()));
+    let printed = app.print_deposit_receipt(&cashier, "2026900004", &partial.receipt_no).await.unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&printed.path).arg("-").output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("冲红原因：误收"), "printed on the 冲红凭证");
+    // A reason that is blank or too long is refused with nothing written.
+    let before = version(&app, "2026900004").await;
+    let mut long = reverse(&cash, "1", vec![tender("现金", "1")]);
+    long.reason = "很".repeat(201);
+    assert_eq!(code(app.reverse_deposit(&cashier, &long).await), "REASON_TOO_LONG");
+    assert_eq!(version(&app, "2026900004").await, before);
 }
 
 #[tokio::test]
