@@ -4,7 +4,7 @@
 //! both files' facts) and every single-sided entry with its cause, every mismatched pair and
 //! the cross-day set. Counts are numbers, amounts decimal strings, net of refunds.
 
-use reconcile::{Cause, CauseKind, Class, Counterpart, Deferred, Discrepancy, Entry, SingleSided, Tally};
+use reconcile::{Cause, Counterpart, Deferred, Discrepancy, Entry, SingleSided, Tally};
 use serde_json::{Value, json};
 
 use crate::reconcile_run::{FileFacts, Run};
@@ -95,20 +95,11 @@ fn entry(e: &Entry) -> Value {
 }
 
 /// `payment`, `refund`, `upload`, `terminal_error`.
-fn cause_code(kind: CauseKind) -> &'static str {
-    match kind {
-        CauseKind::Payment => "payment",
-        CauseKind::Refund => "refund",
-        CauseKind::Upload => "upload",
-        CauseKind::TerminalError => "terminal_error",
-    }
-}
-
 fn cause(c: Cause) -> Value {
     json!({
         "provider": c.provider.label(),
         "device": c.provider.is_device(),
-        "kind": cause_code(c.kind),
+        "kind": c.kind.code(),
         "label": format!("{} · {}", c.provider.label(), c.kind.label()),
     })
 }
@@ -121,18 +112,9 @@ fn single_sided(s: &SingleSided) -> Value {
 }
 
 /// `amount_mismatch`, `status_mismatch`, `fee_mismatch`.
-fn class_code(class: Class) -> &'static str {
-    match class {
-        Class::AmountMismatch => "amount_mismatch",
-        Class::StatusMismatch => "status_mismatch",
-        Class::FeeMismatch => "fee_mismatch",
-        _ => "other",
-    }
-}
-
 fn discrepancy(d: &Discrepancy) -> Value {
     json!({
-        "class": class_code(d.class),
+        "class": d.class.code(),
         "label": d.class.label(),
         "platform": entry(&d.platform),
         "counterpart": entry(&d.counterpart),

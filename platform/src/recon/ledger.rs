@@ -298,7 +298,7 @@ mod tests {
     fn deposit(receipt: &str, kind: &str, reverses: Option<Uuid>, tenders: Vec<TenderRecord>) -> DepositRecord {
         let amount = tenders.iter().map(|t| t.amount.money()).sum();
         DepositRecord {
-            key: Uuid::now_v7(),
+            key: crate::clock::Clock::default().key(),
             admission_id: Uuid::nil(),
             receipt_no: receipt.into(),
             deposit_kind: kind.into(),
@@ -322,7 +322,7 @@ mod tests {
         );
         let reversed = deposit("YJ02", "reversal", Some(paid.key), vec![tender("wechat", "-100.00", Some("4200001"))]);
         let settlement = SettlementRecord {
-            key: Uuid::now_v7(),
+            key: crate::clock::Clock::default().key(),
             admission_id: Uuid::nil(),
             settlement_no: "JS01".into(),
             settlement_kind: "discharge".into(),
@@ -350,7 +350,7 @@ mod tests {
         };
         let transfer = deposit("YJ03", "recall_transfer", None, vec![tender("card", "250.00", None)]);
         let recall = RecallRecord {
-            key: Uuid::now_v7(),
+            key: crate::clock::Clock::default().key(),
             admission_id: Uuid::nil(),
             settlement: settlement.key,
             recall_kind: "settlement".into(),
