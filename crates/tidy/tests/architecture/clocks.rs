@@ -7,10 +7,9 @@ use tidy::lex::lex;
 use tidy::{Violation, assert_none, is_test_code, read, relative, rust_files};
 
 /// The production files that may read the system time, each with what it is.
-const CLOCKS: [(&str, &str); 3] = [
+const CLOCKS: [(&str, &str); 2] = [
     ("crates/app/src/clock.rs", "`app::Clock`: the counter's time (system, or fixed in tests and the demo)"),
-    ("platform/src/clock.rs", "the platform server's clock"),
-    ("crates/sync/src/clock.rs", "the sync loop's clock, should it need one of its own"),
+    ("platform/src/clock.rs", "the platform server's clock (business time, shiftable; the real instant for security)"),
 ];
 
 #[test]

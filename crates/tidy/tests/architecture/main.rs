@@ -8,3 +8,4 @@ mod floats;
 mod reports_io;
 mod sources;
 mod sql;
+mod vocabularies;

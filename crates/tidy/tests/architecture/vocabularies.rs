@@ -1,0 +1,48 @@
+//! One home for each vocabulary: the words a rule decides on live in the domain, and every other
+//! place that names them is generated from it or checked equal here — the migrations' CHECK
+//! lists of tender codes, and the screen, which must ask the session's permissions instead of
+//! matching role codes.
+
+use regex::Regex;
+use tidy::lex::lex;
+use tidy::{Violation, assert_none, files_under, read, relative};
+
+#[test]
+fn the_migrations_allow_exactly_the_domains_tenders() {
+    let check = Regex::new(r"tender\s+TEXT[^,]*CHECK\s*\(\s*tender\s+IN\s*\(([^)]*)\)").expect("tender CHECK pattern");
+    let codes: Vec<&str> = domain::Tender::ALL.iter().map(|t| t.code()).collect();
+    let mut found = Vec::new();
+    let mut checks = 0;
+    for (rel, text) in tidy::migrations::files() {
+        for caps in check.captures_iter(&text) {
+            checks += 1;
+            let listed: Vec<&str> = caps[1].split(',').map(|c| c.trim().trim_matches('\'')).collect();
+            if listed != codes {
+                let line = tidy::line_of(&text, caps.get(0).map_or(0, |m| m.start()));
+                found.push(Violation::new(&rel, line, format!("tenders {listed:?}, the domain has {codes:?}")));
+            }
+        }
+    }
+    assert!(checks >= 2, "found the tender CHECKs of deposit_tenders and settlement_payments");
+    assert_none("every tender CHECK lists domain::Tender::ALL, in its order", &found);
+}
+
+#[test]
+fn the_screen_never_matches_role_codes() {
+    // The role's code is for showing who is logged in; deciding by it is the smell.
+    let role = Regex::new(r"\brole\s*\.\s*code\b").expect("role pattern");
+    let mut found = Vec::new();
+    for path in files_under("frontend/src", "rs") {
+        let rel = relative(&path);
+        for (line, code) in lex(&read(&path)).code_lines() {
+            if let Some(m) = role.find(code) {
+                found.push(Violation::new(
+                    &rel,
+                    line,
+                    format!("`{}`: ask Session::may(Permission) instead", m.as_str()),
+                ));
+            }
+        }
+    }
+    assert_none("the frontend decides by permission, not by role code", &found);
+}
