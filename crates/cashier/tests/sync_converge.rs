@@ -80,11 +80,7 @@ fn two_counters_converge_with_the_platform() {
 #[test]
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn one_admission_settled_at_two_offline_counters_first_wins_and_the_second_waits_for_a_supervisor() {
-    let mut platform = Platform::start("conflict", 30);
-    // The platform's clock reads 07:30 on 30 November, when UTC is still 29 November: the
-    // deposit a resolution writes must carry the hospital's time and day.
-    platform.serve_env.push(("PLATFORM_RECON_NOW".into(), "2026-11-30 07:30:00".into()));
-    platform.restart();
+    let platform = Platform::start("conflict", 30);
     let a = Counter::register(&platform, &platform.https(), "窗口A");
     let b = Counter::register(&platform, &platform.https(), "窗口B");
     a.drain("cashier");
@@ -134,11 +130,6 @@ fn one_admission_settled_at_two_offline_counters_first_wins_and_the_second_waits
         "resolve",
     );
     assert_eq!(resolved["status"], "converted_to_deposit");
-    let written_at = platform.sql(&format!(
-        "SELECT record->>'at' FROM journal WHERE kind = 'deposit' AND record->>'receipt_no' = 'DCL{}'",
-        rejected[0].replace('-', "")
-    ));
-    assert!(written_at.trim().starts_with("2026-11-30T07:3"), "hospital time, not UTC: {written_at}");
     let again =
         b.run(&["pending", "resolve", rejected[0], "--action", "refund", "--note", "再次", "--as", "supervisor"]);
     assert!(!again.status.success(), "a resolved item cannot be resolved twice");
@@ -149,6 +140,40 @@ fn one_admission_settled_at_two_offline_counters_first_wins_and_the_second_waits
     assert_eq!(b.ledger(), server, "the converted deposit reached both counters");
     let audit = platform.sql("SELECT count(*) FROM audit_log WHERE action LIKE '%pending%'");
     assert_ne!(audit.trim(), "0", "the resolution is in the audit trail");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn money_kept_as_a_deposit_by_a_supervisor_is_dated_in_hospital_time() {
+    let mut platform = Platform::start("resolve_day", 20);
+    // The platform's clock reads 07:30 on 30 November, when UTC is still 29 November: the
+    // deposit a resolution writes must carry the hospital's time and so its day.
+    platform.serve_env.push(("PLATFORM_RECON_NOW".into(), "2026-11-30 07:30:00".into()));
+    platform.restart();
+    let a = Counter::register(&platform, &platform.https(), "窗口A");
+    let b = Counter::register(&platform, &platform.https(), "窗口B");
+    a.drain("cashier");
+    b.drain("cashier2");
+    let case_no = a.ready_self_pay().remove(0);
+    ok(a.settle("cashier", &case_no), "discharge settlement at A");
+    a.drain("cashier");
+    // B has not heard of the settlement: it takes cash the platform then refuses.
+    ok(b.deposit("cashier2", &case_no, "现金:66.00"), "deposit at B");
+    let answer = b.drain("cashier2");
+    assert!(answer["rejected"].as_u64().unwrap_or(0) >= 1, "{answer}");
+    let (key, _) = b.outbox().into_iter().find(|(_, o)| o.as_deref() == Some("rejected")).expect("refused");
+    let resolved = ok(
+        b.run(&["pending", "resolve", &key, "--action", "deposit", "--note", "转预交金", "--as", "supervisor"]),
+        "resolve",
+    );
+    assert_eq!(resolved["status"], "converted_to_deposit");
+    let written = platform.sql(&format!(
+        "SELECT record->>'at', record->>'amount' FROM journal WHERE kind = 'deposit' AND record->>'receipt_no' = 'DCL{}'",
+        key.replace('-', "")
+    ));
+    let (at, amount) = written.trim().split_once('|').expect("the platform wrote the deposit");
+    assert_eq!(amount, "66.00");
+    assert!(at.starts_with("2026-11-30T07:3"), "hospital time, not UTC: {at}");
 }
 
 /// Settlements the demo hospital came with (written by the platform, not pushed by a device).

@@ -417,7 +417,7 @@ fn deposits(
             tenders: original.tenders.iter().map(|t| TenderLine { amount: -t.amount, ..t.clone() }).collect(),
             at: reversal_at,
             cashier: CASHIERS[0].0.to_owned(),
-            reason: None,
+            reason: Some("重复收取，原路退回".to_owned()),
         };
         out.push(Keyed { key: key_at(reversal_at, rng), value: reversal });
     }
