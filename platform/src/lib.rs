@@ -18,6 +18,7 @@ pub mod journal;
 pub mod ledgers;
 pub mod openapi;
 pub mod push;
+pub mod push_checks;
 pub mod recon;
 pub mod routes;
 pub mod tls;

@@ -10,7 +10,7 @@ use wire::api::{PushBatch, PushResult};
 use wire::fold::FoldError;
 
 use crate::error::{ApiError, ApiResult};
-use crate::{AppState, audit, journal};
+use crate::{AppState, audit, journal, push_checks};
 
 pub fn payload_hash(envelope: &Envelope) -> ApiResult<String> {
     let bytes = serde_json::to_vec(envelope).map_err(ApiError::internal)?;
@@ -27,7 +27,13 @@ const PARALLEL_ADMISSIONS: usize = 24;
 /// Applies a batch; every operation gets its own answer, in the batch's order. Operations of one
 /// admission are applied in order, one after the other; different admissions go side by side
 /// (each operation still in its own transaction), which lets PostgreSQL group their commits.
-pub async fn apply_batch(state: &AppState, device_id: Uuid, batch: &PushBatch) -> ApiResult<Vec<PushResult>> {
+/// `caller` is the role of the user whose token pushes (see [`push_checks`]).
+pub async fn apply_batch(
+    state: &AppState,
+    caller: Option<domain::Role>,
+    device_id: Uuid,
+    batch: &PushBatch,
+) -> ApiResult<Vec<PushResult>> {
     let mut groups: Vec<(Uuid, Vec<usize>)> = Vec::new();
     for (i, envelope) in batch.envelopes.iter().enumerate() {
         match groups.iter_mut().find(|(admission, _)| *admission == envelope.admission_id) {
@@ -47,7 +53,7 @@ pub async fn apply_batch(state: &AppState, device_id: Uuid, batch: &PushBatch) -
             running.spawn(async move {
                 let mut answered = Vec::with_capacity(envelopes.len());
                 for (i, envelope) in envelopes {
-                    answered.push((i, apply_one(&state, device_id, &envelope).await?));
+                    answered.push((i, apply_one(&state, caller, device_id, &envelope).await?));
                 }
                 ApiResult::Ok(answered)
             });
@@ -75,7 +81,12 @@ pub async fn apply_batch(state: &AppState, device_id: Uuid, batch: &PushBatch) -
     Ok(results)
 }
 
-async fn apply_one(state: &AppState, device_id: Uuid, envelope: &Envelope) -> ApiResult<PushResult> {
+async fn apply_one(
+    state: &AppState,
+    caller: Option<domain::Role>,
+    device_id: Uuid,
+    envelope: &Envelope,
+) -> ApiResult<PushResult> {
     let hash = payload_hash(envelope)?;
     let mut tx = state.pool.begin().await?;
     let seen: Option<(String, String, Option<String>, Option<String>)> =
@@ -105,6 +116,9 @@ async fn apply_one(state: &AppState, device_id: Uuid, envelope: &Envelope) -> Ap
     };
     if let Some(refusal) = unapproved_recall(&mut tx, envelope).await? {
         return Ok(result(envelope.key, "invalid", Some(wire::codes::FORBIDDEN), Some(refusal)));
+    }
+    if let Some(refusal) = push_checks::check(&mut tx, device_id, caller, envelope).await? {
+        return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message)));
     }
     let (seq, mut ledger) = state.ledgers.take(&mut tx, envelope.admission_id).await?;
     let verdict = ledger.check_and_apply(envelope);

@@ -30,4 +30,12 @@ pub mod codes {
     pub const DUPLICATE_IDS: &str = "DUPLICATE_IDS";
     pub const MISSING_IDS: &str = "MISSING_IDS";
     pub const INTERNAL: &str = "INTERNAL";
+    /// A recall transfer pushed without the recall of its settlement.
+    pub const RECALL_TRANSFER_ALONE: &str = "RECALL_TRANSFER_ALONE";
+    /// A recall transfer for another amount than the recalled settlement's net payments.
+    pub const RECALL_TRANSFER_AMOUNT: &str = "RECALL_TRANSFER_AMOUNT";
+    /// A receipt or settlement number outside the blocks the platform gave this device and cashier.
+    pub const NUMBER_NOT_ALLOCATED: &str = "NUMBER_NOT_ALLOCATED";
+    /// A receipt or settlement number the platform's journal already holds.
+    pub const NUMBER_USED: &str = "NUMBER_USED";
 }

@@ -141,6 +141,7 @@ impl Ledger {
     /// its check passed would leave a one-record ledger half-changed; the platform drops the
     /// ledger on any error and rebuilds it from the journal.)
     pub fn check_and_apply(&mut self, envelope: &Envelope) -> Result<(), FoldError> {
+        self.check_transfers(envelope)?;
         // One record (most operations): checked, then applied in place, without copying a
         // ledger that may hold thousands of fee lines.
         if let [record] = envelope.records.as_slice() {
@@ -159,6 +160,48 @@ impl Ledger {
             trial.apply(record)?;
         }
         *self = trial;
+        Ok(())
+    }
+
+    /// A recall transfer (the recalled settlement's money going back to the deposit ledger)
+    /// exists only beside the recall of the settlement it names, for exactly that settlement's
+    /// net payments (`domain::InpatientAccount::plan_recall`'s transfer): alone, or for another
+    /// amount, it would be money written out of nothing.
+    fn check_transfers(&self, envelope: &Envelope) -> Result<(), FoldError> {
+        for record in &envelope.records {
+            let Record::Deposit(r) = record else { continue };
+            if r.deposit_kind != "recall_transfer" {
+                continue;
+            }
+            let recalled = r.settlement.filter(|s| {
+                envelope.records.iter().any(|other| matches!(other, Record::Recall(recall) if recall.settlement == *s))
+            });
+            let Some(settlement) = recalled else {
+                return Err(FoldError::malformed(
+                    codes::RECALL_TRANSFER_ALONE,
+                    format!("召回转预交金 {} 只能与所召回结算的召回记录一同上传", r.receipt_no),
+                ));
+            };
+            let id = self.id_of(settlement).ok_or_else(|| unknown("settlement", settlement))?;
+            let net = self
+                .account
+                .settlements
+                .iter()
+                .find(|s| s.id == id)
+                .map(domain::Settlement::net_payments)
+                .ok_or_else(|| unknown("settlement", settlement))?;
+            if r.amount.money() != net {
+                return Err(FoldError::malformed(
+                    codes::RECALL_TRANSFER_AMOUNT,
+                    format!(
+                        "召回转预交金 {} 的金额 {} 与所召回结算的实收 {} 不符",
+                        r.receipt_no,
+                        r.amount.money(),
+                        net
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 

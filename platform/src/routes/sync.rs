@@ -33,7 +33,9 @@ pub async fn push(
     if batch.envelopes.len() > 1_000 {
         return Err(ApiError::bad_request(codes::MALFORMED, "一次最多推送 1000 笔操作"));
     }
-    Ok(Json(PushAnswer { results: push::apply_batch(&state, batch.device_id, &batch).await? }))
+    Ok(Json(PushAnswer {
+        results: push::apply_batch(&state, domain::Role::from_code(&caller.role), batch.device_id, &batch).await?,
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

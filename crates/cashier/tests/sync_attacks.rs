@@ -1,0 +1,255 @@
+//! Attacks on the push, over real HTTPS against the real platform on PostgreSQL: a user with a
+//! valid token forging operations their counter would never send. The platform re-decides each
+//! one — the permission of every record kind for the pushing user and the user the operation
+//! names, no self-approved recall, recall transfers only inside their recall and for exactly
+//! the recalled money, receipt and settlement numbers only from this device's and cashier's
+//! blocks and never twice — answering `invalid` with a code and writing nothing. Run by
+//! `scripts/test.sh` (needs `CASHIER_TEST_PG`).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Counter, PASSWORD, Platform, text};
+use reqwest::Method;
+use serde_json::{Value, json};
+use sync::Client;
+use uuid::Uuid;
+use wire::api::LoginRequest;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+fn client(platform: &Platform) -> Client {
+    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(30)).unwrap()
+}
+
+async fn token(client: &Client, username: &str) -> String {
+    let request = LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
+    client.log_in(&request).await.unwrap().token
+}
+
+/// Pushes one envelope as the holder of `token` for `device`; its answer (outcome, code, message).
+async fn push(c: &Client, token: &str, device: &str, envelope: &Value) -> (String, String, String) {
+    let body = serde_json::to_vec(&json!({"device_id": device, "envelopes": [envelope]})).unwrap();
+    let (status, answer) = c.raw(Method::POST, "/api/v1/sync/push", Some(token), Some(body)).await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    let result = &answer["results"][0];
+    let field = |name: &str| result[name].as_str().unwrap_or_default().to_owned();
+    (field("outcome"), field("code"), field("message"))
+}
+
+/// Asserts an `invalid` answer with `code` and a sentence.
+fn refused(answer: (String, String, String), code: &str, what: &str) {
+    assert_eq!((answer.0.as_str(), answer.1.as_str()), ("invalid", code), "{what}: {}", answer.2);
+    assert!(!answer.2.is_empty(), "{what}: no reason given");
+}
+
+/// What a refused push must not move: the journal, the operations, the money rows.
+fn footprint(platform: &Platform) -> (String, Vec<(String, (String, i64))>) {
+    let counts = platform.sql("SELECT (SELECT count(*) FROM journal) || '/' || (SELECT count(*) FROM operations)");
+    (counts, platform.ledger().into_iter().collect())
+}
+
+fn device_of(counter: &Counter) -> String {
+    counter.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().to_owned()
+}
+
+/// The counter's newest queued operation, as it pushed it.
+fn newest_envelope(counter: &Counter) -> Value {
+    serde_json::from_str(counter.sqlite("SELECT envelope FROM outbox ORDER BY seq DESC LIMIT 1").trim()).unwrap()
+}
+
+/// `number` with its 8-digit sequence moved on by `by`.
+fn bump(number: &str, by: i64) -> String {
+    let (head, seq) = number.split_at(number.len() - 8);
+    format!("{head}{:08}", seq.parse::<i64>().unwrap() + by)
+}
+
+/// The first deposit number of the first block the platform gave `cashier` on `device`.
+fn first_of_block(platform: &Platform, device: &str, cashier: &str) -> String {
+    let row = platform.sql(&format!(
+        "SELECT u.receipt_prefix || '|' || r.first_seq FROM receipt_ranges r JOIN users u ON u.username = r.cashier
+         WHERE r.device_id = '{device}' AND r.cashier = '{cashier}' AND r.series = 'deposit' ORDER BY r.first_seq LIMIT 1"
+    ));
+    let (prefix, first) = row.split_once('|').unwrap();
+    format!("YJ{prefix}{:08}", first.parse::<i64>().unwrap())
+}
+
+/// A copy of a deposit operation under new keys, with another number (and cashier, if given).
+fn forged_deposit(template: &Value, receipt_no: &str, cashier: Option<&str>) -> Value {
+    let mut envelope = template.clone();
+    envelope["key"] = json!(Uuid::now_v7());
+    let record = &mut envelope["records"][0];
+    record["key"] = json!(Uuid::now_v7());
+    record["receipt_no"] = json!(receipt_no);
+    if let Some(cashier) = cashier {
+        envelope["cashier"] = json!(cashier);
+    }
+    envelope
+}
+
+/// A platform, a counter whose cashier took (and pushed) a 100.00 cash deposit; that deposit's
+/// operation.
+fn counter_with_a_deposit(platform: &Platform, name: &str) -> (Counter, Value) {
+    let counter = Counter::register(platform, &platform.https(), name);
+    counter.drain("cashier");
+    let case_no = common::case_numbers(platform).remove(0);
+    let out = counter.deposit("cashier", &case_no, "现金:100.00");
+    assert!(out.status.success(), "deposit: {}", text(&out.stderr));
+    let envelope = newest_envelope(&counter);
+    counter.drain("cashier");
+    (counter, envelope)
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn each_record_kind_needs_its_permission_for_pusher_and_maker() {
+    let platform = Platform::start("atk_roles", 10);
+    let (counter, deposit) = counter_with_a_deposit(&platform, "窗口P");
+    let device = device_of(&counter);
+    let admission = deposit["admission_id"].as_str().unwrap().to_owned();
+    let fee_key = platform.sql(&format!(
+        "SELECT key FROM journal WHERE kind = 'fee' AND admission_id = '{admission}' ORDER BY seq LIMIT 1"
+    ));
+    let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
+    let forged = forged_deposit(&deposit, &number, None);
+    let c = client(&platform);
+    runtime().block_on(async {
+        let (cashier, finance) = (token(&c, "cashier").await, token(&c, "finance").await);
+        let before = footprint(&platform);
+        // 财务 may sync but not take money: a deposit in its push is refused.
+        refused(push(&c, &finance, &device, &forged).await, "FORBIDDEN", "finance pushes a deposit");
+        // A cashier naming 财务 as the one who took it: the named user may not take money either.
+        let as_finance = forged_deposit(&deposit, &number, Some("finance"));
+        refused(push(&c, &cashier, &device, &as_finance).await, "FORBIDDEN", "deposit made by finance");
+        // A cashier passing the fee audit, or cancelling a fee, in a supervisor's name.
+        let event = |record: Value| {
+            json!({"key": Uuid::now_v7(), "admission_id": admission, "cashier": "supervisor",
+                   "at": "2026-11-25T09:30:00", "records": [record]})
+        };
+        let audit = event(json!({"kind": "admission_event", "key": Uuid::now_v7(), "admission_id": admission,
+            "event": "audit_passed", "at": "2026-11-25T09:30:00", "actor": "刘强", "reason": null}));
+        refused(push(&c, &cashier, &device, &audit).await, "FORBIDDEN", "cashier passes the fee audit");
+        let cancel = event(json!({"kind": "fee_event", "key": Uuid::now_v7(), "admission_id": admission,
+            "fee_key": fee_key, "event": "cancelled", "at": "2026-11-25T09:30:00", "actor": "刘强", "reason": "退药"}));
+        refused(push(&c, &cashier, &device, &cancel).await, "FORBIDDEN", "cashier cancels a fee");
+        assert_eq!(footprint(&platform), before, "a refused operation wrote something");
+        // The same forged deposit from the cashier who holds the block is an ordinary deposit.
+        let (outcome, code, message) = push(&c, &cashier, &device, &forged).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+    });
+}
+
+/// A counter that settled a self-pay admission (pushed); the settlement's record on the platform.
+fn counter_with_a_settlement(platform: &Platform, name: &str) -> (Counter, Value) {
+    let counter = Counter::register(platform, &platform.https(), name);
+    counter.drain("cashier");
+    let ready = counter.ready_self_pay();
+    let out = counter.settle("cashier", &ready[0]);
+    assert!(out.status.success(), "settle: {}", text(&out.stderr));
+    counter.drain("cashier");
+    let record = platform.sql("SELECT record FROM journal WHERE kind = 'settlement' AND origin IS NOT NULL");
+    (counter, serde_json::from_str(record.trim()).unwrap())
+}
+
+/// A recall operation of `settlement` by `cashier`, approved by `approver`, with a transfer of
+/// `transfer` fen under `receipt_no` (none when `None`); or only the transfer, when `alone`.
+fn recall_envelope(
+    settlement: &Value,
+    cashier: &str,
+    approver: &str,
+    transfer: Option<(i64, &str)>,
+    alone: bool,
+) -> Value {
+    let admission = settlement["admission_id"].clone();
+    let at = "2026-11-25T10:00:00";
+    let mut records = Vec::new();
+    if !alone {
+        records.push(json!({"kind": "recall", "key": Uuid::now_v7(), "admission_id": admission,
+            "settlement": settlement["key"], "recall_kind": "settlement", "at": at, "by": "王丽",
+            "approved_by": "刘强", "approver": approver, "reason": "结算有误"}));
+    }
+    if let Some((fen, receipt_no)) = transfer {
+        let amount = format!("{}.{:02}", fen / 100, (fen % 100).abs());
+        let amount = if fen < 0 && fen > -100 { format!("-{amount}") } else { amount };
+        records.push(json!({"kind": "deposit", "key": Uuid::now_v7(), "admission_id": admission,
+            "receipt_no": receipt_no, "deposit_kind": "recall_transfer", "reverses": null,
+            "settlement": settlement["key"], "amount": amount,
+            "tenders": [{"tender": "cash", "amount": amount, "reference": null}], "at": at, "cashier": "王丽"}));
+    }
+    json!({"key": Uuid::now_v7(), "admission_id": admission, "cashier": cashier, "at": at, "records": records})
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn recall_transfers_come_only_with_their_recall_for_the_recalled_money() {
+    let platform = Platform::start("atk_recall", 10);
+    let (counter, settlement) = counter_with_a_settlement(&platform, "窗口R");
+    let device = device_of(&counter);
+    let net: i64 =
+        settlement["payments"].as_array().unwrap().iter().map(|p| common::fen(p["amount"].as_str().unwrap())).sum();
+    assert_ne!(net, 0, "the settlement collected or refunded something");
+    // A deposit number of the cashier's block on this device that the counter has not printed.
+    let number = bump(&first_of_block(&platform, &device, "cashier"), 100);
+    let c = client(&platform);
+    runtime().block_on(async {
+        let (cashier, supervisor) = (token(&c, "cashier").await, token(&c, "supervisor").await);
+        let before = footprint(&platform);
+        // Money out of nothing: a transfer without the recall.
+        let alone = recall_envelope(&settlement, "cashier", "supervisor", Some((net, &number)), true);
+        refused(push(&c, &cashier, &device, &alone).await, "RECALL_TRANSFER_ALONE", "a transfer alone");
+        // A real recall moving 100.00 more into the deposits than the settlement took.
+        let more = recall_envelope(&settlement, "cashier", "supervisor", Some((net + 10_000, &number)), false);
+        refused(push(&c, &cashier, &device, &more).await, "RECALL_TRANSFER_AMOUNT", "a transfer of more");
+        let less = recall_envelope(&settlement, "cashier", "supervisor", Some((net - 1, &number)), false);
+        refused(push(&c, &cashier, &device, &less).await, "RECALL_TRANSFER_AMOUNT", "a transfer of less");
+        // A supervisor approving their own recall.
+        let own = recall_envelope(&settlement, "supervisor", "supervisor", Some((net, &number)), false);
+        refused(push(&c, &supervisor, &device, &own).await, "FORBIDDEN", "a self-approved recall");
+        assert_eq!(footprint(&platform), before, "a refused operation wrote something");
+        // The recall as the counter makes it goes in.
+        let real = recall_envelope(&settlement, "cashier", "supervisor", Some((net, &number)), false);
+        let (outcome, code, message) = push(&c, &cashier, &device, &real).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+    });
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn numbers_come_only_from_this_devices_and_cashiers_blocks_once() {
+    let platform = Platform::start("atk_numbers", 10);
+    let (a, deposit) = counter_with_a_deposit(&platform, "窗口A");
+    let b = Counter::register(&platform, &platform.https(), "窗口B");
+    b.drain("cashier");
+    a.drain("cashier2");
+    let (device_a, device_b) = (device_of(&a), device_of(&b));
+    let used = deposit["records"][0]["receipt_no"].as_str().unwrap().to_owned();
+    let on_b = first_of_block(&platform, &device_b, "cashier");
+    let of_cashier2 = first_of_block(&platform, &device_a, "cashier2");
+    let seeded =
+        platform.sql("SELECT record->>'receipt_no' FROM journal WHERE kind = 'deposit' AND origin IS NULL LIMIT 1");
+    let c = client(&platform);
+    runtime().block_on(async {
+        let cashier = token(&c, "cashier").await;
+        let before = footprint(&platform);
+        for (number, code, what) in [
+            (used.clone(), "NUMBER_USED", "a number already printed"),
+            (bump(&used, 50_000), "NUMBER_NOT_ALLOCATED", "a number past the block"),
+            (on_b.clone(), "NUMBER_NOT_ALLOCATED", "a number of another device's block"),
+            (of_cashier2.clone(), "NUMBER_NOT_ALLOCATED", "a number of another cashier's block"),
+            (seeded.trim().to_owned(), "NUMBER_NOT_ALLOCATED", "a number the demo seed printed"),
+            (format!("DCL{}", Uuid::now_v7().simple()), "NUMBER_NOT_ALLOCATED", "a platform-style number"),
+        ] {
+            refused(push(&c, &cashier, &device_a, &forged_deposit(&deposit, &number, None)).await, code, what);
+        }
+        assert_eq!(footprint(&platform), before, "a refused operation wrote something");
+        // Device B's number pushed for device B is fine — once.
+        let from_b = forged_deposit(&deposit, &on_b, None);
+        let (outcome, code, message) = push(&c, &cashier, &device_b, &from_b).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+        let again = forged_deposit(&deposit, &on_b, None);
+        refused(push(&c, &cashier, &device_b, &again).await, "NUMBER_USED", "device B's number twice");
+    });
+}

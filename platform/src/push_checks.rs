@@ -1,0 +1,163 @@
+//! What the platform re-decides about a pushed operation before the ledger sees it, whatever the
+//! counter already checked: who may do each record (per record kind, not per route), that
+//! nobody approves their own recall, and that each receipt and settlement number comes from a
+//! block the platform handed this device and cashier and was not used before. A refusal is
+//! answered `invalid` with its code (nothing is kept): a counter keeping the rules never sends
+//! such an operation, so there is nothing for a supervisor to resolve.
+
+use domain::{AdmissionEvent, Permission, Role};
+use sqlx::PgConnection;
+use uuid::Uuid;
+use wire::{Envelope, Record, codes};
+
+use crate::error::ApiResult;
+
+/// Why an operation is refused: a stable code and a zh-CN sentence.
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn refuse(code: &'static str, message: String) -> ApiResult<Option<Refusal>> {
+    Ok(Some(Refusal { code, message }))
+}
+
+/// The permission a record needs (records only the HIS writes are refused by the fold).
+pub fn needs(record: &Record) -> Option<Permission> {
+    match record {
+        Record::Deposit(_) | Record::Settlement(_) | Record::Recall(_) => Some(Permission::HandleMoney),
+        Record::FeeEvent(_) => Some(Permission::AuditFees),
+        Record::AdmissionEvent(r) => match AdmissionEvent::from_code(&r.event) {
+            Some(AdmissionEvent::AuditPassed | AdmissionEvent::AuditReturned) => Some(Permission::AuditFees),
+            _ => Some(Permission::HandleMoney),
+        },
+        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
+    }
+}
+
+/// All checks of one operation, in the admission's transaction (the admission row is locked).
+/// `caller` is the role of the user whose token pushes.
+pub async fn check(
+    conn: &mut PgConnection,
+    device_id: Uuid,
+    caller: Option<Role>,
+    envelope: &Envelope,
+) -> ApiResult<Option<Refusal>> {
+    if let Some(refusal) = permissions(conn, caller, envelope).await? {
+        return Ok(Some(refusal));
+    }
+    numbers(conn, device_id, envelope).await
+}
+
+/// Both the user who pushes and the user the operation names (as the platform knows them, not
+/// as the envelope says) must hold each record's permission; a recall's approver is not its maker.
+async fn permissions(conn: &mut PgConnection, caller: Option<Role>, envelope: &Envelope) -> ApiResult<Option<Refusal>> {
+    let actor: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE username = $1")
+        .bind(&envelope.cashier)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(actor) = actor.as_deref().and_then(Role::from_code) else {
+        return refuse(codes::FORBIDDEN, format!("平台上没有用户“{}”，操作未入账", envelope.cashier));
+    };
+    for record in &envelope.records {
+        let Some(permission) = needs(record) else { continue };
+        for (who, role) in [("上传者", caller), ("操作人", Some(actor))] {
+            if !role.is_some_and(|r| r.may(permission)) {
+                let role = role.map_or("未知角色", Role::label);
+                return refuse(
+                    codes::FORBIDDEN,
+                    format!("{who}（{role}）无权{}：{} 记录未入账", permission.label(), record.kind()),
+                );
+            }
+        }
+        if let Record::Recall(recall) = record
+            && recall.approver == envelope.cashier
+        {
+            return refuse(codes::FORBIDDEN, format!("召回不能由操作人“{}”自己授权", envelope.cashier));
+        }
+    }
+    Ok(None)
+}
+
+/// A number's series, letters and sequence as `store::receipts::next` prints them:
+/// letters + the cashier's prefix + an 8-digit sequence.
+fn parse_number<'a>(number: &'a str, prefix: &str) -> Option<(&'static str, i64)> {
+    let (series, rest) = if let Some(rest) = number.strip_prefix("YJ") {
+        ("deposit", rest)
+    } else {
+        ("settlement", number.strip_prefix("JS")?)
+    };
+    let digits: &'a str = rest.strip_prefix(prefix)?;
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((series, digits.parse().ok()?))
+}
+
+/// Each deposit receipt and settlement number lies in a block allocated to this device and the
+/// operation's cashier, and the journal does not hold it yet.
+async fn numbers(conn: &mut PgConnection, device_id: Uuid, envelope: &Envelope) -> ApiResult<Option<Refusal>> {
+    let mut prefix: Option<String> = None;
+    for record in &envelope.records {
+        let (number, expected) = match record {
+            Record::Deposit(r) => (&r.receipt_no, "deposit"),
+            Record::Settlement(r) => (&r.settlement_no, "settlement"),
+            _ => continue,
+        };
+        if prefix.is_none() {
+            prefix = sqlx::query_scalar("SELECT receipt_prefix FROM users WHERE username = $1")
+                .bind(&envelope.cashier)
+                .fetch_optional(&mut *conn)
+                .await?;
+        }
+        let parsed = prefix.as_deref().and_then(|p| parse_number(number, p)).filter(|(s, _)| *s == expected);
+        let allocated =
+            match parsed {
+                Some((series, seq)) => sqlx::query_scalar::<_, bool>(
+                    "SELECT EXISTS (SELECT 1 FROM receipt_ranges WHERE device_id = $1 AND cashier = $2 AND series = $3
+                                AND $4 BETWEEN first_seq AND last_seq)",
+                )
+                .bind(device_id)
+                .bind(&envelope.cashier)
+                .bind(series)
+                .bind(seq)
+                .fetch_one(&mut *conn)
+                .await?,
+                None => false,
+            };
+        if !allocated {
+            return refuse(
+                codes::NUMBER_NOT_ALLOCATED,
+                format!("票号 {number} 不在平台分配给本设备和收费员“{}”的号段内", envelope.cashier),
+            );
+        }
+        // Two admissions' operations run side by side: one number is checked by one at a time.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('number:' || $1))").bind(number).execute(&mut *conn).await?;
+        let used: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM journal WHERE kind IN ('deposit', 'settlement')
+                            AND COALESCE(record->>'receipt_no', record->>'settlement_no') = $1)",
+        )
+        .bind(number)
+        .fetch_one(&mut *conn)
+        .await?;
+        if used {
+            return refuse(codes::NUMBER_USED, format!("票号 {number} 在平台上已经用过，操作未入账"));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    #[test]
+    fn numbers_parse_as_the_counter_prints_them() {
+        assert_eq!(parse_number("YJ0700000012", "07"), Some(("deposit", 12)));
+        assert_eq!(parse_number("JS0700000001", "07"), Some(("settlement", 1)));
+        assert_eq!(parse_number("YJ0800000012", "07"), None);
+        assert_eq!(parse_number("YJ070000012", "07"), None);
+        assert_eq!(parse_number("DCL0700000012", "07"), None);
+        assert_eq!(parse_number("YJ07000000-1", "07"), None);
+    }
+}
