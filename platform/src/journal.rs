@@ -1,5 +1,10 @@
-//! The journal in PostgreSQL: admissions and their records, appended in one sequence that is
-//! also the change feed devices pull.
+//! The journal in PostgreSQL: admissions and their records, appended in one sequence (`seq`,
+//! taken at insert), and the change feed devices pull, in commit order (`feed.pos`).
+//!
+//! Inserts run side by side (a push's admissions, a HIS import), so seqs commit out of order.
+//! The feed therefore never serves by seq: [`sequence_feed`] gives a position only to rows whose
+//! transaction has ended — their `txid` is below the xmin of the current snapshot — one
+//! sequencer at a time. A row still being written holds back every row after it (never skips).
 
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -68,11 +73,41 @@ pub async fn records_after(conn: &mut PgConnection, admission_id: Uuid, after: i
     rows.into_iter().map(|(seq, json)| Ok((seq, serde_json::from_value(json).map_err(ApiError::internal)?))).collect()
 }
 
-/// The change feed after `after`, limited to `wards` (all when empty).
+/// The advisory lock that lets one sequencer at a time hand out feed positions.
+const FEED_LOCK: i64 = 0x6665_6564;
+
+/// Gives feed positions to the journal rows whose transactions have ended since the last time
+/// (those below the snapshot's xmin), in seq order after the last position; returns how many.
+/// Rows of transactions still open wait for a later call: a cursor never passes them.
+pub async fn sequence_feed(conn: &mut PgConnection) -> ApiResult<u64> {
+    let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(FEED_LOCK).execute(&mut *tx).await?;
+    // One statement, one snapshot (READ COMMITTED, taken after the lock: it sees the previous
+    // sequencer's positions and mark).
+    let fed = sqlx::query(
+        "WITH upto AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+              mark AS (SELECT below FROM feed_mark),
+              top AS (SELECT coalesce(max(pos), 0) AS pos FROM feed),
+              fresh AS (SELECT j.seq, j.ward_code FROM journal j, mark, upto
+                        WHERE j.txid >= mark.below AND j.txid < upto.xmin),
+              moved AS (UPDATE feed_mark SET below = greatest(below, (SELECT xmin FROM upto)))
+         INSERT INTO feed (pos, seq, ward_code)
+         SELECT top.pos + row_number() OVER (ORDER BY fresh.seq), fresh.seq, fresh.ward_code FROM fresh, top",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(fed)
+}
+
+/// The change feed after position `after`, limited to `wards` (all when empty). Call
+/// [`sequence_feed`] first for the newest records.
 pub async fn changes(conn: &mut PgConnection, after: i64, limit: i64, wards: &[String]) -> ApiResult<Vec<Change>> {
     let rows: Vec<(i64, Option<Uuid>, serde_json::Value)> = sqlx::query_as(
-        "SELECT seq, origin, record FROM journal WHERE seq > $1 AND (cardinality($2::text[]) = 0 OR ward_code = ANY($2))
-         ORDER BY seq LIMIT $3",
+        "SELECT f.pos, j.origin, j.record FROM feed f JOIN journal j ON j.seq = f.seq
+         WHERE f.pos > $1 AND (cardinality($2::text[]) = 0 OR f.ward_code = ANY($2))
+         ORDER BY f.pos LIMIT $3",
     )
     .bind(after)
     .bind(wards)

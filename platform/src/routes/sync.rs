@@ -42,12 +42,13 @@ pub async fn push(
 #[serde(deny_unknown_fields)]
 pub struct ChangesQuery {
     pub device_id: Uuid,
-    /// The last sequence number the device has applied.
+    /// The last feed position the device has applied.
     pub after: i64,
     pub limit: Option<i64>,
 }
 
-/// The change feed after the device's cursor, for the wards it serves.
+/// The change feed after the device's cursor (a feed position, in commit order), for the wards
+/// it serves.
 #[utoipa::path(get, path = "/api/v1/sync/changes", params(ChangesQuery),
     responses((status = 200, body = ChangesAnswer), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn changes(
@@ -59,6 +60,9 @@ pub async fn changes(
     let wards = known_device(&state, query.device_id).await?;
     let limit = query.limit.unwrap_or(2_000).clamp(1, 5_000);
     let mut conn = state.pool.acquire().await?;
+    // Positions only for records whose transactions have ended: a record still being written
+    // (a push's other admission, a HIS import) holds the cursor back instead of being passed.
+    journal::sequence_feed(&mut conn).await?;
     let mut changes = journal::changes(&mut conn, query.after, limit + 1, &wards).await?;
     let more = i64::try_from(changes.len()).unwrap_or(i64::MAX) > limit;
     changes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
