@@ -53,7 +53,7 @@ pub async fn apply_batch(
             running.spawn(async move {
                 let mut answered = Vec::with_capacity(envelopes.len());
                 for (i, envelope) in envelopes {
-                    answered.push((i, apply_one(&state, caller, device_id, &envelope).await?));
+                    answered.push((i, apply_or_fail(&state, caller, device_id, envelope).await?));
                 }
                 ApiResult::Ok(answered)
             });
@@ -66,12 +66,14 @@ pub async fn apply_batch(
     let results: Vec<PushResult> = results.into_iter().flatten().collect();
     let applied = results.iter().filter(|r| r.outcome == "applied").count();
     let rejected = results.iter().filter(|r| r.outcome == "rejected").count();
-    if applied + rejected > 0 {
+    let failed = results.iter().filter(|r| r.outcome == "failed").count();
+    if applied + rejected + failed > 0 {
         let mut conn = state.pool.acquire().await?;
         let detail = serde_json::json!({
             "device": device_id,
             "applied": applied,
             "rejected": rejected,
+            "failed": failed,
             "keys": hex::encode(Sha256::digest(results.iter().map(|r| r.key.to_string()).collect::<String>())),
         });
         let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
@@ -79,6 +81,34 @@ pub async fn apply_batch(
         tx.commit().await?;
     }
     Ok(results)
+}
+
+/// Applies one operation in a task of its own. An internal error or a panic while applying it
+/// (a record the database refuses, a bug) is that operation's answer, `failed` with a code: the
+/// device retries it later and the rest of the batch goes on. Only a database that does not
+/// answer at all fails the whole request (every operation would fail the same way).
+async fn apply_or_fail(
+    state: &AppState,
+    caller: Option<domain::Role>,
+    device_id: Uuid,
+    envelope: Envelope,
+) -> ApiResult<PushResult> {
+    let key = envelope.key;
+    let task_state = state.clone();
+    let applied = tokio::spawn(async move { apply_one(&task_state, caller, device_id, &envelope).await }).await;
+    let detail = match applied {
+        Ok(Ok(answer)) => return Ok(answer),
+        Ok(Err(error)) => error.body.message,
+        Err(panic) => ApiError::internal(panic).body.message,
+    };
+    sqlx::query("SELECT 1").execute(&state.pool).await?;
+    tracing::warn!(%key, %device_id, "operation failed: {detail}");
+    Ok(result(
+        key,
+        "failed",
+        Some(wire::codes::INTERNAL),
+        Some("平台未能入账这笔操作（内部错误），本机稍后重试；反复失败请联系信息科".into()),
+    ))
 }
 
 async fn apply_one(

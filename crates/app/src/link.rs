@@ -66,12 +66,14 @@ impl crate::App {
         let mut conn = self.store().conn().await?;
         let waiting = store::outbox::waiting(&mut conn).await?;
         let refused = store::outbox::refused_count(&mut conn).await?;
+        let failed = store::outbox::failed_count(&mut conn).await?;
         Ok(contract::link::LinkStatus {
             linked: true,
             online: state.online,
             since: state.since.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
             waiting,
             refused,
+            failed,
             last_error: state.last_error,
         })
     }

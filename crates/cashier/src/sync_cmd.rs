@@ -123,14 +123,15 @@ pub async fn sync(
         total.pushed.duplicate += round.pushed.duplicate;
         total.pushed.rejected += round.pushed.rejected;
         total.pushed.invalid += round.pushed.invalid;
+        total.pushed.failed += round.pushed.failed;
     }
     let status = app.link_status().await?;
     println!(
         "{}",
         serde_json::json!({
             "sent": total.pushed.sent, "applied": total.pushed.applied, "duplicate": total.pushed.duplicate,
-            "rejected": total.pushed.rejected, "invalid": total.pushed.invalid, "pulled": total.pulled,
-            "waiting": status.waiting, "refused": status.refused,
+            "rejected": total.pushed.rejected, "invalid": total.pushed.invalid, "failed_now": total.pushed.failed,
+            "pulled": total.pulled, "waiting": status.waiting, "refused": status.refused, "failed": status.failed,
             "push_ms": total.push_time.as_millis(), "pull_ms": total.pull_time.as_millis(),
         })
     );

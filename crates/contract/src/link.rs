@@ -1,5 +1,6 @@
 //! The counter's connection to the platform as the status bar shows it: online or offline and
-//! since when, how many operations wait to be sent, how many the platform refused.
+//! since when, how many operations wait to be sent, how many the platform refused, how many it
+//! could not apply (retried).
 
 use serde::{Deserialize, Serialize};
 
@@ -14,11 +15,14 @@ pub struct LinkStatus {
     pub waiting: i64,
     /// Operations the platform refused (待处理, a supervisor resolves them).
     pub refused: i64,
+    /// Operations the platform could not apply (an internal error there); retried with back-off.
+    #[serde(default)]
+    pub failed: i64,
     pub last_error: Option<String>,
 }
 
 impl LinkStatus {
-    /// The status bar's words: 在线 / 离线（自 … 起）· 待上传 N 笔 · 待处理 M 笔.
+    /// The status bar's words: 在线 / 离线（自 … 起）· 待上传 N 笔 · 待处理 M 笔 · 失败 K 笔.
     pub fn label(&self) -> String {
         if !self.linked {
             return "单机（未连接平台）".to_owned();
@@ -37,6 +41,9 @@ impl LinkStatus {
         if self.refused > 0 {
             text.push_str(&format!(" · 待处理 {} 笔", self.refused));
         }
+        if self.failed > 0 {
+            text.push_str(&format!(" · 失败 {} 笔", self.failed));
+        }
         text
     }
 }
@@ -53,9 +60,10 @@ mod tests {
             since: Some("2026-11-25 08:05".into()),
             waiting: 3,
             refused: 1,
+            failed: 2,
             last_error: None,
         };
-        assert_eq!(status.label(), "离线（自 2026-11-25 08:05 起） · 待上传 3 笔 · 待处理 1 笔");
+        assert_eq!(status.label(), "离线（自 2026-11-25 08:05 起） · 待上传 3 笔 · 待处理 1 笔 · 失败 2 笔");
         assert_eq!(LinkStatus { linked: true, online: true, ..LinkStatus::default() }.label(), "在线");
         assert_eq!(LinkStatus::default().label(), "单机（未连接平台）");
     }

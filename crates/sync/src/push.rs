@@ -1,6 +1,8 @@
 //! Pushing the outbox: oldest first, in batches; each answer is recorded beside its operation in
 //! one transaction per batch. A crash between the platform's commit and ours only means the
-//! batch goes again — and the platform answers a repeated key with its first answer.
+//! batch goes again — and the platform answers a repeated key with its first answer. An
+//! operation the platform could not apply (`failed`) is recorded as an attempt and waits its
+//! back-off (see `store::outbox`) while the rest of the outbox goes on.
 
 use store::outbox;
 use uuid::Uuid;
@@ -17,6 +19,8 @@ pub struct PushReport {
     pub duplicate: usize,
     pub rejected: usize,
     pub invalid: usize,
+    /// Answered `failed` (an internal error at the platform): sent again after a wait.
+    pub failed: usize,
 }
 
 /// A batch's largest size in JSON bytes (a single larger operation still goes alone).
@@ -34,7 +38,7 @@ pub async fn push_all(
     loop {
         let store = app.store();
         let mut conn = store.conn().await?;
-        let pending = outbox::unanswered(&mut conn, batch_size).await?;
+        let pending = outbox::unanswered(&mut conn, batch_size, app.clock().now()).await?;
         drop(conn);
         if pending.is_empty() {
             return Ok(report);
@@ -62,6 +66,12 @@ pub async fn push_all(
         for envelope in &envelopes {
             // Answers are matched by key; an envelope left unanswered is simply sent again.
             let Some(result) = answer.results.iter().find(|r| r.key == envelope.key) else { continue };
+            if result.outcome == "failed" {
+                let key = result.key.to_string();
+                outbox::record_failure(&mut tx, &key, result.code.as_deref(), result.message.as_deref(), now).await?;
+                report.failed += 1;
+                continue;
+            }
             let record_keys: Vec<String> = envelope.records.iter().map(|r| r.key().to_string()).collect();
             outbox::acknowledge(
                 &mut tx,

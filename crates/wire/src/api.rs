@@ -79,8 +79,10 @@ pub struct PushBatch {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PushResult {
     pub key: Uuid,
-    /// `applied` (now), `duplicate` (applied before: this is the first answer again) or
-    /// `rejected` (a conflict; the operation waits in the pending list 待处理).
+    /// `applied` (now), `duplicate` (applied before: this is the first answer again),
+    /// `rejected` (a conflict; the operation waits in the pending list 待处理), `invalid` (the
+    /// request itself is wrong) or `failed` (an internal error applying it: nothing was kept,
+    /// send it again later; the rest of the batch was applied without it).
     pub outcome: String,
     pub code: Option<String>,
     pub message: Option<String>,
