@@ -1,5 +1,7 @@
 //! The HIS import: admissions, fee lines and events (e.g. discharge orders) as the hospital's
-//! information system reports them. All or nothing: duplicate or missing ids refuse the batch.
+//! information system reports them. All or nothing: duplicate or missing ids refuse the batch,
+//! and so does one record that fails its checks (a fee's category, status, quantity and amount
+//! — amount = unit price × quantity, to the fen — or an event's code), named in the answer.
 
 use domain::Permission;
 use std::collections::HashSet;
@@ -8,7 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use wire::api::{HisImport, ImportAnswer};
 use wire::codes;
-use wire::records::Record;
+use wire::records::{FeeRecord, Record};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -38,7 +40,25 @@ pub async fn import(
         }
     }
     for admission in &batch.admissions {
-        wire::convert::admission(admission).map_err(|e| ApiError::bad_request(codes::MALFORMED, e.to_string()))?;
+        wire::convert::admission(admission).map_err(|e| {
+            ApiError::bad_request(
+                codes::MALFORMED,
+                format!("住院 {}（{}）：{e}", admission.case_no, admission.admission_id),
+            )
+        })?;
+    }
+    for fee in &batch.fees {
+        check_fee(fee).map_err(|e| {
+            ApiError::bad_request(codes::MALFORMED, format!("费用 {}（{}）：{e}", fee.key, fee.item_name))
+        })?;
+    }
+    for event in &batch.events {
+        if domain::AdmissionEvent::from_code(&event.event).is_none() {
+            return Err(ApiError::bad_request(
+                codes::MALFORMED,
+                format!("事件 {}：未知的患者状态事件“{}”", event.key, event.event),
+            ));
+        }
     }
     let mut tx = state.pool.begin().await?;
     for admission in &batch.admissions {
@@ -74,4 +94,14 @@ pub async fn import(
     audit::append(&mut tx, &caller.username, "his.import", &detail).await?;
     tx.commit().await?;
     Ok(Json(answer))
+}
+
+/// A fee line as the HIS sent it, checked like a pushed one: known category and status, a decimal
+/// quantity, and an amount that is the unit price times the quantity.
+fn check_fee(fee: &FeeRecord) -> Result<(), String> {
+    let line = wire::convert::fee_line(fee, 0).map_err(|e| e.to_string())?;
+    match line.unit_price.times(line.quantity) {
+        Ok(amount) if amount == line.amount => Ok(()),
+        _ => Err(format!("金额 {} 不等于单价 {} × 数量 {}", line.amount, line.unit_price, line.quantity)),
+    }
 }
