@@ -47,6 +47,11 @@ enum Command {
         /// time (`YYYY-MM-DD HH:MM:SS`), for trials.
         #[arg(long, env = "PLATFORM_RECON_NOW")]
         recon_now: Option<String>,
+        #[command(flatten)]
+        audit: AuditFiles,
+        /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
+        #[arg(long, env = "PLATFORM_AUDIT_CHECKPOINT_SECS", default_value_t = 5)]
+        audit_checkpoint_secs: u64,
     },
     /// Writes what the sandbox channels publish for a day (WeChat bill, HIS export), from the
     /// platform's ledger with a few deliberate differences.
@@ -92,8 +97,34 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walks the chain; names the first broken row (exit 1 if any).
-    Verify,
+    /// Walks the chain and compares it with the newest signed checkpoint; names the first broken
+    /// row and the rows missing at the tail (exit 1 if any).
+    Verify {
+        #[command(flatten)]
+        audit: AuditFiles,
+    },
+}
+
+/// The audit chain's signed checkpoints, kept outside the database.
+#[derive(clap::Args)]
+struct AuditFiles {
+    /// The key the checkpoints are signed with (created 0600 by `serve` on first use).
+    #[arg(long, env = "PLATFORM_AUDIT_KEY_FILE")]
+    audit_key: Option<PathBuf>,
+    /// The file the checkpoints are appended to.
+    #[arg(long, env = "PLATFORM_AUDIT_CHECKPOINT")]
+    audit_checkpoint: Option<PathBuf>,
+}
+
+impl AuditFiles {
+    /// Both paths, or neither.
+    fn paths(&self) -> anyhow::Result<Option<(&PathBuf, &PathBuf)>> {
+        match (&self.audit_key, &self.audit_checkpoint) {
+            (Some(key), Some(file)) => Ok(Some((key, file))),
+            (None, None) => Ok(None),
+            _ => anyhow::bail!("--audit-key 与 --audit-checkpoint 须同时指定"),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -146,15 +177,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let count = platform::demo_seed::seed(&pool, seed, patients, now).await?;
             println!("已导入演示医院：{count} 位住院患者");
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit { command: AuditCommand::Verify { audit } } => {
             let pool = platform::db::connect(&url()?).await?;
-            let v = platform::audit::verify(&pool).await?;
-            match v.first_broken {
-                None => println!("审计日志完整：{} 行，哈希链无断裂", v.rows),
-                Some((id, reason)) => {
-                    println!("审计日志第 {id} 行起断裂：{reason}");
-                    return Ok(ExitCode::from(1));
+            let checkpoint = match audit.paths()? {
+                Some((key, file)) => {
+                    let key = platform::audit::checkpoint::Key::load(key)?;
+                    let newest = platform::audit::checkpoint::newest(&key, file)?;
+                    Some(newest.ok_or_else(|| anyhow::anyhow!("审计检查点文件 {} 中没有检查点", file.display()))?)
                 }
+                None => {
+                    println!("未指定审计检查点（--audit-key、--audit-checkpoint）：只能查出末行之前的改动和删除");
+                    None
+                }
+            };
+            let v = platform::audit::verify_with(&pool, checkpoint.as_ref()).await?;
+            if let Some((id, reason)) = &v.first_broken {
+                println!("审计日志第 {id} 行起断裂：{reason}");
+            }
+            if let Some(missing) = &v.checkpoint {
+                println!("审计日志与检查点不符：{missing}");
+            }
+            if !v.ok() {
+                return Ok(ExitCode::from(1));
+            }
+            match checkpoint {
+                Some(c) => {
+                    println!("审计日志完整：{} 行，哈希链无断裂，包含检查点（{}）的 {} 行", v.rows, c.at, c.rows)
+                }
+                None => println!("审计日志完整：{} 行，哈希链无断裂", v.rows),
             }
         }
         Command::SandboxBills { day, dir } => {
@@ -182,10 +232,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recon_channels,
             recon_tick_secs,
             recon_now,
+            audit,
+            audit_checkpoint_secs,
         } => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let pool = platform::db::connect(&url()?).await?;
             platform::db::migrate(&pool).await?;
+            match audit.paths()? {
+                Some((key, file)) => {
+                    let key = platform::audit::checkpoint::Key::load_or_create(key)?;
+                    let checkpointer = platform::audit::checkpoint::Checkpointer { key, path: file.clone() };
+                    let period = std::time::Duration::from_secs(audit_checkpoint_secs.max(1));
+                    tokio::spawn(checkpointer.run(pool.clone(), period));
+                }
+                None => eprintln!("未指定审计检查点（--audit-key、--audit-checkpoint）：审计日志末尾被删除将无法查出"),
+            }
             let mut state = platform::AppState::new(pool);
             state.session_hours = session_hours;
             state.body_limit = body_limit_kb * 1024;
