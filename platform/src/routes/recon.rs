@@ -257,6 +257,8 @@ pub async fn original(
     caller.require(Permission::ReviewReconciliation)?;
     let mut conn = state.pool.acquire().await?;
     let (name, bytes) = stored::original(&mut conn, id).await?;
+    let detail = serde_json::json!({ "statement": id, "name": name, "bytes": bytes.len() });
+    crate::audit::record(&state.pool, &caller.username, "recon_statement_download", &detail).await?;
     let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
     Ok((
         [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
@@ -284,6 +286,8 @@ pub async fn report(
     let mut conn = state.pool.acquire().await?;
     let (name, bytes) =
         crate::recon::report::render(&mut conn, day, &q.channel, &q.format, state.clock().now()).await?;
+    let detail = serde_json::json!({ "day": day, "channel": q.channel, "format": q.format, "name": name });
+    crate::audit::record(&state.pool, &caller.username, "recon_report_download", &detail).await?;
     Ok(attachment(&name, bytes))
 }
 

@@ -100,6 +100,8 @@ pub async fn find_patients(
     .bind(&upper)
     .fetch_all(&state.pool)
     .await?;
+    let detail = serde_json::json!({ "q": q, "found": rows.len(), "device": caller.device_id });
+    crate::audit::record(&state.pool, &caller.username, "patient.search", &detail).await?;
     Ok(Json(
         rows.into_iter()
             .map(|(admission_id, case_no, name, ward_code)| PatientFound { admission_id, case_no, name, ward_code })
