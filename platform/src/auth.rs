@@ -1,5 +1,10 @@
 //! Users, logins and the caller of a request: argon2-verified passwords, expiring session tokens
 //! (only their SHA-256 is stored), throttled repeated failures, and role checks on the server.
+//!
+//! A login holds a per-username advisory lock for its whole transaction, so the failure count
+//! is read and the failure recorded atomically: parallel wrong passwords get at most
+//! `THROTTLE_FAILURES` tries. Argon2 runs on the blocking pool, and an unknown user is checked
+//! against a dummy hash, so it takes as long as a wrong password.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -20,6 +25,19 @@ use crate::{AppState, audit};
 /// Failures within this window lock further attempts for that user.
 const THROTTLE_FAILURES: i64 = 5;
 const THROTTLE_MINUTES: i64 = 15;
+/// Longest username accepted at login (characters); longer ones are `MALFORMED_REQUEST`.
+pub const MAX_USERNAME_CHARS: usize = 64;
+/// Longest password accepted at login (bytes).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// The advisory lock class of logins (with the username's hash as the second key).
+const LOGIN_LOCK_CLASS: i32 = 0x4c4f_4749;
+
+/// What an unknown user's password is checked against, so it costs what a wrong one costs.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut raw = [0u8; 16];
+    rand::rng().fill_bytes(&mut raw);
+    hash_password(&hex::encode(raw)).unwrap_or_default()
+});
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
@@ -39,6 +57,14 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// `verify` on the blocking pool (argon2 takes tens of milliseconds of CPU).
+async fn verify_off_thread(password: &str, hash: Option<&str>) -> ApiResult<bool> {
+    let known = hash.is_some();
+    let (password, hash) = (password.to_owned(), hash.map_or_else(|| DUMMY_HASH.clone(), str::to_owned));
+    let matches = tokio::task::spawn_blocking(move || verify(&password, &hash)).await.map_err(ApiError::internal)?;
+    Ok(known && matches)
+}
+
 pub async fn create_user(
     pool: &sqlx::PgPool,
     username: &str,
@@ -47,7 +73,8 @@ pub async fn create_user(
     password: &str,
     receipt_prefix: &str,
 ) -> anyhow::Result<()> {
-    let hash = hash_password(password)?;
+    let owned = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&owned)).await??;
     let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO users (username, display_name, role, password_hash, receipt_prefix) VALUES ($1, $2, $3, $4, $5)",
@@ -70,8 +97,21 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
     if username.is_empty() || request.password.is_empty() {
         return Err(ApiError::bad_request(codes::MALFORMED, "请输入用户名和密码"));
     }
-    let now = crate::clock::instant();
+    if username.chars().count() > MAX_USERNAME_CHARS || request.password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::bad_request(
+            codes::MALFORMED,
+            format!("用户名最长 {MAX_USERNAME_CHARS} 个字符，密码最长 {MAX_PASSWORD_BYTES} 字节"),
+        ));
+    }
     let mut tx = state.pool.begin().await?;
+    // One login per username at a time, until this transaction ends: the count read below and
+    // the failure recorded after it cannot interleave with another attempt's.
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(LOGIN_LOCK_CLASS)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    let now = crate::clock::instant();
     let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE username = $1 AND at > $2")
         .bind(username)
         .bind(now - Duration::minutes(THROTTLE_MINUTES))
@@ -89,8 +129,8 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
             .bind(username)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((display_name, role, password_hash, receipt_prefix)) = user.filter(|u| verify(&request.password, &u.2))
-    else {
+    let matches = verify_off_thread(&request.password, user.as_ref().map(|u| u.2.as_str())).await?;
+    let Some((display_name, role, password_hash, receipt_prefix)) = user.filter(|_| matches) else {
         sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
             .bind(username)
             .bind(now)
