@@ -47,9 +47,9 @@ fn refused(answer: (String, String, String), code: &str, what: &str) {
 }
 
 /// What a refused push must not move: the journal, the operations, the money rows.
-fn footprint(platform: &Platform) -> (String, Vec<(String, (String, i64))>) {
+fn footprint(platform: &Platform) -> String {
     let counts = platform.sql("SELECT (SELECT count(*) FROM journal) || '/' || (SELECT count(*) FROM operations)");
-    (counts, platform.ledger().into_iter().collect())
+    format!("{counts} {:?}", platform.ledger())
 }
 
 fn device_of(counter: &Counter) -> String {
