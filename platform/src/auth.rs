@@ -60,8 +60,10 @@ pub fn token_hash(token: &str) -> String {
 /// `verify` on the blocking pool (argon2 takes tens of milliseconds of CPU).
 async fn verify_off_thread(password: &str, hash: Option<&str>) -> ApiResult<bool> {
     let known = hash.is_some();
-    let (password, hash) = (password.to_owned(), hash.map_or_else(|| DUMMY_HASH.clone(), str::to_owned));
-    let matches = tokio::task::spawn_blocking(move || verify(&password, &hash)).await.map_err(ApiError::internal)?;
+    let (password, hash) = (password.to_owned(), hash.map(str::to_owned));
+    // The dummy hash, too, is made on the blocking pool (the first time it is needed).
+    let check = move || verify(&password, hash.as_deref().unwrap_or(DUMMY_HASH.as_str()));
+    let matches = tokio::task::spawn_blocking(check).await.map_err(ApiError::internal)?;
     Ok(known && matches)
 }
 

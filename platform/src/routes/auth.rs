@@ -12,9 +12,12 @@ use crate::auth::{self as login, Caller};
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
 
-/// Logs in: returns an expiring bearer token. Five failures in 15 minutes throttle the user.
+/// Logs in: returns an expiring bearer token. Five failures in 15 minutes throttle the user
+/// (counted under a per-username lock, so parallel attempts cannot exceed them); a username over
+/// 64 characters is `MALFORMED_REQUEST`.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginAnswer), (status = 401, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)))]
+    responses((status = 200, body = LoginAnswer), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)))]
 pub async fn login(State(state): State<AppState>, Body(request): Body<LoginRequest>) -> ApiResult<Json<LoginAnswer>> {
     Ok(Json(login::log_in(&state, &request).await?))
 }
