@@ -101,6 +101,14 @@ pub async fn sequence_feed(conn: &mut PgConnection) -> ApiResult<u64> {
     Ok(fed)
 }
 
+/// Whether committed records wait for a position: written by a transaction that ended while an
+/// older one is still open, they are served once that one ends.
+pub async fn held_back(conn: &mut PgConnection) -> ApiResult<bool> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM journal j, feed_mark m WHERE j.txid >= m.below)")
+        .fetch_one(conn)
+        .await?)
+}
+
 /// The change feed after position `after`, limited to `wards` (all when empty). Call
 /// [`sequence_feed`] first for the newest records.
 pub async fn changes(conn: &mut PgConnection, after: i64, limit: i64, wards: &[String]) -> ApiResult<Vec<Change>> {

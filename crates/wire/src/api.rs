@@ -108,6 +108,10 @@ pub struct ChangesAnswer {
     /// The cursor to ask from next time.
     pub last_seq: i64,
     pub more: bool,
+    /// Committed records exist that the feed cannot serve yet, because a transaction that began
+    /// before them is still open somewhere on the server: ask again in a moment.
+    #[serde(default)]
+    pub held_back: bool,
 }
 
 /// An operation the platform refused as a conflict, waiting for a supervisor.

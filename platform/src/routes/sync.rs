@@ -67,7 +67,8 @@ pub async fn changes(
     let more = i64::try_from(changes.len()).unwrap_or(i64::MAX) > limit;
     changes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let last_seq = changes.last().map_or(query.after, |c| c.seq);
-    Ok(Json(ChangesAnswer { changes, last_seq, more }))
+    let held_back = !more && journal::held_back(&mut conn).await?;
+    Ok(Json(ChangesAnswer { changes, last_seq, more, held_back }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
