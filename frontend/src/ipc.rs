@@ -18,7 +18,9 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch)]
+    // `__TAURI_INTERNALS__.invoke` is what `@tauri-apps/api`'s `invoke` calls; Tauri injects it into
+    // every window, so `withGlobalTauri` (the `window.__TAURI__` API bundle) stays off.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], catch)]
     async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
 }
 
