@@ -69,6 +69,16 @@ impl Store {
         if !exists && mode == OpenMode::MustExist {
             return Err(OpenError::Missing(path.to_owned()));
         }
+        // The file holds patients and money: readable by this user only. SQLite gives the -wal
+        // and -shm files the database file's mode, so creating it 0600 covers all three.
+        if exists {
+            // Not a refusal: a file this user may use but not chmod (another owner) still opens.
+            if let Err(error) = restrict_existing(path) {
+                tracing::warn!(file = %path.display(), %error, "could not restrict the local database to 0600");
+            }
+        } else {
+            create_private(path).map_err(|e| OpenError::Other { path: path.to_owned(), detail: e.to_string() })?;
+        }
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(!exists)
@@ -158,6 +168,43 @@ impl Store {
 /// The newest migration this program carries.
 pub fn latest_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Creates the empty database file readable and writable by its owner only (SQLite takes an
+/// empty file as an empty database).
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
+/// Tightens an existing database (and its -wal / -shm) to 0600 when group or others may read
+/// it, and says so in the log.
+#[cfg(unix)]
+fn restrict_existing(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut files = vec![path.to_owned()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(PathBuf::from(name));
+    }
+    for file in files {
+        let Ok(meta) = std::fs::metadata(&file) else { continue };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            tracing::warn!(file = %file.display(), was = format!("{mode:o}"), "local database was readable by others: now 0600");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_existing(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn classify(path: &Path, error: sqlx::Error) -> OpenError {
