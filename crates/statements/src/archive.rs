@@ -7,8 +7,22 @@ use encoding_rs::GBK;
 
 use crate::error::{Ctx, StatementError};
 
-/// No statement entry is larger; a larger one is a zip bomb or not a statement.
-const MAX_ENTRY: u64 = 256 << 20;
+/// Most entries a statement zip may hold (Alipay packs two CSVs, insurance a few files).
+pub const MAX_ENTRIES: usize = 16;
+/// Largest entry, uncompressed: a real 1M-order WeChat day is ~345 MB.
+pub const MAX_ENTRY: u64 = 512 << 20;
+/// Largest sum of all entries, uncompressed.
+pub const MAX_TOTAL: u64 = 1 << 30;
+/// Highest compression ratio (uncompressed : compressed) of an entry over [`RATIO_FLOOR`]:
+/// statement text deflates about 5–15 : 1, a zip bomb of zeros about 1000 : 1.
+pub const MAX_RATIO: u64 = 200;
+/// Entries up to this size are not held to [`MAX_RATIO`] (a tiny file can compress well).
+pub const RATIO_FLOOR: u64 = 1 << 20;
+
+/// Refusal codes of the limits.
+pub(crate) const TOO_MANY_ENTRIES: &str = "ARCHIVE_TOO_MANY_ENTRIES";
+pub(crate) const TOO_LARGE: &str = "ARCHIVE_TOO_LARGE";
+pub(crate) const RATIO: &str = "ARCHIVE_RATIO";
 
 /// One file inside a statement zip.
 pub(crate) struct Entry {
@@ -21,9 +35,32 @@ pub(crate) fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// Every file entry of the zip, with names decoded (UTF-8 when valid, else GBK).
+fn mib(bytes: u64) -> u64 {
+    bytes >> 20
+}
+
+/// Whether `size` inflated from `compressed` bytes is over [`MAX_RATIO`].
+fn over_ratio(size: u64, compressed: u64) -> bool {
+    size > RATIO_FLOOR && size / compressed.max(1) > MAX_RATIO
+}
+
+/// Every file entry of the zip, with names decoded (UTF-8 when valid, else GBK). A zip over the
+/// limits ([`MAX_ENTRIES`], [`MAX_ENTRY`], [`MAX_TOTAL`], [`MAX_RATIO`]) is refused from its
+/// central directory before anything is inflated, and again while reading, since the sizes it
+/// declares can lie: no entry is read past the size it declared.
 pub(crate) fn zip_entries(bytes: &[u8], ctx: Ctx<'_>) -> Result<Vec<Entry>, StatementError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ctx.archive(e.to_string()))?;
+    if archive.len() > MAX_ENTRIES {
+        let reason = format!("含 {} 个文件，超过 {MAX_ENTRIES} 个，不是对账单压缩包", archive.len());
+        return Err(ctx.archive_limit(TOO_MANY_ENTRIES, reason));
+    }
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let file = archive.by_index_raw(index).map_err(|e| ctx.archive(e.to_string()))?;
+        let name = decode_name(file.name_raw());
+        limits(ctx, &name, file.size(), file.compressed_size(), &mut total)?;
+    }
+    let mut total: u64 = 0;
     let mut entries = Vec::new();
     for index in 0..archive.len() {
         let mut file = archive.by_index(index).map_err(|e| ctx.archive(e.to_string()))?;
@@ -31,14 +68,35 @@ pub(crate) fn zip_entries(bytes: &[u8], ctx: Ctx<'_>) -> Result<Vec<Entry>, Stat
             continue;
         }
         let name = decode_name(file.name_raw());
+        let (declared, compressed) = (file.size(), file.compressed_size());
         let mut data = Vec::new();
-        (&mut file).take(MAX_ENTRY + 1).read_to_end(&mut data).map_err(|e| ctx.archive(format!("{name}：{e}")))?;
-        if data.len() as u64 > MAX_ENTRY {
-            return Err(ctx.archive(format!("{name} 超过 {} MiB", MAX_ENTRY >> 20)));
+        (&mut file).take(declared + 1).read_to_end(&mut data).map_err(|e| ctx.archive(format!("{name}：{e}")))?;
+        if data.len() as u64 > declared {
+            let reason = format!("{name} 解压后超过其声明的 {declared} 字节，压缩包已被篡改或损坏");
+            return Err(ctx.archive_limit(TOO_LARGE, reason));
         }
+        limits(ctx, &name, data.len() as u64, compressed, &mut total)?;
         entries.push(Entry { name, data });
     }
     Ok(entries)
+}
+
+/// One entry's size against the limits, adding it to the running `total`.
+fn limits(ctx: Ctx<'_>, name: &str, size: u64, compressed: u64, total: &mut u64) -> Result<(), StatementError> {
+    if size > MAX_ENTRY {
+        let reason = format!("{name} 解压后 {} MiB，超过 {} MiB", mib(size), mib(MAX_ENTRY));
+        return Err(ctx.archive_limit(TOO_LARGE, reason));
+    }
+    *total = total.saturating_add(size);
+    if *total > MAX_TOTAL {
+        let reason = format!("解压后合计超过 {} MiB", mib(MAX_TOTAL));
+        return Err(ctx.archive_limit(TOO_LARGE, reason));
+    }
+    if over_ratio(size, compressed) {
+        let reason = format!("{name} 压缩比超过 {MAX_RATIO}:1（{size} 字节压缩为 {compressed} 字节），疑似压缩炸弹");
+        return Err(ctx.archive_limit(RATIO, reason));
+    }
+    Ok(())
 }
 
 fn decode_name(raw: &[u8]) -> String {
@@ -116,5 +174,57 @@ mod tests {
         let err = zip_entries(b"PK\x03\x04 garbage", Ctx::new("x.zip")).err().unwrap();
         assert_eq!(err.code(), "STATEMENT_ARCHIVE");
         assert!(!is_zip(b"not"));
+    }
+
+    /// A zip of `(name, bytes)` entries, deflated.
+    fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in entries {
+            writer.start_file(*name, options).unwrap();
+            std::io::Write::write_all(&mut writer, data).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    /// Overwrites the uncompressed size the local header and the central directory declare.
+    fn declare_size(zip: &mut [u8], size: u32) {
+        for (signature, offset) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
+            let at = zip.windows(4).position(|w| w == signature).unwrap() + offset;
+            zip[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        }
+    }
+
+    fn refusal(zip: &[u8]) -> StatementError {
+        zip_entries(zip, Ctx::new("bill.zip")).err().expect("refused")
+    }
+
+    #[test]
+    fn limits_entries_sizes_and_ratio() {
+        let fine = zip_of(&[("a.csv", b"x,y\n1,2\n".to_vec()), ("b.csv", vec![b'1'; 4096])]);
+        assert_eq!(zip_entries(&fine, Ctx::new("bill.zip")).unwrap().len(), 2);
+
+        let names: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("{i}.csv")).collect();
+        let many: Vec<(&str, Vec<u8>)> = names.iter().map(|n| (n.as_str(), b"1".to_vec())).collect();
+        assert_eq!(refusal(&zip_of(&many)).code(), "ARCHIVE_TOO_MANY_ENTRIES");
+
+        let bomb = zip_of(&[("zeros.csv", vec![0; 8 << 20])]);
+        assert!(bomb.len() < 64 << 10, "zeros deflate far beyond {MAX_RATIO}:1");
+        let err = refusal(&bomb);
+        assert_eq!(err.code(), "ARCHIVE_RATIO");
+        assert!(err.to_string().contains("压缩炸弹"), "{err}");
+    }
+
+    #[test]
+    fn declared_sizes_are_checked_before_and_while_inflating() {
+        let mut huge = zip_of(&[("a.csv", vec![b'1'; 1000])]);
+        declare_size(&mut huge, u32::try_from(MAX_ENTRY + 1).unwrap());
+        assert_eq!(refusal(&huge).code(), "ARCHIVE_TOO_LARGE", "refused from the central directory");
+
+        let mut liar = zip_of(&[("zeros.csv", vec![0; 8 << 20])]);
+        declare_size(&mut liar, 100_000);
+        let err = refusal(&liar);
+        assert_eq!(err.code(), "ARCHIVE_TOO_LARGE", "{err}");
+        assert!(err.to_string().contains("声明"), "{err}");
     }
 }

@@ -39,6 +39,10 @@ pub enum StatementError {
     Archive { file: String, reason: String },
     #[error("账单文件 {file}：{what}")]
     MissingInput { file: String, what: String },
+    /// A zip over a resource limit (entries, sizes, compression ratio): refused before or while
+    /// it is inflated; `code` says which limit.
+    #[error("账单压缩包 {file} 未导入：{reason}")]
+    ArchiveLimit { file: String, code: &'static str, reason: String },
 }
 
 impl StatementError {
@@ -61,6 +65,7 @@ impl StatementError {
             StatementError::Overflow { .. } => "STATEMENT_OVERFLOW",
             StatementError::Archive { .. } => "STATEMENT_ARCHIVE",
             StatementError::MissingInput { .. } => "STATEMENT_MISSING_INPUT",
+            StatementError::ArchiveLimit { code, .. } => code,
         }
     }
 
@@ -137,6 +142,9 @@ impl<'f> Ctx<'f> {
     }
     pub(crate) fn archive(self, reason: impl Into<String>) -> StatementError {
         StatementError::Archive { file: self.f(), reason: reason.into() }
+    }
+    pub(crate) fn archive_limit(self, code: &'static str, reason: impl Into<String>) -> StatementError {
+        StatementError::ArchiveLimit { file: self.f(), code, reason: reason.into() }
     }
     pub(crate) fn missing(self, what: impl Into<String>) -> StatementError {
         StatementError::MissingInput { file: self.f(), what: what.into() }

@@ -49,6 +49,7 @@ mod vocab;
 mod wechat;
 
 pub use alipay::{AlipayRow, read_alipay};
+pub use archive::{MAX_ENTRIES, MAX_ENTRY, MAX_RATIO, MAX_TOTAL};
 pub use check::{CheckReport, Format, check};
 pub use error::StatementError;
 pub use fingerprint::{FingerprintReader, fingerprint};
