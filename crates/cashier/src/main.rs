@@ -1,6 +1,7 @@
 //! `cashier`: the command line over the app's use cases, for operations, scripts and checks.
 //! Exit status 0 on success, 2 for refused input, 1 for anything else; messages in zh-CN.
 
+mod password;
 mod recon_input;
 mod reconcile_cmd;
 mod reconcile_json;
@@ -131,14 +132,13 @@ enum Command {
         #[command(subcommand)]
         command: sync_cmd::PendingCommand,
     },
-    /// Logs in online and syncs (push the outbox, pull the feed, top up receipt ranges).
+    /// Logs in online and syncs (push the outbox, pull the feed, top up receipt ranges). The
+    /// password comes from `CASHIER_PASSWORD`, or is asked on the terminal.
     Sync {
         #[arg(long)]
         db: PathBuf,
         #[arg(long = "as")]
         username: String,
-        #[arg(long, env = "CASHIER_PASSWORD")]
-        password: String,
         #[arg(long, default_value_t = 1)]
         rounds: u32,
         /// Before a planned offline stretch: hold at least this many receipt and settlement
@@ -207,7 +207,8 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), AppError> {
     match command {
         Command::Device { command } => sync_cmd::register(command).await?,
-        Command::Sync { db, username, password, rounds, reserve } => {
+        Command::Sync { db, username, rounds, reserve } => {
+            let password = password::read("CASHIER_PASSWORD", &format!("{username} 的密码："))?;
             sync_cmd::sync(&db, &username, &password, rounds, reserve, pause_from_env()).await?
         }
         Command::Pending { command } => sync_cmd::pending(command).await?,

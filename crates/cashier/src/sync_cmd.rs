@@ -17,11 +17,12 @@ use sync::counter::{PLATFORM_CA, PLATFORM_URL};
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
-    /// Registers this database's counter with a platform (creates the database if missing).
+    /// Registers this database's counter with a platform (creates the database if missing). The
+    /// administrator's password comes from `CASHIER_ADMIN_PASSWORD`, or is asked on the terminal.
     Register {
         #[arg(long)]
         db: PathBuf,
-        /// `https://host:port`
+        /// `https://host:port` (a plain `http://` address is refused).
         #[arg(long)]
         platform: String,
         /// The CA certificate the platform's certificate must chain to (pinned).
@@ -36,8 +37,6 @@ pub enum DeviceCommand {
         wards: String,
         #[arg(long)]
         admin: String,
-        #[arg(long, env = "CASHIER_ADMIN_PASSWORD")]
-        admin_password: String,
     },
 }
 
@@ -63,7 +62,11 @@ fn session_of(counter: &sync::counter::Counter) -> Result<Arc<Session>, AppError
 }
 
 pub async fn register(command: DeviceCommand) -> Result<(), AppError> {
-    let DeviceCommand::Register { db, platform, ca, name, place, wards, admin, admin_password } = command;
+    let DeviceCommand::Register { db, platform, ca, name, place, wards, admin } = command;
+    // Before anything is created or asked: tokens and passwords never travel in clear.
+    sync::client::require_https(&platform)
+        .map_err(|message| AppError::invalid(sync::client::NOT_HTTPS, message, "platform"))?;
+    let admin_password = crate::password::read("CASHIER_ADMIN_PASSWORD", &format!("平台管理员 {admin} 的密码："))?;
     let mut config = AppConfig::new(db.clone());
     config.link = Some(Arc::new(Link::default()));
     let app = App::open(config).await?;
@@ -146,8 +149,6 @@ pub enum PendingCommand {
         db: PathBuf,
         #[arg(long = "as")]
         username: String,
-        #[arg(long, env = "CASHIER_PASSWORD")]
-        password: String,
     },
     /// Resolves one (supervisor): `refund` (money given back) or `deposit` (kept as a deposit).
     Resolve {
@@ -160,22 +161,20 @@ pub enum PendingCommand {
         note: String,
         #[arg(long = "as")]
         username: String,
-        #[arg(long, env = "CASHIER_PASSWORD")]
-        password: String,
     },
 }
 
-/// The pending list, from the platform (it decides; the counter only shows and asks).
+/// The pending list, from the platform (it decides; the counter only shows and asks). The
+/// password comes from `CASHIER_PASSWORD`, or is asked on the terminal.
 pub async fn pending(command: PendingCommand) -> Result<(), AppError> {
-    let (db, username, password) = match &command {
-        PendingCommand::List { db, username, password } | PendingCommand::Resolve { db, username, password, .. } => {
-            (db, username, password)
-        }
+    let (db, username) = match &command {
+        PendingCommand::List { db, username } | PendingCommand::Resolve { db, username, .. } => (db, username),
     };
+    let password = crate::password::read("CASHIER_PASSWORD", &format!("{username} 的密码："))?;
     let counter = open_counter(db, None).await?;
     let session = session_of(&counter)?;
     let app = counter.app;
-    let request = LoginRequest { username: username.clone(), password: password.clone() };
+    let request = LoginRequest { username: username.clone(), password };
     if let (_, session::LoginMode::Offline(reason)) = session.log_in(&app, &request).await? {
         return Err(AppError::Rule { code: "PLATFORM_UNREACHABLE", message: format!("无法连接平台：{reason}") });
     }

@@ -121,3 +121,40 @@ fn pdftotext(pdf: &Path) -> String {
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
+
+#[test]
+fn device_register_refuses_a_plain_http_platform_before_creating_anything() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("counter.db");
+    for url in ["http://127.0.0.1:8443", "HTTP://platform.example", "ftp://x", "https://", "127.0.0.1:8443"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cashier"))
+            .args(["device", "register", "--db", db.to_str().unwrap(), "--platform", url])
+            .args(["--ca", "ca.pem", "--name", "窗口1", "--admin", "admin"])
+            .env("CASHIER_ADMIN_PASSWORD", "demo1234")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{url}: {}", stderr(&out));
+        assert!(stderr(&out).contains("平台地址必须以 https:// 开头"), "{url}: {}", stderr(&out));
+        assert!(stderr(&out).contains("PLATFORM_NOT_HTTPS"), "{url}: {}", stderr(&out));
+    }
+    assert!(!db.exists(), "nothing is created for a refused address");
+}
+
+#[test]
+fn passwords_are_never_taken_from_arguments() {
+    let dir = TempDir::new().unwrap();
+    let db = seed(&dir);
+    for args in [
+        vec!["sync", "--db", &db, "--as", "cashier", "--password", "demo1234"],
+        vec!["pending", "list", "--db", &db, "--as", "supervisor", "--password", "demo1234"],
+        vec!["device", "register", "--db", &db, "--platform", "https://127.0.0.1:1", "--ca", "ca.pem"],
+    ] {
+        let mut args = args;
+        if args[0] == "device" {
+            args.extend(["--name", "窗口1", "--admin", "admin", "--admin-password", "demo1234"]);
+        }
+        let out = cashier(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("unexpected argument"), "{args:?}: {}", stderr(&out));
+    }
+}

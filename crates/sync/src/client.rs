@@ -61,7 +61,13 @@ pub struct Client {
 
 impl Client {
     /// A client for the platform at `base` (`https://host:port`) trusting the CA in `ca_pem`.
+    /// Any other scheme is refused before anything is sent (`PLATFORM_NOT_HTTPS`).
     pub fn new(base: &str, ca_pem: &[u8], timeout: Duration) -> Result<Client, ClientError> {
+        // This crate's own tests talk to a canned plain-HTTP server on the loopback.
+        if !(cfg!(test) && base.starts_with("http://127.0.0.1:")) {
+            require_https(base)
+                .map_err(|message| ClientError::Refused { status: 0, body: ErrorBody::new(NOT_HTTPS, message) })?;
+        }
         let mut roots = rustls::RootCertStore::empty();
         for cert in pem_certificates(ca_pem)? {
             roots.add(cert).map_err(|e| ClientError::Certificate(e.to_string()))?;
@@ -74,6 +80,8 @@ impl Client {
             .with_no_client_auth();
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
+            // Not even a redirect may leave TLS.
+            .https_only(!cfg!(test))
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(3))
             .build()
@@ -154,6 +162,19 @@ impl Client {
 
     pub async fn resolve(&self, token: &str, key: Uuid, request: &ResolvePending) -> Result<PendingItem, ClientError> {
         self.send(self.post(&format!("/api/v1/pending/{key}/resolve"), Some(token), request)).await
+    }
+}
+
+/// The code of a platform address that is not `https://` (refused by the counter itself).
+pub const NOT_HTTPS: &str = "PLATFORM_NOT_HTTPS";
+
+/// A platform address must be `https://host[:port]`: tokens and passwords never cross the
+/// network in clear. The refusal in zh-CN.
+pub fn require_https(base: &str) -> Result<(), String> {
+    let host = base.get(..8).filter(|scheme| scheme.eq_ignore_ascii_case("https://")).map(|_| &base[8..]);
+    match host {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
+        _ => Err(format!("平台地址必须以 https:// 开头（不接受未加密的 http:// 等地址）：{base}")),
     }
 }
 
