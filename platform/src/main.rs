@@ -63,7 +63,8 @@ enum Command {
     },
     /// Applies the migrations.
     Migrate,
-    /// Creates a user.
+    /// Creates a user; the password comes from `PLATFORM_USER_PASSWORD`, or is asked on the
+    /// terminal (never an argument, which `ps` and the shell history would keep).
     UserAdd {
         #[arg(long)]
         username: String,
@@ -71,8 +72,6 @@ enum Command {
         display_name: String,
         #[arg(long)]
         role: String,
-        #[arg(long, env = "PLATFORM_USER_PASSWORD")]
-        password: String,
         #[arg(long, default_value = "")]
         receipt_prefix: String,
     },
@@ -162,7 +161,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = platform::db::connect(&url()?).await?;
             platform::db::migrate(&pool).await?;
         }
-        Command::UserAdd { username, display_name, role, password, receipt_prefix } => {
+        Command::UserAdd { username, display_name, role, receipt_prefix } => {
+            let password = user_password(&username)?;
             let pool = platform::db::connect(&url()?).await?;
             platform::db::migrate(&pool).await?;
             platform::auth::create_user(&pool, &username, &display_name, &role, &password, &receipt_prefix).await?;
@@ -273,4 +273,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `PLATFORM_USER_PASSWORD`, or the password typed on the terminal (`/dev/tty`) with echo off.
+fn user_password(username: &str) -> anyhow::Result<String> {
+    use std::io::{BufRead, Write};
+    if let Some(password) = std::env::var("PLATFORM_USER_PASSWORD").ok().filter(|p| !p.is_empty()) {
+        return Ok(password);
+    }
+    let ask = || -> std::io::Result<String> {
+        let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty")?;
+        let stty = |flag: &str| std::process::Command::new("stty").arg(flag).stdin(tty.try_clone()?).status();
+        if !stty("-echo")?.success() {
+            return Err(std::io::Error::other("无法关闭终端回显"));
+        }
+        write!(&tty, "用户 {username} 的密码：")?;
+        (&tty).flush()?;
+        let mut line = String::new();
+        let read = std::io::BufReader::new(tty.try_clone()?).read_line(&mut line);
+        let restored = stty("echo");
+        writeln!(&tty)?;
+        read?;
+        restored?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    };
+    ask().map_err(|e| anyhow::anyhow!("请设置环境变量 PLATFORM_USER_PASSWORD，或在终端中输入密码（{e}）"))
 }
