@@ -11,6 +11,7 @@ mod codec;
 pub mod deposits;
 pub mod error;
 pub mod fees;
+pub mod intents;
 pub mod journal;
 pub mod keys;
 pub mod open;
