@@ -15,6 +15,7 @@ mod deposits;
 mod error;
 mod input;
 pub mod insurance;
+mod intents;
 pub mod link;
 mod login;
 mod lookup;
@@ -115,7 +116,7 @@ impl App {
         let counter =
             settings::get(&mut conn, settings::COUNTER_NAME).await?.unwrap_or_else(|| "住院收费处".to_owned());
         drop(conn);
-        Ok(App {
+        let app = App {
             store,
             clock: config.clock,
             printing: config.printing,
@@ -127,7 +128,10 @@ impl App {
             insurance: config.insurance,
             pause_before_commit: config.pause_before_commit,
             link: config.link,
-        })
+        };
+        // Insurance calls a crash left unfinished are repaired before anything else runs.
+        app.sweep_insurance(false).await?;
+        Ok(app)
     }
 
     pub fn hospital(&self) -> &str {

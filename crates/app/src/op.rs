@@ -161,6 +161,15 @@ impl Op<'_> {
         Ok(())
     }
 
+    /// Appends `done` to the insurance intent under the operation's key: the call to insurance
+    /// and this operation commit as one (see `intents.rs`).
+    pub async fn close_intent(&mut self) -> Result<(), AppError> {
+        let detail = "本地已入账";
+        store::intents::append_outcome(&mut self.tx, self.key, store::intents::Outcome::Done, Some(detail), self.now)
+            .await?;
+        Ok(())
+    }
+
     /// Voids a printed receipt number (作废); the number stays taken.
     pub async fn void_number(&mut self, receipt_no: &str, reason: &str) -> Result<(), AppError> {
         receipts::void(&mut self.tx, receipt_no, self.now, &self.operator.username, reason).await?;

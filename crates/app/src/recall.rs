@@ -5,9 +5,11 @@
 use contract::cashier::{RecallOutcome, RecallRequest};
 use contract::{Tag, Yuan};
 use domain::{DepositEntry, DepositKind, Permission, Recall, RecallKind};
+use store::intents::IntentKind;
 use store::receipts::Series;
 use store::settlements;
 
+use crate::intents::Asking;
 use crate::views::state_tag;
 use crate::{App, AppError, Operator, input};
 
@@ -43,7 +45,7 @@ impl App {
             return self.recalled(&request.case_no, settlement_id, kind, &approver).await;
         }
         drop(conn);
-        let (_, account) = self.load_account(&request.case_no).await?;
+        let (summary, account) = self.load_account(&request.case_no).await?;
         let plan =
             account.plan_recall(kind, request.settlement_no.as_deref(), &reason, now, self.discharge_recall_days)?;
         let settlement = account
@@ -54,6 +56,17 @@ impl App {
             .ok_or_else(|| AppError::internal("召回计划指向不存在的结算"))?;
         if let Some(reference) = &settlement.insurance_ref {
             self.require_online("召回医保结算")?;
+            // The intent first: a reversal whose recall never commits locally is finished (and
+            // shown) at the next start instead of being forgotten.
+            let claim = format!("召回结算 {}（{}）：撤销医保 {reference}", settlement.settlement_no, case_no);
+            let asking = Asking {
+                key,
+                admission_id: summary.admission.id,
+                kind: IntentKind::Reverse,
+                reference: Some(reference),
+                claim,
+            };
+            self.open_intent(&asking).await?;
             self.insurance.reverse(key, reference).await?;
         }
 
@@ -67,6 +80,9 @@ impl App {
         let recall =
             Recall { at: now, by: operator.display_name.clone(), approved_by: approver.display_name.clone(), reason };
         op.append_recall(plan.settlement_id, kind, &recall, &approver.username).await?;
+        if settlement.insurance_ref.is_some() {
+            op.close_intent().await?;
+        }
         if !plan.transfer.is_zero() {
             let number = op.take_number(Series::Deposit).await?;
             let entry = DepositEntry {

@@ -4,12 +4,14 @@
 use contract::Tag;
 use contract::cashier::{SettleRequest, SettlementView, TrialRequest, TrialView};
 use domain::{AccountVersion, AdmissionEvent, InpatientAccount, Money, Permission, Settlement, SettlementKind, Trial};
+use store::intents::IntentKind;
 use store::patients::AdmissionSummary;
 use store::receipts::Series;
 use store::settlements;
 use uuid::Uuid;
 
 use crate::insurance::Claim;
+use crate::intents::Asking;
 use crate::views::{settlement_view, trial_view};
 use crate::{App, AppError, Operator, input};
 
@@ -61,13 +63,29 @@ impl App {
             self.require_online("进行医保结算")?;
         }
 
-        // Insurance commits first, under the same key: a retry after a crash gets the same answer.
+        // Insurance commits first, under the same key, after its intent is written: a retry gets
+        // the same answer, and a crash before the local commit is repaired at the next start.
         let insurance_ref = match claim {
             Some(claim) => {
+                let claimed = format!(
+                    "{} 医保结算 {}：基金 {}，个人账户 {}",
+                    claim.insurance.code(),
+                    request.case_no.trim(),
+                    trial.figures.insurance_fund,
+                    trial.figures.personal_account
+                );
+                let asking = Asking {
+                    key,
+                    admission_id: summary.admission.id,
+                    kind: IntentKind::Settle,
+                    reference: None,
+                    claim: claimed,
+                };
+                self.open_intent(&asking).await?;
                 let settled = self.insurance.settle(key, &claim).await?;
                 let share = (settled.share.fund, settled.share.personal_account);
                 if share != (trial.figures.insurance_fund, trial.figures.personal_account) {
-                    let _ = self.insurance.reverse(key, &settled.reference).await;
+                    self.reverse_insurance(key, &settled.reference, "医保结算金额与试算不一致").await?;
                     return Err(AppError::Rule {
                         code: "INSURANCE_CHANGED",
                         message: format!("医保结算金额与试算不一致，{STALE}"),
@@ -91,8 +109,9 @@ impl App {
         if op.account.version != seen {
             drop(op);
             if let Some(reference) = &insurance_ref {
-                // The claim went through but the account moved on: undo it so nothing is left half-done.
-                let _ = self.insurance.reverse(key, reference).await;
+                // The claim went through but the account moved on: undo it so nothing is left
+                // half-done (a failed reversal stays on record and is retried).
+                self.reverse_insurance(key, reference, "试算后账户发生变化").await?;
             }
             return Err(stale());
         }
@@ -111,6 +130,9 @@ impl App {
             recall: None,
         };
         settlement.id = op.append_settlement(&settlement, &request.version, &number).await?;
+        if settlement.insurance_ref.is_some() {
+            op.close_intent().await?;
+        }
         if kind == SettlementKind::Discharge {
             let event_key = op.part_key();
             op.append_event(event_key, AdmissionEvent::Settled, None).await?;

@@ -59,12 +59,25 @@ impl InsuranceError {
     }
 }
 
+/// What the back-end knows of a settlement key (撤销前的查询).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimStatus {
+    /// Settled under the key and not reversed: the reference a reversal needs.
+    Settled { reference: String },
+    /// Nothing stands settled under the key (never settled, or reversed since).
+    NotSettled,
+}
+
 /// One adapter per insurance back-end. Every call may be slow, fail, or never answer.
 pub trait InsuranceBackend: Debug + Send + Sync {
     /// 预结算: what the fund and the personal account would pay. Changes nothing.
     fn pre_settle<'a>(&'a self, claim: &'a Claim) -> BoxFuture<'a, Result<InsuranceShare, InsuranceError>>;
     /// 结算: commits the claim under `key`; a repeated key returns the first result.
     fn settle<'a>(&'a self, key: Uuid, claim: &'a Claim) -> BoxFuture<'a, Result<InsuranceSettlement, InsuranceError>>;
-    /// 撤销: undoes a settled claim (a recall); a repeated key is a no-op.
+    /// 撤销: undoes a settled claim (a recall); a repeated key is a no-op, and so is a reference
+    /// already reversed.
     fn reverse<'a>(&'a self, key: Uuid, reference: &'a str) -> BoxFuture<'a, Result<(), InsuranceError>>;
+    /// Whether a claim stands settled under the settlement `key` (asked by the start-up sweep
+    /// when the local settlement never committed). Changes nothing.
+    fn query(&self, key: Uuid) -> BoxFuture<'_, Result<ClaimStatus, InsuranceError>>;
 }

@@ -2,7 +2,7 @@
 //! ratio by fee category, annual cap; employee insurance also has a personal account), answers
 //! after a delay, and can be told to be unreachable or to lose its answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use domain::{FeeCategory, InsuranceShare, InsuranceType, Money, Policy};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{BoxFuture, Claim, InsuranceBackend, InsuranceError, InsuranceSettlement};
+use super::{BoxFuture, Claim, ClaimStatus, InsuranceBackend, InsuranceError, InsuranceSettlement};
 
 /// How the sandbox misbehaves, for tests and drills (`CASHIER_INSURANCE_FAULT`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,10 +28,12 @@ pub struct SandboxInsurance {
     employee: Policy,
     resident: Policy,
     delay: Duration,
-    fault: SandboxFault,
-    /// What was settled per key: a retried key gets the same answer.
+    fault: Mutex<SandboxFault>,
+    /// What was settled per key: a retried key gets the same answer (kept after a lost answer).
     settled: Mutex<HashMap<Uuid, InsuranceSettlement>>,
     answered: Mutex<HashMap<Uuid, bool>>,
+    /// References reversed (撤销): no longer settled.
+    reversed: Mutex<HashSet<String>>,
 }
 
 fn ratios(base: Decimal, material: Decimal) -> Vec<(FeeCategory, Decimal)> {
@@ -62,9 +64,10 @@ impl SandboxInsurance {
                 annual_cap: yuan(300_000),
             },
             delay,
-            fault,
+            fault: Mutex::new(fault),
             settled: Mutex::new(HashMap::new()),
             answered: Mutex::new(HashMap::new()),
+            reversed: Mutex::new(HashSet::new()),
         }
     }
 
@@ -81,6 +84,17 @@ impl SandboxInsurance {
             Ok("lose-answer") => SandboxFault::LoseSettleAnswer,
             _ => SandboxFault::None,
         }
+    }
+
+    /// Changes how the sandbox misbehaves from now on (a drill: the network comes back).
+    pub fn set_fault(&self, fault: SandboxFault) {
+        if let Ok(mut current) = self.fault.lock() {
+            *current = fault;
+        }
+    }
+
+    fn fault(&self) -> SandboxFault {
+        self.fault.lock().map(|f| *f).unwrap_or(SandboxFault::Unavailable)
     }
 
     fn share(&self, claim: &Claim) -> InsuranceShare {
@@ -103,7 +117,7 @@ impl SandboxInsurance {
         if !self.delay.is_zero() {
             tokio::time::sleep(self.delay).await;
         }
-        match self.fault {
+        match self.fault() {
             SandboxFault::Unavailable => Err(InsuranceError::Unavailable("sandbox: 网络不可达".into())),
             SandboxFault::None | SandboxFault::LoseSettleAnswer => Ok(()),
         }
@@ -141,7 +155,7 @@ impl InsuranceBackend for SandboxInsurance {
                     })
                     .clone()
             };
-            if self.fault == SandboxFault::LoseSettleAnswer {
+            if self.fault() == SandboxFault::LoseSettleAnswer {
                 let mut answered =
                     self.answered.lock().map_err(|_| InsuranceError::Unavailable("sandbox state".into()))?;
                 if !answered.insert(key, true).unwrap_or(false) {
@@ -152,7 +166,25 @@ impl InsuranceBackend for SandboxInsurance {
         })
     }
 
-    fn reverse<'a>(&'a self, _key: Uuid, _reference: &'a str) -> BoxFuture<'a, Result<(), InsuranceError>> {
-        Box::pin(async move { self.wait().await })
+    fn reverse<'a>(&'a self, _key: Uuid, reference: &'a str) -> BoxFuture<'a, Result<(), InsuranceError>> {
+        Box::pin(async move {
+            self.wait().await?;
+            let mut reversed = self.reversed.lock().map_err(|_| InsuranceError::Unavailable("sandbox state".into()))?;
+            reversed.insert(reference.to_owned());
+            Ok(())
+        })
+    }
+
+    fn query(&self, key: Uuid) -> BoxFuture<'_, Result<ClaimStatus, InsuranceError>> {
+        Box::pin(async move {
+            self.wait().await?;
+            let state = || InsuranceError::Unavailable("sandbox state".into());
+            let reference = self.settled.lock().map_err(|_| state())?.get(&key).map(|s| s.reference.clone());
+            let Some(reference) = reference else { return Ok(ClaimStatus::NotSettled) };
+            if self.reversed.lock().map_err(|_| state())?.contains(&reference) {
+                return Ok(ClaimStatus::NotSettled);
+            }
+            Ok(ClaimStatus::Settled { reference })
+        })
     }
 }
