@@ -238,8 +238,10 @@ pub async fn upload(
     if label_of(&BATCH_CHANNELS, &q.channel).is_none() {
         return Err(ApiError::bad_request("CHANNEL_UNKNOWN", format!("渠道“{}”无法识别", q.channel)));
     }
+    // Parsed once, off the async threads, before a connection is taken.
+    let checked = stored::check(day, &q.channel, &q.name, bytes).await?;
     let mut tx = state.pool.begin().await?;
-    let imported = stored::import(&mut tx, day, &q.channel, &q.name, &bytes, &caller.username).await?;
+    let imported = stored::store(&mut tx, &checked, &caller.username).await?;
     if !imported.duplicate {
         let detail = serde_json::json!({"day": q.day, "channel": q.channel, "name": q.name, "fingerprint": imported.fingerprint});
         crate::audit::append(&mut tx, &caller.username, "recon_statement_upload", &detail).await?;
