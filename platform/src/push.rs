@@ -21,8 +21,16 @@ fn result(key: Uuid, outcome: &str, code: Option<&str>, message: Option<String>)
     PushResult { key, outcome: outcome.to_owned(), code: code.map(str::to_owned), message }
 }
 
-/// How many admissions of one batch are applied at the same time (each on its own connection).
+/// How many admissions of one batch are applied at the same time (each on its own connection)
+/// at most.
 const PARALLEL_ADMISSIONS: usize = 24;
+
+/// The admissions one push applies side by side: at most [`PARALLEL_ADMISSIONS`] and at most
+/// half the pool, so one push (a counter catching up after a day offline) never holds the
+/// connections that other pushes, pulls, logins and the review need.
+pub fn push_share(pool_size: u32) -> usize {
+    usize::try_from(pool_size / 2).unwrap_or(1).clamp(1, PARALLEL_ADMISSIONS)
+}
 
 /// Applies a batch; every operation gets its own answer, in the batch's order. Operations of one
 /// admission are applied in order, one after the other; different admissions go side by side
@@ -44,8 +52,9 @@ pub async fn apply_batch(
     let mut results: Vec<Option<PushResult>> = vec![None; batch.envelopes.len()];
     let mut running = tokio::task::JoinSet::new();
     let mut waiting = groups.into_iter();
+    let share = push_share(state.pool.options().get_max_connections());
     loop {
-        while running.len() < PARALLEL_ADMISSIONS
+        while running.len() < share
             && let Some((_, members)) = waiting.next()
         {
             let state = state.clone();
