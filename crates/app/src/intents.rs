@@ -152,10 +152,13 @@ impl App {
     }
 
     /// Insurance operations not resolved yet: unfinished (in flight, or left by a crash until
-    /// the next start) or failed reversals. The status can show it (医保待处理 N 笔).
+    /// the next start), failed reversals, and claims reversed for a recall that never committed
+    /// here (recall the settlement again). The status can show it (医保待处理 N 笔).
     pub async fn unresolved_insurance(&self) -> Result<usize, AppError> {
         let mut conn = self.store.conn().await?;
-        Ok(intents::unresolved(&mut conn, false).await?.len())
+        let open = intents::unresolved(&mut conn, false).await?.len();
+        let orphaned = intents::reversed_without_recall(&mut conn).await?;
+        Ok(open + usize::try_from(orphaned).unwrap_or(0))
     }
 
     /// The intent under `key` with its latest outcome (for the support desk and the tests).

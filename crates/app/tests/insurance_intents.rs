@@ -212,3 +212,39 @@ async fn an_unreachable_back_end_at_start_leaves_the_intent_failed_until_it_answ
     assert_eq!(app.unresolved_insurance().await.unwrap(), 0);
     assert_eq!(sandbox.query(key).await.unwrap(), ClaimStatus::NotSettled);
 }
+
+#[tokio::test]
+async fn a_recall_whose_local_commit_never_happens_finishes_its_reversal_and_stays_counted() {
+    let dir = TempDir::new().unwrap();
+    let sandbox = Arc::new(SandboxInsurance::new(Duration::ZERO, SandboxFault::None));
+    let app = insured(&dir, sandbox.clone(), None).await;
+    let cashier = login(&app, "cashier").await;
+    let request = request(&app).await;
+    let settled = app.settle(&cashier, &request).await.unwrap();
+    let settle_key: Uuid = request.key.parse().unwrap();
+    let recall = |key: String| RecallRequest {
+        case_no: CASE.into(),
+        key,
+        kind: "discharge".into(),
+        settlement_no: Some(settled.settlement_no.clone()),
+        reason: "结算有误".into(),
+        approval: Approval { username: "supervisor".into(), password: demo::DEMO_PASSWORD.into() },
+    };
+
+    app.store().close().await;
+    let app = open(&dir, sandbox.clone(), Some(Duration::from_secs(30))).await;
+    let cashier = login(&app, "cashier").await;
+    let first = recall(support::key());
+    let killed = tokio::time::timeout(Duration::from_millis(500), app.recall(&cashier, &first)).await;
+    assert!(killed.is_err(), "stopped inside the recall's local transaction");
+    assert_eq!(sandbox.query(settle_key).await.unwrap(), ClaimStatus::NotSettled, "insurance reversed");
+
+    let app = reopen_on(app, &dir, sandbox.clone()).await;
+    assert_eq!(state(&app, first.key.parse().unwrap()).await, Some(Outcome::Reversed));
+    assert_eq!(app.unresolved_insurance().await.unwrap(), 1, "reversed at insurance, still settled here");
+    assert!(!app.account(CASE).await.unwrap().settlements[0].recalled, "the recall did not commit");
+
+    let cashier = login(&app, "cashier").await;
+    app.recall(&cashier, &recall(support::key())).await.unwrap();
+    assert_eq!(app.unresolved_insurance().await.unwrap(), 0, "recalled again: nothing left");
+}

@@ -163,3 +163,18 @@ pub async fn unresolved(conn: &mut SqliteConnection, failed_only: bool) -> Resul
     }
     Ok(open)
 }
+
+/// Claims insurance reversed for a recall that never committed here: the settlement with that
+/// reference is still active at the counter until it is recalled again (a person must look).
+pub async fn reversed_without_recall(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(DISTINCT i.reference) FROM insurance_intents i
+         WHERE i.kind = 'reverse'
+           AND (SELECT o.outcome FROM insurance_intent_outcomes o WHERE o.key = i.key
+                ORDER BY o.id DESC LIMIT 1) = 'reversed'
+           AND EXISTS (SELECT 1 FROM settlements s WHERE s.insurance_ref = i.reference
+                AND NOT EXISTS (SELECT 1 FROM settlement_recalls r WHERE r.settlement_id = s.id))",
+    )
+    .fetch_one(conn)
+    .await?)
+}

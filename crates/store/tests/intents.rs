@@ -34,6 +34,8 @@ async fn an_intent_is_unresolved_until_done_or_reversed() {
     intents::append_outcome(&mut conn, reverse, Outcome::Reversed, None, now()).await.unwrap();
     intents::append_outcome(&mut conn, settle, Outcome::Done, None, now()).await.unwrap();
     assert!(intents::unresolved(&mut conn, false).await.unwrap().is_empty());
+    // Reversed, and no settlement here carries YB1: nothing waits for a recall.
+    assert_eq!(intents::reversed_without_recall(&mut conn).await.unwrap(), 0);
     let read = intents::by_key(&mut conn, reverse).await.unwrap().unwrap();
     assert_eq!(
         (read.kind, read.reference.as_deref(), read.state),
