@@ -88,6 +88,18 @@ impl StatementError {
     }
 }
 
+/// A compressed stream inflated past its limit (see `lines::maybe_gunzip`).
+#[derive(Debug)]
+pub(crate) struct InflatedTooLarge;
+
+impl std::fmt::Display for InflatedTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("解压后超过上限")
+    }
+}
+
+impl std::error::Error for InflatedTooLarge {}
+
 /// Builds errors for one file without repeating its name at every call site.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Ctx<'f> {
@@ -102,6 +114,10 @@ impl<'f> Ctx<'f> {
         self.file.to_owned()
     }
     pub(crate) fn io(self, err: &std::io::Error) -> StatementError {
+        if err.get_ref().is_some_and(|e| e.is::<InflatedTooLarge>()) {
+            let reason = format!("解压后超过 {} MiB", crate::archive::MAX_ENTRY >> 20);
+            return self.archive_limit(crate::archive::TOO_LARGE, reason);
+        }
         StatementError::Io { file: self.f(), reason: err.to_string() }
     }
     pub(crate) fn empty(self) -> StatementError {

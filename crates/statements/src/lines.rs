@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use flate2::read::MultiGzDecoder;
 
-use crate::error::{Ctx, StatementError};
+use crate::error::{Ctx, InflatedTooLarge, StatementError};
 
 /// No statement line is longer; a longer "line" is a binary or corrupt file.
 pub(crate) const MAX_LINE: usize = 1 << 20;
@@ -144,7 +144,25 @@ pub(crate) fn maybe_gunzip<'r, R: Read + 'r>(
         }
     }
     let stream = io::Cursor::new(head[..got].to_vec()).chain(reader);
-    if got == 2 && head == [0x1f, 0x8b] { Ok(Box::new(MultiGzDecoder::new(stream))) } else { Ok(Box::new(stream)) }
+    if got == 2 && head == [0x1f, 0x8b] {
+        Ok(Box::new(Capped { inner: MultiGzDecoder::new(stream), left: crate::archive::MAX_ENTRY }))
+    } else {
+        Ok(Box::new(stream))
+    }
+}
+
+/// A gunzipped stream that fails with [`InflatedTooLarge`] past `left` bytes (a gzip bomb).
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| io::Error::other(InflatedTooLarge))?;
+        Ok(n)
+    }
 }
 
 /// Lines of a text already in memory: (1-based number, line without `\r`, whether a newline
@@ -251,5 +269,18 @@ mod tests {
         let got: Vec<_> = text_lines("\u{feff}a\r\nb\nc").collect();
         assert_eq!(got, [(1, "a", true), (2, "b", true), (3, "c", false)]);
         assert_eq!(text_lines("").count(), 0);
+    }
+
+    #[test]
+    fn a_gzip_is_not_inflated_past_the_entry_limit() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&vec![b'\n'; 3 << 20]).unwrap();
+        let gz = gz.finish().unwrap();
+        let mut capped = Capped { inner: MultiGzDecoder::new(gz.as_slice()), left: 1 << 20 };
+        let err = capped.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(Ctx::new("bill.csv.gz").io(&err).code(), "ARCHIVE_TOO_LARGE");
+        let mut whole = Capped { inner: MultiGzDecoder::new(gz.as_slice()), left: 3 << 20 };
+        assert_eq!(whole.read_to_end(&mut Vec::new()).unwrap(), 3 << 20);
     }
 }
