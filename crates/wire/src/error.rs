@@ -38,4 +38,12 @@ pub mod codes {
     pub const NUMBER_NOT_ALLOCATED: &str = "NUMBER_NOT_ALLOCATED";
     /// A receipt or settlement number the platform's journal already holds.
     pub const NUMBER_USED: &str = "NUMBER_USED";
+    /// A stated time further ahead of the platform's clock than the allowed skew.
+    pub const TIME_IN_FUTURE: &str = "TIME_IN_FUTURE";
+    /// A stated time before the device's registration or its longest offline stretch.
+    pub const TIME_TOO_OLD: &str = "TIME_TOO_OLD";
+    /// A window (a reversal by its original route) open at the stated time, closed at receipt.
+    pub const WINDOW_PASSED_AT_PLATFORM: &str = "WINDOW_PASSED_AT_PLATFORM";
+    /// The operation names another user than the one whose token pushes it.
+    pub const NOT_THE_CALLER: &str = "NOT_THE_CALLER";
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use domain::account::audit::FeeEvent;
 use domain::{AdmissionEvent, InpatientAccount, Money, Recall, SettlementKind};
 use thiserror::Error;
@@ -141,6 +142,18 @@ impl Ledger {
     /// its check passed would leave a one-record ledger half-changed; the platform drops the
     /// ledger on any error and rebuilds it from the journal.)
     pub fn check_and_apply(&mut self, envelope: &Envelope) -> Result<(), FoldError> {
+        self.check_and_apply_at(envelope, None)
+    }
+
+    /// [`Ledger::check_and_apply`], with the windows a rule depends on (a reversal by its
+    /// original route) checked at the platform's receipt time `received` as well as at the
+    /// stated time: a window still open at the stated time but closed when the operation
+    /// reached the platform is `WINDOW_PASSED_AT_PLATFORM` (refused as malformed).
+    pub fn check_and_apply_at(
+        &mut self,
+        envelope: &Envelope,
+        received: Option<NaiveDateTime>,
+    ) -> Result<(), FoldError> {
         self.check_transfers(envelope)?;
         // One record (most operations): checked, then applied in place, without copying a
         // ledger that may hold thousands of fee lines.
@@ -148,7 +161,7 @@ impl Ledger {
             if record_admission(record) != Some(envelope.admission_id) {
                 return Err(FoldError::malformed(codes::MALFORMED, "操作中的记录不属于同一住院"));
             }
-            self.check(record)?;
+            self.check(record, received)?;
             return self.apply(record);
         }
         let mut trial = self.clone();
@@ -156,7 +169,7 @@ impl Ledger {
             if record_admission(record) != Some(envelope.admission_id) {
                 return Err(FoldError::malformed(codes::MALFORMED, "操作中的记录不属于同一住院"));
             }
-            trial.check(record)?;
+            trial.check(record, received)?;
             trial.apply(record)?;
         }
         *self = trial;
@@ -205,7 +218,7 @@ impl Ledger {
         Ok(())
     }
 
-    fn check(&self, record: &Record) -> Result<(), FoldError> {
+    fn check(&self, record: &Record, received: Option<NaiveDateTime>) -> Result<(), FoldError> {
         let account = &self.account;
         match record {
             Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => {
@@ -240,10 +253,17 @@ impl Ledger {
                             .ok_or_else(|| unknown("reverses", r.reverses.unwrap_or_default()))?;
                         let positive: Vec<_> =
                             lines.iter().map(|l| domain::TenderLine { amount: -l.amount, ..l.clone() }).collect();
-                        account
-                            .plan_reversal(of, -r.amount.money(), &positive, r.at)
-                            .map(|_| ())
-                            .map_err(FoldError::from)
+                        account.plan_reversal(of, -r.amount.money(), &positive, r.at).map_err(FoldError::from)?;
+                        let Some(received) = received.filter(|t| *t > r.at) else { return Ok(()) };
+                        match account.plan_reversal(of, -r.amount.money(), &positive, received) {
+                            Err(e @ domain::account::reversal::ReversalError::OutsideWindow { .. }) => {
+                                Err(FoldError::malformed(
+                                    codes::WINDOW_PASSED_AT_PLATFORM,
+                                    format!("{e}（平台收到时已过期限，按所称时间 {} 仍在期限内）", r.at),
+                                ))
+                            }
+                            _ => Ok(()),
+                        }
                     }
                     "recall_transfer" => Ok(()),
                     other => Err(FoldError::malformed(codes::MALFORMED, format!("未知的预交金类型：{other}"))),
