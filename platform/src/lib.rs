@@ -40,6 +40,11 @@ pub struct AppState {
     pub recon: Option<Arc<recon::runner::Runner>>,
     /// The hospital's local time: every business time the platform writes comes from here.
     pub clock: clock::Clock,
+    /// How far ahead of [`AppState::clock`] a pushed operation's stated time may be.
+    pub max_clock_skew: chrono::Duration,
+    /// How far behind the platform's clock a pushed operation's stated time may be (a device's
+    /// longest offline stretch).
+    pub max_offline: chrono::Duration,
 }
 
 impl AppState {
@@ -56,6 +61,8 @@ impl AppState {
             body_limit: routes::BODY_LIMIT,
             recon: None,
             clock: clock::Clock::default(),
+            max_clock_skew: chrono::Duration::seconds(300),
+            max_offline: chrono::Duration::days(7),
         }
     }
 }

@@ -47,6 +47,13 @@ enum Command {
         /// time (`YYYY-MM-DD HH:MM:SS`), for trials.
         #[arg(long, env = "PLATFORM_RECON_NOW")]
         recon_now: Option<String>,
+        /// How far ahead of the platform's clock a pushed operation's stated time may be.
+        #[arg(long, env = "PLATFORM_MAX_CLOCK_SKEW_SECS", default_value_t = 300)]
+        max_clock_skew_secs: i64,
+        /// How many days behind the platform's clock a pushed operation's stated time may be
+        /// (the longest offline stretch of a counter).
+        #[arg(long, env = "PLATFORM_MAX_OFFLINE_DAYS", default_value_t = 7)]
+        max_offline_days: i64,
         #[command(flatten)]
         audit: AuditFiles,
         /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
@@ -232,6 +239,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recon_channels,
             recon_tick_secs,
             recon_now,
+            max_clock_skew_secs,
+            max_offline_days,
             audit,
             audit_checkpoint_secs,
         } => {
@@ -250,6 +259,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut state = platform::AppState::new(pool);
             state.session_hours = session_hours;
             state.body_limit = body_limit_kb * 1024;
+            state.max_clock_skew = chrono::Duration::seconds(max_clock_skew_secs.max(0));
+            state.max_offline = chrono::Duration::days(max_offline_days.max(0));
             let clock = match recon_now {
                 Some(text) => {
                     platform::clock::Clock::starting_at(NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")?)

@@ -10,6 +10,7 @@ use wire::api::{PushBatch, PushResult};
 use wire::fold::FoldError;
 
 use crate::error::{ApiError, ApiResult};
+pub use crate::push_checks::{Pusher, Times};
 use crate::{AppState, audit, journal, push_checks};
 
 pub fn payload_hash(envelope: &Envelope) -> ApiResult<String> {
@@ -35,10 +36,11 @@ pub fn push_share(pool_size: u32) -> usize {
 /// Applies a batch; every operation gets its own answer, in the batch's order. Operations of one
 /// admission are applied in order, one after the other; different admissions go side by side
 /// (each operation still in its own transaction), which lets PostgreSQL group their commits.
-/// `caller` is the role of the user whose token pushes (see [`push_checks`]).
+/// `caller` is the user whose token pushes (see [`push_checks`]); the batch's audit row names
+/// them and the device.
 pub async fn apply_batch(
     state: &AppState,
-    caller: Option<domain::Role>,
+    caller: &Pusher,
     device_id: Uuid,
     batch: &PushBatch,
 ) -> ApiResult<Vec<PushResult>> {
@@ -58,11 +60,12 @@ pub async fn apply_batch(
             && let Some((_, members)) = waiting.next()
         {
             let state = state.clone();
+            let caller = caller.clone();
             let envelopes: Vec<(usize, Envelope)> = members.iter().map(|&i| (i, batch.envelopes[i].clone())).collect();
             running.spawn(async move {
                 let mut answered = Vec::with_capacity(envelopes.len());
                 for (i, envelope) in envelopes {
-                    answered.push((i, apply_or_fail(&state, caller, device_id, envelope).await?));
+                    answered.push((i, apply_or_fail(&state, &caller, device_id, envelope).await?));
                 }
                 ApiResult::Ok(answered)
             });
@@ -79,6 +82,7 @@ pub async fn apply_batch(
     if applied + rejected + failed > 0 {
         let mut conn = state.pool.acquire().await?;
         let detail = serde_json::json!({
+            "user": caller.username,
             "device": device_id,
             "applied": applied,
             "rejected": rejected,
@@ -86,7 +90,7 @@ pub async fn apply_batch(
             "keys": hex::encode(Sha256::digest(results.iter().map(|r| r.key.to_string()).collect::<String>())),
         });
         let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
-        audit::append(&mut tx, &device_id.to_string(), "sync.push", &detail).await?;
+        audit::append(&mut tx, &caller.username, "sync.push", &detail).await?;
         tx.commit().await?;
     }
     Ok(results)
@@ -98,13 +102,14 @@ pub async fn apply_batch(
 /// answer at all fails the whole request (every operation would fail the same way).
 async fn apply_or_fail(
     state: &AppState,
-    caller: Option<domain::Role>,
+    caller: &Pusher,
     device_id: Uuid,
     envelope: Envelope,
 ) -> ApiResult<PushResult> {
     let key = envelope.key;
     let task_state = state.clone();
-    let applied = tokio::spawn(async move { apply_one(&task_state, caller, device_id, &envelope).await }).await;
+    let caller = caller.clone();
+    let applied = tokio::spawn(async move { apply_one(&task_state, &caller, device_id, &envelope).await }).await;
     let detail = match applied {
         Ok(Ok(answer)) => return Ok(answer),
         Ok(Err(error)) => error.body.message,
@@ -120,12 +125,7 @@ async fn apply_or_fail(
     ))
 }
 
-async fn apply_one(
-    state: &AppState,
-    caller: Option<domain::Role>,
-    device_id: Uuid,
-    envelope: &Envelope,
-) -> ApiResult<PushResult> {
+async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope: &Envelope) -> ApiResult<PushResult> {
     let hash = payload_hash(envelope)?;
     let mut tx = state.pool.begin().await?;
     let seen: Option<(String, String, Option<String>, Option<String>)> =
@@ -156,11 +156,14 @@ async fn apply_one(
     if let Some(refusal) = unapproved_recall(&mut tx, envelope).await? {
         return Ok(result(envelope.key, "invalid", Some(wire::codes::FORBIDDEN), Some(refusal)));
     }
-    if let Some(refusal) = push_checks::check(&mut tx, device_id, caller, envelope).await? {
+    // The platform's time when the operation arrived: stated times and the rules' windows are
+    // checked against it as well as against what the counter says.
+    let times = Times { now: state.clock().now(), skew: state.max_clock_skew, offline: state.max_offline };
+    if let Some(refusal) = push_checks::check(&mut tx, device_id, caller, times, envelope).await? {
         return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message)));
     }
     let (seq, mut ledger) = state.ledgers.take(&mut tx, envelope.admission_id).await?;
-    let verdict = ledger.check_and_apply(envelope);
+    let verdict = ledger.check_and_apply_at(envelope, Some(times.now));
     let envelope_json = serde_json::to_value(envelope).map_err(ApiError::internal)?;
     let insert_operation = |outcome: &'static str, code: Option<String>, message: Option<String>| {
         sqlx::query(
@@ -192,8 +195,9 @@ async fn apply_one(
         }
         Err(FoldError::Conflict { code, message }) => {
             insert_operation("rejected", Some(code.to_owned()), Some(message.clone())).execute(&mut *tx).await?;
-            let detail = serde_json::json!({ "key": envelope.key, "code": code, "reason": message });
-            audit::append(&mut tx, &envelope.cashier, "sync.rejected", &detail).await?;
+            let detail =
+                serde_json::json!({ "key": envelope.key, "code": code, "reason": message, "device": device_id });
+            audit::append(&mut tx, &caller.username, "sync.rejected", &detail).await?;
             tx.commit().await?;
             Ok(result(envelope.key, "rejected", Some(code), Some(message)))
         }

@@ -1,10 +1,13 @@
 //! What the platform re-decides about a pushed operation before the ledger sees it, whatever the
 //! counter already checked: who may do each record (per record kind, not per route), that
 //! nobody approves their own recall, and that each receipt and settlement number comes from a
-//! block the platform handed this device and cashier and was not used before. A refusal is
+//! block the platform handed this device and cashier and was not used before; that the operation
+//! and every actor in its records is the user whose token pushes; that its stated times are
+//! neither ahead of the platform's clock nor older than a device may have been offline. A refusal is
 //! answered `invalid` with its code (nothing is kept): a counter keeping the rules never sends
 //! such an operation, so there is nothing for a supervisor to resolve.
 
+use chrono::{Duration, NaiveDateTime};
 use domain::{AdmissionEvent, Permission, Role};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -35,18 +38,125 @@ pub fn needs(record: &Record) -> Option<Permission> {
     }
 }
 
+/// The user whose token pushes, as the platform's session knows them.
+#[derive(Clone, Debug)]
+pub struct Pusher {
+    pub role: Option<Role>,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// The platform's time when the operation arrived, and how far a stated time may stray from it.
+#[derive(Clone, Copy, Debug)]
+pub struct Times {
+    pub now: NaiveDateTime,
+    /// Ahead of `now` (clocks of counters drift).
+    pub skew: Duration,
+    /// Behind `now` (a counter's longest offline stretch).
+    pub offline: Duration,
+}
+
 /// All checks of one operation, in the admission's transaction (the admission row is locked).
-/// `caller` is the role of the user whose token pushes.
 pub async fn check(
     conn: &mut PgConnection,
     device_id: Uuid,
-    caller: Option<Role>,
+    pusher: &Pusher,
+    times: Times,
     envelope: &Envelope,
 ) -> ApiResult<Option<Refusal>> {
-    if let Some(refusal) = permissions(conn, caller, envelope).await? {
+    if let Some(refusal) = permissions(conn, pusher.role, envelope).await? {
+        return Ok(Some(refusal));
+    }
+    if let Some(refusal) = identity(pusher, envelope) {
+        return Ok(Some(refusal));
+    }
+    if let Some(refusal) = stated_times(conn, device_id, times, envelope).await? {
         return Ok(Some(refusal));
     }
     numbers(conn, device_id, envelope).await
+}
+
+/// The person a record says did it (a display name, as printed); `None` for HIS-only records.
+fn actor(record: &Record) -> Option<&str> {
+    match record {
+        Record::Deposit(r) => Some(&r.cashier),
+        Record::Settlement(r) => Some(&r.cashier),
+        Record::Recall(r) => Some(&r.by),
+        Record::FeeEvent(r) => Some(&r.actor),
+        Record::AdmissionEvent(r) => Some(&r.actor),
+        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
+    }
+}
+
+/// The operation is the pusher's own: the envelope names the pusher's username and every
+/// record's actor is the pusher's display name (a recall's approver is checked by role).
+fn identity(pusher: &Pusher, envelope: &Envelope) -> Option<Refusal> {
+    if envelope.cashier != pusher.username {
+        return Some(Refusal {
+            code: codes::NOT_THE_CALLER,
+            message: format!("操作人“{}”不是登录上传的用户“{}”，操作未入账", envelope.cashier, pusher.username),
+        });
+    }
+    let other = envelope.records.iter().find_map(|r| actor(r).filter(|a| *a != pusher.display_name).map(|a| (r, a)));
+    other.map(|(record, actor)| Refusal {
+        code: codes::NOT_THE_CALLER,
+        message: format!(
+            "{} 记录的经办人“{actor}”不是登录上传的用户“{}”，操作未入账",
+            record.kind(),
+            pusher.display_name
+        ),
+    })
+}
+
+/// The times an operation states: the envelope's and each record's own.
+fn stated(envelope: &Envelope) -> impl Iterator<Item = NaiveDateTime> + '_ {
+    let records = envelope.records.iter().filter_map(|record| match record {
+        Record::Deposit(r) => Some(r.at),
+        Record::Settlement(r) => Some(r.at),
+        Record::Recall(r) => Some(r.at),
+        Record::FeeEvent(r) => Some(r.at),
+        Record::AdmissionEvent(r) => Some(r.at),
+        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
+    });
+    std::iter::once(envelope.at).chain(records)
+}
+
+/// Each stated time lies between the earliest a device can have made it — not before the
+/// device was registered (less the skew), not longer ago than the longest offline stretch — and
+/// the platform's clock plus the skew.
+async fn stated_times(
+    conn: &mut PgConnection,
+    device_id: Uuid,
+    times: Times,
+    envelope: &Envelope,
+) -> ApiResult<Option<Refusal>> {
+    let latest = times.now + times.skew;
+    if let Some(at) = stated(envelope).find(|at| *at > latest) {
+        return refuse(
+            codes::TIME_IN_FUTURE,
+            format!(
+                "操作时间 {at} 晚于平台时间 {}（允许误差 {} 秒），请校准本机时钟",
+                times.now,
+                times.skew.num_seconds()
+            ),
+        );
+    }
+    let registered: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT registered_at FROM devices WHERE id = $1")
+            .bind(device_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    // Registration is a real instant: read in local time, not moved by a trial's clock shift.
+    let registered =
+        registered.map(|r| chrono::SubsecRound::trunc_subsecs(r.with_timezone(&chrono::Local).naive_local(), 0));
+    let earliest = registered.map_or(times.now - times.offline, |r| (r - times.skew).max(times.now - times.offline));
+    if let Some(at) = stated(envelope).find(|at| *at < earliest) {
+        return refuse(
+            codes::TIME_TOO_OLD,
+            format!("操作时间 {at} 早于本设备可能离线记账的最早时间 {earliest}，操作未入账"),
+        );
+    }
+    Ok(None)
 }
 
 /// Both the user who pushes and the user the operation names (as the platform knows them, not

@@ -33,9 +33,12 @@ pub async fn push(
     if batch.envelopes.len() > 1_000 {
         return Err(ApiError::bad_request(codes::MALFORMED, "一次最多推送 1000 笔操作"));
     }
-    Ok(Json(PushAnswer {
-        results: push::apply_batch(&state, domain::Role::from_code(&caller.role), batch.device_id, &batch).await?,
-    }))
+    let pusher = push::Pusher {
+        role: domain::Role::from_code(&caller.role),
+        username: caller.username.clone(),
+        display_name: caller.display_name.clone(),
+    };
+    Ok(Json(PushAnswer { results: push::apply_batch(&state, &pusher, batch.device_id, &batch).await? }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
