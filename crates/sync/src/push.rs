@@ -2,7 +2,10 @@
 //! one transaction per batch. A crash between the platform's commit and ours only means the
 //! batch goes again — and the platform answers a repeated key with its first answer. An
 //! operation the platform could not apply (`failed`) is recorded as an attempt and waits its
-//! back-off (see `store::outbox`) while the rest of the outbox goes on.
+//! back-off (see `store::outbox`) while the rest of the outbox goes on. Only the logged-in
+//! user's operations go (the platform takes an operation only from its maker's token); another
+//! user's wait for that user's next login, and so do the later operations of the same admission
+//! (they may build on it), while other admissions go on.
 
 use store::outbox;
 use uuid::Uuid;
@@ -26,10 +29,12 @@ pub struct PushReport {
 /// A batch's largest size in JSON bytes (a single larger operation still goes alone).
 pub const BATCH_BYTES: usize = 256 * 1024;
 
-/// Pushes until the outbox is empty (or the platform stops answering).
+/// Pushes `user`'s operations (`token` is theirs) until none is left (or the platform stops
+/// answering).
 pub async fn push_all(
     app: &app::App,
     client: &Client,
+    user: &str,
     token: &str,
     device: Uuid,
     batch_size: i64,
@@ -40,26 +45,31 @@ pub async fn push_all(
         let mut conn = store.conn().await?;
         let pending = outbox::unanswered(&mut conn, batch_size, app.clock().now()).await?;
         drop(conn);
-        if pending.is_empty() {
+        let mut waiting: Vec<Uuid> = Vec::new();
+        let mut mine = Vec::new();
+        for p in &pending {
+            let envelope = serde_json::from_str::<Envelope>(&p.envelope)
+                .map_err(|e| store::StoreError::BadRow(format!("待上传操作 {}：{e}", p.key)))?;
+            if envelope.cashier != user {
+                waiting.push(envelope.admission_id);
+            } else if !waiting.contains(&envelope.admission_id) {
+                mine.push((p.envelope.len(), envelope));
+            }
+        }
+        if mine.is_empty() {
             return Ok(report);
         }
         // Stop short of the platform's body limit: long-stay settlements carry thousands of fee keys.
         let mut bytes = 0;
-        let fits = pending
+        let fits = mine
             .iter()
-            .take_while(|p| {
-                bytes += p.envelope.len();
+            .take_while(|(len, _)| {
+                bytes += len;
                 bytes <= BATCH_BYTES
             })
             .count()
             .max(1);
-        let envelopes = pending[..fits]
-            .iter()
-            .map(|p| {
-                serde_json::from_str::<Envelope>(&p.envelope)
-                    .map_err(|e| store::StoreError::BadRow(format!("待上传操作 {}：{e}", p.key)))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let envelopes: Vec<Envelope> = mine.into_iter().take(fits).map(|(_, e)| e).collect();
         let answer = client.push(token, &PushBatch { device_id: device, envelopes: envelopes.clone() }).await?;
         let now = app.clock().now();
         let mut tx = store.begin().await?;

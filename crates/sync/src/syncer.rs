@@ -72,7 +72,7 @@ impl Syncer {
         };
         let store = self.app.store();
         let started = std::time::Instant::now();
-        let pushed = push_all(&self.app, &self.session.client, &token, self.session.device, self.batch).await?;
+        let pushed = push_all(&self.app, &self.session.client, &user, &token, self.session.device, self.batch).await?;
         let push_time = started.elapsed();
         let started = std::time::Instant::now();
         let pulled = crate::pull::pull_all(store, &self.session.client, &token, self.session.device, 1_000).await?;
