@@ -3,7 +3,9 @@
 //! one — the permission of every record kind for the pushing user and the user the operation
 //! names, no self-approved recall, recall transfers only inside their recall and for exactly
 //! the recalled money, receipt and settlement numbers only from this device's and cashier's
-//! blocks and never twice — answering `invalid` with a code and writing nothing. Run by
+//! blocks and never twice, operations only in the pushing user's own name, stated times checked
+//! against the platform's clock (and the reversal window at receipt) — answering `invalid` with
+//! a code and writing nothing. Run by
 //! `scripts/test.sh` (needs `CASHIER_TEST_PG`).
 
 mod common;
@@ -28,6 +30,11 @@ fn client(platform: &Platform) -> Client {
 async fn token(client: &Client, username: &str) -> String {
     let request = LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
     client.log_in(&request).await.unwrap().token
+}
+
+/// Now on the test machine's local clock (the platform's, unshifted), as the wire writes times.
+fn stamp(shift: chrono::Duration) -> String {
+    (chrono::Local::now().naive_local() + shift).format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 /// Pushes one envelope as the holder of `token` for `device`; its answer (outcome, code, message).
@@ -125,15 +132,16 @@ fn each_record_kind_needs_its_permission_for_pusher_and_maker() {
         let as_finance = forged_deposit(&deposit, &number, Some("finance"));
         refused(push(&c, &cashier, &device, &as_finance).await, "FORBIDDEN", "deposit made by finance");
         // A cashier passing the fee audit, or cancelling a fee, in a supervisor's name.
+        let at = stamp(chrono::Duration::zero());
         let event = |record: Value| {
             json!({"key": Uuid::now_v7(), "admission_id": admission, "cashier": "supervisor",
-                   "at": "2026-11-25T09:30:00", "records": [record]})
+                   "at": at, "records": [record]})
         };
         let audit = event(json!({"kind": "admission_event", "key": Uuid::now_v7(), "admission_id": admission,
-            "event": "audit_passed", "at": "2026-11-25T09:30:00", "actor": "刘强", "reason": null}));
+            "event": "audit_passed", "at": at, "actor": "刘强", "reason": null}));
         refused(push(&c, &cashier, &device, &audit).await, "FORBIDDEN", "cashier passes the fee audit");
         let cancel = event(json!({"kind": "fee_event", "key": Uuid::now_v7(), "admission_id": admission,
-            "fee_key": fee_key, "event": "cancelled", "at": "2026-11-25T09:30:00", "actor": "刘强", "reason": "退药"}));
+            "fee_key": fee_key, "event": "cancelled", "at": at, "actor": "刘强", "reason": "退药"}));
         refused(push(&c, &cashier, &device, &cancel).await, "FORBIDDEN", "cashier cancels a fee");
         assert_eq!(footprint(&platform), before, "a refused operation wrote something");
         // The same forged deposit from the cashier who holds the block is an ordinary deposit.
@@ -164,7 +172,7 @@ fn recall_envelope(
     alone: bool,
 ) -> Value {
     let admission = settlement["admission_id"].clone();
-    let at = "2026-11-25T10:00:00";
+    let at = stamp(chrono::Duration::zero());
     let mut records = Vec::new();
     if !alone {
         records.push(json!({"kind": "recall", "key": Uuid::now_v7(), "admission_id": admission,
@@ -252,4 +260,138 @@ fn numbers_come_only_from_this_devices_and_cashiers_blocks_once() {
         let again = forged_deposit(&deposit, &on_b, None);
         refused(push(&c, &cashier, &device_b, &again).await, "NUMBER_USED", "device B's number twice");
     });
+}
+
+/// `envelope` (one deposit) restated at `at`, under new keys and the number `receipt_no`.
+fn restated(envelope: &Value, receipt_no: &str, at: &str) -> Value {
+    let mut forged = forged_deposit(envelope, receipt_no, None);
+    forged["at"] = json!(at);
+    forged["records"][0]["at"] = json!(at);
+    forged
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn stated_times_are_checked_against_the_platforms_clock() {
+    let platform = Platform::start("atk_times", 10);
+    let (counter, deposit) = counter_with_a_deposit(&platform, "窗口T");
+    let device = device_of(&counter);
+    let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
+    let c = client(&platform);
+    runtime().block_on(async {
+        let cashier = token(&c, "cashier").await;
+        let before = footprint(&platform);
+        let ahead = restated(&deposit, &number, &stamp(chrono::Duration::hours(1)));
+        refused(push(&c, &cashier, &device, &ahead).await, "TIME_IN_FUTURE", "a deposit an hour ahead");
+        let mut record_ahead = restated(&deposit, &number, &stamp(chrono::Duration::zero()));
+        record_ahead["records"][0]["at"] = json!(stamp(chrono::Duration::hours(1)));
+        refused(push(&c, &cashier, &device, &record_ahead).await, "TIME_IN_FUTURE", "a record an hour ahead");
+        let old = restated(&deposit, &number, &stamp(-chrono::Duration::days(8)));
+        refused(push(&c, &cashier, &device, &old).await, "TIME_TOO_OLD", "a deposit 8 days back");
+        let before_device = restated(&deposit, &number, &stamp(-chrono::Duration::hours(2)));
+        refused(push(&c, &cashier, &device, &before_device).await, "TIME_TOO_OLD", "before the device existed");
+        assert_eq!(footprint(&platform), before, "a refused operation wrote something");
+        let on_time = restated(&deposit, &number, &stamp(chrono::Duration::zero()));
+        let (outcome, code, message) = push(&c, &cashier, &device, &on_time).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+    });
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_reversal_inside_its_window_when_stated_but_received_after_it_is_refused() {
+    let mut platform = Platform::start("atk_window", 10);
+    let (counter, cash) = counter_with_a_deposit(&platform, "窗口W");
+    let device = device_of(&counter);
+    let card_no = bump(cash["records"][0]["receipt_no"].as_str().unwrap(), 1);
+    let mut card = forged_deposit(&cash, &card_no, None);
+    card["records"][0]["tenders"] = json!([{"tender": "card", "amount": "100.00", "reference": "6222001"}]);
+    let c = client(&platform);
+    let deposit_at = card["records"][0]["at"].as_str().unwrap().to_owned();
+    runtime().block_on(async {
+        let (outcome, code, message) = push(&c, &token(&c, "cashier").await, &device, &card).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+    });
+    // The platform's clock 181 days on: the bank card's 180-day refund window has closed.
+    let later =
+        chrono::NaiveDateTime::parse_from_str(&deposit_at, "%Y-%m-%dT%H:%M:%S").unwrap() + chrono::Duration::days(181);
+    platform.serve_env.push(("PLATFORM_RECON_NOW".into(), later.format("%Y-%m-%d %H:%M:%S").to_string()));
+    platform.serve_env.push(("PLATFORM_MAX_OFFLINE_DAYS".into(), "400".into()));
+    platform.restart();
+    let stated = (chrono::NaiveDateTime::parse_from_str(&deposit_at, "%Y-%m-%dT%H:%M:%S").unwrap()
+        + chrono::Duration::hours(1))
+    .format("%Y-%m-%dT%H:%M:%S")
+    .to_string();
+    let mut reversal = restated(&card, &bump(&card_no, 1), &stated);
+    let record = &mut reversal["records"][0];
+    record["deposit_kind"] = json!("reversal");
+    record["reverses"] = card["records"][0]["key"].clone();
+    record["amount"] = json!("-100.00");
+    record["tenders"] = json!([{"tender": "card", "amount": "-100.00", "reference": "6222001"}]);
+    let c = client(&platform);
+    runtime().block_on(async {
+        let before = footprint(&platform);
+        let answer = push(&c, &token(&c, "cashier").await, &device, &reversal).await;
+        refused(answer, "WINDOW_PASSED_AT_PLATFORM", "a card reversal stated an hour after the deposit");
+        assert_eq!(footprint(&platform), before, "a refused operation wrote something");
+    });
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn operations_are_the_pushers_own_and_the_audit_names_user_and_device() {
+    let platform = Platform::start("atk_identity", 10);
+    let (counter, deposit) = counter_with_a_deposit(&platform, "窗口I");
+    counter.drain("cashier2");
+    let device = device_of(&counter);
+    let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
+    let of_cashier2 = bump(&first_of_block(&platform, &device, "cashier2"), 1);
+    let other_name = platform.sql("SELECT display_name FROM users WHERE username = 'cashier2'").trim().to_owned();
+    let c = client(&platform);
+    runtime().block_on(async {
+        let (cashier, cashier2) = (token(&c, "cashier").await, token(&c, "cashier2").await);
+        let before = footprint(&platform);
+        // The cashier pushing a deposit in cashier2's name, with cashier2's number.
+        let as_cashier2 = forged_deposit(&deposit, &of_cashier2, Some("cashier2"));
+        refused(push(&c, &cashier, &device, &as_cashier2).await, "NOT_THE_CALLER", "in cashier2's name");
+        // cashier2 pushing the cashier's operation.
+        let theirs = forged_deposit(&deposit, &number, None);
+        refused(push(&c, &cashier2, &device, &theirs).await, "NOT_THE_CALLER", "cashier2 pushes cashier's");
+        // The cashier's own operation whose receipt names another person as taking the money.
+        let mut other_actor = forged_deposit(&deposit, &number, None);
+        other_actor["records"][0]["cashier"] = json!(other_name);
+        refused(push(&c, &cashier, &device, &other_actor).await, "NOT_THE_CALLER", "another actor");
+        assert_eq!(footprint(&platform), before, "a refused operation wrote something");
+        let (outcome, code, message) = push(&c, &cashier, &device, &theirs).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+    });
+    let audit = platform.sql(
+        "SELECT actor || '|' || (detail::jsonb->>'user') || '|' || (detail::jsonb->>'device')
+         FROM audit_log WHERE action = 'sync.push' ORDER BY id DESC LIMIT 1",
+    );
+    assert_eq!(audit.trim(), format!("cashier|cashier|{device}"), "the push's audit row");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_counter_pushes_only_the_logged_in_users_operations() {
+    let platform = Platform::start("atk_makers", 10);
+    let counter = Counter::register(&platform, &platform.https(), "窗口M");
+    counter.drain("cashier");
+    counter.drain("cashier2");
+    let cases = common::case_numbers(&platform);
+    for (user, case_no) in [("cashier2", &cases[0]), ("cashier", &cases[0]), ("cashier", &cases[1])] {
+        let out = counter.deposit(user, case_no, "现金:10.00");
+        assert!(out.status.success(), "deposit: {}", text(&out.stderr));
+    }
+    let outcomes = || counter.outbox().into_iter().rev().take(3).rev().map(|(_, o)| o).collect::<Vec<_>>();
+    // The cashier's round: cashier2's deposit waits, and the cashier's later one of the same
+    // admission behind it; the other admission goes.
+    counter.sync("cashier", 1).unwrap();
+    assert_eq!(outcomes(), [None, None, Some("applied".to_owned())]);
+    // cashier2 logs in: their deposit goes; then the cashier's.
+    counter.sync("cashier2", 1).unwrap();
+    assert_eq!(outcomes(), [Some("applied".to_owned()), None, Some("applied".to_owned())]);
+    counter.drain("cashier");
+    assert!(outcomes().iter().all(|o| o.as_deref() == Some("applied")), "{:?}", outcomes());
 }
