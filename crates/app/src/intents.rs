@@ -88,7 +88,7 @@ impl App {
         Ok(result.is_ok())
     }
 
-    async fn append_outcome(&self, key: Uuid, outcome: Outcome, detail: &str) -> Result<(), AppError> {
+    pub(crate) async fn append_outcome(&self, key: Uuid, outcome: Outcome, detail: &str) -> Result<(), AppError> {
         let mut conn = self.store.conn().await?;
         intents::append_outcome(&mut conn, key, outcome, Some(detail), self.clock.now()).await?;
         Ok(())

@@ -67,7 +67,15 @@ impl App {
                 claim,
             };
             self.open_intent(&asking).await?;
-            self.insurance.reverse(key, reference).await?;
+            if let Err(e) = self.insurance.reverse(key, reference).await {
+                if !matches!(e, crate::insurance::InsuranceError::Unknown) {
+                    // Insurance said no: nothing was reversed, so this recall did not happen and
+                    // the next start must not reverse the claim behind the cashier's back.
+                    let detail = format!("召回未进行：医保撤销未成功（{}）", e.code());
+                    self.append_outcome(key, store::intents::Outcome::Done, &detail).await?;
+                }
+                return Err(e.into());
+            }
         }
 
         let mut op = self.begin_op(operator, key, &case_no).await?;

@@ -248,3 +248,35 @@ async fn a_recall_whose_local_commit_never_happens_finishes_its_reversal_and_sta
     app.recall(&cashier, &recall(support::key())).await.unwrap();
     assert_eq!(app.unresolved_insurance().await.unwrap(), 0, "recalled again: nothing left");
 }
+
+#[tokio::test]
+async fn a_recall_insurance_refused_leaves_the_claim_alone_at_the_next_start() {
+    let dir = TempDir::new().unwrap();
+    let sandbox = Arc::new(SandboxInsurance::new(Duration::ZERO, SandboxFault::None));
+    let app = insured(&dir, sandbox.clone(), None).await;
+    let cashier = login(&app, "cashier").await;
+    let request = request(&app).await;
+    let settled = app.settle(&cashier, &request).await.unwrap();
+    let settle_key: Uuid = request.key.parse().unwrap();
+
+    sandbox.set_fault(SandboxFault::Unavailable);
+    let recall = RecallRequest {
+        case_no: CASE.into(),
+        key: support::key(),
+        kind: "discharge".into(),
+        settlement_no: Some(settled.settlement_no.clone()),
+        reason: "结算有误".into(),
+        approval: Approval { username: "supervisor".into(), password: demo::DEMO_PASSWORD.into() },
+    };
+    let refused = app.recall(&cashier, &recall).await.unwrap_err();
+    assert_eq!(refused.code(), "INSURANCE_UNAVAILABLE");
+    assert_eq!(state(&app, recall.key.parse().unwrap()).await, Some(Outcome::Done), "closed: nothing reversed");
+    assert_eq!(app.unresolved_insurance().await.unwrap(), 0);
+
+    // The cashier gave up; the back-end is back. The next start must not reverse the claim.
+    sandbox.set_fault(SandboxFault::None);
+    let app = reopen_on(app, &dir, sandbox.clone()).await;
+    assert!(matches!(sandbox.query(settle_key).await.unwrap(), ClaimStatus::Settled { .. }), "still settled");
+    assert!(!app.account(CASE).await.unwrap().settlements[0].recalled);
+    assert_eq!(app.unresolved_insurance().await.unwrap(), 0);
+}
