@@ -259,7 +259,29 @@ async fn numbers(conn: &mut PgConnection, device_id: Uuid, envelope: &Envelope) 
 
 #[cfg(test)]
 mod tests {
-    use super::parse_number;
+    use serde_json::json;
+    use uuid::Uuid;
+    use wire::{Envelope, codes};
+
+    use super::{Pusher, identity, parse_number};
+
+    fn event(cashier: &str, actor: &str) -> Envelope {
+        serde_json::from_value(json!({"key": Uuid::from_u128(1), "admission_id": Uuid::from_u128(2),
+            "cashier": cashier, "at": "2026-01-01T09:00:00", "records": [{"kind": "admission_event",
+            "key": Uuid::from_u128(3), "admission_id": Uuid::from_u128(2), "event": "discharged",
+            "at": "2026-01-01T09:00:00", "actor": actor, "reason": null}]}))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_operation_is_the_pushers_own_by_username_and_display_name() {
+        let pusher = Pusher { role: None, username: "cashier".into(), display_name: "王丽".into() };
+        assert!(identity(&pusher, &event("cashier", "王丽")).is_none());
+        let named = identity(&pusher, &event("cashier2", "王丽")).map(|r| r.code);
+        assert_eq!(named, Some(codes::NOT_THE_CALLER));
+        let acted = identity(&pusher, &event("cashier", "赵敏")).map(|r| r.code);
+        assert_eq!(acted, Some(codes::NOT_THE_CALLER));
+    }
 
     #[test]
     fn numbers_parse_as_the_counter_prints_them() {

@@ -359,3 +359,44 @@ pub fn record_admission(record: &Record) -> Option<Uuid> {
         Record::BloodApproval(r) => r.admission_id,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use uuid::Uuid;
+
+    use super::Ledger;
+    use crate::codes;
+    use crate::records::{Envelope, Record};
+
+    fn deposit(admission: Uuid, key: Uuid, reverses: Option<Uuid>, amount: &str, at: &str) -> Record {
+        let kind = if reverses.is_some() { "reversal" } else { "deposit" };
+        serde_json::from_value(json!({"kind": "deposit", "key": key, "admission_id": admission,
+            "receipt_no": "YJ0100000001", "deposit_kind": kind, "reverses": reverses, "settlement": null,
+            "amount": amount, "tenders": [{"tender": "card", "amount": amount, "reference": "6222"}],
+            "at": at, "cashier": "王丽"}))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_reversal_inside_its_window_when_stated_is_refused_when_received_after_it() {
+        let (admission, original) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut ledger = Ledger::new();
+        ledger.apply(&deposit(admission, original, None, "100.00", "2026-01-01T09:00:00")).unwrap();
+        let reversal = deposit(admission, Uuid::from_u128(3), Some(original), "-100.00", "2026-01-01T10:00:00");
+        let envelope = Envelope {
+            key: Uuid::from_u128(4),
+            admission_id: admission,
+            cashier: "cashier".into(),
+            at: "2026-01-01T10:00:00".parse().unwrap(),
+            records: vec![reversal],
+        };
+        // The card's 180 days have passed when the platform receives it.
+        let late = "2026-07-01T10:00:00".parse().ok();
+        let refused = ledger.clone().check_and_apply_at(&envelope, late).unwrap_err();
+        assert_eq!(refused.code(), codes::WINDOW_PASSED_AT_PLATFORM, "{refused}");
+        // Received inside the window (or replayed without a receipt time), it goes.
+        assert!(ledger.clone().check_and_apply_at(&envelope, "2026-01-02T10:00:00".parse().ok()).is_ok());
+        assert!(ledger.check_and_apply(&envelope).is_ok());
+    }
+}
