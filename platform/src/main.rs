@@ -54,6 +54,9 @@ enum Command {
         /// (the longest offline stretch of a counter).
         #[arg(long, env = "PLATFORM_MAX_OFFLINE_DAYS", default_value_t = 7)]
         max_offline_days: i64,
+        /// Admissions whose replayed ledgers are cached (the least recently used forgotten first).
+        #[arg(long, env = "PLATFORM_LEDGER_CACHE", default_value_t = platform::ledgers::DEFAULT_CAPACITY)]
+        ledger_cache: usize,
         #[command(flatten)]
         audit: AuditFiles,
         /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
@@ -241,6 +244,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recon_now,
             max_clock_skew_secs,
             max_offline_days,
+            ledger_cache,
             audit,
             audit_checkpoint_secs,
         } => {
@@ -261,6 +265,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.body_limit = body_limit_kb * 1024;
             state.max_clock_skew = chrono::Duration::seconds(max_clock_skew_secs.max(0));
             state.max_offline = chrono::Duration::days(max_offline_days.max(0));
+            state.ledgers = std::sync::Arc::new(platform::ledgers::Ledgers::new(ledger_cache));
             let clock = match recon_now {
                 Some(text) => {
                     platform::clock::Clock::starting_at(NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")?)
