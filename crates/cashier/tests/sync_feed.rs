@@ -61,6 +61,15 @@ impl Held {
 }
 
 /// A copy of the platform's first fee record under a new key (as the HIS would send one more).
+/// These tests run one at a time: the late-commit test holds a transaction open on purpose, and
+/// the feed holds back every record server-wide while it does (xmin is the server's), so a
+/// counter bootstrapping beside it would wait for records it needs.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn fee_copy(key: Uuid) -> String {
     format!(
         "INSERT INTO journal (key, admission_id, ward_code, kind, record)
@@ -80,6 +89,7 @@ fn keys(rows: &str) -> std::collections::BTreeSet<String> {
 #[test]
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn a_record_committed_late_still_reaches_the_counter() {
+    let _serial = one_at_a_time();
     let platform = Platform::start("feed", 10);
     let reader = Counter::register(&platform, &platform.https(), "窗口F");
     let writer = Counter::register(&platform, &platform.https(), "窗口W");
@@ -160,6 +170,7 @@ fn corrupt(counter: &Counter, key: &str, envelope: &Value) {
 #[test]
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn one_failing_operation_neither_blocks_its_batch_nor_the_counter() {
+    let _serial = one_at_a_time();
     let platform = Platform::start("failed", 10);
     let counter = Counter::register(&platform, &platform.https(), "窗口X");
     counter.drain("cashier");
@@ -210,6 +221,7 @@ fn one_failing_operation_neither_blocks_its_batch_nor_the_counter() {
 #[test]
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn a_his_import_with_one_bad_record_names_it_and_imports_nothing() {
+    let _serial = one_at_a_time();
     let platform = Platform::start("hisbad", 5);
     let footprint =
         || platform.sql("SELECT (SELECT count(*) FROM journal) || '/' || (SELECT count(*) FROM admissions)");
