@@ -94,6 +94,9 @@ pub async fn create_user(
     Ok(())
 }
 
+/// A user at login: display name, role, password hash, receipt prefix, disabled.
+type UserRow = (String, String, String, String, bool);
+
 pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<LoginAnswer> {
     let username = request.username.trim();
     if username.is_empty() || request.password.is_empty() {
@@ -126,13 +129,14 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
             format!("连续 {THROTTLE_FAILURES} 次密码错误，请 {THROTTLE_MINUTES} 分钟后再试"),
         ));
     }
-    let user: Option<(String, String, String, String)> =
-        sqlx::query_as("SELECT display_name, role, password_hash, receipt_prefix FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let user: Option<UserRow> = sqlx::query_as(
+        "SELECT display_name, role, password_hash, receipt_prefix, disabled_at IS NOT NULL FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(&mut *tx)
+    .await?;
     let matches = verify_off_thread(&request.password, user.as_ref().map(|u| u.2.as_str())).await?;
-    let Some((display_name, role, password_hash, receipt_prefix)) = user.filter(|_| matches) else {
+    let Some((display_name, role, password_hash, receipt_prefix, disabled)) = user.filter(|_| matches) else {
         sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
             .bind(username)
             .bind(now)
@@ -142,6 +146,12 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
         tx.commit().await?;
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::LOGIN_FAILED, "用户名或密码错误"));
     };
+    // Only after the right password: a wrong one does not learn that the user is disabled.
+    if disabled {
+        audit::append(&mut tx, username, "login.disabled", &serde_json::json!({ "device": request.device_id })).await?;
+        tx.commit().await?;
+        return Err(ApiError::new(StatusCode::FORBIDDEN, codes::USER_DISABLED, "该用户已被停用，请联系管理员"));
+    }
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
@@ -211,7 +221,7 @@ impl FromRequestParts<AppState> for Caller {
         let token = header.strip_prefix("Bearer ").ok_or_else(unauthenticated)?;
         let row: Option<SessionRow> = sqlx::query_as(
             "SELECT u.username, u.display_name, u.role, s.device_id, s.expires_at FROM sessions s JOIN users u ON u.username = s.username
-             WHERE s.token_hash = $1",
+             WHERE s.token_hash = $1 AND u.disabled_at IS NULL",
         )
         .bind(token_hash(token))
         .fetch_optional(&state.pool)

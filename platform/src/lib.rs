@@ -22,6 +22,7 @@ pub mod push_checks;
 pub mod recon;
 pub mod routes;
 pub mod tls;
+pub mod users;
 
 use std::sync::Arc;
 

@@ -85,6 +85,11 @@ enum Command {
         #[arg(long, default_value = "")]
         receipt_prefix: String,
     },
+    /// Disables a user: their sessions end at once and their logins are refused.
+    UserDisable { username: String },
+    /// Sets a user's password (from `PLATFORM_USER_PASSWORD` or asked on the terminal, like
+    /// `user-add`); the user's sessions end.
+    UserPassword { username: String },
     /// Seeds the demo hospital (users with password demo1234, admissions, fees, deposits).
     DemoSeed {
         #[arg(long, default_value_t = 300)]
@@ -176,6 +181,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = platform::db::connect(&url()?).await?;
             platform::db::migrate(&pool).await?;
             platform::auth::create_user(&pool, &username, &display_name, &role, &password, &receipt_prefix).await?;
+        }
+        Command::UserDisable { username } => {
+            let pool = platform::db::connect(&url()?).await?;
+            platform::db::migrate(&pool).await?;
+            let ended = platform::users::disable(&pool, &username, "platform").await?;
+            println!("已停用用户 {username}，结束 {ended} 个登录会话");
+        }
+        Command::UserPassword { username } => {
+            let password = user_password(&username)?;
+            let pool = platform::db::connect(&url()?).await?;
+            platform::db::migrate(&pool).await?;
+            let ended = platform::users::set_password(&pool, &username, &password, "platform", None).await?;
+            println!("已修改用户 {username} 的密码，结束 {ended} 个登录会话");
         }
         Command::DemoSeed { patients, seed, now } => {
             let pool = platform::db::connect(&url()?).await?;

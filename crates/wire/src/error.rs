@@ -23,6 +23,8 @@ pub mod codes {
     pub const FORBIDDEN: &str = "FORBIDDEN";
     pub const LOGIN_FAILED: &str = "LOGIN_FAILED";
     pub const LOGIN_THROTTLED: &str = "LOGIN_THROTTLED";
+    /// The user was disabled on the platform: no login, no session.
+    pub const USER_DISABLED: &str = "USER_DISABLED";
     pub const UNKNOWN_DEVICE: &str = "UNKNOWN_DEVICE";
     pub const UNBALANCED: &str = "AMOUNTS_UNBALANCED";
     pub const KEY_CONFLICT: &str = "KEY_CONFLICT";

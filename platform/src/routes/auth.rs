@@ -1,7 +1,7 @@
 //! Login and user administration.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use domain::Permission;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -76,4 +76,62 @@ pub async fn create_user(
     .await
     .map_err(|e| ApiError::bad_request(wire::codes::MALFORMED, format!("无法创建用户：{e}")))?;
     Ok(Json(serde_json::json!({ "username": user.username })))
+}
+
+/// Disables a user (admin only): their sessions end at once and their logins are refused
+/// (`USER_DISABLED`).
+#[utoipa::path(post, path = "/api/v1/users/{username}/disable",
+    params(("username" = String, Path, description = "The user's login name")),
+    responses((status = 200), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(username): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    caller.require(Permission::Administer)?;
+    let ended = crate::users::disable(&state.pool, &username, &caller.username).await.map_err(refused)?;
+    Ok(Json(serde_json::json!({ "username": username, "sessions_ended": ended })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPassword {
+    pub password: String,
+}
+
+/// Sets a user's password (admin only); the user's other sessions end.
+#[utoipa::path(post, path = "/api/v1/users/{username}/password", request_body = NewPassword,
+    params(("username" = String, Path, description = "The user's login name")),
+    responses((status = 200), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody)), security(("bearer" = [])))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(username): Path<String>,
+    headers: axum::http::HeaderMap,
+    Body(request): Body<NewPassword>,
+) -> ApiResult<Json<serde_json::Value>> {
+    caller.require(Permission::Administer)?;
+    let own = bearer(&headers).map(login::token_hash);
+    let ended = crate::users::set_password(&state.pool, &username, &request.password, &caller.username, own.as_deref())
+        .await
+        .map_err(refused)?;
+    Ok(Json(serde_json::json!({ "username": username, "sessions_ended": ended })))
+}
+
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+}
+
+fn refused(e: crate::users::UserChangeError) -> ApiError {
+    use crate::users::UserChangeError;
+    match e {
+        UserChangeError::Unknown(_) => {
+            ApiError::new(axum::http::StatusCode::NOT_FOUND, wire::codes::NOT_FOUND, e.to_string())
+        }
+        UserChangeError::WeakPassword => ApiError::bad_request(wire::codes::MALFORMED, e.to_string()),
+        UserChangeError::Database(e) => e.into(),
+        UserChangeError::Other(e) => ApiError::internal(e),
+    }
 }

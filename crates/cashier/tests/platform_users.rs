@@ -1,0 +1,130 @@
+//! Users the platform no longer trusts, against the real binaries on PostgreSQL: a cashier
+//! disabled while their token is in use (the next pull is 401, the login refused with
+//! `USER_DISABLED`, nothing the counter holds is pushed); a changed password (the old token
+//! 401, the old password refused, the new one works). Run by `scripts/test.sh` (needs
+//! `CASHIER_TEST_PG`).
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::{Counter, PASSWORD, Platform, text};
+use sync::Client;
+use uuid::Uuid;
+use wire::api::LoginRequest;
+
+fn client(platform: &Platform) -> Client {
+    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(60)).unwrap()
+}
+
+fn login(username: &str, password: &str, device: Option<Uuid>) -> LoginRequest {
+    LoginRequest { username: username.into(), password: password.into(), device_id: device }
+}
+
+fn device_of(counter: &Counter) -> Uuid {
+    counter.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().parse().unwrap()
+}
+
+fn count(platform: &Platform, sql: &str) -> i64 {
+    platform.sql(sql).trim().parse().unwrap()
+}
+
+/// `platform ARGS…` against the test's database.
+fn platform_cli(platform: &Platform, args: &[&str], password: Option<&str>) -> std::process::Output {
+    let mut command = Command::new(common::platform_bin());
+    command.args(args).env("DATABASE_URL", &platform.url);
+    if let Some(p) = password {
+        command.env("PLATFORM_USER_PASSWORD", p);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_disabled_cashier_is_cut_off_at_once() {
+    let platform = Platform::start("users_disable", 3);
+    let counter = Counter::register(&platform, &platform.https(), "收费处 1");
+    let device = device_of(&counter);
+    counter.drain("cashier");
+    let case_no = common::case_numbers(&platform)[0].clone();
+    let journal = count(&platform, "SELECT count(*) FROM journal");
+    let c = client(&platform);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let token = runtime.block_on(async {
+        let token = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap().token;
+        c.changes(&token, device, 0, 10).await.unwrap();
+        token
+    });
+    // A deposit taken at the counter, then the cashier disabled before it is pushed.
+    let out = counter.deposit("cashier", &case_no, "现金:500.00");
+    assert!(out.status.success(), "deposit: {}", text(&out.stderr));
+    let out = platform_cli(&platform, &["user-disable", "cashier"], None);
+    assert!(out.status.success(), "user-disable: {}", text(&out.stderr));
+    assert_eq!(count(&platform, "SELECT count(*) FROM sessions WHERE username = 'cashier'"), 0);
+    runtime.block_on(async {
+        let e = c.changes(&token, device, 0, 10).await.unwrap_err();
+        assert!(e.needs_login(), "{e}");
+        let (status, _) =
+            c.raw(reqwest::Method::POST, "/api/v1/sync/push", Some(&token), Some(b"{}".to_vec())).await.unwrap();
+        assert_eq!(status, 401);
+        let e = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap_err();
+        assert_eq!(e.code(), wire::codes::USER_DISABLED, "{e}");
+        // A wrong password does not learn that the user is disabled.
+        let e = c.log_in(&login("cashier", "wrong-password", Some(device))).await.unwrap_err();
+        assert_eq!(e.code(), wire::codes::LOGIN_FAILED, "{e}");
+    });
+    assert!(counter.sync("cashier", 1).is_err(), "a disabled cashier's counter must not sync");
+    assert_eq!(count(&platform, "SELECT count(*) FROM journal"), journal, "nothing pushed");
+    assert_eq!(count(&platform, "SELECT count(*) FROM user_changes WHERE change = 'disabled'"), 1);
+    assert_eq!(count(&platform, "SELECT count(*) FROM audit_log WHERE action = 'user.disable'"), 1);
+    // The admin API does the same to another user; a cashier may not.
+    runtime.block_on(async {
+        let admin = c.log_in(&login("admin", PASSWORD, None)).await.unwrap().token;
+        let finance = c.log_in(&login("finance", PASSWORD, None)).await.unwrap().token;
+        let path = "/api/v1/users/finance/disable";
+        let (status, _) = c.raw(reqwest::Method::POST, path, Some(&finance), None).await.unwrap();
+        assert_eq!(status, 403, "a finance user may not disable users");
+        let (status, body) = c.raw(reqwest::Method::POST, path, Some(&admin), None).await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        let (status, _) = c.raw(reqwest::Method::GET, "/api/v1/pending", Some(&finance), None).await.unwrap();
+        assert_eq!(status, 401);
+        let (status, _) =
+            c.raw(reqwest::Method::POST, "/api/v1/users/nobody/disable", Some(&admin), None).await.unwrap();
+        assert_eq!(status, 404);
+    });
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_changed_password_ends_the_old_sessions() {
+    let platform = Platform::start("users_password", 2);
+    let c = client(&platform);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let old = runtime.block_on(async { c.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token });
+    let out = platform_cli(&platform, &["user-password", "cashier"], Some("new-password-1"));
+    assert!(out.status.success(), "user-password: {}", text(&out.stderr));
+    runtime.block_on(async {
+        let (status, _) = c.raw(reqwest::Method::GET, "/api/v1/pending", Some(&old), None).await.unwrap();
+        assert_eq!(status, 401, "the old token ends with the old password");
+        let e = c.log_in(&login("cashier", PASSWORD, None)).await.unwrap_err();
+        assert_eq!(e.code(), wire::codes::LOGIN_FAILED, "{e}");
+        let token = c.log_in(&login("cashier", "new-password-1", None)).await.unwrap().token;
+        // The admin API: a new password, the admin's own session kept, the cashier's ended.
+        let admin = c.log_in(&login("admin", PASSWORD, None)).await.unwrap().token;
+        let path = "/api/v1/users/cashier/password";
+        let (status, _) =
+            c.raw(reqwest::Method::POST, path, Some(&admin), Some(br#"{"password":"short"}"#.to_vec())).await.unwrap();
+        assert_eq!(status, 400, "a password under 8 characters is refused");
+        let body = br#"{"password":"newer-password-2"}"#.to_vec();
+        let (status, answer) = c.raw(reqwest::Method::POST, path, Some(&token), Some(body.clone())).await.unwrap();
+        assert_eq!(status, 403, "a cashier may not set passwords: {answer}");
+        let (status, answer) = c.raw(reqwest::Method::POST, path, Some(&admin), Some(body)).await.unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let (status, _) = c.raw(reqwest::Method::GET, "/api/v1/pending", Some(&token), None).await.unwrap();
+        assert_eq!(status, 401);
+        c.log_in(&login("cashier", "newer-password-2", None)).await.unwrap();
+        assert!(c.log_in(&login("cashier", "new-password-1", None)).await.is_err());
+    });
+    assert_eq!(count(&platform, "SELECT count(*) FROM user_changes WHERE change = 'password'"), 2);
+}
