@@ -32,8 +32,9 @@ pub async fn link_status(shell: State<'_, Shell>) -> Result<LinkStatus, ApiError
 }
 
 #[tauri::command]
-pub fn log_out(shell: State<'_, Shell>) {
-    shell.set_operator(None);
+pub async fn log_out(shell: State<'_, Shell>) -> Result<(), ApiError> {
+    shell.log_out().await;
+    Ok(())
 }
 
 #[tauri::command]

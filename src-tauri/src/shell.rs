@@ -124,6 +124,16 @@ impl Shell {
         }
     }
 
+    /// Logs the operator out; at a linked counter their platform token is revoked too (forgotten
+    /// locally even when the platform cannot be reached).
+    pub async fn log_out(&self) {
+        let username = self.operator().ok().map(|o| o.username);
+        self.set_operator(None);
+        if let (Some(session), Some(username)) = (self.platform(), username) {
+            session.log_out(&username).await;
+        }
+    }
+
     /// Logs in: at a linked counter online first (token to the keyring), the local cache when
     /// the platform cannot be reached; at a stand-alone counter against the local cache.
     pub async fn log_in(&self, request: &contract::session::LoginRequest) -> Result<Operator, ApiError> {

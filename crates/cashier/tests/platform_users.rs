@@ -1,8 +1,9 @@
 //! Users the platform no longer trusts, against the real binaries on PostgreSQL: a cashier
 //! disabled while their token is in use (the next pull is 401, the login refused with
 //! `USER_DISABLED`, nothing the counter holds is pushed); a changed password (the old token
-//! 401, the old password refused, the new one works). Run by `scripts/test.sh` (needs
-//! `CASHIER_TEST_PG`).
+//! 401, the old password refused, the new one works); a log-out (the token revoked on the
+//! platform, forgotten at the counter even when the platform cannot be reached). Run by
+//! `scripts/test.sh` (needs `CASHIER_TEST_PG`).
 
 mod common;
 
@@ -127,4 +128,31 @@ fn a_changed_password_ends_the_old_sessions() {
         assert!(c.log_in(&login("cashier", "new-password-1", None)).await.is_err());
     });
     assert_eq!(count(&platform, "SELECT count(*) FROM user_changes WHERE change = 'password'"), 2);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn logging_out_revokes_the_token() {
+    let platform = Platform::start("users_logout", 2);
+    let device = Uuid::nil();
+    let session = sync::Session { client: client(&platform), device, tokens: sync::TokenStore::memory() };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let token = session.client.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token;
+        session.tokens.set(&format!("{device}:cashier"), &token);
+        assert_eq!(session.token("cashier").as_deref(), Some(token.as_str()));
+        assert!(session.log_out("cashier").await, "the platform revokes the token");
+        assert_eq!(session.token("cashier"), None, "and the counter forgets it");
+        let (status, _) =
+            session.client.raw(reqwest::Method::GET, "/api/v1/pending", Some(&token), None).await.unwrap();
+        assert_eq!(status, 401, "a revoked token is refused");
+        // The platform unreachable: the token is forgotten all the same.
+        let token = session.client.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token;
+        let ca = std::fs::read(platform.ca()).unwrap();
+        let gone = Client::new(&format!("https://127.0.0.1:{}", common::free_port()), &ca, Duration::from_secs(5));
+        let offline = sync::Session { client: gone.unwrap(), device, tokens: sync::TokenStore::memory() };
+        offline.tokens.set(&format!("{device}:cashier"), &token);
+        assert!(!offline.log_out("cashier").await);
+        assert_eq!(offline.token("cashier"), None);
+    });
 }

@@ -141,6 +141,22 @@ impl Session {
         Ok((operator, mode))
     }
 
+    /// Logs `username` out of the platform: its token is revoked there (when the platform answers;
+    /// unreachable, refused or already expired, the counter forgets it all the same) and removed
+    /// from the keyring and memory. Whether the platform revoked it.
+    pub async fn log_out(&self, username: &str) -> bool {
+        let account = self.account(username);
+        let Some(token) = self.tokens.get(&account) else { return false };
+        self.tokens.forget(&account);
+        match self.client.log_out(&token).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(code = e.code(), "the platform did not revoke the token: {e}");
+                false
+            }
+        }
+    }
+
     /// Makes sure the cashier holds at least `low` unused numbers per series on this device.
     pub async fn top_up_ranges(&self, app: &App, username: &str, low: i64, block: i64) -> Result<(), ClientError> {
         let Some(token) = self.token(username) else { return Ok(()) };
