@@ -13,6 +13,8 @@ use crate::routes;
         routes::auth::login,
         routes::auth::logout,
         routes::auth::create_user,
+        routes::auth::disable_user,
+        routes::auth::change_password,
         routes::devices::register,
         routes::devices::allocate_range,
         routes::sync::push,

@@ -21,7 +21,8 @@ pub struct LoginRequest {
 pub struct LoginAnswer {
     /// Bearer token for the `Authorization` header; keep it in the OS keyring only.
     pub token: String,
-    /// UTC.
+    /// UTC, without an offset (`YYYY-MM-DDTHH:MM:SS`, fractions of a second when stored).
+    #[schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$", example = "2026-11-25T09:30:00")]
     pub expires_at: NaiveDateTime,
     pub username: String,
     pub display_name: String,
@@ -123,6 +124,7 @@ pub struct PendingItem {
     pub cashier: String,
     pub code: String,
     pub reason: String,
+    #[schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$", example = "2026-11-25T09:30:00")]
     pub received_at: NaiveDateTime,
     /// Money the operation took or paid out, as its records say.
     pub records: Vec<Record>,

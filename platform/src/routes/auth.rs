@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 /// 64 characters is `MALFORMED_REQUEST`.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginAnswer), (status = 400, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)))]
 pub async fn login(State(state): State<AppState>, Body(request): Body<LoginRequest>) -> ApiResult<Json<LoginAnswer>> {
     Ok(Json(login::log_in(&state, &request).await?))
@@ -55,7 +56,9 @@ pub struct NewUser {
 
 /// Creates a user (admin only).
 #[utoipa::path(post, path = "/api/v1/users", request_body = NewUser,
-    responses((status = 200), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,7 +85,8 @@ pub async fn create_user(
 /// (`USER_DISABLED`).
 #[utoipa::path(post, path = "/api/v1/users/{username}/disable",
     params(("username" = String, Path, description = "The user's login name")),
-    responses((status = 200), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)),
+    responses((status = 200), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn disable_user(
     State(state): State<AppState>,
@@ -103,7 +107,8 @@ pub struct NewPassword {
 /// Sets a user's password (admin only); the user's other sessions end.
 #[utoipa::path(post, path = "/api/v1/users/{username}/password", request_body = NewPassword,
     params(("username" = String, Path, description = "The user's login name")),
-    responses((status = 200), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+    responses((status = 200), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn change_password(
     State(state): State<AppState>,

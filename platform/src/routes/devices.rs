@@ -15,7 +15,9 @@ use crate::error::{ApiError, ApiResult};
 
 /// Registers a desktop (admin only); it then bootstraps and pulls the wards it serves.
 #[utoipa::path(post, path = "/api/v1/devices", request_body = RegisterDevice,
-    responses((status = 200, body = DeviceAnswer), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = DeviceAnswer), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn register(
     State(state): State<AppState>,
     caller: Caller,
@@ -63,7 +65,10 @@ pub async fn known_device(state: &AppState, id: Uuid) -> ApiResult<Vec<String>> 
 
 /// Hands the calling cashier a block of numbers for this device (gap-free within the block).
 #[utoipa::path(post, path = "/api/v1/devices/{id}/ranges", request_body = RangeRequest,
-    responses((status = 200, body = RangeAnswer), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
+    params(("id" = Uuid, Path, description = "The device")),
+    responses((status = 200, body = RangeAnswer), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn allocate_range(
     State(state): State<AppState>,
     caller: Caller,

@@ -19,7 +19,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::{audit, journal};
 
 #[utoipa::path(post, path = "/api/v1/his/import", request_body = HisImport,
-    responses((status = 200, body = ImportAnswer), (status = 400, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)),
+    responses((status = 200, body = ImportAnswer), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn import(
     State(state): State<AppState>,

@@ -48,7 +48,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/recon/statements", post(recon::upload))
         .route("/api/v1/recon/statements/{id}", get(recon::original))
         .route("/api/v1/recon/report", get(recon::report))
+        .fallback(crate::body::unknown_route)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(crate::body::json_refusals))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -60,7 +60,8 @@ fn item(row: PendingRow) -> ApiResult<PendingItem> {
 }
 
 /// Rejected operations, open ones first.
-#[utoipa::path(get, path = "/api/v1/pending", responses((status = 200, body = Vec<PendingItem>), (status = 403, body = wire::ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/pending", responses((status = 200, body = Vec<PendingItem>),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PendingItem>>> {
     caller.require(Permission::ViewPending)?;
@@ -72,7 +73,10 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
 /// Resolves one (supervisor only): `refund` records that the money went back to the patient;
 /// `deposit` keeps it as a new deposit on the admission (it reaches the devices by the feed).
 #[utoipa::path(post, path = "/api/v1/pending/{key}/resolve", request_body = ResolvePending,
-    responses((status = 200, body = PendingItem), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)),
+    params(("key" = Uuid, Path, description = "The pending operation's key")),
+    responses((status = 200, body = PendingItem), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn resolve(
     State(state): State<AppState>,
@@ -156,7 +160,8 @@ fn money_taken(records: &[Record]) -> Vec<wire::records::TenderRecord> {
 }
 
 /// Walks the audit chain (admin only); names the first broken row.
-#[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn verify_audit(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<serde_json::Value>> {
     caller.require(Permission::Administer)?;
     let v = audit::verify(&state.pool).await?;

@@ -18,7 +18,8 @@ use crate::{journal, push};
 
 /// Pushes a device's operations; each is applied in its own transaction and answered alone.
 #[utoipa::path(post, path = "/api/v1/sync/push", request_body = PushBatch,
-    responses((status = 200, body = PushAnswer), (status = 400, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+    responses((status = 200, body = PushAnswer), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
               (status = 413, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn push(
     State(state): State<AppState>,
@@ -42,6 +43,7 @@ pub async fn push(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChangesQuery {
     pub device_id: Uuid,
@@ -53,7 +55,8 @@ pub struct ChangesQuery {
 /// The change feed after the device's cursor (a feed position, in commit order), for the wards
 /// it serves.
 #[utoipa::path(get, path = "/api/v1/sync/changes", params(ChangesQuery),
-    responses((status = 200, body = ChangesAnswer), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = ChangesAnswer), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn changes(
     State(state): State<AppState>,
     caller: Caller,
@@ -75,6 +78,7 @@ pub async fn changes(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PatientQuery {
     pub q: String,
@@ -83,7 +87,8 @@ pub struct PatientQuery {
 /// Finds admissions by case number, name or pinyin initials (prefix). Text is always a bound
 /// parameter: a string that looks like SQL finds nothing.
 #[utoipa::path(get, path = "/api/v1/patients", params(PatientQuery),
-    responses((status = 200, body = Vec<PatientFound>)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<PatientFound>), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
 pub async fn find_patients(
     State(state): State<AppState>,
     caller: Caller,
