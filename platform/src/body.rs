@@ -51,17 +51,23 @@ pub async fn json_refusals(request: Request, next: axum::middleware::Next) -> ax
     if json || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
+    let (parts, body) = response.into_parts();
     let (code, message) = match status {
         StatusCode::NOT_FOUND => (codes::NOT_FOUND, "没有这个接口".to_owned()),
+        StatusCode::METHOD_NOT_ALLOWED => (codes::MALFORMED, "此接口不支持该请求方法".to_owned()),
         StatusCode::PAYLOAD_TOO_LARGE => (codes::TOO_LARGE, "请求内容过大".to_owned()),
         s if s.is_server_error() => (codes::INTERNAL, "平台内部错误，请稍后重试或联系信息科".to_owned()),
         _ => {
-            let detail = response.into_body();
-            let bytes = axum::body::to_bytes(detail, 4096).await.unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let text = if text.trim().is_empty() { status.to_string() } else { text };
-            return ApiError::new(status, codes::MALFORMED, format!("请求格式不正确：{text}")).into_response();
+            (codes::MALFORMED, format!("请求格式不正确：{text}"))
         }
     };
-    ApiError::new(status, code, message).into_response()
+    let mut answer = ApiError::new(status, code, message).into_response();
+    // A 405 names the methods the path does serve.
+    if let Some(allow) = parts.headers.get(axum::http::header::ALLOW) {
+        answer.headers_mut().insert(axum::http::header::ALLOW, allow.clone());
+    }
+    answer
 }

@@ -121,6 +121,8 @@ fn the_document_is_exact_and_every_refusal_is_a_json_error_body() {
             assert_eq!(status, expected, "{method} {path}: {body}");
             assert!(body["code"].is_string() && body["message"].is_string(), "{method} {path}: {body}");
         }
+        let (status, body) = client.raw(Method::DELETE, "/api/v1/sync/push", token, None).await.unwrap();
+        assert_eq!((status, &body["code"]), (405, &Value::from("MALFORMED_REQUEST")), "{body}");
         let (status, body) =
             client.raw(Method::POST, "/api/v1/pending/not-a-uuid/resolve", token, Some(b"{}".to_vec())).await.unwrap();
         assert_eq!(status, 400, "{body}");
