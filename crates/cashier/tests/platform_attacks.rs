@@ -61,8 +61,13 @@ fn a_cut_tail_a_truncate_and_an_edit_are_caught() {
         for user in ["cashier", "finance", "supervisor", "admin"] {
             c.log_in(&login(user, PASSWORD)).await.unwrap();
         }
-        // A patient search is audited too: who looked for whom.
-        let token = c.log_in(&login("cashier", PASSWORD)).await.unwrap().token;
+        // A patient search is audited too: who looked for whom (from a registered device).
+        let admin = c.log_in(&login("admin", PASSWORD)).await.unwrap().token;
+        let counter =
+            wire::api::RegisterDevice { name: "收费处".into(), place: "counter".into(), wards: Vec::new() };
+        let device = c.register_device(&admin, &counter).await.unwrap().device_id;
+        let request = LoginRequest { device_id: Some(device), ..login("cashier", PASSWORD) };
+        let token = c.log_in(&request).await.unwrap().token;
         let (status, _) = c.raw(reqwest::Method::GET, "/api/v1/patients?q=zz", Some(&token), None).await.unwrap();
         assert_eq!(status, 200);
     });

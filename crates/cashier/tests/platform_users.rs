@@ -2,7 +2,8 @@
 //! disabled while their token is in use (the next pull is 401, the login refused with
 //! `USER_DISABLED`, nothing the counter holds is pushed); a changed password (the old token
 //! 401, the old password refused, the new one works); a log-out (the token revoked on the
-//! platform, forgotten at the counter even when the platform cannot be reached). Run by
+//! platform, forgotten at the counter even when the platform cannot be reached); a device of
+//! one ward searching a patient of another (not found, nor in its feed). Run by
 //! `scripts/test.sh` (needs `CASHIER_TEST_PG`).
 
 mod common;
@@ -154,5 +155,53 @@ fn logging_out_revokes_the_token() {
         offline.tokens.set(&format!("{device}:cashier"), &token);
         assert!(!offline.log_out("cashier").await);
         assert_eq!(offline.token("cashier"), None);
+    });
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_device_finds_only_the_patients_of_its_wards() {
+    let platform = Platform::start("users_wards", 20);
+    let wards: Vec<String> =
+        platform.sql("SELECT DISTINCT ward_code FROM admissions ORDER BY 1").lines().map(str::to_owned).collect();
+    assert!(wards.len() >= 2, "the demo hospital has several wards: {wards:?}");
+    let in_ward =
+        |ward: &str| platform.sql(&format!("SELECT case_no FROM admissions WHERE ward_code = '{ward}' LIMIT 1"));
+    let (ours, theirs) = (in_ward(&wards[0]).trim().to_owned(), in_ward(&wards[1]).trim().to_owned());
+    let c = client(&platform);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let admin = c.log_in(&login("admin", PASSWORD, None)).await.unwrap().token;
+        let station = wire::api::RegisterDevice {
+            name: "病区护士站".into(),
+            place: "ward_station".into(),
+            wards: vec![wards[0].clone()],
+        };
+        let device = c.register_device(&admin, &station).await.unwrap().device_id;
+        let token = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap().token;
+        let search = |q: String| {
+            let token = token.clone();
+            let c = c.clone();
+            async move {
+                let (status, found) =
+                    c.raw(reqwest::Method::GET, &format!("/api/v1/patients?q={q}"), Some(&token), None).await.unwrap();
+                assert_eq!(status, 200, "{found}");
+                found.as_array().unwrap().len()
+            }
+        };
+        assert_eq!(search(ours.clone()).await, 1, "a patient of the device's ward is found");
+        assert_eq!(search(theirs.clone()).await, 0, "a patient of another ward is not");
+        // The feed, too, carries only the device's ward.
+        let feed = c.changes(&token, device, 0, 5_000).await.unwrap();
+        assert!(!feed.changes.is_empty());
+        let admissions: Vec<String> =
+            feed.changes.iter().map(|ch| serde_json::to_string(&ch.record).unwrap()).collect();
+        assert!(admissions.iter().any(|r| r.contains(&ours)), "the feed carries the device's ward");
+        assert!(!admissions.iter().any(|r| r.contains(&theirs)), "the feed carries another ward's patient");
+        // A session bound to no device may not search at all.
+        let loose = c.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token;
+        let (status, answer) =
+            c.raw(reqwest::Method::GET, &format!("/api/v1/patients?q={ours}"), Some(&loose), None).await.unwrap();
+        assert_eq!(status, 403, "{answer}");
     });
 }

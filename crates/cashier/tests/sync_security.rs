@@ -165,10 +165,17 @@ fn bad_requests_get_a_code_and_change_nothing() {
         assert_eq!(status, 200, "{answer}");
         assert_eq!(answer["results"][0]["outcome"], "invalid", "{answer}");
         assert_eq!(answer["results"][0]["code"], "AMOUNTS_UNBALANCED", "{answer}");
-        // SQL in a search is just text.
+        // SQL in a search is just text (searched from the registered device: a session bound
+        // to no device may not search).
+        let request = LoginRequest {
+            username: "cashier".into(),
+            password: PASSWORD.into(),
+            device_id: Some(device.parse().unwrap()),
+        };
+        let bound = c.log_in(&request).await.unwrap().token;
         for q in ["'; DROP TABLE admissions; --", "' OR '1'='1", "%"] {
             let path = format!("/api/v1/patients?q={}", urlencode(q));
-            let (status, answer) = call(&c, Method::GET, &path, Some(&t), None).await;
+            let (status, answer) = call(&c, Method::GET, &path, Some(&bound), None).await;
             assert_eq!(status, 200, "{q}: {answer}");
             assert_eq!(answer.as_array().map(Vec::len), Some(0), "{q} found something: {answer}");
         }

@@ -84,8 +84,10 @@ pub struct PatientQuery {
     pub q: String,
 }
 
-/// Finds admissions by case number, name or pinyin initials (prefix). Text is always a bound
-/// parameter: a string that looks like SQL finds nothing.
+/// Finds admissions by case number, name or pinyin initials (prefix), in the wards the session's
+/// device serves (all wards for a device that serves all; a session without a device is refused
+/// unless an administrator's). Text is always a bound parameter: a string that looks like SQL
+/// finds nothing.
 #[utoipa::path(get, path = "/api/v1/patients", params(PatientQuery),
     responses((status = 200, body = Vec<PatientFound>), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)), security(("bearer" = [])))]
@@ -99,14 +101,23 @@ pub async fn find_patients(
     if q.is_empty() || q.chars().count() > 40 {
         return Err(ApiError::bad_request(codes::MALFORMED, "查询内容为空或过长"));
     }
+    // Only the wards the session's device serves (as its feed); a session bound to no device
+    // searches every ward only as an administrator.
+    let wards = match caller.device_id {
+        Some(device) => known_device(&state, device).await?,
+        None if caller.may(Permission::Administer) => Vec::new(),
+        None => return Err(ApiError::forbidden("请在已登记的设备上登录后再查找患者")),
+    };
     let upper = format!("{q}\u{10FFFF}");
     let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
         "SELECT id, case_no, name, ward_code FROM admissions
-         WHERE case_no = $1 OR (name >= $1 AND name < $2) OR (initials >= lower($1) AND initials < lower($2))
+         WHERE (case_no = $1 OR (name >= $1 AND name < $2) OR (initials >= lower($1) AND initials < lower($2)))
+           AND (cardinality($3::text[]) = 0 OR ward_code = ANY($3))
          ORDER BY case_no LIMIT 50",
     )
     .bind(q)
     .bind(&upper)
+    .bind(&wards)
     .fetch_all(&state.pool)
     .await?;
     let detail = serde_json::json!({ "q": q, "found": rows.len(), "device": caller.device_id });
