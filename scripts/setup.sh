@@ -7,6 +7,9 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 TAURI_DRIVER_VERSION=2.1.0
+# Fuzzes /openapi.json against the live platform (crates/cashier/tests/platform_openapi.rs).
+SCHEMATHESIS_VERSION=4.32.5
+VENV="$HOME/.cache/inpatient-cashier/venv"
 
 APT_PACKAGES=(
   build-essential pkg-config
@@ -14,7 +17,7 @@ APT_PACKAGES=(
   xvfb xauth fonts-noto-cjk webkit2gtk-driver imagemagick
   poppler-utils dbus gnome-keyring libsecret-tools sqlite3
   postgresql
-  cups-client curl
+  cups-client curl python3-venv
 )
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -55,5 +58,10 @@ fi
 if ! have_version tauri-driver "$TAURI_DRIVER_VERSION"; then
   log "cargo: installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+fi
+if ! [ -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  log "pip: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 log "done"
