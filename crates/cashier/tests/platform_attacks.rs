@@ -12,12 +12,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use common::{PASSWORD, Platform, text};
-use sync::Client;
 use wire::api::LoginRequest;
-
-fn client(platform: &Platform) -> Client {
-    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(60)).unwrap()
-}
 
 fn login(username: &str, password: &str) -> LoginRequest {
     LoginRequest { username: username.into(), password: password.into(), device_id: None }
@@ -55,7 +50,7 @@ fn a_cut_tail_a_truncate_and_an_edit_are_caught() {
         ("PLATFORM_AUDIT_CHECKPOINT_SECS".to_owned(), "1".to_owned()),
     ]);
     platform.restart();
-    let c = client(&platform);
+    let c = platform.client();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         for user in ["cashier", "finance", "supervisor", "admin"] {
@@ -148,7 +143,7 @@ fn a_cut_tail_a_truncate_and_an_edit_are_caught() {
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn parallel_wrong_passwords_get_five_tries_and_long_names_none() {
     let platform = Platform::start("attack_login", 5);
-    let c = client(&platform);
+    let c = platform.client();
     let footprint = || {
         platform.sql(
             "SELECT (SELECT count(*) FROM login_failures) || '/' || (SELECT count(*) FROM sessions) || '/' ||

@@ -16,10 +16,6 @@ use sync::Client;
 use uuid::Uuid;
 use wire::api::LoginRequest;
 
-fn client(platform: &Platform) -> Client {
-    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(60)).unwrap()
-}
-
 fn login(username: &str, password: &str, device: Option<Uuid>) -> LoginRequest {
     LoginRequest { username: username.into(), password: password.into(), device_id: device }
 }
@@ -51,7 +47,7 @@ fn a_disabled_cashier_is_cut_off_at_once() {
     counter.drain("cashier");
     let case_no = common::case_numbers(&platform)[0].clone();
     let journal = count(&platform, "SELECT count(*) FROM journal");
-    let c = client(&platform);
+    let c = platform.client();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let token = runtime.block_on(async {
         let token = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap().token;
@@ -101,7 +97,7 @@ fn a_disabled_cashier_is_cut_off_at_once() {
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn a_changed_password_ends_the_old_sessions() {
     let platform = Platform::start("users_password", 2);
-    let c = client(&platform);
+    let c = platform.client();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let old = runtime.block_on(async { c.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token });
     let out = platform_cli(&platform, &["user-password", "cashier"], Some("new-password-1"));
@@ -136,7 +132,7 @@ fn a_changed_password_ends_the_old_sessions() {
 fn logging_out_revokes_the_token() {
     let platform = Platform::start("users_logout", 2);
     let device = Uuid::nil();
-    let session = sync::Session { client: client(&platform), device, tokens: sync::TokenStore::memory() };
+    let session = sync::Session { client: platform.client(), device, tokens: sync::TokenStore::memory() };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let token = session.client.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token;
@@ -168,7 +164,7 @@ fn a_device_finds_only_the_patients_of_its_wards() {
     let in_ward =
         |ward: &str| platform.sql(&format!("SELECT case_no FROM admissions WHERE ward_code = '{ward}' LIMIT 1"));
     let (ours, theirs) = (in_ward(&wards[0]).trim().to_owned(), in_ward(&wards[1]).trim().to_owned());
-    let c = client(&platform);
+    let c = platform.client();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let admin = c.log_in(&login("admin", PASSWORD, None)).await.unwrap().token;

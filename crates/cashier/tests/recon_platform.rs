@@ -12,27 +12,13 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use calamine::Reader;
-use common::{PASSWORD, Platform, busy_day, platform_bin, sandbox_bills, text};
+use common::{Platform, busy_day, platform_bin, runtime, sandbox_bills, text, token};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sync::Client;
-use wire::api::LoginRequest;
 
 /// A request the platform must refuse: method, path, body, status and code.
 type Refusal = (Method, String, Option<Vec<u8>>, u16, &'static str);
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-}
-
-fn connect(platform: &Platform) -> Client {
-    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(30)).unwrap()
-}
-
-async fn token(client: &Client, username: &str) -> String {
-    let request = LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
-    client.log_in(&request).await.unwrap().token
-}
 
 async fn call(client: &Client, method: Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
     client.raw(method, path, Some(token), body.map(|b| serde_json::to_vec(&b).unwrap())).await.unwrap()
@@ -110,7 +96,7 @@ fn a_day_is_reconciled_reviewed_and_corrected() {
         ))
         .parse()
         .unwrap();
-    let client = connect(&platform);
+    let client = platform.client();
     runtime().block_on(async {
         let finance = token(&client, "finance").await;
         let supervisor = token(&client, "supervisor").await;
@@ -450,7 +436,7 @@ fn the_nightly_run_waits_for_each_statement_and_the_watchdog_reruns_failures() {
     let next = platform.sql(&format!("SELECT (DATE '{day}' + 1)::text"));
     platform.serve_env.push(("PLATFORM_RECON_NOW".into(), format!("{next} 01:30:00")));
     platform.restart();
-    let client = connect(&platform);
+    let client = platform.client();
     runtime().block_on(async {
         let finance = token(&client, "finance").await;
         let batches = wait_for(&client, &finance, &day, |b| batch(b, "his")["status"]["code"] == "done").await;
@@ -469,7 +455,7 @@ fn the_nightly_run_waits_for_each_statement_and_the_watchdog_reruns_failures() {
         platform.serve_env = vec![("PLATFORM_RECON_NOW".into(), format!("{next} 09:00:00"))];
         platform.restart();
         // A fresh connection: the old one went down with the server.
-        let client = connect(&platform);
+        let client = platform.client();
         let batches = wait_for(&client, &finance, &day, |b| {
             batch(b, "insurance")["status"]["code"] == "failed"
                 && batch(b, "alipay")["status"]["code"] == "done"

@@ -10,27 +10,11 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Counter, PASSWORD, Platform, text};
+use common::{Counter, Platform, runtime, text, token};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sync::Client;
 use uuid::Uuid;
-use wire::api::LoginRequest;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-}
-
-fn client(platform: &Platform) -> Client {
-    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(30)).unwrap()
-}
-
-async fn token(client: &Client, username: &str) -> String {
-    let request = LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
-    client.log_in(&request).await.unwrap().token
-}
 
 /// Now on the test machine's local clock (the platform's, unshifted), as the wire writes times.
 fn stamp(shift: chrono::Duration) -> String {
@@ -122,7 +106,7 @@ fn each_record_kind_needs_its_permission_for_pusher_and_maker() {
     ));
     let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
     let forged = forged_deposit(&deposit, &number, None);
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let (cashier, finance) = (token(&c, "cashier").await, token(&c, "finance").await);
         let before = footprint(&platform);
@@ -201,7 +185,7 @@ fn recall_transfers_come_only_with_their_recall_for_the_recalled_money() {
     assert_ne!(net, 0, "the settlement collected or refunded something");
     // A deposit number of the cashier's block on this device that the counter has not printed.
     let number = bump(&first_of_block(&platform, &device, "cashier"), 100);
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let (cashier, supervisor) = (token(&c, "cashier").await, token(&c, "supervisor").await);
         let before = footprint(&platform);
@@ -238,7 +222,7 @@ fn numbers_come_only_from_this_devices_and_cashiers_blocks_once() {
     let of_cashier2 = first_of_block(&platform, &device_a, "cashier2");
     let seeded =
         platform.sql("SELECT record->>'receipt_no' FROM journal WHERE kind = 'deposit' AND origin IS NULL LIMIT 1");
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let cashier = token(&c, "cashier").await;
         let before = footprint(&platform);
@@ -277,7 +261,7 @@ fn stated_times_are_checked_against_the_platforms_clock() {
     let (counter, deposit) = counter_with_a_deposit(&platform, "窗口T");
     let device = device_of(&counter);
     let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let cashier = token(&c, "cashier").await;
         let before = footprint(&platform);
@@ -306,7 +290,7 @@ fn a_reversal_inside_its_window_when_stated_but_received_after_it_is_refused() {
     let card_no = bump(cash["records"][0]["receipt_no"].as_str().unwrap(), 1);
     let mut card = forged_deposit(&cash, &card_no, None);
     card["records"][0]["tenders"] = json!([{"tender": "card", "amount": "100.00", "reference": "6222001"}]);
-    let c = client(&platform);
+    let c = platform.client();
     let deposit_at = card["records"][0]["at"].as_str().unwrap().to_owned();
     runtime().block_on(async {
         let (outcome, code, message) = push(&c, &token(&c, "cashier").await, &device, &card).await;
@@ -328,7 +312,7 @@ fn a_reversal_inside_its_window_when_stated_but_received_after_it_is_refused() {
     record["reverses"] = card["records"][0]["key"].clone();
     record["amount"] = json!("-100.00");
     record["tenders"] = json!([{"tender": "card", "amount": "-100.00", "reference": "6222001"}]);
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let before = footprint(&platform);
         let answer = push(&c, &token(&c, "cashier").await, &device, &reversal).await;
@@ -347,7 +331,7 @@ fn operations_are_the_pushers_own_and_the_audit_names_user_and_device() {
     let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
     let of_cashier2 = bump(&first_of_block(&platform, &device, "cashier2"), 1);
     let other_name = platform.sql("SELECT display_name FROM users WHERE username = 'cashier2'").trim().to_owned();
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let (cashier, cashier2) = (token(&c, "cashier").await, token(&c, "cashier2").await);
         let before = footprint(&platform);

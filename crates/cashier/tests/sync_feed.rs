@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
-use common::{Counter, PASSWORD, Platform, text};
+use common::{Counter, PASSWORD, Platform, runtime, text};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -141,10 +141,6 @@ fn a_record_committed_late_still_reaches_the_counter() {
         platform.sql("SELECT count(*) FROM journal j WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.seq = j.seq)"),
         "0"
     );
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
 async fn call(platform: &Platform, user: &str, path: &str, body: Value) -> (u16, Value) {

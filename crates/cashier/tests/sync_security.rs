@@ -8,26 +8,12 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use common::{Counter, PASSWORD, Platform, text};
+use common::{Counter, PASSWORD, Platform, runtime, text, token};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sync::Client;
 use wire::api::LoginRequest;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-}
-
-fn client(platform: &Platform) -> Client {
-    Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(30)).unwrap()
-}
-
-async fn token(client: &Client, username: &str) -> String {
-    let request = LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
-    client.log_in(&request).await.unwrap().token
-}
 
 async fn call(client: &Client, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
     client.raw(method, path, token, body.map(|b| serde_json::to_vec(&b).unwrap())).await.unwrap()
@@ -49,7 +35,7 @@ fn each_role_is_refused_what_it_may_not_do() {
     let counter = Counter::register(&platform, &platform.https(), "窗口S");
     let device = counter.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().to_owned();
     let key = uuid::Uuid::now_v7();
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let user = json!({"username": "x1", "display_name": "某", "role": "cashier", "password": "abcdefgh1", "receipt_prefix": "07"});
         let push = json!({"device_id": device, "envelopes": []});
@@ -94,7 +80,7 @@ fn each_role_is_refused_what_it_may_not_do() {
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn expired_forged_and_throttled_logins_are_refused() {
     let platform = Platform::start("tokens", 10);
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let t = token(&c, "supervisor").await;
         let (status, _) = call(&c, Method::GET, "/api/v1/pending", Some(&t), None).await;
@@ -130,7 +116,7 @@ fn bad_requests_get_a_code_and_change_nothing() {
     assert!(counter.deposit("cashier", &case_no, "现金:100.00").status.success());
     let queued: Value = serde_json::from_str(counter.sqlite("SELECT envelope FROM outbox").trim()).unwrap();
     let device = counter.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().to_owned();
-    let c = client(&platform);
+    let c = platform.client();
     runtime().block_on(async {
         let t = token(&c, "cashier").await;
         let admin = token(&c, "admin").await;
@@ -271,7 +257,7 @@ fn no_token_is_readable_from_the_counters_data_folder() {
         // restart). Either way, not in the data folder.
         let request = contract::session::LoginRequest { username: "cashier".into(), password: PASSWORD.into() };
         let session =
-            Arc::new(sync::Session { client: client(&platform), device, tokens: sync::TokenStore::keyring() });
+            Arc::new(sync::Session { client: platform.client(), device, tokens: sync::TokenStore::keyring() });
         session.log_in(&app, &request).await.expect("a missing keyring is not a failed login");
         let token = session.token("cashier").expect("the running app holds its token");
         let syncer = sync::Syncer::new(app.clone(), session.clone(), app::link::Link::default().into());

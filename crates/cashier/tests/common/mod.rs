@@ -20,6 +20,17 @@ pub const PASSWORD: &str = "demo1234";
 pub const BODY_LIMIT_KB: usize = 512;
 pub const NOW: &str = "2026-11-25 09:00:00";
 
+/// A runtime for the platform client's calls in a synchronous test.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+/// A session token of `username` (password [`PASSWORD`], no device).
+pub async fn token(client: &sync::Client, username: &str) -> String {
+    let request = wire::api::LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
+    client.log_in(&request).await.unwrap().token
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -110,6 +121,11 @@ impl Platform {
 
     pub fn ca(&self) -> PathBuf {
         self.certs.path().join("ca.pem")
+    }
+
+    /// The platform's HTTPS client, trusting its test CA, as an attacker with a password has it.
+    pub fn client(&self) -> sync::Client {
+        sync::Client::new(&self.https(), &std::fs::read(self.ca()).unwrap(), Duration::from_secs(60)).unwrap()
     }
 
     pub fn https(&self) -> String {
