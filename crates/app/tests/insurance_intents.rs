@@ -103,6 +103,18 @@ async fn settle_and_crash(app: App) -> Uuid {
     key
 }
 
+/// The supervisor-approved discharge recall of `settlement_no` under `key`.
+fn recall_of(settlement_no: &str, key: String) -> RecallRequest {
+    RecallRequest {
+        case_no: CASE.into(),
+        key,
+        kind: "discharge".into(),
+        settlement_no: Some(settlement_no.to_owned()),
+        reason: "结算有误".into(),
+        approval: Approval { username: "supervisor".into(), password: demo::DEMO_PASSWORD.into() },
+    }
+}
+
 async fn state(app: &App, key: Uuid) -> Option<Outcome> {
     app.insurance_intent(key).await.unwrap().unwrap().state
 }
@@ -148,14 +160,7 @@ async fn a_normal_settlement_and_its_recall_close_their_intents() {
     assert_eq!(state(&app, key).await, Some(Outcome::Done));
     assert!(matches!(sandbox.query(key).await.unwrap(), ClaimStatus::Settled { .. }));
 
-    let recall = RecallRequest {
-        case_no: CASE.into(),
-        key: support::key(),
-        kind: "discharge".into(),
-        settlement_no: Some(settled.settlement_no.clone()),
-        reason: "结算有误".into(),
-        approval: Approval { username: "supervisor".into(), password: demo::DEMO_PASSWORD.into() },
-    };
+    let recall = recall_of(&settled.settlement_no, support::key());
     app.recall(&cashier, &recall).await.unwrap();
     let recall_key: Uuid = recall.key.parse().unwrap();
     let intent = app.insurance_intent(recall_key).await.unwrap().unwrap();
@@ -222,14 +227,7 @@ async fn a_recall_whose_local_commit_never_happens_finishes_its_reversal_and_sta
     let request = request(&app).await;
     let settled = app.settle(&cashier, &request).await.unwrap();
     let settle_key: Uuid = request.key.parse().unwrap();
-    let recall = |key: String| RecallRequest {
-        case_no: CASE.into(),
-        key,
-        kind: "discharge".into(),
-        settlement_no: Some(settled.settlement_no.clone()),
-        reason: "结算有误".into(),
-        approval: Approval { username: "supervisor".into(), password: demo::DEMO_PASSWORD.into() },
-    };
+    let recall = |key: String| recall_of(&settled.settlement_no, key);
 
     app.store().close().await;
     let app = open(&dir, sandbox.clone(), Some(Duration::from_secs(30))).await;
@@ -260,14 +258,7 @@ async fn a_recall_insurance_refused_leaves_the_claim_alone_at_the_next_start() {
     let settle_key: Uuid = request.key.parse().unwrap();
 
     sandbox.set_fault(SandboxFault::Unavailable);
-    let recall = RecallRequest {
-        case_no: CASE.into(),
-        key: support::key(),
-        kind: "discharge".into(),
-        settlement_no: Some(settled.settlement_no.clone()),
-        reason: "结算有误".into(),
-        approval: Approval { username: "supervisor".into(), password: demo::DEMO_PASSWORD.into() },
-    };
+    let recall = recall_of(&settled.settlement_no, support::key());
     let refused = app.recall(&cashier, &recall).await.unwrap_err();
     assert_eq!(refused.code(), "INSURANCE_UNAVAILABLE");
     assert_eq!(state(&app, recall.key.parse().unwrap()).await, Some(Outcome::Done), "closed: nothing reversed");
