@@ -14,6 +14,7 @@ pub mod clock;
 pub mod db;
 pub mod demo_seed;
 pub mod error;
+pub mod insurance;
 pub mod journal;
 pub mod ledgers;
 pub mod openapi;
@@ -46,6 +47,9 @@ pub struct AppState {
     /// How far behind the platform's clock a pushed operation's stated time may be (a device's
     /// longest offline stretch).
     pub max_offline: chrono::Duration,
+    /// The insurance back-end every linked counter's insurance call goes through (the sandbox
+    /// in this process; its faults from `CASHIER_INSURANCE_FAULT`).
+    pub insurance: Arc<dyn ::insurance::InsuranceBackend>,
 }
 
 impl AppState {
@@ -64,6 +68,10 @@ impl AppState {
             clock: clock::Clock::default(),
             max_clock_skew: chrono::Duration::seconds(300),
             max_offline: chrono::Duration::days(7),
+            insurance: Arc::new(::insurance::SandboxInsurance::new(
+                std::time::Duration::ZERO,
+                ::insurance::SandboxInsurance::fault_from_env(),
+            )),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import."),
+    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import, insurance through the platform."),
     paths(
         routes::auth::login,
         routes::auth::logout,
@@ -24,6 +24,10 @@ use crate::routes;
         routes::pending::resolve,
         routes::pending::verify_audit,
         routes::his::import,
+        routes::insurance::pre_settle,
+        routes::insurance::settle,
+        routes::insurance::reverse,
+        routes::insurance::query,
     ),
     components(schemas(wire::ErrorBody, wire::Envelope, wire::Record)),
     modifiers(&Bearer)

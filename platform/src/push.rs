@@ -11,7 +11,7 @@ use wire::fold::FoldError;
 
 use crate::error::{ApiError, ApiResult};
 pub use crate::push_checks::{Pusher, Times};
-use crate::{AppState, audit, journal, push_checks};
+use crate::{AppState, audit, insurance, journal, push_checks};
 
 pub fn payload_hash(envelope: &Envelope) -> ApiResult<String> {
     let bytes = serde_json::to_vec(envelope).map_err(ApiError::internal)?;
@@ -163,7 +163,9 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message)));
     }
     let (seq, mut ledger) = state.ledgers.take(&mut tx, envelope.admission_id).await?;
-    let verdict = ledger.check_and_apply_at(envelope, Some(times.now));
+    let facts =
+        wire::fold::Facts { received: Some(times.now), insurance: insurance::answers(&mut tx, envelope).await? };
+    let verdict = ledger.check_and_apply(envelope, &facts);
     let envelope_json = serde_json::to_value(envelope).map_err(ApiError::internal)?;
     let insert_operation = |outcome: &'static str, code: Option<String>, message: Option<String>| {
         sqlx::query(

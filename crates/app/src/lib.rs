@@ -14,7 +14,6 @@ pub mod demo_seed;
 mod deposits;
 mod error;
 mod input;
-pub mod insurance;
 mod intents;
 pub mod link;
 mod login;
@@ -31,6 +30,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The insurance back-end adapter, as the use cases call it.
+pub use ::insurance;
 pub use clock::Clock;
 pub use demo_seed::{SeedOptions, SeedReport, seed_demo};
 pub use error::AppError;

@@ -173,6 +173,8 @@ impl App {
         let paid_this_year = settlements::insurance_paid_in_year(&mut conn, admission.patient.id, year).await?;
         drop(conn);
         let claim = Claim {
+            admission_id: admission.id,
+            kind,
             insurance: admission.insurance,
             person: admission
                 .patient

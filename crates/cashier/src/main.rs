@@ -270,8 +270,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
         }
         Command::Settle { db, case_no, trial, kind, tenders, cash_received, operator, pdf } => {
-            let app = open(&db).await?;
-            let operator = app.console_operator(&operator).await?;
+            let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, pause_from_env()).await?;
             let shown = app.trial(&operator, &TrialRequest { case_no: case_no.clone(), kind: kind.clone() }).await?;
             if trial {
                 println!("{}", json(&shown)?);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::link::Link;
-use app::{App, AppConfig, AppError};
+use app::{App, AppConfig, AppError, Operator};
 use clap::Subcommand;
 use contract::session::LoginRequest;
 use store::settings;
@@ -48,6 +48,27 @@ fn io(e: impl std::fmt::Display) -> AppError {
 /// outbox (the command line assumes the platform can be reached).
 pub async fn open(db: &Path, pause: Option<Duration>) -> Result<App, AppError> {
     Ok(open_counter(db, pause).await?.app)
+}
+
+/// Opens the counter for `username`'s settlement: a counter linked to a platform asks insurance
+/// through the platform, so the user logs in there first when `CASHIER_PASSWORD` holds their
+/// password (online if the platform answers, against the local cache otherwise); without it,
+/// and at a stand-alone counter, the console's user is taken as named.
+pub async fn open_for_settlement(
+    db: &Path,
+    username: &str,
+    pause: Option<Duration>,
+) -> Result<(App, Operator), AppError> {
+    let counter = open_counter(db, pause).await?;
+    let password = std::env::var("CASHIER_PASSWORD").ok().filter(|p| !p.is_empty());
+    let operator = match (&counter.session, password) {
+        (Some(session), Some(password)) => {
+            let request = LoginRequest { username: username.to_owned(), password };
+            session.log_in(&counter.app, &request).await?.0
+        }
+        _ => counter.app.console_operator(username).await?,
+    };
+    Ok((counter.app, operator))
 }
 
 async fn open_counter(db: &Path, pause: Option<Duration>) -> Result<sync::counter::Counter, AppError> {

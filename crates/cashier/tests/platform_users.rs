@@ -132,7 +132,7 @@ fn a_changed_password_ends_the_old_sessions() {
 fn logging_out_revokes_the_token() {
     let platform = Platform::start("users_logout", 2);
     let device = Uuid::nil();
-    let session = sync::Session { client: platform.client(), device, tokens: sync::TokenStore::memory() };
+    let session = sync::Session::new(platform.client(), device, sync::TokenStore::memory());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let token = session.client.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token;
@@ -147,7 +147,7 @@ fn logging_out_revokes_the_token() {
         let token = session.client.log_in(&login("cashier", PASSWORD, None)).await.unwrap().token;
         let ca = std::fs::read(platform.ca()).unwrap();
         let gone = Client::new(&format!("https://127.0.0.1:{}", common::free_port()), &ca, Duration::from_secs(5));
-        let offline = sync::Session { client: gone.unwrap(), device, tokens: sync::TokenStore::memory() };
+        let offline = sync::Session::new(gone.unwrap(), device, sync::TokenStore::memory());
         offline.tokens.set(&format!("{device}:cashier"), &token);
         assert!(!offline.log_out("cashier").await);
         assert_eq!(offline.token("cashier"), None);

@@ -256,8 +256,7 @@ fn no_token_is_readable_from_the_counters_data_folder() {
         // machine has no Secret Service the token lives in memory only: "log in again" after a
         // restart). Either way, not in the data folder.
         let request = contract::session::LoginRequest { username: "cashier".into(), password: PASSWORD.into() };
-        let session =
-            Arc::new(sync::Session { client: platform.client(), device, tokens: sync::TokenStore::keyring() });
+        let session = Arc::new(sync::Session::new(platform.client(), device, sync::TokenStore::keyring()));
         session.log_in(&app, &request).await.expect("a missing keyring is not a failed login");
         let token = session.token("cashier").expect("the running app holds its token");
         let syncer = sync::Syncer::new(app.clone(), session.clone(), app::link::Link::default().into());

@@ -9,6 +9,7 @@ use app::{App, AppConfig, AppError};
 use store::settings;
 
 use crate::client::Client;
+use crate::insurance::PlatformInsurance;
 use crate::session::{self, Session, TokenStore};
 
 pub const PLATFORM_URL: &str = "platform.url";
@@ -36,8 +37,12 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     app.store().close().await;
     let link = Arc::new(Link::default());
     link.set_online(online, app.clock().now(), None);
+    let session = Arc::new(Session::new(client, device, tokens));
     config.demo = false;
     config.link = Some(link);
+    // Insurance goes through the platform, which keeps insurance's answers and checks every
+    // pushed settlement against them.
+    config.insurance = Arc::new(PlatformInsurance { session: session.clone() });
     let app = App::open(config).await?;
-    Ok(Counter { app, session: Some(Arc::new(Session { client, device, tokens })) })
+    Ok(Counter { app, session: Some(session) })
 }

@@ -14,7 +14,7 @@ use crate::session::TokenStore;
 
 fn session(base: &str) -> Session {
     let client = Client::new(base, b"", Duration::from_secs(5)).unwrap();
-    Session { client, device: Uuid::now_v7(), tokens: TokenStore::memory() }
+    Session::new(client, Uuid::now_v7(), TokenStore::memory())
 }
 
 fn with_token(session: &Session, username: &str) {

@@ -84,6 +84,9 @@ pub struct Session {
     pub client: Client,
     pub device: Uuid,
     pub tokens: TokenStore,
+    /// The user who logged in online last: calls made for the counter rather than for a named
+    /// user (insurance) use their token.
+    current: Mutex<Option<String>>,
 }
 
 /// How a login went.
@@ -95,6 +98,16 @@ pub enum LoginMode {
 }
 
 impl Session {
+    pub fn new(client: Client, device: Uuid, tokens: TokenStore) -> Session {
+        Session { client, device, tokens, current: Mutex::new(None) }
+    }
+
+    /// The token of the user who logged in online last, while they are logged in.
+    pub fn current_token(&self) -> Option<String> {
+        let username = self.current.lock().ok()?.clone()?;
+        self.token(&username)
+    }
+
     fn account(&self, username: &str) -> String {
         format!("{}:{}", self.device, username)
     }
@@ -126,6 +139,9 @@ impl Session {
                 if !self.tokens.set(&self.account(&answer.username), &answer.token) {
                     tracing::warn!("keyring refused the token; sync will ask for a new login");
                 }
+                if let Ok(mut current) = self.current.lock() {
+                    *current = Some(answer.username.clone());
+                }
                 LoginMode::Online
             }
             Err(e) if e.is_unreachable() => LoginMode::Offline(e.to_string()),
@@ -146,6 +162,11 @@ impl Session {
     /// from the keyring and memory. Whether the platform revoked it.
     pub async fn log_out(&self, username: &str) -> bool {
         let account = self.account(username);
+        if let Ok(mut current) = self.current.lock()
+            && current.as_deref() == Some(username)
+        {
+            *current = None;
+        }
         let Some(token) = self.tokens.get(&account) else { return false };
         self.tokens.forget(&account);
         match self.client.log_out(&token).await {

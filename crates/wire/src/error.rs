@@ -48,4 +48,11 @@ pub mod codes {
     pub const WINDOW_PASSED_AT_PLATFORM: &str = "WINDOW_PASSED_AT_PLATFORM";
     /// The operation names another user than the one whose token pushes it.
     pub const NOT_THE_CALLER: &str = "NOT_THE_CALLER";
+    /// A settlement settles other fee lines than the platform's ledger says it must.
+    pub const FEES_CHANGED: &str = "FEES_CHANGED";
+    /// A settlement figure (insurance, blood waiver, deposits applied, due) differs from the one
+    /// the platform derives from its own ledger and insurance register.
+    pub const FIGURE_DIFFERS: &str = "FIGURE_DIFFERS";
+    /// A settlement's refunds go by other routes or amounts than the original-route rule gives.
+    pub const REFUND_ROUTE_DIFFERS: &str = "REFUND_ROUTE_DIFFERS";
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod convert;
 pub mod error;
 pub mod fold;
+pub mod insurance;
 pub mod records;
 
 pub use error::{ErrorBody, codes};

@@ -5,6 +5,7 @@
 pub(crate) mod auth;
 pub(crate) mod devices;
 pub(crate) mod his;
+pub(crate) mod insurance;
 pub(crate) mod pending;
 pub(crate) mod recon;
 pub(crate) mod sync;
@@ -38,6 +39,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pending", get(pending::list))
         .route("/api/v1/pending/{key}/resolve", post(pending::resolve))
         .route("/api/v1/his/import", post(his::import))
+        .route("/api/v1/insurance/pre-settle", post(insurance::pre_settle))
+        .route("/api/v1/insurance/settle", post(insurance::settle))
+        .route("/api/v1/insurance/reverse", post(insurance::reverse))
+        .route("/api/v1/insurance/claims/{key}", get(insurance::query))
         .route("/api/v1/audit/verify", get(pending::verify_audit))
         .route("/api/v1/recon/batches", get(recon::batches))
         .route("/api/v1/recon/runs", post(recon::run))

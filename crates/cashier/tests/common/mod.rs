@@ -315,6 +315,12 @@ impl Counter {
 
     /// Self-pay admissions whose fees passed the audit: settleable offline too.
     pub fn ready_self_pay(&self) -> Vec<String> {
+        self.ready(false)
+    }
+
+    /// Admissions whose fees passed the audit, insured (settled with insurance, online only) or
+    /// self-pay.
+    pub fn ready(&self, insured: bool) -> Vec<String> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             let store = store::Store::open(&self.db, store::OpenMode::MustExist).await.unwrap();
@@ -324,7 +330,7 @@ impl Counter {
                 let parsed = domain::CaseNo::parse(&case_no).unwrap();
                 let summary = store::patients::by_case_no(&mut conn, &parsed).await.unwrap().unwrap();
                 if summary.state == domain::AdmissionState::FeesAudited
-                    && summary.admission.insurance == domain::InsuranceType::SelfPay
+                    && summary.admission.insurance.is_insured() == insured
                 {
                     out.push(case_no);
                 }

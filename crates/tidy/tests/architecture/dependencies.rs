@@ -1,6 +1,6 @@
 //! Who may depend on what, read from the members' `Cargo.toml`: sqlx belongs to the store
-//! and the platform only, and the domain pulls no I/O, async, SQL, HTTP, UI or serde crate,
-//! not even through a workspace crate it depends on.
+//! and the platform only, the domain pulls no I/O, async, SQL, HTTP, UI or serde crate, not
+//! even through a workspace crate it depends on, and the insurance adapter only the domain.
 
 use std::collections::BTreeSet;
 
@@ -73,6 +73,20 @@ fn the_domain_depends_on_no_io_async_sql_http_ui_or_serde_crate() {
         }
     }
     assert_none("the domain crate depends on no sqlx, tokio, tauri, reqwest, serde, axum or leptos", &found);
+}
+
+/// What the insurance adapter may depend on: called from both sides (a counter in-process, the
+/// platform for linked counters), it knows no store, wire format, HTTP or UI.
+const INSURANCE_MAY_USE: [&str; 5] = ["domain", "uuid", "thiserror", "tokio", "rust_decimal"];
+
+#[test]
+fn the_insurance_adapter_depends_only_on_the_domain_and_a_timer() {
+    let found: Vec<Violation> = dependencies("crates/insurance")
+        .into_iter()
+        .filter(|d| d.is_normal() && !INSURANCE_MAY_USE.contains(&d.name.as_str()))
+        .map(|d| Violation::new(&d.file, d.line, format!("crates/insurance depends on {}", d.name)))
+        .collect();
+    assert_none("crates/insurance depends only on domain, uuid, thiserror, tokio and rust_decimal", &found);
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! The insurance back-end adapter (医保结算). A real back-end — the national medical insurance
 //! platform (国家医保信息平台: 2303 预结算 / 2304 结算 / 2305 撤销) reached through the
-//! hospital's insurance front-end — implements [`InsuranceBackend`]; the app ships
+//! hospital's insurance front-end — implements [`InsuranceBackend`]; this crate ships
 //! [`SandboxInsurance`], which behaves like one: computed shares, delays, refusals, and
-//! answers that never arrive.
+//! answers that never arrive. A stand-alone counter calls the sandbox in-process; a counter
+//! linked to a platform calls it through the platform, which keeps every answer in its
+//! insurance register and re-derives each pushed settlement's insurance figures from it.
 
 mod sandbox;
 
@@ -10,7 +12,7 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 
-use domain::{CategoryTotal, InsuranceShare, InsuranceType, Money};
+use domain::{CategoryTotal, InsuranceShare, InsuranceType, Money, SettlementKind};
 use thiserror::Error;
 use uuid::Uuid;
 
@@ -21,6 +23,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// What the hospital asks insurance to pay for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claim {
+    /// The stay claimed for, and the settlement it is for: the platform checks the claim against
+    /// its own ledger of that stay.
+    pub admission_id: Uuid,
+    pub kind: SettlementKind,
     pub insurance: InsuranceType,
     /// The insured person (resident ID, or the patient id when unknown).
     pub person: String,

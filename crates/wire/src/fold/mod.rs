@@ -5,15 +5,18 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
 use domain::account::audit::FeeEvent;
-use domain::{AdmissionEvent, InpatientAccount, Money, Recall, SettlementKind};
+use domain::{AdmissionEvent, InpatientAccount, Recall};
 use thiserror::Error;
 use uuid::Uuid;
 
 use crate::codes;
 use crate::convert::{self, ConvertError};
-use crate::records::{Envelope, Record, SettlementRecord};
+use crate::records::{Envelope, Record};
+
+mod settlement;
+
+pub use settlement::{Facts, InsuranceAnswer};
 
 /// Why a pushed operation is not applied.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -33,7 +36,7 @@ impl FoldError {
             FoldError::Malformed { code, .. } | FoldError::Conflict { code, .. } => code,
         }
     }
-    fn malformed(code: &'static str, message: impl Into<String>) -> FoldError {
+    pub(crate) fn malformed(code: &'static str, message: impl Into<String>) -> FoldError {
         FoldError::Malformed { code, message: message.into() }
     }
 }
@@ -141,19 +144,12 @@ impl Ledger {
     /// them all — or none: a refused check leaves the ledger as it was. (An `apply` failing after
     /// its check passed would leave a one-record ledger half-changed; the platform drops the
     /// ledger on any error and rebuilds it from the journal.)
-    pub fn check_and_apply(&mut self, envelope: &Envelope) -> Result<(), FoldError> {
-        self.check_and_apply_at(envelope, None)
-    }
-
-    /// [`Ledger::check_and_apply`], with the windows a rule depends on (a reversal by its
-    /// original route) checked at the platform's receipt time `received` as well as at the
-    /// stated time: a window still open at the stated time but closed when the operation
-    /// reached the platform is `WINDOW_PASSED_AT_PLATFORM` (refused as malformed).
-    pub fn check_and_apply_at(
-        &mut self,
-        envelope: &Envelope,
-        received: Option<NaiveDateTime>,
-    ) -> Result<(), FoldError> {
+    ///
+    /// What the rules depend on beyond the ledger comes in `facts`: the platform's receipt time
+    /// — a window (a reversal or refund by its original route) still open at the stated time but
+    /// closed when the operation reached the platform is `WINDOW_PASSED_AT_PLATFORM` (refused as
+    /// malformed) — and insurance's answers, against which a settlement is re-derived.
+    pub fn check_and_apply(&mut self, envelope: &Envelope, facts: &Facts) -> Result<(), FoldError> {
         self.check_transfers(envelope)?;
         // One record (most operations): checked, then applied in place, without copying a
         // ledger that may hold thousands of fee lines.
@@ -161,7 +157,7 @@ impl Ledger {
             if record_admission(record) != Some(envelope.admission_id) {
                 return Err(FoldError::malformed(codes::MALFORMED, "操作中的记录不属于同一住院"));
             }
-            self.check(record, received)?;
+            self.check(record, facts)?;
             return self.apply(record);
         }
         let mut trial = self.clone();
@@ -169,7 +165,7 @@ impl Ledger {
             if record_admission(record) != Some(envelope.admission_id) {
                 return Err(FoldError::malformed(codes::MALFORMED, "操作中的记录不属于同一住院"));
             }
-            trial.check(record, received)?;
+            trial.check(record, facts)?;
             trial.apply(record)?;
         }
         *self = trial;
@@ -218,7 +214,7 @@ impl Ledger {
         Ok(())
     }
 
-    fn check(&self, record: &Record, received: Option<NaiveDateTime>) -> Result<(), FoldError> {
+    fn check(&self, record: &Record, facts: &Facts) -> Result<(), FoldError> {
         let account = &self.account;
         match record {
             Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => {
@@ -254,7 +250,7 @@ impl Ledger {
                         let positive: Vec<_> =
                             lines.iter().map(|l| domain::TenderLine { amount: -l.amount, ..l.clone() }).collect();
                         account.plan_reversal(of, -r.amount.money(), &positive, r.at).map_err(FoldError::from)?;
-                        let Some(received) = received.filter(|t| *t > r.at) else { return Ok(()) };
+                        let Some(received) = facts.received.filter(|t| *t > r.at) else { return Ok(()) };
                         match account.plan_reversal(of, -r.amount.money(), &positive, received) {
                             Err(e @ domain::account::reversal::ReversalError::OutsideWindow { .. }) => {
                                 Err(FoldError::malformed(
@@ -269,7 +265,7 @@ impl Ledger {
                     other => Err(FoldError::malformed(codes::MALFORMED, format!("未知的预交金类型：{other}"))),
                 }
             }
-            Record::Settlement(r) => self.check_settlement(r),
+            Record::Settlement(r) => self.check_settlement(r, facts),
             Record::Recall(r) => {
                 let id = self.id_of(r.settlement).ok_or_else(|| unknown("settlement", r.settlement))?;
                 let newest = account.active_settlements().map(|s| s.id).max();
@@ -282,59 +278,6 @@ impl Ledger {
                 Ok(())
             }
         }
-    }
-
-    fn check_settlement(&self, r: &SettlementRecord) -> Result<(), FoldError> {
-        let account = &self.account;
-        let f = |y: contract::Yuan| y.money();
-        if f(r.fees) - f(r.insurance_fund) - f(r.personal_account) - f(r.blood_reimbursement) - f(r.deposits_applied)
-            != f(r.due)
-        {
-            return Err(unbalanced(format!(
-                "结算 {} 的金额不平：费用 − 医保 − 个人账户 − 用血减免 − 预交金 ≠ 应收",
-                r.settlement_no
-            )));
-        }
-        let paid: Money = r.payments.iter().map(|p| p.amount.money()).sum();
-        if paid != f(r.due) {
-            return Err(unbalanced(format!("结算 {} 的收退款合计 {} 与应收 {} 不符", r.settlement_no, paid, f(r.due))));
-        }
-        let kind = SettlementKind::from_code(&r.settlement_kind)
-            .ok_or_else(|| FoldError::malformed(codes::MALFORMED, format!("未知的结算类型：{}", r.settlement_kind)))?;
-        account.draft_settlement(kind)?;
-        let settled = account.settled_fee_ids();
-        let mut total = Money::ZERO;
-        for key in &r.fee_keys {
-            let id = self.id_of(*key).ok_or_else(|| unknown("fee_keys", *key))?;
-            if settled.contains(&id) {
-                return Err(FoldError::Conflict {
-                    code: "FEES_ALREADY_SETTLED",
-                    message: "其中的费用已被另一笔结算结清".into(),
-                });
-            }
-            let line = account.fees.iter().find(|l| l.id == id).ok_or_else(|| unknown("fee_keys", *key))?;
-            if line.status.counts() {
-                total += line.amount;
-            }
-        }
-        if total != f(r.fees) {
-            return Err(FoldError::Conflict {
-                code: "FEES_CHANGED",
-                message: format!(
-                    "平台上这些费用合计 {}，与结算时的 {} 不同（费用已变更）",
-                    total.yuan(),
-                    f(r.fees).yuan()
-                ),
-            });
-        }
-        for p in &r.payments {
-            if let Some(k) = p.deposit
-                && !self.knows(k)
-            {
-                return Err(unknown("payments.deposit", k));
-            }
-        }
-        Ok(())
     }
 }
 
@@ -365,7 +308,7 @@ mod tests {
     use serde_json::json;
     use uuid::Uuid;
 
-    use super::Ledger;
+    use super::{Facts, Ledger};
     use crate::codes;
     use crate::records::{Envelope, Record};
 
@@ -376,6 +319,10 @@ mod tests {
             "amount": amount, "tenders": [{"tender": "card", "amount": amount, "reference": "6222"}],
             "at": at, "cashier": "王丽"}))
         .unwrap()
+    }
+
+    fn received(at: Option<chrono::NaiveDateTime>) -> Facts {
+        Facts { received: at, ..Facts::default() }
     }
 
     #[test]
@@ -393,10 +340,10 @@ mod tests {
         };
         // The card's 180 days have passed when the platform receives it.
         let late = "2026-07-01T10:00:00".parse().ok();
-        let refused = ledger.clone().check_and_apply_at(&envelope, late).unwrap_err();
+        let refused = ledger.clone().check_and_apply(&envelope, &received(late)).unwrap_err();
         assert_eq!(refused.code(), codes::WINDOW_PASSED_AT_PLATFORM, "{refused}");
         // Received inside the window (or replayed without a receipt time), it goes.
-        assert!(ledger.clone().check_and_apply_at(&envelope, "2026-01-02T10:00:00".parse().ok()).is_ok());
-        assert!(ledger.check_and_apply(&envelope).is_ok());
+        assert!(ledger.clone().check_and_apply(&envelope, &received("2026-01-02T10:00:00".parse().ok())).is_ok());
+        assert!(ledger.check_and_apply(&envelope, &Facts::default()).is_ok());
     }
 }
