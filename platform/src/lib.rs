@@ -47,6 +47,9 @@ pub struct AppState {
     /// How far behind the platform's clock a pushed operation's stated time may be (a device's
     /// longest offline stretch).
     pub max_offline: chrono::Duration,
+    /// How many days after a discharge settlement it can be recalled, checked at the stated time
+    /// and at receipt.
+    pub discharge_recall_days: u32,
     /// The insurance back-end every linked counter's insurance call goes through (the sandbox
     /// in this process; its faults from `CASHIER_INSURANCE_FAULT`).
     pub insurance: Arc<dyn ::insurance::InsuranceBackend>,
@@ -68,6 +71,7 @@ impl AppState {
             clock: clock::Clock::default(),
             max_clock_skew: chrono::Duration::seconds(300),
             max_offline: chrono::Duration::days(7),
+            discharge_recall_days: domain::account::recall::DISCHARGE_RECALL_DAYS,
             insurance: Arc::new(::insurance::SandboxInsurance::new(
                 std::time::Duration::ZERO,
                 ::insurance::SandboxInsurance::fault_from_env(),

@@ -54,6 +54,9 @@ enum Command {
         /// (the longest offline stretch of a counter).
         #[arg(long, env = "PLATFORM_MAX_OFFLINE_DAYS", default_value_t = 7)]
         max_offline_days: i64,
+        /// How many days after a discharge settlement it can still be recalled (出院召回).
+        #[arg(long, env = "PLATFORM_DISCHARGE_RECALL_DAYS", default_value_t = domain::account::recall::DISCHARGE_RECALL_DAYS)]
+        discharge_recall_days: u32,
         /// Admissions whose replayed ledgers are cached (the least recently used forgotten first).
         #[arg(long, env = "PLATFORM_LEDGER_CACHE", default_value_t = platform::ledgers::DEFAULT_CAPACITY)]
         ledger_cache: usize,
@@ -87,6 +90,8 @@ enum Command {
     },
     /// Disables a user: their sessions end at once and their logins are refused.
     UserDisable { username: String },
+    /// Enables a disabled user again; they log in anew.
+    UserEnable { username: String },
     /// Sets a user's password (from `PLATFORM_USER_PASSWORD` or asked on the terminal, like
     /// `user-add`); the user's sessions end.
     UserPassword { username: String },
@@ -188,6 +193,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let ended = platform::users::disable(&pool, &username, "platform").await?;
             println!("已停用用户 {username}，结束 {ended} 个登录会话");
         }
+        Command::UserEnable { username } => {
+            let pool = platform::db::connect(&url()?).await?;
+            platform::db::migrate(&pool).await?;
+            platform::users::enable(&pool, &username, "platform").await?;
+            println!("已重新启用用户 {username}");
+        }
         Command::UserPassword { username } => {
             let password = user_password(&username)?;
             let pool = platform::db::connect(&url()?).await?;
@@ -262,6 +273,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recon_now,
             max_clock_skew_secs,
             max_offline_days,
+            discharge_recall_days,
             ledger_cache,
             audit,
             audit_checkpoint_secs,
@@ -283,6 +295,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.body_limit = body_limit_kb * 1024;
             state.max_clock_skew = chrono::Duration::seconds(max_clock_skew_secs.max(0));
             state.max_offline = chrono::Duration::days(max_offline_days.max(0));
+            state.discharge_recall_days = discharge_recall_days;
             state.ledgers = std::sync::Arc::new(platform::ledgers::Ledgers::new(ledger_cache));
             let clock = match recon_now {
                 Some(text) => {

@@ -163,8 +163,11 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message)));
     }
     let (seq, mut ledger) = state.ledgers.take(&mut tx, envelope.admission_id).await?;
-    let facts =
-        wire::fold::Facts { received: Some(times.now), insurance: insurance::answers(&mut tx, envelope).await? };
+    let facts = wire::fold::Facts {
+        received: Some(times.now),
+        discharge_recall_days: state.discharge_recall_days,
+        insurance: insurance::answers(&mut tx, envelope).await?,
+    };
     let verdict = ledger.check_and_apply(envelope, &facts);
     let envelope_json = serde_json::to_value(envelope).map_err(ApiError::internal)?;
     let insert_operation = |outcome: &'static str, code: Option<String>, message: Option<String>| {

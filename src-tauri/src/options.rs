@@ -62,7 +62,9 @@ impl Options {
             printer,
             open_saved_pdfs: env("CASHIER_NO_OPEN").is_none(),
             place,
-            discharge_recall_days: env("CASHIER_DISCHARGE_RECALL_DAYS").and_then(|v| v.parse().ok()).unwrap_or(3),
+            discharge_recall_days: env("CASHIER_DISCHARGE_RECALL_DAYS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(domain::account::recall::DISCHARGE_RECALL_DAYS),
             insurance_delay: millis("CASHIER_INSURANCE_DELAY_MS").unwrap_or(Duration::from_millis(150)),
             pause_before_commit: millis("CASHIER_PAUSE_BEFORE_COMMIT_MS"),
         })

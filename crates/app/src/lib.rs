@@ -76,7 +76,7 @@ impl AppConfig {
             printing: Printing { dir: std::env::temp_dir(), printer: None, open_saved: false },
             clock: Clock::System,
             place: Place::Counter,
-            discharge_recall_days: 3,
+            discharge_recall_days: domain::account::recall::DISCHARGE_RECALL_DAYS,
             insurance: Arc::new(SandboxInsurance::new(Duration::ZERO, SandboxFault::None)),
             pause_before_commit: None,
             link: None,

@@ -17,17 +17,13 @@ impl App {
     pub async fn recall(&self, operator: &Operator, request: &RecallRequest) -> Result<RecallOutcome, AppError> {
         operator.require(Permission::HandleMoney)?;
         let key = input::key(&request.key)?;
-        let kind = match request.kind.trim() {
-            "settlement" => RecallKind::Settlement,
-            "discharge" => RecallKind::Discharge,
-            other => {
-                return Err(AppError::invalid(
-                    "RECALL_KIND_UNKNOWN",
-                    format!("召回类型应为 settlement 或 discharge：“{other}”"),
-                    "kind",
-                ));
-            }
-        };
+        let kind = RecallKind::from_code(request.kind.trim()).ok_or_else(|| {
+            AppError::invalid(
+                "RECALL_KIND_UNKNOWN",
+                format!("召回类型应为 settlement 或 discharge：“{}”", request.kind.trim()),
+                "kind",
+            )
+        })?;
         let reason = input::reason(&request.reason, "请填写召回原因")?;
         let case_no = input::case_no(&request.case_no)?;
         if request.approval.username.trim().is_empty() {

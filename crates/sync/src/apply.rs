@@ -112,7 +112,7 @@ pub async fn apply(conn: &mut SqliteConnection, record: &Record) -> Result<bool,
             }
             let settlement =
                 known(conn, Keyed::Settlements, r.settlement).await?.ok_or_else(|| missing("结算", r.settlement))?;
-            let kind = if r.recall_kind == "discharge" { RecallKind::Discharge } else { RecallKind::Settlement };
+            let kind = RecallKind::from_code(&r.recall_kind).unwrap_or(RecallKind::Settlement);
             let recall = domain::Recall {
                 at: r.at,
                 by: r.by.clone(),

@@ -17,6 +17,10 @@ pub enum RecallKind {
 }
 
 impl RecallKind {
+    pub const ALL: [RecallKind; 2] = [RecallKind::Settlement, RecallKind::Discharge];
+    pub fn from_code(code: &str) -> Option<RecallKind> {
+        RecallKind::ALL.into_iter().find(|k| k.code() == code)
+    }
     pub fn code(self) -> &'static str {
         match self {
             RecallKind::Settlement => "settlement",
@@ -69,6 +73,11 @@ impl RecallError {
         }
     }
 }
+
+/// How many days after a discharge settlement it can still be recalled (出院召回), unless a
+/// hospital configures otherwise (the counter's `AppConfig`, the platform's
+/// `--discharge-recall-days`).
+pub const DISCHARGE_RECALL_DAYS: u32 = 3;
 
 impl InpatientAccount {
     /// Checks a recall of the settlement numbered `settlement_no` (the newest active one when

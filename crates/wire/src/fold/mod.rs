@@ -266,18 +266,40 @@ impl Ledger {
                 }
             }
             Record::Settlement(r) => self.check_settlement(r, facts),
-            Record::Recall(r) => {
-                let id = self.id_of(r.settlement).ok_or_else(|| unknown("settlement", r.settlement))?;
-                let newest = account.active_settlements().map(|s| s.id).max();
-                if newest != Some(id) {
-                    return Err(FoldError::Conflict {
-                        code: "RECALL_NOT_NEWEST",
-                        message: "该结算已召回或不是最近一次结算，不能召回".into(),
-                    });
-                }
-                Ok(())
-            }
+            Record::Recall(r) => self.check_recall(r, facts),
         }
+    }
+}
+
+impl Ledger {
+    /// A recall takes the newest settlement still in force, by the domain's recall rule — for a
+    /// discharge recall, within its days of the settlement both at the stated time and when the
+    /// platform received it (`WINDOW_PASSED_AT_PLATFORM`).
+    fn check_recall(&self, r: &crate::records::RecallRecord, facts: &Facts) -> Result<(), FoldError> {
+        let account = &self.account;
+        let id = self.id_of(r.settlement).ok_or_else(|| unknown("settlement", r.settlement))?;
+        let newest = account.active_settlements().map(|s| s.id).max();
+        let settlement = account.settlements.iter().find(|s| s.id == id);
+        let (Some(settlement), true) = (settlement, newest == Some(id)) else {
+            return Err(FoldError::Conflict {
+                code: "RECALL_NOT_NEWEST",
+                message: "该结算已召回或不是最近一次结算，不能召回".into(),
+            });
+        };
+        let kind = domain::RecallKind::from_code(&r.recall_kind)
+            .ok_or_else(|| FoldError::malformed(codes::MALFORMED, format!("未知的召回类型：{}", r.recall_kind)))?;
+        let days = facts.discharge_recall_days;
+        let plan = |now| account.plan_recall(kind, Some(&settlement.settlement_no), &r.reason, now, days);
+        plan(r.at).map_err(|e| FoldError::Conflict { code: e.code(), message: e.to_string() })?;
+        if let Some(received) = facts.received.filter(|t| *t > r.at)
+            && let Err(e @ domain::account::recall::RecallError::TooLate(_)) = plan(received)
+        {
+            return Err(FoldError::malformed(
+                codes::WINDOW_PASSED_AT_PLATFORM,
+                format!("{e}（平台收到时已过期限，按所称时间 {} 仍在期限内）", r.at),
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -25,13 +25,25 @@ pub struct InsuranceAnswer {
 }
 
 /// What the platform knows beside an admission's ledger when it checks a pushed operation.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Facts {
     /// The platform's time when the operation arrived (`None` in a replay).
     pub received: Option<NaiveDateTime>,
+    /// How many days after a discharge settlement it can be recalled (出院召回).
+    pub discharge_recall_days: u32,
     /// Insurance's standing answer per settlement key, from the platform's insurance register.
     /// A settlement whose key is absent was not settled with insurance: its insurance is zero.
     pub insurance: HashMap<Uuid, InsuranceAnswer>,
+}
+
+impl Default for Facts {
+    fn default() -> Facts {
+        Facts {
+            received: None,
+            discharge_recall_days: domain::account::recall::DISCHARGE_RECALL_DAYS,
+            insurance: HashMap::new(),
+        }
+    }
 }
 
 fn differs(record: &SettlementRecord, what: &str, pushed: Money, derived: Money) -> FoldError {
@@ -395,5 +407,35 @@ mod tests {
         pointed["due"] = json!("100.00");
         pointed["payments"] = json!([{"tender": "cash", "amount": "100.00", "reference": null, "deposit": DEPOSIT}]);
         refused(verdict(false, pointed, &Facts::default()), codes::FIGURE_DIFFERS, "预交金冲抵");
+    }
+
+    #[test]
+    fn a_discharge_recall_is_inside_its_days_when_stated_and_when_received() {
+        let mut settled = ledger(true);
+        settled.apply(&record(settlement(true, "2026-01-03T10:00:00"))).unwrap();
+        settled.apply(&event(3, "settled")).unwrap();
+        let recall = |at: &str| Envelope {
+            key: Uuid::from_u128(8),
+            admission_id: ADMISSION,
+            cashier: "cashier".into(),
+            at: at.parse().unwrap(),
+            records: vec![record(json!({"kind": "recall", "key": Uuid::from_u128(9), "admission_id": ADMISSION,
+                "settlement": SETTLEMENT, "recall_kind": "discharge", "at": at, "by": "王丽",
+                "approved_by": "刘强", "approver": "supervisor", "reason": "漏记费用"}))],
+        };
+        let verdict = |at: &str, facts: &Facts| {
+            settled.clone().check_and_apply(&recall(at), facts).map_err(|e| (e.code().to_owned(), e.to_string()))
+        };
+        // Two days after the settlement, received at once: inside the 3 days.
+        let prompt = Facts { received: "2026-01-05T10:00:05".parse().ok(), ..Facts::default() };
+        assert_eq!(verdict("2026-01-05T10:00:00", &prompt), Ok(()));
+        // Stated two days after, but reaching the platform four days after: refused.
+        let late = Facts { received: "2026-01-07T10:00:00".parse().ok(), ..Facts::default() };
+        refused(verdict("2026-01-05T10:00:00", &late), codes::WINDOW_PASSED_AT_PLATFORM, "3 天");
+        // Stated four days after: the rule itself refuses it.
+        refused(verdict("2026-01-07T10:00:00", &Facts::default()), "RECALL_TOO_LATE", "3 天");
+        // A hospital that allows 7 days.
+        let week = Facts { discharge_recall_days: 7, ..late };
+        assert_eq!(verdict("2026-01-05T10:00:00", &week), Ok(()));
     }
 }
