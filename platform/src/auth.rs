@@ -167,6 +167,17 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
     .execute(&mut *tx)
     .await?;
     audit::append(&mut tx, username, "login", &serde_json::json!({ "device": request.device_id })).await?;
+    // The hash goes only to a registered desktop the user logs in at (for its offline logins),
+    // never to a bare API client.
+    let to_device: bool = match request.device_id {
+        Some(device) => {
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM devices WHERE id = $1)")
+                .bind(device)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+        None => false,
+    };
     tx.commit().await?;
     Ok(LoginAnswer {
         token,
@@ -175,7 +186,7 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
         display_name,
         role,
         receipt_prefix,
-        password_hash,
+        password_hash: to_device.then_some(password_hash),
     })
 }
 

@@ -14,6 +14,7 @@ use crate::routes;
         routes::auth::logout,
         routes::auth::create_user,
         routes::auth::disable_user,
+        routes::auth::enable_user,
         routes::auth::change_password,
         routes::devices::register,
         routes::devices::allocate_range,

@@ -59,6 +59,21 @@ pub async fn disable(pool: &sqlx::PgPool, username: &str, by: &str) -> Result<u6
     Ok(ended.rows_affected())
 }
 
+/// Enables a disabled `username` again (idempotent); they log in anew, no session comes back.
+pub async fn enable(pool: &sqlx::PgPool, username: &str, by: &str) -> Result<(), UserChangeError> {
+    let now = crate::clock::instant();
+    let mut tx = pool.begin().await?;
+    let found =
+        sqlx::query("UPDATE users SET disabled_at = NULL WHERE username = $1").bind(username).execute(&mut *tx).await?;
+    if found.rows_affected() == 0 {
+        return Err(UserChangeError::Unknown(username.to_owned()));
+    }
+    record(&mut tx, username, "enabled", None, by, now).await?;
+    audit::append(&mut tx, by, "user.enable", &serde_json::json!({ "username": username })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Sets `username`'s password and ends their sessions except `keep` (the token hash of the
 /// session that asked, when the user changes their own password); returns how many ended.
 pub async fn set_password(

@@ -50,9 +50,14 @@ fn a_disabled_cashier_is_cut_off_at_once() {
     let c = platform.client();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let token = runtime.block_on(async {
-        let token = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap().token;
-        c.changes(&token, device, 0, 10).await.unwrap();
-        token
+        let answer = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap();
+        // The password hash goes to the registered device the user logs in at, for its offline
+        // logins; never to a login that names no device.
+        assert!(answer.password_hash.is_some());
+        let bare = c.log_in(&login("cashier2", PASSWORD, None)).await.unwrap();
+        assert_eq!(bare.password_hash, None, "a bare API client got a password hash");
+        c.changes(&answer.token, device, 0, 10).await.unwrap();
+        answer.token
     });
     // A deposit taken at the counter, then the cashier disabled before it is pushed.
     let out = counter.deposit("cashier", &case_no, "现金:500.00");
@@ -91,6 +96,24 @@ fn a_disabled_cashier_is_cut_off_at_once() {
             c.raw(reqwest::Method::POST, "/api/v1/users/nobody/disable", Some(&admin), None).await.unwrap();
         assert_eq!(status, 404);
     });
+    // Another user's next pull at that counter drops the disabled users' cached hashes: no
+    // offline login for them there either.
+    let hash = |user: &str| {
+        counter.sqlite(&format!("SELECT password_hash FROM users WHERE username = '{user}'")).trim().to_owned()
+    };
+    assert!(!hash("cashier").is_empty(), "the counter cached the cashier's hash at login");
+    counter.sync("supervisor", 1).expect("the supervisor syncs");
+    assert_eq!(hash("cashier"), "", "the disabled cashier's hash is still cached");
+    assert!(!hash("supervisor").is_empty());
+    // Enabled again (CLI), the cashier logs in anew and the waiting deposit goes up; the change
+    // is recorded and audited.
+    let out = platform_cli(&platform, &["user-enable", "cashier"], None);
+    assert!(out.status.success(), "user-enable: {}", text(&out.stderr));
+    counter.sync("cashier", 1).expect("the cashier syncs again");
+    assert!(!hash("cashier").is_empty());
+    assert_eq!(count(&platform, "SELECT count(*) FROM journal"), journal + 1, "the waiting deposit");
+    assert_eq!(count(&platform, "SELECT count(*) FROM user_changes WHERE change = 'enabled'"), 1);
+    assert_eq!(count(&platform, "SELECT count(*) FROM audit_log WHERE action = 'user.enable'"), 1);
 }
 
 #[test]

@@ -86,6 +86,16 @@ pub async fn failures_since_last_success(conn: &mut SqliteConnection, username: 
     rows.iter().map(|t| time(t)).collect()
 }
 
+/// Drops a user's cached password hash (the platform disabled them): no offline login here
+/// until they log in online again, which the platform refuses while they stay disabled.
+pub async fn forget_password(conn: &mut SqliteConnection, username: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = '' WHERE username = ?1 AND password_hash <> ''")
+        .bind(username)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records or refreshes a user as the platform knows them (after an online login), so they can
 /// log in here while offline.
 pub async fn upsert(conn: &mut SqliteConnection, user: &UserRecord) -> Result<()> {

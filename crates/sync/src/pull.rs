@@ -1,7 +1,7 @@
 //! Pulling the change feed: pages of records after the stored cursor, applied and the cursor
 //! moved in one transaction, so a crash never skips or doubles a page.
 
-use store::{Store, settings};
+use store::{Store, settings, users};
 use uuid::Uuid;
 
 use crate::apply;
@@ -34,6 +34,9 @@ pub async fn pull_all(
             if apply::apply(&mut tx, &change.record).await? {
                 written += 1;
             }
+        }
+        for username in &answer.disabled_users {
+            users::forget_password(&mut tx, username).await?;
         }
         settings::set(&mut tx, CURSOR, &answer.last_seq.to_string()).await?;
         tx.commit().await.map_err(store::StoreError::from)?;

@@ -131,7 +131,8 @@ impl Session {
                     username: answer.username.clone(),
                     display_name: answer.display_name.clone(),
                     role: answer.role.clone(),
-                    password_hash: answer.password_hash.clone(),
+                    // The platform sends the hash to a registered device's login only (this one).
+                    password_hash: answer.password_hash.clone().unwrap_or_default(),
                     receipt_prefix: answer.receipt_prefix.clone(),
                 };
                 users::upsert(&mut conn, &record).await?;

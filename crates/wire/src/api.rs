@@ -29,8 +29,9 @@ pub struct LoginAnswer {
     /// `cashier`, `finance`, `supervisor` or `admin`
     pub role: String,
     pub receipt_prefix: String,
-    /// Password hash, so the desktop can let this user log in while offline.
-    pub password_hash: String,
+    /// Password hash, so the desktop can let this user log in while offline: only to a login
+    /// from a registered device, never to a bare API client.
+    pub password_hash: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -113,6 +114,10 @@ pub struct ChangesAnswer {
     /// before them is still open somewhere on the server: ask again in a moment.
     #[serde(default)]
     pub held_back: bool,
+    /// Users disabled on the platform: a counter drops their cached password hash, so they can
+    /// no longer log in there offline either.
+    #[serde(default)]
+    pub disabled_users: Vec<String>,
 }
 
 /// An operation the platform refused as a conflict, waiting for a supervisor.

@@ -98,6 +98,22 @@ pub async fn disable_user(
     Ok(Json(serde_json::json!({ "username": username, "sessions_ended": ended })))
 }
 
+/// Enables a disabled user again (admin only); they can log in anew.
+#[utoipa::path(post, path = "/api/v1/users/{username}/enable",
+    params(("username" = String, Path, description = "The user's login name")),
+    responses((status = 200), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn enable_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(username): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    caller.require(Permission::Administer)?;
+    crate::users::enable(&state.pool, &username, &caller.username).await.map_err(refused)?;
+    Ok(Json(serde_json::json!({ "username": username })))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {

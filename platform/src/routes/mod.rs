@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/users", post(auth::create_user))
         .route("/api/v1/users/{username}/disable", post(auth::disable_user))
+        .route("/api/v1/users/{username}/enable", post(auth::enable_user))
         .route("/api/v1/users/{username}/password", post(auth::change_password))
         .route("/api/v1/devices", post(devices::register))
         .route("/api/v1/devices/{id}/ranges", post(devices::allocate_range))

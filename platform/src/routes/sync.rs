@@ -74,7 +74,11 @@ pub async fn changes(
     changes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let last_seq = changes.last().map_or(query.after, |c| c.seq);
     let held_back = !more && journal::held_back(&mut conn).await?;
-    Ok(Json(ChangesAnswer { changes, last_seq, more, held_back }))
+    let disabled_users: Vec<String> =
+        sqlx::query_scalar("SELECT username FROM users WHERE disabled_at IS NOT NULL ORDER BY username")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Json(ChangesAnswer { changes, last_seq, more, held_back, disabled_users }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
