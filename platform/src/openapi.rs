@@ -8,7 +8,7 @@ use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import, insurance through the platform."),
+    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import, insurance through the platform, the day's reconciliation."),
     paths(
         routes::auth::login,
         routes::auth::logout,
@@ -29,6 +29,15 @@ use crate::routes;
         routes::insurance::settle,
         routes::insurance::reverse,
         routes::insurance::query,
+        routes::recon::batches,
+        routes::recon::run,
+        routes::recon::items,
+        routes::recon::assign_cause,
+        routes::recon::resolve,
+        routes::recon::decide,
+        routes::recon::upload,
+        routes::recon::original,
+        routes::recon::report,
     ),
     components(schemas(wire::ErrorBody, wire::Envelope, wire::Record)),
     modifiers(&Bearer)

@@ -87,6 +87,13 @@ fn the_document_is_exact_and_every_refusal_is_a_json_error_body() {
         assert_eq!(status, 200);
         let found = problems(&doc);
         assert!(found.is_empty(), "the document is not exact:\n{}", found.join("\n"));
+        // Every route the router serves is documented (platform/src/routes/mod.rs).
+        let routes = include_str!("../../../platform/src/routes/mod.rs");
+        for line in routes.lines().filter(|l| l.trim_start().starts_with(".route(\"/api/")) {
+            let path = line.split('"').nth(1).unwrap();
+            let method = if line.contains("get(") { "get" } else { "post" };
+            assert!(doc["paths"][path][method].is_object(), "{method} {path} is served but not documented");
+        }
         let changes = &doc["paths"]["/api/v1/sync/changes"]["get"]["parameters"];
         let query: BTreeSet<&str> = changes
             .as_array()

@@ -107,6 +107,9 @@ async fn batches_of(state: &AppState, day: NaiveDate) -> ApiResult<Vec<ReconBatc
 }
 
 /// The day's batches with their status, progress and figures.
+#[utoipa::path(get, path = "/api/v1/recon/batches", params(("day" = String, Query, description = "The day, YYYY-MM-DD")),
+    responses((status = 200, body = serde_json::Value, description = "The day's batches (ReconBatch[])"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn batches(
     State(state): State<AppState>,
     caller: Caller,
@@ -118,6 +121,10 @@ pub async fn batches(
 }
 
 /// Queues a run of a day (all batch channels, or those named) and wakes the runner.
+#[utoipa::path(post, path = "/api/v1/recon/runs", request_body(content = serde_json::Value, description = "RunReconciliation: day, channels"),
+    responses((status = 200, body = serde_json::Value, description = "The day's batches (ReconBatch[])"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn run(
     State(state): State<AppState>,
     caller: Caller,
@@ -167,6 +174,12 @@ pub async fn run(
 }
 
 /// The day's items, filtered by channel, class, kind, cause and state.
+#[utoipa::path(get, path = "/api/v1/recon/items",
+    params(("day" = String, Query, description = "The day, YYYY-MM-DD"), ("channel" = Option<String>, Query, description = "A batch channel"),
+        ("class" = Option<String>, Query, description = "An item class"), ("kind" = Option<String>, Query, description = "payment or refund"),
+        ("cause" = Option<String>, Query, description = "A cause code provider/kind"), ("state" = Option<String>, Query, description = "An item state")),
+    responses((status = 200, body = serde_json::Value, description = "The items (ReconItem[])"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn items(
     State(state): State<AppState>,
     caller: Caller,
@@ -179,6 +192,12 @@ pub async fn items(
     Ok(Json(review::list(&mut conn, day, &filter).await?))
 }
 
+/// Assigns a cause to an item.
+#[utoipa::path(post, path = "/api/v1/recon/items/{id}/cause", params(("id" = String, Path, description = "The item's id")),
+    request_body(content = serde_json::Value, description = "AssignCause"),
+    responses((status = 200, body = serde_json::Value, description = "The item (ReconItem)"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn assign_cause(
     State(state): State<AppState>,
     caller: Caller,
@@ -192,6 +211,12 @@ pub async fn assign_cause(
     Ok(Json(item))
 }
 
+/// Resolves an item (handled, or a correction asked for).
+#[utoipa::path(post, path = "/api/v1/recon/items/{id}/resolve", params(("id" = String, Path, description = "The item's id")),
+    request_body(content = serde_json::Value, description = "ResolveItem"),
+    responses((status = 200, body = serde_json::Value, description = "The item (ReconItem)"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn resolve(
     State(state): State<AppState>,
     caller: Caller,
@@ -205,6 +230,12 @@ pub async fn resolve(
     Ok(Json(item))
 }
 
+/// A supervisor's decision on a correction.
+#[utoipa::path(post, path = "/api/v1/recon/items/{id}/decide", params(("id" = String, Path, description = "The item's id")),
+    request_body(content = serde_json::Value, description = "DecideCorrection"),
+    responses((status = 200, body = serde_json::Value, description = "The item (ReconItem)"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
@@ -226,6 +257,12 @@ pub struct UploadQuery {
 }
 
 /// Stores a statement finance uploads (checked; the same file twice is found, not doubled).
+#[utoipa::path(post, path = "/api/v1/recon/statements",
+    params(("day" = String, Query, description = "The day, YYYY-MM-DD"), ("channel" = String, Query, description = "A batch channel"), ("name" = String, Query, description = "The file's name")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The statement file as the channel delivered it"),
+    responses((status = 200, body = serde_json::Value, description = "ImportedStatement"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -251,6 +288,10 @@ pub async fn upload(
 }
 
 /// The original file as stored.
+#[utoipa::path(get, path = "/api/v1/recon/statements/{id}", params(("id" = i64, Path, description = "The statement's id")),
+    responses((status = 200, body = Vec<u8>, content_type = "application/octet-stream"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn original(
     State(state): State<AppState>,
     caller: Caller,
@@ -277,6 +318,11 @@ pub struct ReportQuery {
 }
 
 /// A finished batch's result and single-sided reports as one XLSX or PDF.
+#[utoipa::path(get, path = "/api/v1/recon/report",
+    params(("day" = String, Query, description = "The day, YYYY-MM-DD"), ("channel" = String, Query, description = "A batch channel"), ("format" = String, Query, description = "xlsx or pdf")),
+    responses((status = 200, body = Vec<u8>, content_type = "application/octet-stream"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn report(
     State(state): State<AppState>,
     caller: Caller,
