@@ -53,6 +53,30 @@ fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// 32 random bytes, URL-safe base64: a session token or a device's secret.
+pub fn new_secret() -> String {
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+/// A login naming a device must carry that device's secret (given at its registration).
+async fn prove_device(pool: &sqlx::PgPool, device: uuid::Uuid, secret: Option<&str>) -> ApiResult<()> {
+    let kept: Option<Option<String>> =
+        sqlx::query_scalar("SELECT secret_hash FROM devices WHERE id = $1").bind(device).fetch_optional(pool).await?;
+    let Some(kept) = kept else {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, codes::UNKNOWN_DEVICE, format!("设备 {device} 未在平台登记")));
+    };
+    match (kept, secret) {
+        (Some(kept), Some(secret)) if kept == token_hash(secret) => Ok(()),
+        _ => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            codes::DEVICE_NOT_PROVEN,
+            "本机的设备密钥与平台登记的不符，请由管理员重新登记本机",
+        )),
+    }
+}
+
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -108,6 +132,9 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
             format!("用户名最长 {MAX_USERNAME_CHARS} 个字符，密码最长 {MAX_PASSWORD_BYTES} 字节"),
         ));
     }
+    if let Some(device) = request.device_id {
+        prove_device(&state.pool, device, request.device_secret.as_deref()).await?;
+    }
     let mut tx = state.pool.begin().await?;
     // One login per username at a time, until this transaction ends: the count read below and
     // the failure recorded after it cannot interleave with another attempt's.
@@ -152,9 +179,7 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
         tx.commit().await?;
         return Err(ApiError::new(StatusCode::FORBIDDEN, codes::USER_DISABLED, "该用户已被停用，请联系管理员"));
     }
-    let mut raw = [0u8; 32];
-    rand::rng().fill_bytes(&mut raw);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let token = new_secret();
     let expires = now + Duration::hours(state.session_hours);
     sqlx::query(
         "INSERT INTO sessions (token_hash, username, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -206,6 +231,19 @@ impl Caller {
     }
 
     /// Refuses (403) a caller whose role may not do `permission`.
+    /// The session was opened on `device` (with its secret): a request naming another device, or
+    /// made with a session bound to none, is refused.
+    pub fn require_device(&self, device: uuid::Uuid) -> ApiResult<()> {
+        if self.device_id == Some(device) {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            codes::DEVICE_NOT_PROVEN,
+            format!("本次登录不是在设备 {device} 上进行的，不能代它同步或取号"),
+        ))
+    }
+
     pub fn require(&self, permission: domain::Permission) -> ApiResult<()> {
         if self.may(permission) {
             Ok(())

@@ -94,8 +94,9 @@ pub async fn register(command: DeviceCommand) -> Result<(), AppError> {
     let ca_bytes = std::fs::read(&ca).map_err(|e| io(format!("无法读取 CA 证书 {}：{e}", ca.display())))?;
     let client = Client::new(&platform, &ca_bytes, Duration::from_secs(30)).map_err(io)?;
     let wards: Vec<String> = wards.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect();
-    let device =
-        session::register_device(&app, &client, (&admin, &admin_password), &name, &place, wards).await.map_err(io)?;
+    let device = session::register_device(&app, &db, &client, (&admin, &admin_password), &name, &place, wards)
+        .await
+        .map_err(io)?;
     let mut conn = app.store().conn().await?;
     settings::set(&mut conn, PLATFORM_URL, &platform).await?;
     let ca_path = std::fs::canonicalize(&ca).map_err(io)?;

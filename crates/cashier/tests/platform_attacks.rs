@@ -15,7 +15,7 @@ use common::{PASSWORD, Platform, text};
 use wire::api::LoginRequest;
 
 fn login(username: &str, password: &str) -> LoginRequest {
-    LoginRequest { username: username.into(), password: password.into(), device_id: None }
+    LoginRequest { username: username.into(), password: password.into(), device_id: None, device_secret: None }
 }
 
 /// `platform audit verify`, with the checkpoint files or without.
@@ -60,8 +60,12 @@ fn a_cut_tail_a_truncate_and_an_edit_are_caught() {
         let admin = c.log_in(&login("admin", PASSWORD)).await.unwrap().token;
         let counter =
             wire::api::RegisterDevice { name: "收费处".into(), place: "counter".into(), wards: Vec::new() };
-        let device = c.register_device(&admin, &counter).await.unwrap().device_id;
-        let request = LoginRequest { device_id: Some(device), ..login("cashier", PASSWORD) };
+        let registered = c.register_device(&admin, &counter).await.unwrap();
+        let request = LoginRequest {
+            device_id: Some(registered.device_id),
+            device_secret: Some(registered.device_secret),
+            ..login("cashier", PASSWORD)
+        };
         let token = c.log_in(&request).await.unwrap().token;
         let (status, _) = c.raw(reqwest::Method::GET, "/api/v1/patients?q=zz", Some(&token), None).await.unwrap();
         assert_eq!(status, 200);

@@ -54,7 +54,12 @@ fn zip_bombs_and_crowded_zips_are_refused_by_name_and_nothing_is_stored() {
     runtime.block_on(async {
         let ca = std::fs::read(platform.ca()).unwrap();
         let client = Client::new(&platform.https(), &ca, Duration::from_secs(60)).unwrap();
-        let request = LoginRequest { username: "finance".into(), password: PASSWORD.into(), device_id: None };
+        let request = LoginRequest {
+            username: "finance".into(),
+            password: PASSWORD.into(),
+            device_id: None,
+            device_secret: None,
+        };
         let finance = client.log_in(&request).await.unwrap().token;
         let stored_before = platform.sql("SELECT count(*) FROM recon_statements");
         let upload = "/api/v1/recon/statements?day=2026-11-24&channel=alipay&name=alipay.zip";

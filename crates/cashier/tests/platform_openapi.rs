@@ -112,7 +112,12 @@ fn the_document_is_exact_and_every_refusal_is_a_json_error_body() {
             assert!(time["pattern"].as_str().is_some_and(|p| p.contains("T")), "{schema}.{field}: {time}");
         }
 
-        let request = LoginRequest { username: "cashier".into(), password: PASSWORD.into(), device_id: None };
+        let request = LoginRequest {
+            username: "cashier".into(),
+            password: PASSWORD.into(),
+            device_id: None,
+            device_secret: None,
+        };
         let login = client.log_in(&request).await.unwrap();
         let token = Some(login.token.as_str());
         let json_refusals: [(Method, &str, u16); 6] = [
@@ -157,7 +162,12 @@ fn schemathesis_finds_no_server_error_and_no_answer_off_the_document() {
     let token = runtime.block_on(async {
         let ca = std::fs::read(platform.ca()).unwrap();
         let client = Client::new(&platform.https(), &ca, Duration::from_secs(30)).unwrap();
-        let request = LoginRequest { username: "cashier".into(), password: PASSWORD.into(), device_id: None };
+        let request = LoginRequest {
+            username: "cashier".into(),
+            password: PASSWORD.into(),
+            device_id: None,
+            device_secret: None,
+        };
         client.log_in(&request).await.unwrap().token
     });
     // Its example database goes to a directory of its own, not the source tree.

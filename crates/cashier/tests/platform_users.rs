@@ -17,7 +17,13 @@ use uuid::Uuid;
 use wire::api::LoginRequest;
 
 fn login(username: &str, password: &str, device: Option<Uuid>) -> LoginRequest {
-    LoginRequest { username: username.into(), password: password.into(), device_id: device }
+    LoginRequest { username: username.into(), password: password.into(), device_id: device, device_secret: None }
+}
+
+/// A login on `counter`'s device, proven with its secret.
+fn login_at(username: &str, password: &str, counter: &Counter) -> LoginRequest {
+    let (device, secret) = counter.device();
+    LoginRequest { device_id: Some(device), device_secret: Some(secret), ..login(username, password, None) }
 }
 
 fn device_of(counter: &Counter) -> Uuid {
@@ -50,7 +56,7 @@ fn a_disabled_cashier_is_cut_off_at_once() {
     let c = platform.client();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let token = runtime.block_on(async {
-        let answer = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap();
+        let answer = c.log_in(&login_at("cashier", PASSWORD, &counter)).await.unwrap();
         // The password hash goes to the registered device the user logs in at, for its offline
         // logins; never to a login that names no device.
         assert!(answer.password_hash.is_some());
@@ -71,10 +77,10 @@ fn a_disabled_cashier_is_cut_off_at_once() {
         let (status, _) =
             c.raw(reqwest::Method::POST, "/api/v1/sync/push", Some(&token), Some(b"{}".to_vec())).await.unwrap();
         assert_eq!(status, 401);
-        let e = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap_err();
+        let e = c.log_in(&login_at("cashier", PASSWORD, &counter)).await.unwrap_err();
         assert_eq!(e.code(), wire::codes::USER_DISABLED, "{e}");
         // A wrong password does not learn that the user is disabled.
-        let e = c.log_in(&login("cashier", "wrong-password", Some(device))).await.unwrap_err();
+        let e = c.log_in(&login_at("cashier", "wrong-password", &counter)).await.unwrap_err();
         assert_eq!(e.code(), wire::codes::LOGIN_FAILED, "{e}");
     });
     assert!(counter.sync("cashier", 1).is_err(), "a disabled cashier's counter must not sync");
@@ -196,8 +202,11 @@ fn a_device_finds_only_the_patients_of_its_wards() {
             place: "ward_station".into(),
             wards: vec![wards[0].clone()],
         };
-        let device = c.register_device(&admin, &station).await.unwrap().device_id;
-        let token = c.log_in(&login("cashier", PASSWORD, Some(device))).await.unwrap().token;
+        let registered = c.register_device(&admin, &station).await.unwrap();
+        let device = registered.device_id;
+        let proven =
+            LoginRequest { device_secret: Some(registered.device_secret), ..login("cashier", PASSWORD, Some(device)) };
+        let token = c.log_in(&proven).await.unwrap().token;
         let search = |q: String| {
             let token = token.clone();
             let c = c.clone();

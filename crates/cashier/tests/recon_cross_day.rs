@@ -88,7 +88,12 @@ fn a_payment_across_midnight_is_reported_on_neither_day() {
     let client =
         Client::new(&platform.https(), &std::fs::read(platform.ca()).unwrap(), Duration::from_secs(30)).unwrap();
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        let login = LoginRequest { username: "finance".into(), password: PASSWORD.into(), device_id: None };
+        let login = LoginRequest {
+            username: "finance".into(),
+            password: PASSWORD.into(),
+            device_id: None,
+            device_secret: None,
+        };
         let token = client.log_in(&login).await.unwrap().token;
         // WeChat booked it just after midnight: T's bill is empty, T+1's has it.
         for (day, rows) in

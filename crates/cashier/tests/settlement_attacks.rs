@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Counter, Platform, runtime, text, token};
+use common::{Counter, Platform, runtime, text, token, token_at};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -75,7 +75,7 @@ fn forged_settlement_figures_are_rejected_naming_the_figure() {
     let device = device_of(&counter);
     let c = platform.client();
     runtime().block_on(async {
-        let cashier = token(&c, "cashier").await;
+        let cashier = token_at(&c, &counter, "cashier").await;
         let before = journal_settlements(&platform);
         for (field, fen, named) in [
             ("insurance_fund", 10_000, "医保统筹支付"),
@@ -138,7 +138,7 @@ fn insured_settlements_are_checked_against_the_platforms_insurance_register() {
     let device = device_of(&counter);
     let c = platform.client();
     runtime().block_on(async {
-        let cashier = token(&c, "cashier").await;
+        let cashier = token_at(&c, &counter, "cashier").await;
         // A larger fund share than insurance answered.
         let (outcome, code, message) = push(&c, &cashier, &device, &forged(&genuine, "insurance_fund", 100)).await;
         assert_eq!((outcome.as_str(), code.as_str()), ("rejected", "FIGURE_DIFFERS"), "{message}");

@@ -10,11 +10,12 @@
 
 mod common;
 
-use common::{Counter, Platform, runtime, text, token};
+use common::{Counter, Platform, runtime, text, token, token_at};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sync::Client;
 use uuid::Uuid;
+use wire::api::LoginRequest;
 
 /// Now on the test machine's local clock (the platform's, unshifted), as the wire writes times.
 fn stamp(shift: chrono::Duration) -> String {
@@ -108,7 +109,7 @@ fn each_record_kind_needs_its_permission_for_pusher_and_maker() {
     let forged = forged_deposit(&deposit, &number, None);
     let c = platform.client();
     runtime().block_on(async {
-        let (cashier, finance) = (token(&c, "cashier").await, token(&c, "finance").await);
+        let (cashier, finance) = (token_at(&c, &counter, "cashier").await, token_at(&c, &counter, "finance").await);
         let before = footprint(&platform);
         // 财务 may sync but not take money: a deposit in its push is refused.
         refused(push(&c, &finance, &device, &forged).await, "FORBIDDEN", "finance pushes a deposit");
@@ -187,7 +188,8 @@ fn recall_transfers_come_only_with_their_recall_for_the_recalled_money() {
     let number = bump(&first_of_block(&platform, &device, "cashier"), 100);
     let c = platform.client();
     runtime().block_on(async {
-        let (cashier, supervisor) = (token(&c, "cashier").await, token(&c, "supervisor").await);
+        let (cashier, supervisor) =
+            (token_at(&c, &counter, "cashier").await, token_at(&c, &counter, "supervisor").await);
         let before = footprint(&platform);
         // Money out of nothing: a transfer without the recall.
         let alone = recall_envelope(&settlement, "cashier", "supervisor", Some((net, &number)), true);
@@ -224,7 +226,7 @@ fn numbers_come_only_from_this_devices_and_cashiers_blocks_once() {
         platform.sql("SELECT record->>'receipt_no' FROM journal WHERE kind = 'deposit' AND origin IS NULL LIMIT 1");
     let c = platform.client();
     runtime().block_on(async {
-        let cashier = token(&c, "cashier").await;
+        let (cashier, cashier_b) = (token_at(&c, &a, "cashier").await, token_at(&c, &b, "cashier").await);
         let before = footprint(&platform);
         for (number, code, what) in [
             (used.clone(), "NUMBER_USED", "a number already printed"),
@@ -239,10 +241,10 @@ fn numbers_come_only_from_this_devices_and_cashiers_blocks_once() {
         assert_eq!(footprint(&platform), before, "a refused operation wrote something");
         // Device B's number pushed for device B is fine — once.
         let from_b = forged_deposit(&deposit, &on_b, None);
-        let (outcome, code, message) = push(&c, &cashier, &device_b, &from_b).await;
+        let (outcome, code, message) = push(&c, &cashier_b, &device_b, &from_b).await;
         assert_eq!(outcome, "applied", "{code} {message}");
         let again = forged_deposit(&deposit, &on_b, None);
-        refused(push(&c, &cashier, &device_b, &again).await, "NUMBER_USED", "device B's number twice");
+        refused(push(&c, &cashier_b, &device_b, &again).await, "NUMBER_USED", "device B's number twice");
     });
 }
 
@@ -263,7 +265,7 @@ fn stated_times_are_checked_against_the_platforms_clock() {
     let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
     let c = platform.client();
     runtime().block_on(async {
-        let cashier = token(&c, "cashier").await;
+        let cashier = token_at(&c, &counter, "cashier").await;
         let before = footprint(&platform);
         let ahead = restated(&deposit, &number, &stamp(chrono::Duration::hours(1)));
         refused(push(&c, &cashier, &device, &ahead).await, "TIME_IN_FUTURE", "a deposit an hour ahead");
@@ -293,7 +295,7 @@ fn a_reversal_inside_its_window_when_stated_but_received_after_it_is_refused() {
     let c = platform.client();
     let deposit_at = card["records"][0]["at"].as_str().unwrap().to_owned();
     runtime().block_on(async {
-        let (outcome, code, message) = push(&c, &token(&c, "cashier").await, &device, &card).await;
+        let (outcome, code, message) = push(&c, &token_at(&c, &counter, "cashier").await, &device, &card).await;
         assert_eq!(outcome, "applied", "{code} {message}");
     });
     // The platform's clock 181 days on: the bank card's 180-day refund window has closed.
@@ -315,7 +317,7 @@ fn a_reversal_inside_its_window_when_stated_but_received_after_it_is_refused() {
     let c = platform.client();
     runtime().block_on(async {
         let before = footprint(&platform);
-        let answer = push(&c, &token(&c, "cashier").await, &device, &reversal).await;
+        let answer = push(&c, &token_at(&c, &counter, "cashier").await, &device, &reversal).await;
         refused(answer, "WINDOW_PASSED_AT_PLATFORM", "a card reversal stated an hour after the deposit");
         assert_eq!(footprint(&platform), before, "a refused operation wrote something");
     });
@@ -333,7 +335,7 @@ fn operations_are_the_pushers_own_and_the_audit_names_user_and_device() {
     let other_name = platform.sql("SELECT display_name FROM users WHERE username = 'cashier2'").trim().to_owned();
     let c = platform.client();
     runtime().block_on(async {
-        let (cashier, cashier2) = (token(&c, "cashier").await, token(&c, "cashier2").await);
+        let (cashier, cashier2) = (token_at(&c, &counter, "cashier").await, token_at(&c, &counter, "cashier2").await);
         let before = footprint(&platform);
         // The cashier pushing a deposit in cashier2's name, with cashier2's number.
         let as_cashier2 = forged_deposit(&deposit, &of_cashier2, Some("cashier2"));
@@ -378,4 +380,56 @@ fn a_counter_pushes_only_the_logged_in_users_operations() {
     assert_eq!(outcomes(), [Some("applied".to_owned()), None, Some("applied".to_owned())]);
     counter.drain("cashier");
     assert!(outcomes().iter().all(|o| o.as_deref() == Some("applied")), "{:?}", outcomes());
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_device_proves_itself_and_a_session_acts_for_its_own_device_only() {
+    let platform = Platform::start("atk_devices", 10);
+    let (a, deposit) = counter_with_a_deposit(&platform, "窗口D");
+    let b = Counter::register(&platform, &platform.https(), "窗口E");
+    let ((device_a, secret_a), (device_b, _)) = (a.device(), b.device());
+    // The secret is not in the counter's database: a copy of it cannot log in as the device.
+    let db = std::fs::read(&a.db).unwrap();
+    assert!(!db.windows(secret_a.len()).any(|w| w == secret_a.as_bytes()), "the device secret is in the database");
+    let number = bump(deposit["records"][0]["receipt_no"].as_str().unwrap(), 1);
+    let forged = forged_deposit(&deposit, &number, None);
+    let c = platform.client();
+    runtime().block_on(async {
+        let before = footprint(&platform);
+        let login = |device: Option<Uuid>, secret: Option<String>| LoginRequest {
+            username: "cashier".into(),
+            password: common::PASSWORD.into(),
+            device_id: device,
+            device_secret: secret,
+        };
+        // Naming a device without its secret, or with another's: refused before any password check.
+        for (secret, what) in [(None, "no secret"), (Some("x".repeat(43)), "a guessed secret")] {
+            let e = c.log_in(&login(Some(device_a), secret)).await.unwrap_err();
+            assert_eq!(e.code(), wire::codes::DEVICE_NOT_PROVEN, "{what}: {e}");
+        }
+        let e = c.log_in(&login(Some(device_b), Some(secret_a.clone()))).await.unwrap_err();
+        assert_eq!(e.code(), wire::codes::DEVICE_NOT_PROVEN, "device A's secret for device B: {e}");
+        // A session bound to no device, or to device A, cannot push, pull or take numbers for A or B.
+        let bare = token(&c, "cashier").await;
+        let on_a = token_at(&c, &a, "cashier").await;
+        let batch = |device: Uuid| serde_json::to_vec(&json!({"device_id": device, "envelopes": [forged]})).unwrap();
+        let range =
+            |device: Uuid| serde_json::to_vec(&json!({"device_id": device, "series": "deposit", "count": 10})).unwrap();
+        for (token, device, what) in [(&bare, device_a, "no device"), (&on_a, device_b, "device A for B")] {
+            let (status, answer) =
+                c.raw(Method::POST, "/api/v1/sync/push", Some(token), Some(batch(device))).await.unwrap();
+            assert_eq!((status, answer["code"].as_str()), (403, Some("DEVICE_NOT_PROVEN")), "push, {what}: {answer}");
+            let feed = format!("/api/v1/sync/changes?device_id={device}&after=0");
+            let (status, answer) = c.raw(Method::GET, &feed, Some(token), None).await.unwrap();
+            assert_eq!((status, answer["code"].as_str()), (403, Some("DEVICE_NOT_PROVEN")), "pull, {what}: {answer}");
+            let path = format!("/api/v1/devices/{device}/ranges");
+            let (status, answer) = c.raw(Method::POST, &path, Some(token), Some(range(device))).await.unwrap();
+            assert_eq!((status, answer["code"].as_str()), (403, Some("DEVICE_NOT_PROVEN")), "range, {what}: {answer}");
+        }
+        assert_eq!(footprint(&platform), before, "a refused request wrote something");
+        // Device A's own session, proven with its secret, pushes for A.
+        let (outcome, code, message) = push(&c, &on_a, &device_a.to_string(), &forged).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+    });
 }

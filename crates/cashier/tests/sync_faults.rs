@@ -171,6 +171,8 @@ fn the_same_batch_delivered_twice_is_applied_once() {
     let copy = tempfile::tempdir().unwrap();
     let copied = copy.path().join("cashier.db");
     counter.sqlite(&format!("VACUUM INTO '{}'", copied.display()));
+    // The device's secret is not in the database: the copy takes the file beside it along.
+    std::fs::copy(sync::device_secret::file_of(&counter.db), sync::device_secret::file_of(&copied)).unwrap();
     let first = counter.drain("cashier");
     assert_eq!(first["applied"], 10, "{first}");
     let twin = Counter { dir: copy, db: copied };

@@ -146,7 +146,7 @@ fn a_record_committed_late_still_reaches_the_counter() {
 async fn call(platform: &Platform, user: &str, path: &str, body: Value) -> (u16, Value) {
     let ca = std::fs::read(platform.ca()).unwrap();
     let client = sync::Client::new(&platform.https(), &ca, Duration::from_secs(30)).unwrap();
-    let login = LoginRequest { username: user.into(), password: PASSWORD.into(), device_id: None };
+    let login = LoginRequest { username: user.into(), password: PASSWORD.into(), device_id: None, device_secret: None };
     let token = client.log_in(&login).await.unwrap().token;
     client.raw(Method::POST, path, Some(&token), Some(serde_json::to_vec(&body).unwrap())).await.unwrap()
 }

@@ -97,11 +97,21 @@ fn expired_forged_and_throttled_logins_are_refused() {
 
         // Five wrong passwords, then even the right one waits.
         for _ in 0..5 {
-            let wrong = LoginRequest { username: "cashier".into(), password: "wrong-pass".into(), device_id: None };
+            let wrong = LoginRequest {
+                username: "cashier".into(),
+                password: "wrong-pass".into(),
+                device_id: None,
+                device_secret: None,
+            };
             let err = c.log_in(&wrong).await.unwrap_err();
             assert_eq!(err.code(), "LOGIN_FAILED");
         }
-        let right = LoginRequest { username: "cashier".into(), password: PASSWORD.into(), device_id: None };
+        let right = LoginRequest {
+            username: "cashier".into(),
+            password: PASSWORD.into(),
+            device_id: None,
+            device_secret: None,
+        };
         assert_eq!(c.log_in(&right).await.unwrap_err().code(), "LOGIN_THROTTLED");
     });
 }
@@ -118,7 +128,7 @@ fn bad_requests_get_a_code_and_change_nothing() {
     let device = counter.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().to_owned();
     let c = platform.client();
     runtime().block_on(async {
-        let t = token(&c, "cashier").await;
+        let t = common::token_at(&c, &counter, "cashier").await;
         let admin = token(&c, "admin").await;
         let before = footprint(&platform);
         let raw = |body: Vec<u8>| c.raw(Method::POST, "/api/v1/sync/push", Some(&t), Some(body));
@@ -157,6 +167,7 @@ fn bad_requests_get_a_code_and_change_nothing() {
             username: "cashier".into(),
             password: PASSWORD.into(),
             device_id: Some(device.parse().unwrap()),
+            device_secret: Some(counter.device().1),
         };
         let bound = c.log_in(&request).await.unwrap().token;
         for q in ["'; DROP TABLE admissions; --", "' OR '1'='1", "%"] {

@@ -31,6 +31,10 @@ pub enum ClientError {
     /// with the platform.
     #[error("本机数据库：{0}")]
     Local(#[from] store::StoreError),
+    /// The device was registered but its secret could not be kept (no keyring, no writable
+    /// folder): register it again once that is fixed.
+    #[error("无法保存平台发给本机的设备密钥：{0}")]
+    SecretNotKept(String),
 }
 
 impl ClientError {
@@ -49,6 +53,7 @@ impl ClientError {
             ClientError::Certificate(_) => "PLATFORM_CERTIFICATE",
             ClientError::Local(store::StoreError::Busy) => "DB_LOCKED",
             ClientError::Local(_) => "LOCAL_STORE",
+            ClientError::SecretNotKept(_) => "DEVICE_SECRET_NOT_KEPT",
         }
     }
 }

@@ -37,7 +37,8 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     app.store().close().await;
     let link = Arc::new(Link::default());
     link.set_online(online, app.clock().now(), None);
-    let session = Arc::new(Session::new(client, device, tokens));
+    let secret = crate::device_secret::load(&config.db_path, device);
+    let session = Arc::new(Session::new(client, device, tokens).proven(secret));
     config.demo = false;
     config.link = Some(link);
     // Insurance goes through the platform, which keeps insurance's answers and checks every

@@ -20,6 +20,7 @@
 pub mod apply;
 pub mod client;
 pub mod counter;
+pub mod device_secret;
 pub mod insurance;
 pub mod pull;
 pub mod push;

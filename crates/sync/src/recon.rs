@@ -239,7 +239,9 @@ pub fn review_error(error: ClientError) -> ApiError {
         ClientError::Certificate(detail) => {
             ApiError::new("PLATFORM_CERTIFICATE", format!("平台证书无效，请联系信息科：{detail}"))
         }
-        local @ ClientError::Local(_) => ApiError::new(local.code(), local.to_string()),
+        local @ (ClientError::Local(_) | ClientError::SecretNotKept(_)) => {
+            ApiError::new(local.code(), local.to_string())
+        }
     }
 }
 
@@ -323,6 +325,7 @@ impl<'a> Review<'a> {
             username: supervisor.to_owned(),
             password: password.to_owned(),
             device_id: Some(self.session.device),
+            device_secret: self.session.device_secret(),
         };
         let answer = match self.client().log_in(&login).await {
             Ok(answer) => answer,

@@ -15,6 +15,9 @@ use wire::api::{RangeRequest, RegisterDevice};
 use crate::client::{Client, ClientError};
 
 pub const DEVICE_ID: &str = "platform.device_id";
+
+/// A device's id on the platform.
+pub type DeviceId = Uuid;
 const KEYRING_SERVICE: &str = "cn.hospital.inpatient-cashier";
 
 /// Where session tokens live: the OS keyring (Secret Service on Linux) at a counter, memory in
@@ -87,6 +90,9 @@ pub struct Session {
     /// The user who logged in online last: calls made for the counter rather than for a named
     /// user (insurance) use their token.
     current: Mutex<Option<String>>,
+    /// The secret the platform gave this device at registration ([`crate::device_secret`]):
+    /// every online login proves the device with it.
+    device_secret: Option<String>,
 }
 
 /// How a login went.
@@ -99,7 +105,18 @@ pub enum LoginMode {
 
 impl Session {
     pub fn new(client: Client, device: Uuid, tokens: TokenStore) -> Session {
-        Session { client, device, tokens, current: Mutex::new(None) }
+        Session { client, device, tokens, current: Mutex::new(None), device_secret: None }
+    }
+
+    /// The device's secret, for a login made on this device's behalf (a supervisor's approval).
+    pub fn device_secret(&self) -> Option<String> {
+        self.device_secret.clone()
+    }
+
+    /// The session with the device's secret to prove it at login.
+    pub fn proven(mut self, secret: Option<String>) -> Session {
+        self.device_secret = secret;
+        self
     }
 
     /// The token of the user who logged in online last, while they are logged in.
@@ -123,6 +140,7 @@ impl Session {
             username: request.username.trim().to_owned(),
             password: request.password.clone(),
             device_id: Some(self.device),
+            device_secret: self.device_secret.clone(),
         };
         let mode = match self.client.log_in(&online).await {
             Ok(answer) => {
@@ -207,10 +225,12 @@ impl Session {
     }
 }
 
-/// Registers this database's counter with the platform (an administrator's credentials) and
-/// remembers the device id in the local settings.
+/// Registers this database's counter with the platform (an administrator's credentials),
+/// remembers the device id in the local settings and keeps the device's secret
+/// ([`crate::device_secret`], beside `db`).
 pub async fn register_device(
     app: &App,
+    db: &std::path::Path,
     client: &Client,
     admin: (&str, &str),
     name: &str,
@@ -222,11 +242,14 @@ pub async fn register_device(
             username: admin.0.to_owned(),
             password: admin.1.to_owned(),
             device_id: None,
+            device_secret: None,
         })
         .await?;
     let device = client
         .register_device(&login.token, &RegisterDevice { name: name.to_owned(), place: place.to_owned(), wards })
         .await?;
+    crate::device_secret::save(db, device.device_id, &device.device_secret)
+        .map_err(|e| ClientError::SecretNotKept(e.to_string()))?;
     let mut conn = app.store().conn().await?;
     settings::set(&mut conn, DEVICE_ID, &device.device_id.to_string()).await?;
     Ok(device.device_id)

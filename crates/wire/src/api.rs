@@ -15,6 +15,9 @@ pub struct LoginRequest {
     pub password: String,
     /// The device logging in, when a desktop does.
     pub device_id: Option<Uuid>,
+    /// The secret the device was given at its registration: required with `device_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_secret: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -49,6 +52,9 @@ pub struct DeviceAnswer {
     pub device_id: Uuid,
     pub name: String,
     pub wards: Vec<String>,
+    /// Given once, at registration: the device keeps it (OS keyring) and proves itself with it
+    /// at every login. The platform keeps only its hash.
+    pub device_secret: String,
 }
 
 /// Asks for a block of receipt or settlement numbers a device may use offline.

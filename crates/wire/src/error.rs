@@ -26,6 +26,9 @@ pub mod codes {
     /// The user was disabled on the platform: no login, no session.
     pub const USER_DISABLED: &str = "USER_DISABLED";
     pub const UNKNOWN_DEVICE: &str = "UNKNOWN_DEVICE";
+    /// A login naming a device without that device's secret, or a request for another device
+    /// than the session's.
+    pub const DEVICE_NOT_PROVEN: &str = "DEVICE_NOT_PROVEN";
     pub const UNBALANCED: &str = "AMOUNTS_UNBALANCED";
     pub const KEY_CONFLICT: &str = "KEY_CONFLICT";
     pub const NOT_FOUND: &str = "NOT_FOUND";

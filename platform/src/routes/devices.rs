@@ -31,9 +31,11 @@ pub async fn register(
         ));
     }
     let id = state.clock.key();
+    let secret = crate::auth::new_secret();
     let mut tx = state.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO devices (id, name, place, wards, registered_at, registered_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO devices (id, name, place, wards, registered_at, registered_by, secret_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id)
     .bind(request.name.trim())
@@ -41,6 +43,7 @@ pub async fn register(
     .bind(&request.wards)
     .bind(crate::clock::instant())
     .bind(&caller.username)
+    .bind(crate::auth::token_hash(&secret))
     .execute(&mut *tx)
     .await?;
     audit::append(
@@ -51,7 +54,7 @@ pub async fn register(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(DeviceAnswer { device_id: id, name: request.name, wards: request.wards }))
+    Ok(Json(DeviceAnswer { device_id: id, name: request.name, wards: request.wards, device_secret: secret }))
 }
 
 /// The device a caller acts for must be registered.
@@ -77,6 +80,7 @@ pub async fn allocate_range(
 ) -> ApiResult<Json<RangeAnswer>> {
     caller.require(Permission::ReserveNumbers)?;
     known_device(&state, id).await?;
+    caller.require_device(id)?;
     if request.device_id != id
         || !["deposit", "settlement"].contains(&request.series.as_str())
         || !(1..=10_000).contains(&request.count)

@@ -28,9 +28,7 @@ pub async fn push(
 ) -> ApiResult<Json<PushAnswer>> {
     caller.require(Permission::Sync)?;
     known_device(&state, batch.device_id).await?;
-    if caller.device_id.is_some_and(|d| d != batch.device_id) {
-        return Err(ApiError::forbidden("登录的设备与推送的设备不一致"));
-    }
+    caller.require_device(batch.device_id)?;
     if batch.envelopes.len() > 1_000 {
         return Err(ApiError::bad_request(codes::MALFORMED, "一次最多推送 1000 笔操作"));
     }
@@ -64,6 +62,7 @@ pub async fn changes(
 ) -> ApiResult<Json<ChangesAnswer>> {
     caller.require(Permission::Sync)?;
     let wards = known_device(&state, query.device_id).await?;
+    caller.require_device(query.device_id)?;
     let limit = query.limit.unwrap_or(2_000).clamp(1, 5_000);
     let mut conn = state.pool.acquire().await?;
     // Positions only for records whose transactions have ended: a record still being written

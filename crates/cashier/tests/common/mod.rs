@@ -27,7 +27,25 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// A session token of `username` (password [`PASSWORD`], no device).
 pub async fn token(client: &sync::Client, username: &str) -> String {
-    let request = wire::api::LoginRequest { username: username.into(), password: PASSWORD.into(), device_id: None };
+    let request = wire::api::LoginRequest {
+        username: username.into(),
+        password: PASSWORD.into(),
+        device_id: None,
+        device_secret: None,
+    };
+    client.log_in(&request).await.unwrap().token
+}
+
+/// A session token of `username` logged in on `counter`'s device, proven with its secret: what
+/// pushing, pulling and taking numbers for that device need.
+pub async fn token_at(client: &sync::Client, counter: &Counter, username: &str) -> String {
+    let (device, secret) = counter.device();
+    let request = wire::api::LoginRequest {
+        username: username.into(),
+        password: PASSWORD.into(),
+        device_id: Some(device),
+        device_secret: Some(secret),
+    };
     client.log_in(&request).await.unwrap().token
 }
 
@@ -231,6 +249,14 @@ impl Counter {
         ]);
         assert!(out.status.success(), "register: {}", text(&out.stderr));
         counter
+    }
+
+    /// The device this counter was registered as, and the secret the platform gave it (kept
+    /// beside the database: the test machine has no OS keyring).
+    pub fn device(&self) -> (sync::session::DeviceId, String) {
+        let id = self.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().parse().unwrap();
+        let secret = std::fs::read_to_string(sync::device_secret::file_of(&self.db)).expect("the device secret file");
+        (id, secret.trim().to_owned())
     }
 
     /// `cashier WORD [WORD2] --db THIS.db REST…` (`device …` and `pending …` take two words).
