@@ -267,7 +267,11 @@ fn no_token_is_readable_from_the_counters_data_folder() {
         // machine has no Secret Service the token lives in memory only: "log in again" after a
         // restart). Either way, not in the data folder.
         let request = contract::session::LoginRequest { username: "cashier".into(), password: PASSWORD.into() };
-        let session = Arc::new(sync::Session::new(platform.client(), device, sync::TokenStore::keyring()));
+        // As `sync::counter::open` does: the device proves itself with the secret it was given.
+        let secret = sync::device_secret::load(&counter.db, device);
+        assert!(secret.is_some(), "registration kept the device secret");
+        let session =
+            Arc::new(sync::Session::new(platform.client(), device, sync::TokenStore::keyring()).proven(secret));
         session.log_in(&app, &request).await.expect("a missing keyring is not a failed login");
         let token = session.token("cashier").expect("the running app holds its token");
         let syncer = sync::Syncer::new(app.clone(), session.clone(), app::link::Link::default().into());
