@@ -12,29 +12,33 @@ source "$(dirname "${BASH_SOURCE[0]}")/cargo-env.sh"
 export CASHIER_ARTIFACTS="${CASHIER_ARTIFACTS:-$root/artifacts/e2e}"
 step() { printf '\n==> %s\n' "$*"; }
 
+# Test builds carry the fault-injection switches (CASHIER_PAUSE_BEFORE_COMMIT_MS) the crash
+# tests use; a shipped binary does not.
+faults=(--features cashier/fault-injection,desktop/fault-injection)
+
 step "format"
 cargo fmt --all -- --check
 
 step "clippy (native, warnings are errors)"
-cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+cargo clippy --workspace --exclude frontend --all-targets "${faults[@]}" -- -D warnings
 step "clippy (frontend, wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit, property, store and CLI tests, and the architecture rules (crates/tidy)"
-cargo test --workspace --exclude frontend
+cargo test --workspace --exclude frontend "${faults[@]}"
 
 step "sync: a real PostgreSQL, the platform server over TLS, counters under faults"
 export CASHIER_PG_DIR="${CASHIER_PG_DIR:-${TMPDIR:-/tmp}/inpatient-cashier-test-pg}"
 trap 'scripts/pg.sh stop "$CASHIER_PG_DIR"' EXIT
 CASHIER_TEST_PG=$(scripts/pg.sh start "$CASHIER_PG_DIR")
 export CASHIER_TEST_PG
-cargo build -p platform -p cashier
-cargo test -p cashier --test sync_converge --test sync_faults --test sync_feed --test sync_security --test sync_attacks --test settlement_attacks --test platform_attacks --test platform_users --test platform_openapi --test recon_platform --test recon_cross_day --test platform_limits \
+cargo build -p platform -p cashier --features cashier/fault-injection
+cargo test -p cashier --features fault-injection --test sync_converge --test sync_faults --test sync_feed --test sync_security --test sync_attacks --test approvals --test settlement_attacks --test platform_attacks --test platform_users --test platform_openapi --test recon_platform --test recon_cross_day --test platform_limits \
   -- --ignored --test-threads=2
 
 step "build the frontend and the desktop app"
 (cd frontend && trunk build --release)
-cargo build -p desktop --features custom-protocol
+cargo build -p desktop --features custom-protocol,fault-injection
 
 step "end-to-end: the desktop app under Xvfb through tauri-driver"
 CASHIER_APP_BIN="$CARGO_TARGET_DIR/debug/inpatient-cashier" \

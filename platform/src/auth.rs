@@ -121,22 +121,45 @@ pub async fn create_user(
 /// A user at login: display name, role, password hash, receipt prefix, disabled.
 type UserRow = (String, String, String, String, bool);
 
-pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<LoginAnswer> {
-    let username = request.username.trim();
-    if username.is_empty() || request.password.is_empty() {
+/// A user whose password was just checked.
+#[derive(Debug)]
+pub struct Checked {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub receipt_prefix: String,
+}
+
+/// Refuses an empty or oversized username or password (`MALFORMED_REQUEST`).
+fn well_formed(username: &str, password: &str) -> ApiResult<()> {
+    if username.is_empty() || password.is_empty() {
         return Err(ApiError::bad_request(codes::MALFORMED, "请输入用户名和密码"));
     }
-    if username.chars().count() > MAX_USERNAME_CHARS || request.password.len() > MAX_PASSWORD_BYTES {
+    if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::bad_request(
             codes::MALFORMED,
             format!("用户名最长 {MAX_USERNAME_CHARS} 个字符，密码最长 {MAX_PASSWORD_BYTES} 字节"),
         ));
     }
-    if let Some(device) = request.device_id {
-        prove_device(&state.pool, device, request.device_secret.as_deref()).await?;
-    }
+    Ok(())
+}
+
+/// Checks `username`'s password as a login does — throttled under the per-username lock, a
+/// failure recorded and audited as `{action}.failed`, a disabled user refused — and hands back
+/// the still open transaction (holding the lock) with the user. `action` names what the
+/// password is typed for in the audit log: `login` or `approval`.
+pub async fn check_password(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    device: Option<Uuid>,
+    action: &str,
+) -> ApiResult<(sqlx::Transaction<'static, sqlx::Postgres>, Checked)> {
+    let username = username.trim();
+    well_formed(username, password)?;
     let mut tx = state.pool.begin().await?;
-    // One login per username at a time, until this transaction ends: the count read below and
+    // One check per username at a time, until this transaction ends: the count read below and
     // the failure recorded after it cannot interleave with another attempt's.
     sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
         .bind(LOGIN_LOCK_CLASS)
@@ -162,23 +185,37 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
     .bind(username)
     .fetch_optional(&mut *tx)
     .await?;
-    let matches = verify_off_thread(&request.password, user.as_ref().map(|u| u.2.as_str())).await?;
+    let matches = verify_off_thread(password, user.as_ref().map(|u| u.2.as_str())).await?;
     let Some((display_name, role, password_hash, receipt_prefix, disabled)) = user.filter(|_| matches) else {
         sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
             .bind(username)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        audit::append(&mut tx, username, "login.failed", &serde_json::json!({ "device": request.device_id })).await?;
+        audit::append(&mut tx, username, &format!("{action}.failed"), &serde_json::json!({ "device": device })).await?;
         tx.commit().await?;
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::LOGIN_FAILED, "用户名或密码错误"));
     };
     // Only after the right password: a wrong one does not learn that the user is disabled.
     if disabled {
-        audit::append(&mut tx, username, "login.disabled", &serde_json::json!({ "device": request.device_id })).await?;
+        audit::append(&mut tx, username, &format!("{action}.disabled"), &serde_json::json!({ "device": device }))
+            .await?;
         tx.commit().await?;
         return Err(ApiError::new(StatusCode::FORBIDDEN, codes::USER_DISABLED, "该用户已被停用，请联系管理员"));
     }
+    let checked = Checked { username: username.to_owned(), display_name, role, password_hash, receipt_prefix };
+    Ok((tx, checked))
+}
+
+pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<LoginAnswer> {
+    well_formed(request.username.trim(), &request.password)?;
+    if let Some(device) = request.device_id {
+        prove_device(&state.pool, device, request.device_secret.as_deref()).await?;
+    }
+    let (mut tx, user) =
+        check_password(state, &request.username, &request.password, request.device_id, "login").await?;
+    let username = user.username.as_str();
+    let now = crate::clock::instant();
     let token = new_secret();
     let expires = now + Duration::hours(state.session_hours);
     sqlx::query(
@@ -204,14 +241,17 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
         None => false,
     };
     tx.commit().await?;
+    if let Some(device) = request.device_id {
+        crate::approvals::seen(state, device).await?;
+    }
     Ok(LoginAnswer {
         token,
         expires_at: expires.naive_utc(),
-        username: username.to_owned(),
-        display_name,
-        role,
-        receipt_prefix,
-        password_hash: to_device.then_some(password_hash),
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        receipt_prefix: user.receipt_prefix,
+        password_hash: to_device.then_some(user.password_hash),
     })
 }
 
@@ -278,6 +318,9 @@ impl FromRequestParts<AppState> for Caller {
         let (username, display_name, role, device_id, expires_at) = row.ok_or_else(unauthenticated)?;
         if expires_at < crate::clock::instant() {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, codes::TOKEN_EXPIRED, "登录已过期，请重新登录"));
+        }
+        if let Some(device) = device_id {
+            crate::approvals::seen(state, device).await?;
         }
         Ok(Caller { username, display_name, role, device_id })
     }

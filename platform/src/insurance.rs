@@ -154,14 +154,12 @@ pub async fn record(
     Ok(())
 }
 
-/// Whether the register holds a standing settlement with insurance's `reference`.
-pub async fn holds(state: &AppState, reference: &str) -> ApiResult<bool> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM insurance_claims WHERE reference = $1 AND reversed_at IS NULL)",
-    )
-    .bind(reference)
-    .fetch_one(&state.pool)
-    .await?)
+/// The standing settlement with insurance's `reference`: its key and the device that settled it.
+pub async fn holds(state: &AppState, reference: &str) -> ApiResult<Option<(Uuid, Option<Uuid>)>> {
+    Ok(sqlx::query_as("SELECT key, device_id FROM insurance_claims WHERE reference = $1 AND reversed_at IS NULL")
+        .bind(reference)
+        .fetch_optional(&state.pool)
+        .await?)
 }
 
 /// Marks the settlement with insurance's `reference` reversed (by the operation `key`).

@@ -7,6 +7,7 @@
 //! own transaction and remembered by its key, so a retried or duplicated push changes nothing;
 //! conflicts are decided here with the domain's rules (`wire::fold`) and never dropped.
 
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod body;

@@ -16,6 +16,9 @@ use crate::routes;
         routes::auth::disable_user,
         routes::auth::enable_user,
         routes::auth::change_password,
+        routes::approvals::grant,
+        routes::approvals::offline,
+        routes::approvals::review,
         routes::devices::register,
         routes::devices::allocate_range,
         routes::sync::push,
@@ -39,7 +42,7 @@ use crate::routes;
         routes::recon::original,
         routes::recon::report,
     ),
-    components(schemas(wire::ErrorBody, wire::Envelope, wire::Record)),
+    components(schemas(wire::ErrorBody, wire::Envelope, wire::Record, wire::approval::ApprovalProof)),
     modifiers(&Bearer)
 )]
 pub struct ApiDoc;

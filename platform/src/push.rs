@@ -9,6 +9,7 @@ use wire::Envelope;
 use wire::api::{PushBatch, PushResult};
 use wire::fold::FoldError;
 
+use crate::approvals::{self, Decided};
 use crate::error::{ApiError, ApiResult};
 pub use crate::push_checks::{Pusher, Times};
 use crate::{AppState, audit, insurance, journal, push_checks};
@@ -153,14 +154,15 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
             Some(format!("平台上没有住院 {}", envelope.admission_id)),
         ));
     };
-    if let Some(refusal) = unapproved_recall(&mut tx, envelope).await? {
-        return Ok(result(envelope.key, "invalid", Some(wire::codes::FORBIDDEN), Some(refusal)));
-    }
     // The platform's time when the operation arrived: stated times and the rules' windows are
     // checked against it as well as against what the counter says.
     let times = Times { now: state.clock().now(), skew: state.max_clock_skew, offline: state.max_offline };
     if let Some(refusal) = push_checks::check(&mut tx, device_id, caller, times, envelope).await? {
         return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message)));
+    }
+    let approval = approvals::check(&mut tx, device_id, envelope, times.now).await?;
+    if let Decided::Refused(refusal) = &approval {
+        return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message.clone())));
     }
     let (seq, mut ledger) = state.ledgers.take(&mut tx, envelope.admission_id).await?;
     let facts = wire::fold::Facts {
@@ -168,7 +170,12 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         discharge_recall_days: state.discharge_recall_days,
         insurance: insurance::answers(&mut tx, envelope).await?,
     };
-    let verdict = ledger.check_and_apply(envelope, &facts);
+    let verdict = match &approval {
+        Decided::ToPending(refusal) => {
+            Err(FoldError::Conflict { code: refusal.code, message: refusal.message.clone() })
+        }
+        _ => ledger.check_and_apply(envelope, &facts),
+    };
     let envelope_json = serde_json::to_value(envelope).map_err(ApiError::internal)?;
     let insert_operation = |outcome: &'static str, code: Option<String>, message: Option<String>| {
         sqlx::query(
@@ -194,6 +201,9 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
                         .await?;
             }
             insert_operation("applied", None, None).execute(&mut *tx).await?;
+            if let Decided::Offline { approver, checked_at } = &approval {
+                approvals::record_offline(&mut tx, envelope, device_id, approver, *checked_at, times.now).await?;
+            }
             tx.commit().await?;
             state.ledgers.store(envelope.admission_id, last, ledger);
             Ok(result(envelope.key, "applied", None, None))
@@ -208,24 +218,4 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         }
         Err(FoldError::Malformed { code, message }) => Ok(result(envelope.key, "invalid", Some(code), Some(message))),
     }
-}
-
-/// A recall must name a supervisor who approved it; the platform checks the role itself.
-async fn unapproved_recall(conn: &mut sqlx::PgConnection, envelope: &Envelope) -> ApiResult<Option<String>> {
-    for record in &envelope.records {
-        if let wire::Record::Recall(recall) = record {
-            let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE username = $1")
-                .bind(&recall.approver)
-                .fetch_optional(&mut *conn)
-                .await?;
-            let approves = role
-                .as_deref()
-                .and_then(domain::Role::from_code)
-                .is_some_and(|r| r.may(domain::Permission::ApproveRecall));
-            if !approves {
-                return Ok(Some(format!("召回须由收费组长授权，“{}”不是收费组长", recall.approver)));
-            }
-        }
-    }
-    Ok(None)
 }

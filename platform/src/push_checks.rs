@@ -183,7 +183,7 @@ async fn permissions(conn: &mut PgConnection, caller: Option<Role>, envelope: &E
         if let Record::Recall(recall) = record
             && recall.approver == envelope.cashier
         {
-            return refuse(codes::FORBIDDEN, format!("召回不能由操作人“{}”自己授权", envelope.cashier));
+            return refuse(codes::SELF_APPROVAL, format!("召回不能由操作人“{}”自己授权", envelope.cashier));
         }
     }
     Ok(None)

@@ -66,7 +66,19 @@ impl Options {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(domain::account::recall::DISCHARGE_RECALL_DAYS),
             insurance_delay: millis("CASHIER_INSURANCE_DELAY_MS").unwrap_or(Duration::from_millis(150)),
-            pause_before_commit: millis("CASHIER_PAUSE_BEFORE_COMMIT_MS"),
+            pause_before_commit: pause_before_commit(),
         })
     }
+}
+
+/// `CASHIER_PAUSE_BEFORE_COMMIT_MS`: fault injection for the crash tests, compiled only into
+/// builds with the `fault-injection` feature (scripts/test.sh); a shipped app ignores it.
+#[cfg(feature = "fault-injection")]
+fn pause_before_commit() -> Option<Duration> {
+    std::env::var("CASHIER_PAUSE_BEFORE_COMMIT_MS").ok()?.parse::<u64>().ok().map(Duration::from_millis)
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn pause_before_commit() -> Option<Duration> {
+    None
 }

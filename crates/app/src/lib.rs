@@ -8,6 +8,7 @@
 //! (that is `domain`).
 
 mod account;
+pub mod approval;
 mod audit;
 mod clock;
 pub mod demo_seed;
@@ -63,6 +64,9 @@ pub struct AppConfig {
     /// Set when the counter syncs with a platform: operations then go to the outbox, and what
     /// needs the platform or a channel is refused while the link is down.
     pub link: Option<Arc<link::Link>>,
+    /// Where a linked counter asks the platform for approval tokens (`None`: approvals are
+    /// checked here).
+    pub approvals: Option<Arc<dyn approval::ApprovalDesk>>,
 }
 
 impl AppConfig {
@@ -80,6 +84,7 @@ impl AppConfig {
             insurance: Arc::new(SandboxInsurance::new(Duration::ZERO, SandboxFault::None)),
             pause_before_commit: None,
             link: None,
+            approvals: None,
         }
     }
 }
@@ -98,6 +103,7 @@ pub struct App {
     insurance: Arc<dyn InsuranceBackend>,
     pause_before_commit: Option<Duration>,
     link: Option<Arc<link::Link>>,
+    approvals: Option<Arc<dyn approval::ApprovalDesk>>,
 }
 
 impl App {
@@ -129,6 +135,7 @@ impl App {
             insurance: config.insurance,
             pause_before_commit: config.pause_before_commit,
             link: config.link,
+            approvals: config.approvals,
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;

@@ -24,6 +24,8 @@ pub(crate) struct Op<'a> {
     pub now: NaiveDateTime,
     pub summary: AdmissionSummary,
     pub account: InpatientAccount,
+    /// The proof of a supervisor's approval the envelope carries (a recall's).
+    pub approval: Option<wire::approval::ApprovalProof>,
     records: Vec<Record>,
 }
 
@@ -46,7 +48,7 @@ impl App {
         let mut tx = self.store.begin_immediate().await?;
         let summary = patients::by_case_no(&mut tx, case_no).await?.ok_or_else(|| not_found(case_no))?;
         let account = journal::load_account(&mut tx, summary.admission.id).await?;
-        Ok(Op { app: self, operator, tx, key, now, summary, account, records: Vec::new() })
+        Ok(Op { app: self, operator, tx, key, now, summary, account, approval: None, records: Vec::new() })
     }
 }
 
@@ -186,7 +188,15 @@ impl Op<'_> {
         if !self.records.is_empty() {
             let records = std::mem::take(&mut self.records);
             let (key, admission, now) = (self.key, self.admission_id(), self.now);
-            self.app.queue(&mut self.tx, key, admission, &self.operator.username, now, records).await?;
+            let envelope = wire::Envelope {
+                key,
+                admission_id: admission,
+                cashier: self.operator.username.clone(),
+                at: now,
+                records,
+                approval: self.approval.take(),
+            };
+            self.app.queue(&mut self.tx, &envelope).await?;
         }
         self.app.pause_before_commit().await;
         self.tx.commit().await.map_err(StoreError::from)?;

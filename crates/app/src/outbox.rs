@@ -135,21 +135,13 @@ pub async fn recall_record(
 impl App {
     /// Queues an operation for the platform in the caller's transaction (a counter without a
     /// platform queues nothing).
-    pub(crate) async fn queue(
-        &self,
-        conn: &mut SqliteConnection,
-        key: Uuid,
-        admission: Uuid,
-        cashier: &str,
-        at: chrono::NaiveDateTime,
-        records: Vec<Record>,
-    ) -> Result<(), AppError> {
+    pub(crate) async fn queue(&self, conn: &mut SqliteConnection, envelope: &Envelope) -> Result<(), AppError> {
         if self.link.is_none() {
             return Ok(());
         }
-        let envelope = Envelope { key, admission_id: admission, cashier: cashier.to_owned(), at, records };
-        let json = serde_json::to_string(&envelope).map_err(AppError::internal)?;
-        store::outbox::append(conn, &key.to_string(), &admission.to_string(), cashier, at, &json).await?;
+        let json = serde_json::to_string(envelope).map_err(AppError::internal)?;
+        let (key, admission) = (envelope.key.to_string(), envelope.admission_id.to_string());
+        store::outbox::append(conn, &key, &admission, &envelope.cashier, envelope.at, &json).await?;
         Ok(())
     }
 

@@ -9,6 +9,7 @@ use store::intents::IntentKind;
 use store::receipts::Series;
 use store::settlements;
 
+use crate::approval::Asked;
 use crate::intents::Asking;
 use crate::views::state_tag;
 use crate::{App, AppError, Operator, input};
@@ -26,19 +27,14 @@ impl App {
         })?;
         let reason = input::reason(&request.reason, "请填写召回原因")?;
         let case_no = input::case_no(&request.case_no)?;
-        if request.approval.username.trim().is_empty() {
-            return Err(AppError::Rule {
-                code: "APPROVAL_REQUIRED",
-                message: "召回需要收费组长授权，请组长输入用户名和密码".into(),
-            });
-        }
-        let approver = self.approve(&request.approval).await?;
         let now = self.clock.now();
 
         let mut conn = self.store.conn().await?;
         if let Some(settlement_id) = settlements::recall_by_key(&mut conn, key).await? {
             drop(conn);
-            return self.recalled(&request.case_no, settlement_id, kind, &approver).await;
+            // Done before (a repeated request): the approver's password still has to be right.
+            let approver = self.approve(&request.approval).await?;
+            return self.recalled(&request.case_no, settlement_id, kind, &approver.display_name).await;
         }
         drop(conn);
         let (summary, account) = self.load_account(&request.case_no).await?;
@@ -50,8 +46,18 @@ impl App {
             .find(|s| s.id == plan.settlement_id)
             .cloned()
             .ok_or_else(|| AppError::internal("召回计划指向不存在的结算"))?;
-        if let Some(reference) = &settlement.insurance_ref {
+        if settlement.insurance_ref.is_some() {
             self.require_online("召回医保结算")?;
+        }
+        let asked = Asked {
+            key,
+            admission_id: summary.admission.id,
+            settlement: plan.settlement_id,
+            amount: plan.transfer,
+            needs_platform: settlement.insurance_ref.is_some(),
+        };
+        let approver = self.approval(operator, &request.approval, &asked).await?;
+        if let Some(reference) = &settlement.insurance_ref {
             // The intent first: a reversal whose recall never commits locally is finished (and
             // shown) at the next start instead of being forgotten.
             let claim = format!("召回结算 {}（{}）：撤销医保 {reference}", settlement.settlement_no, case_no);
@@ -76,6 +82,7 @@ impl App {
 
         let mut op = self.begin_op(operator, key, &case_no).await?;
         op.now = now; // the moment the recall window was checked against
+        op.approval = approver.proof.clone();
         if op.account.version != account.version {
             return Err(AppError::Rule {
                 code: "ACCOUNT_CHANGED", message: "账户刚发生变化，请重新召回".into()
@@ -108,7 +115,7 @@ impl App {
         }
         op.commit().await?;
         tracing::info!(settlement = %settlement.settlement_no, approved_by = %approver.username, kind = kind.code(), "recalled");
-        self.recalled(&request.case_no, plan.settlement_id, kind, &approver).await
+        self.recalled(&request.case_no, plan.settlement_id, kind, &approver.display_name).await
     }
 
     async fn recalled(
@@ -116,7 +123,7 @@ impl App {
         case_no: &str,
         settlement_id: i64,
         kind: RecallKind,
-        approver: &Operator,
+        approver: &str,
     ) -> Result<RecallOutcome, AppError> {
         let (_, account) = self.load_account(case_no).await?;
         let settlement = account
@@ -134,7 +141,7 @@ impl App {
                 .recall
                 .as_ref()
                 .map(|r| r.approved_by.clone())
-                .unwrap_or_else(|| approver.display_name.clone()),
+                .unwrap_or_else(|| approver.to_owned()),
         })
     }
 }

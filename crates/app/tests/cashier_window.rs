@@ -390,6 +390,12 @@ async fn recalls_need_a_supervisor_and_restore_the_account() {
         code(app.recall(&cashier, &recall("settlement", approval("cashier2", demo::DEMO_PASSWORD))).await),
         "APPROVAL_REQUIRES_SUPERVISOR"
     );
+    // A supervisor recalling on their own authority: nobody approves their own operation.
+    let supervisor = login(&app, "supervisor").await;
+    assert_eq!(
+        code(app.recall(&supervisor, &recall("settlement", approval("supervisor", demo::DEMO_PASSWORD))).await),
+        "SELF_APPROVAL"
+    );
     assert_eq!(version(&app, "2026900005").await, snapshot);
     let outcome =
         app.recall(&cashier, &recall("settlement", approval("supervisor", demo::DEMO_PASSWORD))).await.unwrap();

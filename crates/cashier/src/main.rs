@@ -320,9 +320,16 @@ async fn open(db: &Path) -> Result<App, AppError> {
     sync_cmd::open(db, pause_from_env()).await
 }
 
-/// `CASHIER_PAUSE_BEFORE_COMMIT_MS`: fault injection for crash tests (see `AppConfig`).
+/// `CASHIER_PAUSE_BEFORE_COMMIT_MS`: fault injection for crash tests (see `AppConfig`), compiled
+/// only into builds with the `fault-injection` feature (scripts/test.sh).
+#[cfg(feature = "fault-injection")]
 fn pause_from_env() -> Option<std::time::Duration> {
     std::env::var("CASHIER_PAUSE_BEFORE_COMMIT_MS").ok()?.parse().ok().map(std::time::Duration::from_millis)
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn pause_from_env() -> Option<std::time::Duration> {
+    None
 }
 
 fn parse_time(text: &str) -> Result<NaiveDateTime, AppError> {

@@ -131,6 +131,7 @@ fn an_unaudited_account_cannot_be_settled() {
 /// Kills `cashier settle` at increasing moments (the pause holds it inside the transaction
 /// for the first trials), then checks the admission is settled completely or not at all.
 #[test]
+#[cfg_attr(not(feature = "fault-injection"), ignore = "needs the pause switch: --features fault-injection")]
 fn a_settlement_killed_at_any_moment_is_whole_or_absent() {
     let dir = TempDir::new().unwrap();
     let db = seed(&dir);

@@ -170,6 +170,27 @@ fn insured_settlements_are_checked_against_the_platforms_insurance_register() {
             .await
             .unwrap();
         assert_eq!(status, 404);
+        // Reversing the standing claim (as if recalling it) without a supervisor's approval
+        // token for that recall: refused, and the claim stands.
+        let reference = settlement["insurance_ref"].as_str().unwrap();
+        let reverse = json!({"key": Uuid::now_v7(), "reference": reference});
+        let (status, answer) = c
+            .raw(Method::POST, "/api/v1/insurance/reverse", Some(&cashier), Some(serde_json::to_vec(&reverse).unwrap()))
+            .await
+            .unwrap();
+        assert_eq!((status, answer["code"].as_str()), (403, Some("APPROVAL_MISSING")), "{answer}");
+        // Under the settlement's own key (the crash sweep of a settlement the journal never
+        // received) only the device that settled it may reverse: not a session of no device.
+        let foreign = token(&c, "cashier").await;
+        let sweep = json!({"key": settlement["key"], "reference": reference});
+        let (status, answer) = c
+            .raw(Method::POST, "/api/v1/insurance/reverse", Some(&foreign), Some(serde_json::to_vec(&sweep).unwrap()))
+            .await
+            .unwrap();
+        assert_eq!((status, answer["code"].as_str()), (403, Some("APPROVAL_MISSING")), "{answer}");
+        let standing =
+            platform.sql(&format!("SELECT reversed_at IS NULL FROM insurance_claims WHERE reference = '{reference}'"));
+        assert_eq!(standing.trim(), "t", "the claim was reversed");
     });
     // The counter's own operation goes through.
     counter.drain("cashier");

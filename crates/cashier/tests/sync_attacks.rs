@@ -10,90 +10,13 @@
 
 mod common;
 
+use common::attack::*;
 use common::{Counter, Platform, runtime, text, token, token_at};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sync::Client;
 use uuid::Uuid;
 use wire::api::LoginRequest;
-
-/// Now on the test machine's local clock (the platform's, unshifted), as the wire writes times.
-fn stamp(shift: chrono::Duration) -> String {
-    (chrono::Local::now().naive_local() + shift).format("%Y-%m-%dT%H:%M:%S").to_string()
-}
-
-/// Pushes one envelope as the holder of `token` for `device`; its answer (outcome, code, message).
-async fn push(c: &Client, token: &str, device: &str, envelope: &Value) -> (String, String, String) {
-    let body = serde_json::to_vec(&json!({"device_id": device, "envelopes": [envelope]})).unwrap();
-    let (status, answer) = c.raw(Method::POST, "/api/v1/sync/push", Some(token), Some(body)).await.unwrap();
-    assert_eq!(status, 200, "{answer}");
-    let result = &answer["results"][0];
-    let field = |name: &str| result[name].as_str().unwrap_or_default().to_owned();
-    (field("outcome"), field("code"), field("message"))
-}
-
-/// Asserts an `invalid` answer with `code` and a sentence.
-fn refused(answer: (String, String, String), code: &str, what: &str) {
-    assert_eq!((answer.0.as_str(), answer.1.as_str()), ("invalid", code), "{what}: {}", answer.2);
-    assert!(!answer.2.is_empty(), "{what}: no reason given");
-}
-
-/// What a refused push must not move: the journal, the operations, the money rows.
-fn footprint(platform: &Platform) -> String {
-    let counts = platform.sql("SELECT (SELECT count(*) FROM journal) || '/' || (SELECT count(*) FROM operations)");
-    format!("{counts} {:?}", platform.ledger())
-}
-
-fn device_of(counter: &Counter) -> String {
-    counter.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().to_owned()
-}
-
-/// The counter's newest queued operation, as it pushed it.
-fn newest_envelope(counter: &Counter) -> Value {
-    serde_json::from_str(counter.sqlite("SELECT envelope FROM outbox ORDER BY seq DESC LIMIT 1").trim()).unwrap()
-}
-
-/// `number` with its 8-digit sequence moved on by `by`.
-fn bump(number: &str, by: i64) -> String {
-    let (head, seq) = number.split_at(number.len() - 8);
-    format!("{head}{:08}", seq.parse::<i64>().unwrap() + by)
-}
-
-/// The first deposit number of the first block the platform gave `cashier` on `device`.
-fn first_of_block(platform: &Platform, device: &str, cashier: &str) -> String {
-    let row = platform.sql(&format!(
-        "SELECT u.receipt_prefix || '|' || r.first_seq FROM receipt_ranges r JOIN users u ON u.username = r.cashier
-         WHERE r.device_id = '{device}' AND r.cashier = '{cashier}' AND r.series = 'deposit' ORDER BY r.first_seq LIMIT 1"
-    ));
-    let (prefix, first) = row.split_once('|').unwrap();
-    format!("YJ{prefix}{:08}", first.parse::<i64>().unwrap())
-}
-
-/// A copy of a deposit operation under new keys, with another number (and cashier, if given).
-fn forged_deposit(template: &Value, receipt_no: &str, cashier: Option<&str>) -> Value {
-    let mut envelope = template.clone();
-    envelope["key"] = json!(Uuid::now_v7());
-    let record = &mut envelope["records"][0];
-    record["key"] = json!(Uuid::now_v7());
-    record["receipt_no"] = json!(receipt_no);
-    if let Some(cashier) = cashier {
-        envelope["cashier"] = json!(cashier);
-    }
-    envelope
-}
-
-/// A platform, a counter whose cashier took (and pushed) a 100.00 cash deposit; that deposit's
-/// operation.
-fn counter_with_a_deposit(platform: &Platform, name: &str) -> (Counter, Value) {
-    let counter = Counter::register(platform, &platform.https(), name);
-    counter.drain("cashier");
-    let case_no = common::case_numbers(platform).remove(0);
-    let out = counter.deposit("cashier", &case_no, "现金:100.00");
-    assert!(out.status.success(), "deposit: {}", text(&out.stderr));
-    let envelope = newest_envelope(&counter);
-    counter.drain("cashier");
-    (counter, envelope)
-}
 
 #[test]
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
@@ -135,46 +58,6 @@ fn each_record_kind_needs_its_permission_for_pusher_and_maker() {
     });
 }
 
-/// A counter that settled a self-pay admission (pushed); the settlement's record on the platform.
-fn counter_with_a_settlement(platform: &Platform, name: &str) -> (Counter, Value) {
-    let counter = Counter::register(platform, &platform.https(), name);
-    counter.drain("cashier");
-    let ready = counter.ready_self_pay();
-    let out = counter.settle("cashier", &ready[0]);
-    assert!(out.status.success(), "settle: {}", text(&out.stderr));
-    counter.drain("cashier");
-    let record = platform.sql("SELECT record FROM journal WHERE kind = 'settlement' AND origin IS NOT NULL");
-    (counter, serde_json::from_str(record.trim()).unwrap())
-}
-
-/// A recall operation of `settlement` by `cashier`, approved by `approver`, with a transfer of
-/// `transfer` fen under `receipt_no` (none when `None`); or only the transfer, when `alone`.
-fn recall_envelope(
-    settlement: &Value,
-    cashier: &str,
-    approver: &str,
-    transfer: Option<(i64, &str)>,
-    alone: bool,
-) -> Value {
-    let admission = settlement["admission_id"].clone();
-    let at = stamp(chrono::Duration::zero());
-    let mut records = Vec::new();
-    if !alone {
-        records.push(json!({"kind": "recall", "key": Uuid::now_v7(), "admission_id": admission,
-            "settlement": settlement["key"], "recall_kind": "settlement", "at": at, "by": "王丽",
-            "approved_by": "刘强", "approver": approver, "reason": "结算有误"}));
-    }
-    if let Some((fen, receipt_no)) = transfer {
-        let amount = format!("{}.{:02}", fen / 100, (fen % 100).abs());
-        let amount = if fen < 0 && fen > -100 { format!("-{amount}") } else { amount };
-        records.push(json!({"kind": "deposit", "key": Uuid::now_v7(), "admission_id": admission,
-            "receipt_no": receipt_no, "deposit_kind": "recall_transfer", "reverses": null,
-            "settlement": settlement["key"], "amount": amount,
-            "tenders": [{"tender": "cash", "amount": amount, "reference": null}], "at": at, "cashier": "王丽"}));
-    }
-    json!({"key": Uuid::now_v7(), "admission_id": admission, "cashier": cashier, "at": at, "records": records})
-}
-
 #[test]
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn recall_transfers_come_only_with_their_recall_for_the_recalled_money() {
@@ -194,17 +77,21 @@ fn recall_transfers_come_only_with_their_recall_for_the_recalled_money() {
         // Money out of nothing: a transfer without the recall.
         let alone = recall_envelope(&settlement, "cashier", "supervisor", Some((net, &number)), true);
         refused(push(&c, &cashier, &device, &alone).await, "RECALL_TRANSFER_ALONE", "a transfer alone");
-        // A real recall moving 100.00 more into the deposits than the settlement took.
+        // A real recall (approved for what it says) moving 100.00 more into the deposits than
+        // the settlement took, or 0.01 less.
         let more = recall_envelope(&settlement, "cashier", "supervisor", Some((net + 10_000, &number)), false);
+        let more = approved(&c, &cashier, &more, net + 10_000).await;
         refused(push(&c, &cashier, &device, &more).await, "RECALL_TRANSFER_AMOUNT", "a transfer of more");
         let less = recall_envelope(&settlement, "cashier", "supervisor", Some((net - 1, &number)), false);
+        let less = approved(&c, &cashier, &less, net - 1).await;
         refused(push(&c, &cashier, &device, &less).await, "RECALL_TRANSFER_AMOUNT", "a transfer of less");
         // A supervisor approving their own recall.
         let own = recall_envelope(&settlement, "supervisor", "supervisor", Some((net, &number)), false);
-        refused(push(&c, &supervisor, &device, &own).await, "FORBIDDEN", "a self-approved recall");
+        refused(push(&c, &supervisor, &device, &own).await, "SELF_APPROVAL", "a self-approved recall");
         assert_eq!(footprint(&platform), before, "a refused operation wrote something");
         // The recall as the counter makes it goes in.
         let real = recall_envelope(&settlement, "cashier", "supervisor", Some((net, &number)), false);
+        let real = approved(&c, &cashier, &real, net).await;
         let (outcome, code, message) = push(&c, &cashier, &device, &real).await;
         assert_eq!(outcome, "applied", "{code} {message}");
     });

@@ -8,6 +8,7 @@ use app::link::Link;
 use app::{App, AppConfig, AppError};
 use store::settings;
 
+use crate::approval::PlatformApprovals;
 use crate::client::Client;
 use crate::insurance::PlatformInsurance;
 use crate::session::{self, Session, TokenStore};
@@ -44,6 +45,8 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     // Insurance goes through the platform, which keeps insurance's answers and checks every
     // pushed settlement against them.
     config.insurance = Arc::new(PlatformInsurance { session: session.clone() });
+    // Approvals are tokens the platform issues once the approver's password checked out there.
+    config.approvals = Some(Arc::new(PlatformApprovals { session: session.clone() }));
     let app = App::open(config).await?;
     Ok(Counter { app, session: Some(session) })
 }

@@ -6,6 +6,7 @@
 //! - `push`: sends the outbox in batches and records each answer; rejected operations are left
 //!   out of the account from then on and listed for a supervisor.
 //! - `pull`: applies the change feed idempotently and moves the cursor in the same transaction.
+//! - `approval`: approval tokens asked of the platform with the approver's credentials.
 //! - `counter`: opening a counter's database stand-alone or linked to its platform.
 //! - `session`: logging in online (token to the OS keyring, password hash kept for offline
 //!   login), device registration, receipt ranges.
@@ -18,6 +19,7 @@
 //! the data folder.
 
 pub mod apply;
+pub mod approval;
 pub mod client;
 pub mod counter;
 pub mod device_secret;

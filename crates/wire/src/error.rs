@@ -58,4 +58,13 @@ pub mod codes {
     pub const FIGURE_DIFFERS: &str = "FIGURE_DIFFERS";
     /// A settlement's refunds go by other routes or amounts than the original-route rule gives.
     pub const REFUND_ROUTE_DIFFERS: &str = "REFUND_ROUTE_DIFFERS";
+    /// A user approving their own operation.
+    pub const SELF_APPROVAL: &str = "SELF_APPROVAL";
+    /// An operation that needs a supervisor's approval carries no proof of it.
+    pub const APPROVAL_MISSING: &str = "APPROVAL_MISSING";
+    /// An approval token the platform did not issue for exactly this operation, or already used
+    /// or expired; or an approver who may not approve.
+    pub const APPROVAL_INVALID: &str = "APPROVAL_INVALID";
+    /// An offline approval from a device the platform heard from at that moment.
+    pub const APPROVAL_NOT_OFFLINE: &str = "APPROVAL_NOT_OFFLINE";
 }

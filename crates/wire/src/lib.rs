@@ -7,6 +7,7 @@
 //! these types, so a message means the same on both ends.
 
 pub mod api;
+pub mod approval;
 pub mod convert;
 pub mod error;
 pub mod fold;

@@ -9,11 +9,11 @@ use uuid::Uuid;
 use wire::codes;
 use wire::insurance::{ClaimBody, ReverseBody, SettleBody, ShareAnswer, StatusAnswer};
 
-use crate::AppState;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
 use crate::insurance::{checked_claim, holds, record, refusal, reversed, standing};
+use crate::{AppState, approvals};
 
 fn claim_of(body: &ClaimBody) -> ApiResult<::insurance::Claim> {
     wire::insurance::claim(body).map_err(|e| ApiError::bad_request(codes::MALFORMED, e.to_string()))
@@ -63,7 +63,9 @@ pub async fn settle(
     Ok(Json(wire::insurance::share_answer(settled.share, Some(settled.reference))))
 }
 
-/// 撤销: undoes a settled claim (a recall, or a settlement that did not commit at the counter).
+/// 撤销: undoes a settled claim: a recall a supervisor approved through the platform (its token
+/// names this claim's settlement), or the device's own settlement that never reached the journal
+/// (the crash sweep). Anything else is `APPROVAL_MISSING`.
 #[utoipa::path(post, path = "/api/v1/insurance/reverse", request_body = ReverseBody,
     responses((status = 200, body = StatusAnswer), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
@@ -76,9 +78,18 @@ pub async fn reverse(
     Body(body): Body<ReverseBody>,
 ) -> ApiResult<Json<StatusAnswer>> {
     caller.require(Permission::HandleMoney)?;
-    if !holds(&state, &body.reference).await? {
+    let Some((settlement, settled_by)) = holds(&state, &body.reference).await? else {
         return Err(ApiError::not_found(format!("平台的医保登记中没有未撤销的医保结算 {}", body.reference)));
+    };
+    let mut conn = state.pool.acquire().await?;
+    if !approvals::reversal_allowed(&mut conn, body.key, settlement, settled_by, caller.device_id).await? {
+        return Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            codes::APPROVAL_MISSING,
+            "撤销医保结算须有收费组长对这笔召回的授权（或是本机未入账结算的自动撤销）",
+        ));
     }
+    drop(conn);
     state.insurance.reverse(body.key, &body.reference).await.map_err(|e| refusal(&e))?;
     reversed(&state, body.key, &body.reference, &caller.username).await?;
     Ok(Json(StatusAnswer { reference: None }))

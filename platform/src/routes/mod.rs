@@ -2,6 +2,7 @@
 //! wrong types refused), checks the caller's role, calls one piece of the platform, and answers
 //! JSON.
 
+pub(crate) mod approvals;
 pub(crate) mod auth;
 pub(crate) mod devices;
 pub(crate) mod his;
@@ -32,6 +33,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/users/{username}/disable", post(auth::disable_user))
         .route("/api/v1/users/{username}/enable", post(auth::enable_user))
         .route("/api/v1/users/{username}/password", post(auth::change_password))
+        .route("/api/v1/approvals", post(approvals::grant))
+        .route("/api/v1/approvals/offline", get(approvals::offline))
+        .route("/api/v1/approvals/offline/{key}/review", post(approvals::review))
         .route("/api/v1/devices", post(devices::register))
         .route("/api/v1/devices/{id}/ranges", post(devices::allocate_range))
         .route("/api/v1/sync/push", post(sync::push))

@@ -4,6 +4,7 @@
 
 mod clocks;
 mod dependencies;
+mod faults;
 mod floats;
 mod reports_io;
 mod sources;

@@ -359,6 +359,7 @@ mod tests {
             cashier: "cashier".into(),
             at: "2026-01-01T10:00:00".parse().unwrap(),
             records: vec![reversal],
+            approval: None,
         };
         // The card's 180 days have passed when the platform receives it.
         let late = "2026-07-01T10:00:00".parse().ok();

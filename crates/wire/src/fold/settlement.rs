@@ -304,6 +304,7 @@ mod tests {
             cashier: "cashier".into(),
             at: settlement["at"].as_str().unwrap().parse().unwrap(),
             records: vec![record(settlement)],
+            approval: None,
         }
     }
 
@@ -422,6 +423,7 @@ mod tests {
             records: vec![record(json!({"kind": "recall", "key": Uuid::from_u128(9), "admission_id": ADMISSION,
                 "settlement": SETTLEMENT, "recall_kind": "discharge", "at": at, "by": "王丽",
                 "approved_by": "刘强", "approver": "supervisor", "reason": "漏记费用"}))],
+            approval: None,
         };
         let verdict = |at: &str, facts: &Facts| {
             settled.clone().check_and_apply(&recall(at), facts).map_err(|e| (e.code().to_owned(), e.to_string()))
