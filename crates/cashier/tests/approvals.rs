@@ -4,9 +4,11 @@
 //! the platform believes only from a device it did not hear from at that moment, and lists for
 //! a review by another supervisor. Run by `scripts/test.sh` (needs `CASHIER_TEST_PG`).
 
+#[path = "common/attack.rs"]
+mod attack;
 mod common;
 
-use common::attack::*;
+use attack::*;
 use common::{Counter, Platform, runtime, text, token, token_at};
 use reqwest::Method;
 use serde_json::{Value, json};

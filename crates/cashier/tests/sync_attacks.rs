@@ -8,13 +8,14 @@
 //! a code and writing nothing. Run by
 //! `scripts/test.sh` (needs `CASHIER_TEST_PG`).
 
+#[path = "common/attack.rs"]
+mod attack;
 mod common;
 
-use common::attack::*;
+use attack::*;
 use common::{Counter, Platform, runtime, text, token, token_at};
 use reqwest::Method;
 use serde_json::{Value, json};
-use sync::Client;
 use uuid::Uuid;
 use wire::api::LoginRequest;
 

@@ -1,13 +1,16 @@
-//! Helpers of the attack tests (`sync_attacks`, `approvals`): pushing a forged envelope as a
-//! token's holder and reading the answer, what a refusal must not move, counters with a
-//! deposit or a settlement pushed, recalls as envelopes and approval tokens for them.
+//! Helpers of the attack tests (`sync_attacks`, `approvals`, which include this file as their
+//! `attack` module): pushing a forged envelope as a token's holder and reading the answer, what
+//! a refusal must not move, counters with a deposit or a settlement pushed, recalls as envelopes
+//! and approval tokens for them.
+
+#![allow(dead_code)]
 
 use reqwest::Method;
 use serde_json::{Value, json};
 use sync::Client;
 use uuid::Uuid;
 
-use super::{Counter, Platform, text};
+use crate::common::{Counter, Platform, text};
 
 /// Now on the test machine's local clock (the platform's, unshifted), as the wire writes times.
 pub fn stamp(shift: chrono::Duration) -> String {
@@ -79,7 +82,7 @@ pub fn forged_deposit(template: &Value, receipt_no: &str, cashier: Option<&str>)
 pub fn counter_with_a_deposit(platform: &Platform, name: &str) -> (Counter, Value) {
     let counter = Counter::register(platform, &platform.https(), name);
     counter.drain("cashier");
-    let case_no = super::case_numbers(platform).remove(0);
+    let case_no = crate::common::case_numbers(platform).remove(0);
     let out = counter.deposit("cashier", &case_no, "现金:100.00");
     assert!(out.status.success(), "deposit: {}", text(&out.stderr));
     let envelope = newest_envelope(&counter);
@@ -161,7 +164,7 @@ pub async fn ask_approval(
 
 /// `envelope` carrying the supervisor's token for it (moving `fen`), asked as `token`'s holder.
 pub async fn approved(c: &Client, token: &str, envelope: &Value, fen: i64) -> Value {
-    let (status, grant) = ask_approval(c, token, envelope, "supervisor", super::PASSWORD, fen).await;
+    let (status, grant) = ask_approval(c, token, envelope, "supervisor", crate::common::PASSWORD, fen).await;
     assert_eq!(status, 200, "{grant}");
     let mut envelope = envelope.clone();
     envelope["approval"] = json!({"by": "token", "token": grant["token"]});

@@ -4,7 +4,6 @@
 
 #![allow(dead_code)]
 
-pub mod attack;
 pub mod proxy;
 
 use std::collections::BTreeMap;
