@@ -1,12 +1,18 @@
 //! Blood reimbursements (用血减免): who donated and what (`donation`), what that entitles the
-//! patient to (`entitlement`), and the waivers the provincial blood platform approved for an
+//! patient to (`entitlement`), the registration at the window with its materials and review
+//! (`registration`), and the waivers the provincial blood platform approved for an
 //! admission, which the settlement window deducts.
 
 pub mod donation;
 pub mod entitlement;
+pub mod registration;
 
 pub use donation::{Donation, DonationKind, Donor};
 pub use entitlement::{BloodPolicy, CertificateShare, Entitlement, EntitlementError, entitlement};
+pub use registration::{
+    Decision, Material, RegistrationError, RegistrationForm, RegistrationStatus, ReviewError, check_registration,
+    required_materials, review,
+};
 
 use chrono::NaiveDateTime;
 

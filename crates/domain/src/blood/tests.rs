@@ -4,7 +4,12 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::{BloodPolicy, Donation, DonationKind, Donor, EntitlementError, entitlement};
+use super::{
+    BloodPolicy, Decision, Donation, DonationKind, Donor, EntitlementError, Material, RegistrationForm,
+    RegistrationStatus, check_registration, entitlement, review,
+};
+use crate::person::PersonName;
+use crate::resident_id::ResidentId;
 
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
@@ -92,6 +97,53 @@ fn what_earlier_registrations_used_is_gone() {
     assert_eq!((e.entitled_ml, e.used_ml, e.remaining_ml), (Some(400), 300, Some(100)));
     let spent = [donation("U2", "2024-01-01", 200, DonationKind::WholeBlood, 500)];
     assert!(entitlement(&policy, Donor::Spouse, false, &spent, day("2026-01-01")).unwrap().used_up());
+}
+
+fn form(donor: Donor, pledge: bool, attached: &[Material], donations: Vec<Donation>) -> RegistrationForm {
+    RegistrationForm {
+        donor,
+        donor_name: PersonName::parse("李建国").unwrap(),
+        donor_id: ResidentId::parse("11010519491231002X").unwrap(),
+        gold_award: false,
+        donations,
+        pledge,
+        attached: attached.to_vec(),
+    }
+}
+
+#[test]
+fn a_registration_needs_its_materials_or_a_pledge() {
+    use Material::*;
+    let policy = BloodPolicy::default();
+    let today = day("2026-01-01");
+    let d = || vec![whole("M1", "2024-01-01", 200)];
+    // The donor themself: ID card and certificate.
+    assert!(check_registration(&policy, &form(Donor::Patient, false, &[DonorId, Certificate], d()), today).is_ok());
+    // A spouse without the proof of marriage: refused, naming it.
+    let missing = check_registration(&policy, &form(Donor::Spouse, false, &[DonorId, Certificate, PatientId], d()), today)
+        .unwrap_err();
+    assert_eq!(missing.code(), "BLOOD_MATERIALS_MISSING");
+    assert!(missing.to_string().contains("关系证明"), "{missing}");
+    // With a signed pledge instead of the proof it goes.
+    let pledged = form(Donor::Spouse, true, &[DonorId, Certificate, PatientId, Pledge], d());
+    assert_eq!(check_registration(&policy, &pledged, today).unwrap().entitled_ml, Some(400));
+    // Used up across earlier registrations.
+    let spent = vec![donation("M2", "2024-01-01", 200, DonationKind::WholeBlood, 400)];
+    let refused = check_registration(&policy, &form(Donor::Patient, false, &[DonorId, Certificate], spent), today);
+    assert_eq!(refused.unwrap_err().code(), "BLOOD_ENTITLEMENT_USED_UP");
+}
+
+#[test]
+fn a_review_is_never_the_clerks_own_and_happens_once() {
+    let submitted = RegistrationStatus::Submitted;
+    assert_eq!(review(submitted, "cashier", "cashier", &Decision::Approve).unwrap_err().code(), "SELF_APPROVAL");
+    assert_eq!(review(submitted, "cashier", "supervisor", &Decision::Approve), Ok(RegistrationStatus::Approved));
+    let blank = Decision::Return { reason: " ".into() };
+    assert_eq!(review(submitted, "cashier", "supervisor", &blank).unwrap_err().code(), "REASON_REQUIRED");
+    let returned = Decision::Return { reason: "献血证照片不清".into() };
+    assert_eq!(review(submitted, "cashier", "supervisor", &returned), Ok(RegistrationStatus::Returned));
+    let again = review(RegistrationStatus::Approved, "cashier", "supervisor", &Decision::Approve);
+    assert_eq!(again.unwrap_err().code(), "BLOOD_ALREADY_REVIEWED");
 }
 
 fn any_donation() -> impl Strategy<Value = Donation> {
