@@ -264,3 +264,14 @@ pub async fn with_use(conn: &mut SqliteConnection, mut donation: Donation) -> Re
     donation.used_ml = used_ml(conn, &donation.certificate_no).await?;
     Ok(donation)
 }
+
+/// How many registrations, certificates, materials and reviews are kept (for checks that a
+/// refusal wrote nothing).
+pub async fn counts(conn: &mut SqliteConnection) -> Result<(i64, i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT count(*) FROM blood_registrations), (SELECT count(*) FROM blood_certificates),
+                (SELECT count(*) FROM blood_materials), (SELECT count(*) FROM blood_reviews)",
+    )
+    .fetch_one(conn)
+    .await?)
+}
