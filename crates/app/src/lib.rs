@@ -10,6 +10,7 @@
 mod account;
 pub mod approval;
 mod audit;
+mod blood_waiver;
 mod clock;
 pub mod demo_seed;
 mod deposits;
@@ -104,6 +105,9 @@ pub struct App {
     pause_before_commit: Option<Duration>,
     link: Option<Arc<link::Link>>,
     approvals: Option<Arc<dyn approval::ApprovalDesk>>,
+    /// Where captured materials are kept: `materials/` beside the database.
+    shelf: capture::Shelf,
+    blood_policy: domain::blood::BloodPolicy,
 }
 
 impl App {
@@ -136,6 +140,10 @@ impl App {
             pause_before_commit: config.pause_before_commit,
             link: config.link,
             approvals: config.approvals,
+            shelf: capture::Shelf::new(
+                config.db_path.parent().unwrap_or_else(|| std::path::Path::new(".")).join("materials"),
+            ),
+            blood_policy: domain::blood::BloodPolicy::default(),
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;

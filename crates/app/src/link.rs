@@ -59,9 +59,11 @@ impl crate::App {
     }
 
     /// The status bar's view of the link: read from the link and, for the counts, the outbox
-    /// itself (a deposit taken a moment ago is already waiting).
+    /// itself (a deposit taken a moment ago is already waiting) and the insurance intents (also
+    /// at a stand-alone counter).
     pub async fn link_status(&self) -> Result<contract::link::LinkStatus, crate::AppError> {
-        let Some(link) = self.link() else { return Ok(contract::link::LinkStatus::default()) };
+        let insurance = i64::try_from(self.unresolved_insurance().await?).unwrap_or(i64::MAX);
+        let Some(link) = self.link() else { return Ok(contract::link::LinkStatus { insurance, ..Default::default() }) };
         let state = link.state();
         let mut conn = self.store().conn().await?;
         let waiting = store::outbox::waiting(&mut conn).await?;
@@ -74,6 +76,7 @@ impl crate::App {
             waiting,
             refused,
             failed,
+            insurance,
             last_error: state.last_error,
         })
     }

@@ -188,6 +188,8 @@ async fn a_reversal_the_back_end_does_not_take_is_failed_counted_and_retried() {
     let app = open(&dir, flaky.clone(), None).await;
     assert_eq!(state(&app, key).await, Some(Outcome::Failed), "the reversal failed and says so");
     assert_eq!(app.unresolved_insurance().await.unwrap(), 1, "counted for the status");
+    let status = app.link_status().await.unwrap();
+    assert_eq!((status.insurance, status.label().contains("医保待处理 1 笔")), (1, true), "{}", status.label());
     assert!(matches!(sandbox.query(key).await.unwrap(), ClaimStatus::Settled { .. }), "still settled");
     // Still down: retrying keeps it failed, never dropped.
     assert_eq!(app.retry_insurance().await.unwrap(), 1);

@@ -1,6 +1,7 @@
 //! `cashier`: the command line over the app's use cases, for operations, scripts and checks.
 //! Exit status 0 on success, 2 for refused input, 1 for anything else; messages in zh-CN.
 
+mod blood_cmd;
 mod password;
 mod recon_input;
 mod reconcile_cmd;
@@ -115,6 +116,11 @@ enum Command {
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
+    /// Blood-fee waivers (用血减免): `blood register`, `blood review`, `blood list`.
+    Blood {
+        #[command(subcommand)]
+        command: blood_cmd::BloodCommand,
+    },
     /// Channel statements (对账单): `statement check --channel wechat FILE`.
     Statement {
         #[command(subcommand)]
@@ -213,6 +219,7 @@ async fn run(command: Command) -> Result<(), AppError> {
         }
         Command::Pending { command } => sync_cmd::pending(command).await?,
         Command::Statement { command } => statement_cmd::run(command)?,
+        Command::Blood { command } => blood_cmd::run(command).await?,
         Command::Reconcile(args) => reconcile_cmd::run(args)?,
         Command::Words { amount } => {
             println!("{}", app::words(&amount)?);

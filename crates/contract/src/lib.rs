@@ -5,6 +5,7 @@
 //! core types are not `Serialize`, their serializable twins live here.
 
 pub mod account;
+pub mod blood;
 pub mod cashier;
 pub mod error;
 pub mod link;

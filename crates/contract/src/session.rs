@@ -45,6 +45,7 @@ pub enum Permission {
     ReserveNumbers,
     ViewPending,
     ResolvePending,
+    ReviewBloodWaiver,
     Administer,
 }
 
@@ -59,6 +60,7 @@ impl From<domain::Permission> for Permission {
             domain::Permission::ReserveNumbers => Permission::ReserveNumbers,
             domain::Permission::ViewPending => Permission::ViewPending,
             domain::Permission::ResolvePending => Permission::ResolvePending,
+            domain::Permission::ReviewBloodWaiver => Permission::ReviewBloodWaiver,
             domain::Permission::Administer => Permission::Administer,
         }
     }

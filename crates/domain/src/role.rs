@@ -53,12 +53,14 @@ pub enum Permission {
     ViewPending,
     /// Resolve a refused operation (refund, or keep the money as a deposit).
     ResolvePending,
+    /// Review blood-waiver registrations (审核用血减免): approve, or return with a reason.
+    ReviewBloodWaiver,
     /// Register counters, import from the HIS, add users, verify the audit chain.
     Administer,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::HandleMoney,
         Permission::AuditFees,
         Permission::ApproveRecall,
@@ -67,6 +69,7 @@ impl Permission {
         Permission::ReserveNumbers,
         Permission::ViewPending,
         Permission::ResolvePending,
+        Permission::ReviewBloodWaiver,
         Permission::Administer,
     ];
 
@@ -80,6 +83,7 @@ impl Permission {
             Permission::ReserveNumbers => "reserve_numbers",
             Permission::ViewPending => "view_pending",
             Permission::ResolvePending => "resolve_pending",
+            Permission::ReviewBloodWaiver => "review_blood_waiver",
             Permission::Administer => "administer",
         }
     }
@@ -94,6 +98,7 @@ impl Permission {
             Permission::ReserveNumbers => "领用票号",
             Permission::ViewPending => "查看待处理",
             Permission::ResolvePending => "处理待处理",
+            Permission::ReviewBloodWaiver => "审核用血减免",
             Permission::Administer => "系统管理",
         }
     }
@@ -112,22 +117,23 @@ impl Role {
             Role::Cashier => match permission {
                 P::HandleMoney | P::Sync | P::ReserveNumbers => true,
                 P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => false,
-                P::ViewPending | P::ResolvePending | P::Administer => false,
+                P::ViewPending | P::ResolvePending | P::ReviewBloodWaiver | P::Administer => false,
             },
             Role::Finance => match permission {
                 P::AuditFees | P::ReviewReconciliation | P::Sync | P::ViewPending => true,
                 P::HandleMoney | P::ApproveRecall | P::ReserveNumbers => false,
-                P::ResolvePending | P::Administer => false,
+                P::ResolvePending | P::ReviewBloodWaiver | P::Administer => false,
             },
             Role::Supervisor => match permission {
                 P::HandleMoney | P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => true,
                 P::Sync | P::ReserveNumbers | P::ViewPending | P::ResolvePending => true,
+                P::ReviewBloodWaiver => true,
                 P::Administer => false,
             },
             Role::Admin => match permission {
                 P::ReviewReconciliation | P::Administer => true,
                 P::HandleMoney | P::AuditFees | P::ApproveRecall | P::Sync => false,
-                P::ReserveNumbers | P::ViewPending | P::ResolvePending => false,
+                P::ReserveNumbers | P::ViewPending | P::ResolvePending | P::ReviewBloodWaiver => false,
             },
         }
     }

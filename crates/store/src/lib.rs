@@ -18,6 +18,7 @@ pub mod open;
 pub mod outbox;
 pub mod patients;
 pub mod receipts;
+pub mod registrations;
 pub mod settings;
 pub mod settlements;
 pub mod users;

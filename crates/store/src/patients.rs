@@ -204,6 +204,15 @@ pub async fn by_case_no(conn: &mut SqliteConnection, case_no: &CaseNo) -> Result
     row.map(summary_from_row).transpose()
 }
 
+/// The case number of admission `id`.
+pub async fn case_no_of(conn: &mut SqliteConnection, id: Uuid) -> Result<CaseNo> {
+    let text: String = sqlx::query_scalar("SELECT case_no FROM admissions WHERE id = ?1")
+        .bind(id.to_string())
+        .fetch_one(conn)
+        .await?;
+    CaseNo::parse(&text).map_err(|e| StoreError::BadRow(format!("病案号 {text}：{e}")))
+}
+
 /// Every case number, in order (for scripts and checks).
 pub async fn case_numbers(conn: &mut SqliteConnection) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar("SELECT case_no FROM admissions ORDER BY case_no").fetch_all(conn).await?)

@@ -78,6 +78,16 @@ impl Syncer {
         let pulled = crate::pull::pull_all(store, &self.session.client, &token, self.session.device, 1_000).await?;
         let pull_time = started.elapsed();
         self.session.top_up_ranges(&self.app, &user, 100, 500).await?;
+        // Insurance calls left unresolved (a reversal insurance did not take) are retried while
+        // the platform answers, not only at the next start; the status bar counts what is left.
+        match self.app.unresolved_insurance().await {
+            Ok(0) => {}
+            Ok(_) => match self.app.retry_insurance().await {
+                Ok(left) => tracing::info!(left, "insurance calls retried"),
+                Err(e) => tracing::warn!(error = %e, "insurance retry failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "insurance intents unreadable"),
+        }
         Ok(Round { pushed, pulled, push_time, pull_time })
     }
 

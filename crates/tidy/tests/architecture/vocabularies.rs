@@ -1,7 +1,7 @@
 //! One home for each vocabulary: the words a rule decides on live in the domain, and every other
 //! place that names them is generated from it or checked equal here — the migrations' CHECK
-//! lists of tender codes, and the screen, which must ask the session's permissions instead of
-//! matching role codes.
+//! lists of tender codes and of the blood waiver's donors, donation kinds and materials, and
+//! the screen, which must ask the session's permissions instead of matching role codes.
 
 use regex::Regex;
 use tidy::lex::lex;
@@ -25,6 +25,40 @@ fn the_migrations_allow_exactly_the_domains_tenders() {
     }
     assert!(checks >= 2, "found the tender CHECKs of deposit_tenders and settlement_payments");
     assert_none("every tender CHECK lists domain::Tender::ALL, in its order", &found);
+}
+
+/// Every `column TEXT … CHECK (column IN (…))` of the migrations lists exactly `codes`, in order;
+/// answers the violations and how many such CHECKs were found.
+fn checks_of(column: &str, codes: &[&str]) -> (Vec<Violation>, usize) {
+    let pattern = format!(r"\b{column}\s+TEXT[^,]*?CHECK\s*\(\s*{column}\s+IN\s*\(([^)]*)\)");
+    let check = Regex::new(&pattern).expect("CHECK pattern");
+    let (mut found, mut checks) = (Vec::new(), 0);
+    for (rel, text) in tidy::migrations::files() {
+        for caps in check.captures_iter(&text) {
+            checks += 1;
+            let listed: Vec<&str> = caps[1].split(',').map(|c| c.trim().trim_matches('\'')).collect();
+            if listed != codes {
+                let line = tidy::line_of(&text, caps.get(0).map_or(0, |m| m.start()));
+                found.push(Violation::new(&rel, line, format!("{column} {listed:?}, the domain has {codes:?}")));
+            }
+        }
+    }
+    (found, checks)
+}
+
+#[test]
+fn the_migrations_allow_exactly_the_domains_blood_words() {
+    use domain::blood::{DonationKind, Donor, Material};
+    let donors: Vec<&str> = Donor::ALL.iter().map(|d| d.code()).collect();
+    let kinds: Vec<&str> = DonationKind::ALL.iter().map(|k| k.code()).collect();
+    let items: Vec<&str> = Material::ALL.iter().map(|m| m.code()).collect();
+    let mut found = Vec::new();
+    for (column, codes) in [("donor", donors), ("donation_kind", kinds), ("item", items)] {
+        let (violations, checks) = checks_of(column, &codes);
+        assert!(checks >= 1, "no CHECK of {column} found in the migrations");
+        found.extend(violations);
+    }
+    assert_none("the blood CHECKs list domain::blood's Donor, DonationKind and Material codes", &found);
 }
 
 #[test]

@@ -1,0 +1,69 @@
+//! Capturing against real files: a generated scan kept once with its thumbnail, and each
+//! refusal (not an image, damaged, too large) named with nothing kept.
+
+use std::io::Cursor;
+
+use image::{ImageFormat, Rgb, RgbImage};
+use tempfile::TempDir;
+
+use crate::{FileImport, Shelf, Source};
+
+/// A 1240×1754 (A4 at 150 dpi) colour page encoded as `format`.
+fn page(format: ImageFormat) -> Vec<u8> {
+    let img = RgbImage::from_fn(1240, 1754, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), format).unwrap();
+    out
+}
+
+fn files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries.flatten().map(|e| if e.path().is_dir() { files(&e.path()) } else { 1 }).sum()
+    })
+}
+
+#[test]
+fn a_scan_is_kept_once_with_a_thumbnail() {
+    let dir = TempDir::new().unwrap();
+    let shelf = Shelf::new(dir.path().join("materials"));
+    let jpeg = page(ImageFormat::Jpeg);
+    let stored = shelf.keep("scan.jpg", &jpeg).unwrap();
+    assert_eq!(stored.media_type.mime(), "image/jpeg");
+    assert_eq!(std::fs::read(&stored.path).unwrap(), jpeg);
+    let thumb = image::open(stored.thumbnail.as_ref().unwrap()).unwrap();
+    assert_eq!((thumb.width().max(thumb.height())), 256, "the longer side is 256 px");
+    assert_eq!(shelf.find(&stored.sha256), Some(stored.path.clone()));
+    let again = shelf.keep("again.jpg", &jpeg).unwrap();
+    assert_eq!(again, stored, "the same content is one file");
+    assert_eq!(files(&dir.path().join("materials")), 2, "the image and its thumbnail, nothing else");
+    let png = shelf.keep("scan.png", &page(ImageFormat::Png)).unwrap();
+    assert_eq!(png.media_type.mime(), "image/png");
+}
+
+#[test]
+fn what_is_not_a_sound_image_is_refused_and_nothing_kept() {
+    let dir = TempDir::new().unwrap();
+    let folder = dir.path().join("materials");
+    let shelf = Shelf::new(&folder);
+    let refused = |name: &str, bytes: &[u8]| shelf.keep(name, bytes).unwrap_err().code();
+    assert_eq!(refused("note.txt", "不是图片".as_bytes()), "MATERIAL_NOT_AN_IMAGE");
+    let jpeg = page(ImageFormat::Jpeg);
+    assert_eq!(refused("cut.jpg", &jpeg[..jpeg.len() / 3]), "MATERIAL_CORRUPT");
+    let png = page(ImageFormat::Png);
+    assert_eq!(refused("cut.png", &png[..png.len() / 2]), "MATERIAL_CORRUPT");
+    assert_eq!(refused("half.pdf", b"%PDF-1.7\n1 0 obj\n"), "MATERIAL_CORRUPT");
+    assert!(shelf.keep("form.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").is_ok());
+    assert_eq!(files(&folder), 1, "only the sound PDF was kept");
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let dir = TempDir::new().unwrap();
+    let big = dir.path().join("big.jpg");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(crate::MAX_BYTES + 1).unwrap();
+    let refused = FileImport::new(&big).acquire().unwrap_err();
+    assert_eq!(refused.code(), "MATERIAL_TOO_LARGE", "{refused}");
+    let missing = FileImport::new(dir.path().join("none.jpg")).acquire().unwrap_err();
+    assert_eq!(missing.code(), "MATERIAL_UNREADABLE");
+}

@@ -1,0 +1,81 @@
+//! The blood-waiver registration (献血证报销登记) as the screen and the CLI send and show it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Tag;
+
+/// One donation certificate as typed at the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateInput {
+    /// 献血证编号
+    pub certificate_no: String,
+    /// `YYYY-MM-DD`
+    pub donated_on: String,
+    pub volume_ml: String,
+    /// `whole`, `platelet`, `stem_cell` or `rare`
+    pub kind: String,
+}
+
+/// A captured image or PDF for a checklist item: its content, base64 or a file path the app
+/// reads (the CLI's `--scan ITEM=FILE`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialInput {
+    /// `donor_id`, `certificate`, `patient_id`, `relationship` or `pledge`
+    pub item: String,
+    pub path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterBloodRequest {
+    pub case_no: String,
+    /// The operation's idempotency key, from the dialog's opening.
+    pub key: String,
+    /// `self`, `spouse`, `parent`, `child`, `sibling`, `grandparent` or `parent_in_law`
+    pub donor: String,
+    pub donor_name: String,
+    pub donor_id: String,
+    pub gold_award: bool,
+    pub pledge: bool,
+    pub certificates: Vec<CertificateInput>,
+    pub materials: Vec<MaterialInput>,
+}
+
+/// What one certificate gives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateView {
+    pub certificate_no: String,
+    pub donated_on: String,
+    pub volume_ml: i64,
+    pub kind: Tag,
+}
+
+/// A registration as shown: its status, the entitlement (`None` ml: free for life) and rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationView {
+    pub registration: i64,
+    pub key: String,
+    pub case_no: String,
+    pub donor: Tag,
+    pub donor_name: String,
+    /// The resident ID masked for the screen (first 6 and last 4 shown).
+    pub donor_id: String,
+    pub status: Tag,
+    pub entitled_ml: Option<i64>,
+    pub remaining_ml: Option<i64>,
+    pub rule: String,
+    pub registered_by: String,
+    pub registered_at: String,
+    pub reviewed_by: Option<String>,
+    pub reason: Option<String>,
+    pub certificates: Vec<CertificateView>,
+    /// The checklist items with something attached.
+    pub materials: Vec<Tag>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewBloodRequest {
+    pub registration: i64,
+    pub approve: bool,
+    /// Required to return.
+    pub reason: String,
+}
