@@ -27,7 +27,11 @@ fn certificate(input: &contract::blood::CertificateInput) -> Result<Donation, Ap
         invalid("BLOOD_DATE", format!("献血证 {no} 的献血日期应为 YYYY-MM-DD：“{}”", input.donated_on), "certificates")
     })?;
     let volume_ml: u32 = input.volume_ml.trim().parse().map_err(|_| {
-        invalid("BLOOD_VOLUME_ABSURD", format!("献血证 {no} 的献血量应为毫升整数：“{}”", input.volume_ml), "certificates")
+        invalid(
+            "BLOOD_VOLUME_ABSURD",
+            format!("献血证 {no} 的献血量应为毫升整数：“{}”", input.volume_ml),
+            "certificates",
+        )
     })?;
     let kind = DonationKind::from_code(input.kind.trim()).ok_or_else(|| {
         invalid(
@@ -196,9 +200,8 @@ impl App {
     pub async fn blood_registrations(&self, case_no: &str) -> Result<Vec<RegistrationView>, AppError> {
         let case_no = input::case_no(case_no)?;
         let mut conn = self.store.conn().await?;
-        let summary = store::patients::by_case_no(&mut conn, &case_no)
-            .await?
-            .ok_or_else(|| crate::op::not_found(&case_no))?;
+        let summary =
+            store::patients::by_case_no(&mut conn, &case_no).await?.ok_or_else(|| crate::op::not_found(&case_no))?;
         let found = registrations::of_admission(&mut conn, summary.admission.id).await?;
         Ok(found.iter().map(|r| view(r, &case_no)).collect())
     }

@@ -82,9 +82,15 @@ async fn a_spouse_registers_with_every_material_and_a_supervisor_approves() {
         reason: reason.into(),
     };
     let supervisor = login(&app, "supervisor").await;
-    let own = app.register_blood(&supervisor, &RegisterBloodRequest { key: key(), ..spouse(&dir, "2026900101") }).await.unwrap();
+    let own = app
+        .register_blood(&supervisor, &RegisterBloodRequest { key: key(), ..spouse(&dir, "2026900101") })
+        .await
+        .unwrap();
     let refused = app
-        .review_blood(&supervisor, &ReviewBloodRequest { registration: own.registration, approve: true, reason: String::new() })
+        .review_blood(
+            &supervisor,
+            &ReviewBloodRequest { registration: own.registration, approve: true, reason: String::new() },
+        )
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "SELF_APPROVAL");
@@ -92,11 +98,17 @@ async fn a_spouse_registers_with_every_material_and_a_supervisor_approves() {
     assert_eq!(app.review_blood(&supervisor, &review(false, " ")).await.unwrap_err().code(), "REASON_REQUIRED");
     let approved = app.review_blood(&supervisor, &review(true, "")).await.unwrap();
     assert_eq!((approved.status.code.as_str(), approved.reviewed_by.as_deref()), ("approved", Some("supervisor")));
-    assert_eq!(app.review_blood(&supervisor, &review(false, "重复")).await.unwrap_err().code(), "BLOOD_ALREADY_REVIEWED");
+    assert_eq!(
+        app.review_blood(&supervisor, &review(false, "重复")).await.unwrap_err().code(),
+        "BLOOD_ALREADY_REVIEWED"
+    );
     let listed = app.blood_registrations("2026900101").await.unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].status.code, "approved");
 }
+
+/// What a refusal test does to a good request.
+type Spoil = Box<dyn Fn(&mut RegisterBloodRequest)>;
 
 #[tokio::test]
 async fn bad_registrations_are_refused_by_name_and_nothing_is_kept() {
@@ -110,7 +122,7 @@ async fn bad_registrations_are_refused_by_name_and_nothing_is_kept() {
     let jpeg = scan(&dir, "whole.jpg", 50);
     let cut = dir.path().join("cut.jpg");
     std::fs::write(&cut, &std::fs::read(&jpeg).unwrap()[..2000]).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut RegisterBloodRequest)>)> = vec![
+    let cases: Vec<(&str, Spoil)> = vec![
         ("BLOOD_DONOR_UNKNOWN", Box::new(|r| r.donor = "cousin".into())),
         ("BLOOD_RELATIVE_NOT_ELIGIBLE", Box::new(|r| r.donor = "sibling".into())),
         ("RESIDENT_ID_INVALID", Box::new(|r| r.donor_id = "110105194912310021".into())),
@@ -118,7 +130,12 @@ async fn bad_registrations_are_refused_by_name_and_nothing_is_kept() {
         ("BLOOD_VOLUME_ABSURD", Box::new(|r| r.certificates[0].volume_ml = "0".into())),
         ("BLOOD_VOLUME_ABSURD", Box::new(|r| r.certificates[0].volume_ml = "40000".into())),
         ("BLOOD_KIND_UNKNOWN", Box::new(|r| r.certificates[0].kind = "plasma".into())),
-        ("BLOOD_MATERIALS_MISSING", Box::new(|r| { r.materials.pop(); })),
+        (
+            "BLOOD_MATERIALS_MISSING",
+            Box::new(|r| {
+                r.materials.pop();
+            }),
+        ),
         ("MATERIAL_NOT_AN_IMAGE", Box::new(move |r| r.materials[0].path = text.display().to_string())),
         ("MATERIAL_CORRUPT", Box::new(move |r| r.materials[0].path = cut.display().to_string())),
         ("MATERIAL_ITEM_UNKNOWN", Box::new(|r| r.materials[0].item = "photo".into())),

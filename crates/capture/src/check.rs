@@ -1,5 +1,6 @@
-//! Is it what it claims? The first bytes say JPEG, PNG or PDF; an image must then decode
-//! completely (a truncated or damaged scan is refused), a PDF must end with its `%%EOF` marker.
+//! Is it what it claims? The first bytes say JPEG, PNG or PDF; a JPEG must end with its
+//! end-of-image marker and an image must then decode completely (a truncated or damaged scan is
+//! refused), a PDF must end with its `%%EOF` marker.
 
 use std::io::Cursor;
 
@@ -62,6 +63,14 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<Checked, CaptureError> {
     let Some(media_type) = MediaType::sniff(bytes) else {
         return Err(CaptureError::NotAnImage(name.to_owned()));
     };
+    // A JPEG decoder fills a cut-off scan with grey rather than fail: the end-of-image marker
+    // must be there (a few padding bytes after it are tolerated).
+    if media_type == MediaType::Jpeg {
+        let tail = &bytes[bytes.len().saturating_sub(64)..];
+        if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
+            return Err(CaptureError::Corrupt(name.to_owned()));
+        }
+    }
     if media_type == MediaType::Pdf {
         let tail = &bytes[bytes.len().saturating_sub(1024)..];
         if !tail.windows(5).any(|w| w == b"%%EOF") {

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::check::{MediaType, check};
 use crate::CaptureError;
+use crate::check::{MediaType, check};
 
 /// The longer side of a thumbnail, in pixels.
 const THUMBNAIL_PX: u32 = 256;

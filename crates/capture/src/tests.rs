@@ -17,9 +17,8 @@ fn page(format: ImageFormat) -> Vec<u8> {
 }
 
 fn files(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir).map_or(0, |entries| {
-        entries.flatten().map(|e| if e.path().is_dir() { files(&e.path()) } else { 1 }).sum()
-    })
+    std::fs::read_dir(dir)
+        .map_or(0, |entries| entries.flatten().map(|e| if e.path().is_dir() { files(&e.path()) } else { 1 }).sum())
 }
 
 #[test]

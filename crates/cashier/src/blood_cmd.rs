@@ -93,9 +93,9 @@ fn certificate(text: &str) -> Result<CertificateInput, AppError> {
 }
 
 fn scan(text: &str) -> Result<MaterialInput, AppError> {
-    let (item, path) = text.split_once('=').ok_or_else(|| {
-        AppError::invalid("MATERIAL_FORMAT", format!("材料应写作 项目=文件：“{text}”"), "materials")
-    })?;
+    let (item, path) = text
+        .split_once('=')
+        .ok_or_else(|| AppError::invalid("MATERIAL_FORMAT", format!("材料应写作 项目=文件：“{text}”"), "materials"))?;
     Ok(MaterialInput { item: item.to_owned(), path: path.to_owned() })
 }
 
@@ -134,8 +134,7 @@ pub async fn run(command: BloodCommand) -> Result<(), AppError> {
         BloodCommand::Review { db, registration, approve, return_reason, operator } => {
             let app = crate::open(&db).await?;
             let operator = app.console_operator(&operator).await?;
-            let request =
-                ReviewBloodRequest { registration, approve, reason: return_reason.unwrap_or_default() };
+            let request = ReviewBloodRequest { registration, approve, reason: return_reason.unwrap_or_default() };
             println!("{}", crate::json(&app.review_blood(&operator, &request).await?)?);
         }
         BloodCommand::List { db, case_no, json: _ } => {

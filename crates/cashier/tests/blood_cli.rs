@@ -48,9 +48,25 @@ fn register_review_and_list_from_the_command_line() {
         let id_scan = format!("donor_id={donor_id}");
         let cert_scan = format!("certificate={cert}");
         let mut args = vec![
-            "blood", "register", "--db", &db, &case_no, "--donor", donor, "--donor-name", "李建国",
-            "--donor-id", "11010519491231002X", "--certificate", "ZJ0001:2024-05-01:200",
-            "--certificate", "ZJ0002:2025-03-01:200:whole", "--scan", &id_scan, "--scan", &cert_scan,
+            "blood",
+            "register",
+            "--db",
+            &db,
+            &case_no,
+            "--donor",
+            donor,
+            "--donor-name",
+            "李建国",
+            "--donor-id",
+            "11010519491231002X",
+            "--certificate",
+            "ZJ0001:2024-05-01:200",
+            "--certificate",
+            "ZJ0002:2025-03-01:200:whole",
+            "--scan",
+            &id_scan,
+            "--scan",
+            &cert_scan,
         ];
         args.extend_from_slice(extra);
         cashier(&args)

@@ -206,10 +206,8 @@ pub async fn by_case_no(conn: &mut SqliteConnection, case_no: &CaseNo) -> Result
 
 /// The case number of admission `id`.
 pub async fn case_no_of(conn: &mut SqliteConnection, id: Uuid) -> Result<CaseNo> {
-    let text: String = sqlx::query_scalar("SELECT case_no FROM admissions WHERE id = ?1")
-        .bind(id.to_string())
-        .fetch_one(conn)
-        .await?;
+    let text: String =
+        sqlx::query_scalar("SELECT case_no FROM admissions WHERE id = ?1").bind(id.to_string()).fetch_one(conn).await?;
     CaseNo::parse(&text).map_err(|e| StoreError::BadRow(format!("病案号 {text}：{e}")))
 }
 

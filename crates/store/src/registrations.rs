@@ -4,7 +4,9 @@
 //! updated or deleted.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use domain::blood::{Decision, Donation, DonationKind, Donor, Entitlement, Material, RegistrationForm, RegistrationStatus};
+use domain::blood::{
+    Decision, Donation, DonationKind, Donor, Entitlement, Material, RegistrationForm, RegistrationStatus,
+};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
@@ -121,10 +123,11 @@ pub async fn id_by_key(conn: &mut SqliteConnection, key: Uuid) -> Result<Option<
 
 /// Millilitres `certificate_no`'s entitlement has paid for so far (net of recalls).
 pub async fn used_ml(conn: &mut SqliteConnection, certificate_no: &str) -> Result<u32> {
-    let ml: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(ml), 0) FROM blood_certificate_use WHERE certificate_no = ?1")
-        .bind(certificate_no)
-        .fetch_one(conn)
-        .await?;
+    let ml: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(ml), 0) FROM blood_certificate_use WHERE certificate_no = ?1")
+            .bind(certificate_no)
+            .fetch_one(conn)
+            .await?;
     u32::try_from(ml.max(0)).map_err(|_| StoreError::BadRow(format!("献血证 {certificate_no} 用量 {ml}")))
 }
 
@@ -140,14 +143,16 @@ pub async fn append_review(
         Decision::Approve => (RegistrationStatus::Approved.code(), None),
         Decision::Return { reason } => (RegistrationStatus::Returned.code(), Some(reason.trim())),
     };
-    sqlx::query("INSERT INTO blood_reviews (registration_id, decision, reason, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind(id)
-        .bind(code)
-        .bind(reason)
-        .bind(reviewer)
-        .bind(time_text(at))
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO blood_reviews (registration_id, decision, reason, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(id)
+    .bind(code)
+    .bind(reason)
+    .bind(reviewer)
+    .bind(time_text(at))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -188,7 +193,9 @@ async fn read(conn: &mut SqliteConnection, row: Row) -> Result<Registration> {
     .await?;
     let certificates = certificates
         .into_iter()
-        .map(|(no, on, volume, kind)| Ok((no, date(&on)?, volume, coded("donation_kind", &kind, DonationKind::from_code)?)))
+        .map(|(no, on, volume, kind)| {
+            Ok((no, date(&on)?, volume, coded("donation_kind", &kind, DonationKind::from_code)?))
+        })
         .collect::<Result<Vec<_>>>()?;
     let materials: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT item, sha256, media_type, bytes FROM blood_materials WHERE registration_id = ?1 ORDER BY id",
@@ -226,8 +233,7 @@ async fn read(conn: &mut SqliteConnection, row: Row) -> Result<Registration> {
 
 /// Registration `id`.
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Registration>> {
-    let row: Option<Row> =
-        sqlx::query_as(select!("WHERE id = ?1")).bind(id).fetch_optional(&mut *conn).await?;
+    let row: Option<Row> = sqlx::query_as(select!("WHERE id = ?1")).bind(id).fetch_optional(&mut *conn).await?;
     match row {
         Some(row) => Ok(Some(read(conn, row).await?)),
         None => Ok(None),
@@ -249,9 +255,10 @@ pub async fn of_admission(conn: &mut SqliteConnection, admission: Uuid) -> Resul
 
 /// The registrations waiting for review (待审核), oldest first.
 pub async fn waiting(conn: &mut SqliteConnection) -> Result<Vec<Registration>> {
-    let rows: Vec<Row> = sqlx::query_as(select!("WHERE id NOT IN (SELECT registration_id FROM blood_reviews) ORDER BY id"))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<Row> =
+        sqlx::query_as(select!("WHERE id NOT IN (SELECT registration_id FROM blood_reviews) ORDER BY id"))
+            .fetch_all(&mut *conn)
+            .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push(read(conn, row).await?);

@@ -108,10 +108,8 @@ pub fn check_registration(
     on: NaiveDate,
 ) -> Result<Entitlement, RegistrationError> {
     let found = entitlement(policy, form.donor, form.gold_award, &form.donations, on)?;
-    let missing: Vec<Material> = required_materials(form.donor, form.pledge)
-        .into_iter()
-        .filter(|m| !form.attached.contains(m))
-        .collect();
+    let missing: Vec<Material> =
+        required_materials(form.donor, form.pledge).into_iter().filter(|m| !form.attached.contains(m)).collect();
     if !missing.is_empty() {
         return Err(RegistrationError::MaterialsMissing(missing));
     }

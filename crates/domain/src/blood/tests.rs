@@ -120,15 +120,16 @@ fn a_registration_needs_its_materials_or_a_pledge() {
     // The donor themself: ID card and certificate.
     assert!(check_registration(&policy, &form(Donor::Patient, false, &[DonorId, Certificate], d()), today).is_ok());
     // A spouse without the proof of marriage: refused, naming it.
-    let missing = check_registration(&policy, &form(Donor::Spouse, false, &[DonorId, Certificate, PatientId], d()), today)
-        .unwrap_err();
+    let missing =
+        check_registration(&policy, &form(Donor::Spouse, false, &[DonorId, Certificate, PatientId], d()), today)
+            .unwrap_err();
     assert_eq!(missing.code(), "BLOOD_MATERIALS_MISSING");
     assert!(missing.to_string().contains("关系证明"), "{missing}");
     // With a signed pledge instead of the proof it goes.
     let pledged = form(Donor::Spouse, true, &[DonorId, Certificate, PatientId, Pledge], d());
     assert_eq!(check_registration(&policy, &pledged, today).unwrap().entitled_ml, Some(400));
     // Used up across earlier registrations.
-    let spent = vec![donation("M2", "2024-01-01", 200, DonationKind::WholeBlood, 400)];
+    let spent = vec![donation("M2", "2024-01-01", 200, DonationKind::WholeBlood, 1000)];
     let refused = check_registration(&policy, &form(Donor::Patient, false, &[DonorId, Certificate], spent), today);
     assert_eq!(refused.unwrap_err().code(), "BLOOD_ENTITLEMENT_USED_UP");
 }
@@ -147,20 +148,15 @@ fn a_review_is_never_the_clerks_own_and_happens_once() {
 }
 
 fn any_donation() -> impl Strategy<Value = Donation> {
-    (
-        0..40_u32,
-        0..7300_i64,
-        1..=800_u32,
-        prop::sample::select(DonationKind::ALL.to_vec()),
-        0..5000_u32,
-    )
-        .prop_map(|(no, days_ago, volume_ml, kind, used_ml)| Donation {
+    (0..40_u32, 0..7300_i64, 1..=800_u32, prop::sample::select(DonationKind::ALL.to_vec()), 0..5000_u32).prop_map(
+        |(no, days_ago, volume_ml, kind, used_ml)| Donation {
             certificate_no: format!("ZJ{no:06}"),
             donated_on: day("2026-12-01") - chrono::Duration::days(days_ago),
             volume_ml,
             kind,
             used_ml,
-        })
+        },
+    )
 }
 
 fn distinct(donations: Vec<Donation>) -> Vec<Donation> {
