@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-#! Runs every benchmark and keeps its figures in artifacts/bench/: the fee-list PDF, patient
-#! lookup, the cashier round trip, the reconciliation of 1,000,000 WeChat orders against DuckDB,
+#! Runs every benchmark and keeps its figures in artifacts/bench/: the fee-list PDF, capture of
+#! a 300-dpi A4 scan to its stored thumbnail, patient lookup, the cashier round trip, the reconciliation of 1,000,000 WeChat orders against DuckDB,
 #! and the offline day (10,000 operations replayed to a release-built platform on a
 #! project-local PostgreSQL). Benchmarks print figures; they are not tests and CI does not run
 #! them (scripts/test.sh stays within its time budget).
@@ -12,6 +12,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/cargo-env.sh"
 out="$root/artifacts/bench"
 mkdir -p "$out"
 cargo bench -p reports --bench statement | tee "$out/statement.txt"
+# The SANE test backend as a 300-dpi A4 colour scanner for the capture benchmark.
+sane_dir="$out/sane-test"
+mkdir -p "$sane_dir"
+echo test > "$sane_dir/dll.conf"
+printf 'number_of_devices 1\ngeometry_max 300.0\ntest-picture "Color pattern"\n' > "$sane_dir/test.conf"
+SANE_CONFIG_DIR="$sane_dir" cargo bench -p capture --bench capture | tee "$out/capture.txt"
 cargo bench -p app --bench lookup | tee "$out/lookup.txt"
 cargo bench -p app --bench round_trip | tee "$out/round-trip.txt"
 python3 -c 'import duckdb' 2>/dev/null || pip install --user --break-system-packages duckdb >/dev/null

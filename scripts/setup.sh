@@ -18,6 +18,7 @@ APT_PACKAGES=(
   poppler-utils dbus gnome-keyring libsecret-tools sqlite3
   postgresql
   cups-client curl python3-venv
+  libsane-dev libclang-dev sane-utils
 )
 
 log() { printf '[setup] %s\n' "$*"; }

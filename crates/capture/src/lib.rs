@@ -1,6 +1,6 @@
 //! Capturing the materials of a blood-waiver registration (献血证, ID cards, proof of the
-//! relationship, the signed pledge): where an image comes from ([`Source`]; today file import,
-//! the scanner and the document camera's folder plug in behind the same trait), whether it is
+//! relationship, the signed pledge): where an image comes from ([`Source`]: file import, a SANE
+//! scanner, the folder a document camera's program saves into), whether it is
 //! what it claims ([`check`]: a real JPEG, PNG or PDF within [`MAX_BYTES`], decoded, not only
 //! sniffed), and where it is kept ([`Shelf`]: content-addressed by SHA-256 with a thumbnail).
 //!
@@ -8,10 +8,14 @@
 //! attached to.
 
 mod check;
+mod folder;
+mod scanner;
 mod shelf;
 mod source;
 
 pub use check::{Checked, MAX_BYTES, MediaType, check};
+pub use folder::WatchedFolder;
+pub use scanner::{ColourMode, Scanner, ScannerInfo, scanners};
 pub use shelf::{Shelf, Stored};
 pub use source::{FileImport, Source};
 
@@ -30,6 +34,8 @@ pub enum CaptureError {
     Unreadable { name: String, reason: String },
     #[error("扫描仪不可用：{0}")]
     NoScanner(String),
+    #[error("扫描仪 {0} 卡纸：请打开盖板取出纸张后重新扫描")]
+    Jammed(String),
     #[error("资料无法保存：{0}")]
     Store(String),
 }
@@ -42,6 +48,7 @@ impl CaptureError {
             CaptureError::Corrupt(_) => "MATERIAL_CORRUPT",
             CaptureError::Unreadable { .. } => "MATERIAL_UNREADABLE",
             CaptureError::NoScanner(_) => "SCANNER_UNAVAILABLE",
+            CaptureError::Jammed(_) => "SCANNER_JAMMED",
             CaptureError::Store(_) => "MATERIAL_NOT_STORED",
         }
     }

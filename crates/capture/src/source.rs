@@ -1,6 +1,6 @@
 //! Where a capture comes from. [`FileImport`] reads a file the clerk picked (or the CLI's
-//! `--scan ITEM=FILE`); a SANE scanner and the document camera's watched folder implement the
-//! same trait.
+//! `--scan ITEM=FILE`); the SANE scanner (`scanner`) and the document camera's folder
+//! (`folder`) implement the same trait.
 
 use std::path::{Path, PathBuf};
 
