@@ -1,12 +1,14 @@
 //! Renders report models — the fee list (住院费用清单), the settlement statement (结算单) and the
-//! deposit receipt (预交金收据) — to PDF bytes with an
+//! deposit receipt (预交金收据), the blood-waiver pledge (承诺书) and reimbursement form (用血报销单) — to PDF bytes with an
 //! embedded Chinese font, and to XLSX (the reconciliation reports, the review's 对账差异 list).
 //!
 //! Architecture invariants: this crate never touches a database, a file or the clock; it
 //! turns a model into bytes. Money arrives as `domain::Money` and leaves as text formatted
 //! by `Money`; floats exist only as page coordinates inside `pdf::sheet`.
 
+pub mod blood_form;
 pub mod pdf;
+pub mod pledge;
 pub mod receipt;
 pub mod recon_review;
 pub mod reconciliation;
@@ -15,7 +17,9 @@ pub mod statement;
 
 use thiserror::Error;
 
+pub use blood_form::{BloodFormModel, FormProduct, render_blood_form};
 pub use pdf::fonts::{SYSTEM_FALLBACK_FACE, SYSTEM_FALLBACK_PATH, set_fallback_font};
+pub use pledge::{PledgeModel, render_pledge};
 pub use receipt::{ReceiptModel, render_receipt};
 pub use reconciliation::{
     ReconciliationReport, XlsxReportError, reconciliation_pdf, reconciliation_xlsx, result_pdf, result_xlsx,
