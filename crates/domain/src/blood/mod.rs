@@ -1,11 +1,12 @@
 //! Blood reimbursements (用血减免): who donated and what (`donation`), what that entitles the
 //! patient to (`entitlement`), the registration at the window with its materials and review
-//! (`registration`), and the waivers the provincial blood platform approved for an
+//! (`registration`), what a settlement's waiver pays for (`waiver`), and the waivers the provincial blood platform approved for an
 //! admission, which the settlement window deducts.
 
 pub mod donation;
 pub mod entitlement;
 pub mod registration;
+pub mod waiver;
 
 pub use donation::{Donation, DonationKind, Donor};
 pub use entitlement::{BloodPolicy, CertificateShare, Entitlement, EntitlementError, entitlement};
@@ -13,6 +14,7 @@ pub use registration::{
     Decision, Material, RegistrationError, RegistrationForm, RegistrationStatus, ReviewError, check_registration,
     required_materials, review,
 };
+pub use waiver::{BloodProduct, ProductRules, WaivedProduct, Waiver, blood_products, waive};
 
 use chrono::NaiveDateTime;
 
@@ -33,3 +35,5 @@ pub struct ApprovedBloodReimbursement {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod waiver_tests;
