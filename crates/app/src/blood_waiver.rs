@@ -18,7 +18,7 @@ fn invalid(code: &'static str, message: String, field: &'static str) -> AppError
     AppError::invalid(code, message, field)
 }
 
-fn certificate(input: &contract::blood::CertificateInput) -> Result<Donation, AppError> {
+pub(crate) fn certificate(input: &contract::blood::CertificateInput) -> Result<Donation, AppError> {
     let no = input.certificate_no.trim();
     if no.is_empty() || no.chars().count() > MAX_CERTIFICATE_CHARS || no.chars().any(char::is_whitespace) {
         return Err(invalid("BLOOD_CERTIFICATE_NO", format!("献血证编号无效：“{no}”"), "certificates"));
@@ -41,6 +41,25 @@ fn certificate(input: &contract::blood::CertificateInput) -> Result<Donation, Ap
         )
     })?;
     Ok(Donation { certificate_no: no.to_owned(), donated_on, volume_ml, kind, used_ml: 0 })
+}
+
+/// Who donated, as the request names them: the relationship, the name and the resident ID.
+pub(crate) fn donor_of(request: &RegisterBloodRequest) -> Result<(Donor, PersonName, ResidentId), AppError> {
+    let donor = Donor::from_code(request.donor.trim()).ok_or_else(|| {
+        invalid(
+            "BLOOD_DONOR_UNKNOWN",
+            format!(
+                "献血者与患者关系应为 self、spouse、parent、child、sibling、grandparent 或 parent_in_law：“{}”",
+                request.donor
+            ),
+            "donor",
+        )
+    })?;
+    let donor_name = PersonName::parse(&request.donor_name)
+        .map_err(|e| invalid("BLOOD_DONOR_NAME", format!("献血者姓名无效：{e}"), "donor_name"))?;
+    let donor_id = ResidentId::parse(&request.donor_id)
+        .map_err(|e| invalid("RESIDENT_ID_INVALID", format!("献血者身份证号无效：{e}"), "donor_id"))?;
+    Ok((donor, donor_name, donor_id))
 }
 
 fn view(r: &Registration, case_no: &CaseNo) -> RegistrationView {
@@ -98,20 +117,7 @@ impl App {
                 return Err(crate::op::not_found(&case_no));
             }
         }
-        let donor = Donor::from_code(request.donor.trim()).ok_or_else(|| {
-            invalid(
-                "BLOOD_DONOR_UNKNOWN",
-                format!(
-                    "献血者与患者关系应为 self、spouse、parent、child、sibling、grandparent 或 parent_in_law：“{}”",
-                    request.donor
-                ),
-                "donor",
-            )
-        })?;
-        let donor_name = PersonName::parse(&request.donor_name)
-            .map_err(|e| invalid("BLOOD_DONOR_NAME", format!("献血者姓名无效：{e}"), "donor_name"))?;
-        let donor_id = ResidentId::parse(&request.donor_id)
-            .map_err(|e| invalid("RESIDENT_ID_INVALID", format!("献血者身份证号无效：{e}"), "donor_id"))?;
+        let (donor, donor_name, donor_id) = donor_of(request)?;
         let mut donations = Vec::with_capacity(request.certificates.len());
         {
             let mut conn = self.store.conn().await?;

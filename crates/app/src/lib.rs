@@ -10,6 +10,8 @@
 mod account;
 pub mod approval;
 mod audit;
+mod blood_deduction;
+mod blood_forms;
 mod blood_waiver;
 mod clock;
 pub mod demo_seed;
@@ -41,6 +43,7 @@ pub use input::tender_argument;
 pub use login::Operator;
 pub use printing::Printing;
 
+use blood_platform::{BloodPlatform, SandboxBloodPlatform};
 use domain::Place;
 use insurance::{InsuranceBackend, SandboxFault, SandboxInsurance};
 use store::{OpenMode, Store, settings};
@@ -68,6 +71,10 @@ pub struct AppConfig {
     /// Where a linked counter asks the platform for approval tokens (`None`: approvals are
     /// checked here).
     pub approvals: Option<Arc<dyn approval::ApprovalDesk>>,
+    /// The blood platform this counter asks itself. `None`: a stand-alone counter opens the
+    /// sandbox with its register beside the database; a linked counter has none (its waivers
+    /// come from the platform's feed).
+    pub blood_platform: Option<Arc<dyn BloodPlatform>>,
 }
 
 impl AppConfig {
@@ -86,9 +93,13 @@ impl AppConfig {
             pause_before_commit: None,
             link: None,
             approvals: None,
+            blood_platform: None,
         }
     }
 }
+
+/// The stand-alone counter's blood platform sandbox register, beside the database.
+pub const BLOOD_SANDBOX_FILE: &str = "blood-platform-sandbox.jsonl";
 
 /// The running application: the local store and the counter's settings.
 #[derive(Clone, Debug)]
@@ -108,6 +119,8 @@ pub struct App {
     /// Where captured materials are kept: `materials/` beside the database.
     shelf: capture::Shelf,
     blood_policy: domain::blood::BloodPolicy,
+    product_rules: domain::blood::ProductRules,
+    blood_platform: Option<Arc<dyn BloodPlatform>>,
 }
 
 impl App {
@@ -127,6 +140,22 @@ impl App {
         let counter =
             settings::get(&mut conn, settings::COUNTER_NAME).await?.unwrap_or_else(|| "住院收费处".to_owned());
         drop(conn);
+        let data_dir = config.db_path.parent().unwrap_or_else(|| std::path::Path::new(".")).to_path_buf();
+        let blood_policy = domain::blood::BloodPolicy::default();
+        let blood_platform: Option<Arc<dyn BloodPlatform>> = match (config.blood_platform, &config.link) {
+            (Some(platform), _) => Some(platform),
+            (None, Some(_)) => None,
+            (None, None) => {
+                let sandbox = SandboxBloodPlatform::open(
+                    blood_policy.clone(),
+                    Duration::ZERO,
+                    blood_platform::SandboxFault::None,
+                    &data_dir.join(BLOOD_SANDBOX_FILE),
+                )
+                .map_err(|e| AppError::Io(e.to_string()))?;
+                Some(Arc::new(sandbox))
+            }
+        };
         let app = App {
             store,
             clock: config.clock,
@@ -140,10 +169,10 @@ impl App {
             pause_before_commit: config.pause_before_commit,
             link: config.link,
             approvals: config.approvals,
-            shelf: capture::Shelf::new(
-                config.db_path.parent().unwrap_or_else(|| std::path::Path::new(".")).join("materials"),
-            ),
-            blood_policy: domain::blood::BloodPolicy::default(),
+            shelf: capture::Shelf::new(data_dir.join("materials")),
+            blood_policy,
+            product_rules: domain::blood::ProductRules::default(),
+            blood_platform,
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;

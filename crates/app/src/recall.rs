@@ -1,6 +1,6 @@
 //! Settlement recall (结算召回) and discharge recall (出院召回), approved by a supervisor: done
-//! by new rows (the recall, a transfer into the deposit ledger, admission events), never by
-//! deleting anything.
+//! by new rows (the recall, a transfer into the deposit ledger, admission events, the blood
+//! waiver's cancellation), never by deleting anything.
 
 use contract::cashier::{RecallOutcome, RecallRequest};
 use contract::{Tag, Yuan};
@@ -57,6 +57,18 @@ impl App {
             needs_platform: settlement.insurance_ref.is_some(),
         };
         let approver = self.approval(operator, &request.approval, &asked).await?;
+        // A waiver granted at the settlement is cancelled at the blood platform first (a repeat
+        // is a no-op there), so its millilitres are back before the recall is recorded.
+        let mut conn = self.store.conn().await?;
+        let waiver = store::waivers::of_settlement(&mut conn, plan.settlement_id).await?;
+        drop(conn);
+        if let Some(waiver) = waiver.as_ref().filter(|w| w.cancelled_at.is_none()) {
+            let platform = self.blood_platform.as_ref().ok_or_else(|| AppError::Rule {
+                code: "BLOOD_PLATFORM_UNAVAILABLE",
+                message: "本结算含用血减免，本柜台无法连接用血直报平台撤销，请在原结算柜台召回".into(),
+            })?;
+            platform.cancel(waiver.key, now).await?;
+        }
         if let Some(reference) = &settlement.insurance_ref {
             // The intent first: a reversal whose recall never commits locally is finished (and
             // shown) at the next start instead of being forgotten.
@@ -91,6 +103,10 @@ impl App {
         let recall =
             Recall { at: now, by: operator.display_name.clone(), approved_by: approver.display_name.clone(), reason };
         op.append_recall(plan.settlement_id, kind, &recall, &approver.username).await?;
+        if waiver.is_some() {
+            let cancel_key = op.part_key();
+            store::waivers::cancel(op.conn(), cancel_key, plan.settlement_id, now).await?;
+        }
         if settlement.insurance_ref.is_some() {
             op.close_intent().await?;
         }

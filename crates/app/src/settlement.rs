@@ -1,5 +1,5 @@
-//! Trial and settlement (试算 / 出院结算 / 中途结算): the figures, insurance through its
-//! adapter, and the commit that happens exactly once per key, whole or not at all.
+//! Trial and settlement (试算 / 出院结算 / 中途结算): the figures, insurance and the blood
+//! waiver through their adapters, and the commit that happens exactly once per key, whole or not at all.
 
 use contract::Tag;
 use contract::cashier::{SettleRequest, SettlementView, TrialRequest, TrialView};
@@ -10,6 +10,7 @@ use store::receipts::Series;
 use store::settlements;
 use uuid::Uuid;
 
+use crate::blood_deduction::BloodAsk;
 use crate::insurance::Claim;
 use crate::intents::Asking;
 use crate::views::{settlement_view, trial_view};
@@ -28,8 +29,10 @@ impl App {
         operator.require(Permission::HandleMoney)?;
         let kind = input::settlement_kind(&request.kind)?;
         let (summary, account) = self.load_account(&request.case_no).await?;
-        let (trial, _) = self.compute_trial(&summary, &account, kind).await?;
-        Ok(trial_view(&summary.admission, &account, &trial, self.clock.now()))
+        let (trial, _, blood) = self.compute_trial(&summary, &account, kind).await?;
+        let mut view = trial_view(&summary.admission, &account, &trial, self.clock.now());
+        view.blood_ml = blood.map_or(0, |ask| ask.estimate.ml);
+        Ok(view)
     }
 
     /// 结算: commits the trial the cashier confirmed. Refused if anything changed since the
@@ -51,7 +54,7 @@ impl App {
         if account.version != seen {
             return Err(stale());
         }
-        let (trial, claim) = self.compute_trial(&summary, &account, kind).await?;
+        let (trial, claim, blood) = self.compute_trial(&summary, &account, kind).await?;
         if trial.figures.due != expected_due {
             return Err(stale());
         }
@@ -63,14 +66,102 @@ impl App {
             self.require_online("进行医保结算")?;
         }
 
-        // Insurance commits first, under the same key, after its intent is written: a retry gets
-        // the same answer, and a crash before the local commit is repaired at the next start.
-        let insurance_ref = match claim {
+        // The blood waiver is granted first, then insurance settles, each under the settlement's
+        // key; whatever fails after the grant cancels it again.
+        let granted = match &blood {
+            Some(ask) => Some(self.grant_blood(key, ask).await?),
+            None => None,
+        };
+        let insurance_ref = match self.settle_insurance(key, claim, &trial, &summary, &request.case_no).await {
+            Ok(reference) => reference,
+            Err(e) => {
+                if granted.is_some() {
+                    self.cancel_blood(key).await;
+                }
+                return Err(e);
+            }
+        };
+
+        let case_no = input::case_no(&request.case_no)?;
+        let mut op = self.begin_op(operator, key, &case_no).await?;
+        op.now = now; // the moment the refund windows were checked against
+        if settlements::by_key(op.conn(), key).await?.is_some() {
+            drop(op);
+            return self
+                .settled_under(key, &request.case_no)
+                .await?
+                .ok_or_else(|| AppError::internal("结算记录读取失败"));
+        }
+        if op.account.version != seen {
+            drop(op);
+            if granted.is_some() {
+                self.cancel_blood(key).await;
+            }
+            if let Some(reference) = &insurance_ref {
+                // The claim went through but the account moved on: undo it so nothing is left
+                // half-done (a failed reversal stays on record and is retried).
+                self.reverse_insurance(key, reference, "试算后账户发生变化").await?;
+            }
+            return Err(stale());
+        }
+        let number = op.take_number(Series::Settlement).await?;
+        let mut settlement = Settlement {
+            id: 0,
+            settlement_no: number.text.clone(),
+            kind,
+            fee_ids: trial.draft.fee_ids.clone(),
+            figures: trial.figures,
+            payments,
+            at: op.now,
+            cashier: operator.display_name.clone(),
+            place: self.place,
+            insurance_ref,
+            recall: None,
+        };
+        settlement.id = op.append_settlement(&settlement, &request.version, &number).await?;
+        if let Some((claim, answer)) = &granted {
+            let waiver = store::waivers::NewWaiver {
+                key, // the business number the blood platform knows it by
+                admission: op.admission_id(),
+                settlement_id: settlement.id,
+                reference: &answer.reference,
+                amount: answer.amount,
+                ml: answer.ml,
+                uses: &answer.uses,
+                products: &crate::blood_deduction::products_paid(claim, answer),
+                at: op.now,
+            };
+            store::waivers::append_waiver(op.conn(), &waiver).await?;
+        }
+        if settlement.insurance_ref.is_some() {
+            op.close_intent().await?;
+        }
+        if kind == SettlementKind::Discharge {
+            let event_key = op.part_key();
+            op.append_event(event_key, AdmissionEvent::Settled, None).await?;
+        }
+        let admission = op.summary.admission.clone();
+        op.commit().await?;
+        tracing::info!(settlement_no = %settlement.settlement_no, case_no = %case_no, due = %settlement.figures.due, "settled");
+        Ok(settlement_view(&admission, &settlement, change))
+    }
+
+    /// Insurance commits under the settlement's key, after its intent is written: a retry gets
+    /// the same answer, and a crash before the local commit is repaired at the next start.
+    async fn settle_insurance(
+        &self,
+        key: Uuid,
+        claim: Option<Claim>,
+        trial: &Trial,
+        summary: &AdmissionSummary,
+        case_no: &str,
+    ) -> Result<Option<String>, AppError> {
+        let reference = match claim {
             Some(claim) => {
                 let claimed = format!(
                     "{} 医保结算 {}：基金 {}，个人账户 {}",
                     claim.insurance.code(),
-                    request.case_no.trim(),
+                    case_no.trim(),
                     trial.figures.insurance_fund,
                     trial.figures.personal_account
                 );
@@ -95,52 +186,7 @@ impl App {
             }
             None => None,
         };
-
-        let case_no = input::case_no(&request.case_no)?;
-        let mut op = self.begin_op(operator, key, &case_no).await?;
-        op.now = now; // the moment the refund windows were checked against
-        if settlements::by_key(op.conn(), key).await?.is_some() {
-            drop(op);
-            return self
-                .settled_under(key, &request.case_no)
-                .await?
-                .ok_or_else(|| AppError::internal("结算记录读取失败"));
-        }
-        if op.account.version != seen {
-            drop(op);
-            if let Some(reference) = &insurance_ref {
-                // The claim went through but the account moved on: undo it so nothing is left
-                // half-done (a failed reversal stays on record and is retried).
-                self.reverse_insurance(key, reference, "试算后账户发生变化").await?;
-            }
-            return Err(stale());
-        }
-        let number = op.take_number(Series::Settlement).await?;
-        let mut settlement = Settlement {
-            id: 0,
-            settlement_no: number.text.clone(),
-            kind,
-            fee_ids: trial.draft.fee_ids.clone(),
-            figures: trial.figures,
-            payments,
-            at: op.now,
-            cashier: operator.display_name.clone(),
-            place: self.place,
-            insurance_ref,
-            recall: None,
-        };
-        settlement.id = op.append_settlement(&settlement, &request.version, &number).await?;
-        if settlement.insurance_ref.is_some() {
-            op.close_intent().await?;
-        }
-        if kind == SettlementKind::Discharge {
-            let event_key = op.part_key();
-            op.append_event(event_key, AdmissionEvent::Settled, None).await?;
-        }
-        let admission = op.summary.admission.clone();
-        op.commit().await?;
-        tracing::info!(settlement_no = %settlement.settlement_no, case_no = %case_no, due = %settlement.figures.due, "settled");
-        Ok(settlement_view(&admission, &settlement, change))
+        Ok(reference)
     }
 
     /// The settlement already made under `key`, as a view.
@@ -162,11 +208,15 @@ impl App {
         summary: &AdmissionSummary,
         account: &InpatientAccount,
         kind: SettlementKind,
-    ) -> Result<(Trial, Option<Claim>), AppError> {
-        let draft = account.draft_settlement(kind)?;
+    ) -> Result<(Trial, Option<Claim>, Option<BloodAsk>), AppError> {
+        let mut draft = account.draft_settlement(kind)?;
+        let blood = self.blood_estimate(summary, account, &draft).await?;
+        if let Some(ask) = &blood {
+            draft.blood_available += ask.estimate.amount;
+        }
         let admission = &summary.admission;
         if !admission.insurance.is_insured() || draft.categories.is_empty() {
-            return Ok((draft.trial(domain::InsuranceShare::default()), None));
+            return Ok((draft.trial(domain::InsuranceShare::default()), None, blood));
         }
         let mut conn = self.store.conn().await?;
         let year = chrono::Datelike::year(&self.clock.now());
@@ -186,7 +236,7 @@ impl App {
             paid_this_year,
         };
         let share = self.insurance.pre_settle(&claim).await?;
-        Ok((draft.trial(share), Some(claim)))
+        Ok((draft.trial(share), Some(claim), blood))
     }
 }
 

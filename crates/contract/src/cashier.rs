@@ -103,6 +103,9 @@ pub struct TrialView {
     pub insurance_fund: Yuan,
     pub personal_account: Yuan,
     pub blood_reimbursement: Yuan,
+    /// Millilitres of blood products the blood platform would waive at this settlement (0: none
+    /// asked; a waiver approved through the platform's feed has its ml on its approval).
+    pub blood_ml: u32,
     pub deposits_applied: Yuan,
     pub patient_share: Yuan,
     /// Positive: to collect (补缴); negative: to refund (退款).

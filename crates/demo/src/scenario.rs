@@ -72,13 +72,18 @@ impl Scenario {
             .enumerate()
             .map(|(i, (category, amount, status))| {
                 let charged_at = admitted_at + Duration::hours(i64::try_from(i).unwrap_or(0) + 1);
+                // A blood line is one unit of red cells (200 ml), so the waiver can measure it.
+                let (name, spec, unit) = match category {
+                    FeeCategory::Blood => ("悬浮红细胞".to_owned(), "1U", "U"),
+                    _ => (format!("测试项目{i}"), "", "次"),
+                };
                 let line = FeeLine {
                     id: i64::try_from(i).unwrap_or(0),
                     item_code: format!("T{i:04}"),
-                    item_name: format!("测试项目{i}"),
+                    item_name: name,
                     category: *category,
-                    spec: String::new(),
-                    unit: "次".into(),
+                    spec: spec.into(),
+                    unit: unit.into(),
                     quantity: Decimal::ONE,
                     unit_price: *amount,
                     amount: *amount,

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::codec::time_text;
 use crate::error::Result;
 use crate::patients::state_of;
-use crate::{blood, deposits, fees, settlements};
+use crate::{blood, deposits, fees, settlements, waivers};
 
 pub use crate::deposits::append_deposit;
 pub use crate::fees::{append_fee, append_fee_event, append_fees};
@@ -47,7 +47,8 @@ pub async fn load_account(conn: &mut SqliteConnection, admission: Uuid) -> Resul
         fees: fees::load_fees(conn, admission).await?,
         deposits: deposits::load_deposits(conn, admission).await?,
         settlements: settlements::load_settlements(conn, admission).await?,
-        blood_approved: blood::approved_total(conn, admission).await?,
+        // What the platform approved, and the waivers granted here at settlements (net of recalls).
+        blood_approved: blood::approved_total(conn, admission).await? + waivers::total(conn, admission).await?,
         version,
     })
 }

@@ -22,6 +22,7 @@ pub mod registrations;
 pub mod settings;
 pub mod settlements;
 pub mod users;
+pub mod waivers;
 
 pub use error::StoreError;
 pub use open::{OpenError, OpenMode, Store};
