@@ -1,12 +1,33 @@
 //! `cashier blood …`: registering donation certificates for a blood-fee waiver (献血证报销登记)
-//! with the scanned materials, reviewing a registration, listing an admission's. JSON on stdout.
+//! with the scanned materials, reviewing a registration, listing an admission's, printing the
+//! pledge, scanning a page (SANE, or the document camera's folder). JSON on stdout.
 
 use std::path::PathBuf;
 
 use app::AppError;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use contract::blood::{CertificateInput, MaterialInput, RegisterBloodRequest, ReviewBloodRequest};
 use serde_json::json;
+
+/// The admission, who donated and the certificates: what a registration and its pledge name.
+#[derive(Args)]
+pub struct Claim {
+    case_no: String,
+    /// self | spouse | parent | child | sibling | grandparent | parent_in_law
+    #[arg(long)]
+    donor: String,
+    #[arg(long)]
+    donor_name: String,
+    /// The donor's resident ID (check digit verified).
+    #[arg(long)]
+    donor_id: String,
+    /// `NO:YYYY-MM-DD:ML[:whole|platelet|stem_cell|rare]`; repeatable.
+    #[arg(long = "certificate", required = true)]
+    certificates: Vec<String>,
+    /// The donor holds the gold award (siblings, grandparents and parents-in-law count).
+    #[arg(long)]
+    gold: bool,
+}
 
 #[derive(Subcommand)]
 pub enum BloodCommand {
@@ -15,21 +36,8 @@ pub enum BloodCommand {
     Register {
         #[arg(long)]
         db: PathBuf,
-        case_no: String,
-        /// self | spouse | parent | child | sibling | grandparent | parent_in_law
-        #[arg(long)]
-        donor: String,
-        #[arg(long)]
-        donor_name: String,
-        /// The donor's resident ID (check digit verified).
-        #[arg(long)]
-        donor_id: String,
-        /// `NO:YYYY-MM-DD:ML[:whole|platelet|stem_cell|rare]`; repeatable.
-        #[arg(long = "certificate", required = true)]
-        certificates: Vec<String>,
-        /// The donor holds the gold award (siblings, grandparents and parents-in-law count).
-        #[arg(long)]
-        gold: bool,
+        #[command(flatten)]
+        claim: Claim,
         /// `ITEM=FILE` with ITEM one of donor_id, patient_id, certificate, relationship, pledge;
         /// repeatable.
         #[arg(long = "scan")]
@@ -51,6 +59,40 @@ pub enum BloodCommand {
         return_reason: Option<String>,
         #[arg(long = "as")]
         operator: String,
+    },
+    /// Prints the pledge (承诺书) for a registration being filled in, to OUT.pdf.
+    Pledge {
+        #[arg(long)]
+        db: PathBuf,
+        #[command(flatten)]
+        claim: Claim,
+        out: PathBuf,
+    },
+    /// Prints the reimbursement form (用血报销单, two copies) of registration REG's waiver, as the
+    /// settlement deducted it, to OUT.pdf.
+    Form {
+        #[arg(long)]
+        db: PathBuf,
+        registration: i64,
+        out: PathBuf,
+    },
+    /// Scans one page from a SANE scanner (`--device`), or takes the next shot a document
+    /// camera's program saves into `--folder`, checks it and writes it to `--out`.
+    Scan {
+        #[arg(long, required_unless_present = "folder", conflicts_with = "folder")]
+        device: Option<String>,
+        #[arg(long)]
+        folder: Option<PathBuf>,
+        /// How long to wait for the camera's next shot, in seconds.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+        #[arg(long, default_value_t = 300)]
+        resolution: u32,
+        /// color | gray | lineart
+        #[arg(long, default_value = "color")]
+        mode: String,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// An admission's registrations.
     List {
@@ -99,33 +141,58 @@ fn scan(text: &str) -> Result<MaterialInput, AppError> {
     Ok(MaterialInput { item: item.to_owned(), path: path.to_owned() })
 }
 
+fn request(app: &app::App, claim: Claim, scans: &[String], pledge: bool) -> Result<RegisterBloodRequest, AppError> {
+    Ok(RegisterBloodRequest {
+        case_no: claim.case_no,
+        key: app.operation_key(),
+        donor: claim.donor,
+        donor_name: claim.donor_name,
+        donor_id: claim.donor_id,
+        gold_award: claim.gold,
+        pledge,
+        certificates: claim.certificates.iter().map(|c| certificate(c)).collect::<Result<_, _>>()?,
+        materials: scans.iter().map(|s| scan(s)).collect::<Result<_, _>>()?,
+    })
+}
+
+/// One page from the scanner or the camera's folder, checked, written to `out`.
+fn acquire_page(
+    device: Option<String>,
+    folder: Option<PathBuf>,
+    wait: u64,
+    resolution: u32,
+    mode: &str,
+    out: &std::path::Path,
+) -> Result<serde_json::Value, AppError> {
+    use capture::Source;
+    let refused = |e: capture::CaptureError| AppError::invalid(e.code(), e.to_string(), "scan");
+    let (name, bytes) = match (device, folder) {
+        (Some(device), _) => {
+            let mode = capture::ColourMode::from_code(mode).ok_or_else(|| {
+                AppError::invalid("SCAN_MODE_UNKNOWN", format!("扫描模式应为 color、gray 或 lineart：“{mode}”"), "mode")
+            })?;
+            capture::Scanner { device, dpi: resolution, mode, area_mm: None }.acquire().map_err(refused)?
+        }
+        (None, Some(folder)) => capture::WatchedFolder::arm(folder, std::time::Duration::from_secs(wait))
+            .and_then(|mut f| f.next_shot())
+            .map_err(refused)?,
+        (None, None) => {
+            return Err(AppError::invalid("SCAN_SOURCE", "请指定 --device 或 --folder".to_owned(), "device"));
+        }
+    };
+    let checked = capture::check(&name, &bytes).map_err(refused)?;
+    std::fs::write(out, &bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+    let (width, height) = checked.image.as_ref().map_or((0, 0), |i| (i.width(), i.height()));
+    Ok(json!({"file": out.display().to_string(), "media_type": checked.media_type.mime(),
+        "bytes": bytes.len(), "width": width, "height": height}))
+}
+
 pub async fn run(command: BloodCommand) -> Result<(), AppError> {
     match command {
-        BloodCommand::Register {
-            db,
-            case_no,
-            donor,
-            donor_name,
-            donor_id,
-            certificates,
-            gold,
-            scans,
-            pledge,
-            operator,
-        } => {
+        BloodCommand::Register { db, claim, scans, pledge, operator } => {
             let app = crate::open(&db).await?;
             let operator = app.console_operator(&operator).await?;
-            let request = RegisterBloodRequest {
-                case_no,
-                key: app.operation_key(),
-                donor,
-                donor_name,
-                donor_id,
-                gold_award: gold,
-                pledge,
-                certificates: certificates.iter().map(|c| certificate(c)).collect::<Result<_, _>>()?,
-                materials: scans.iter().map(|s| scan(s)).collect::<Result<_, _>>()?,
-            };
+            let request = request(&app, claim, &scans, pledge)?;
             let r = app.register_blood(&operator, &request).await?;
             let answer = json!({"registration": r.registration, "status": r.status.code,
                 "entitled_ml": r.entitled_ml, "remaining_ml": r.remaining_ml, "rule": r.rule, "detail": r});
@@ -136,6 +203,25 @@ pub async fn run(command: BloodCommand) -> Result<(), AppError> {
             let operator = app.console_operator(&operator).await?;
             let request = ReviewBloodRequest { registration, approve, reason: return_reason.unwrap_or_default() };
             println!("{}", crate::json(&app.review_blood(&operator, &request).await?)?);
+        }
+        BloodCommand::Pledge { db, claim, out } => {
+            let app = crate::open(&db).await?;
+            let pdf = app.pledge_pdf(&request(&app, claim, &[], true)?).await?;
+            std::fs::write(&out, &pdf.bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+            println!("{}", crate::json(&json!({"file": out.display().to_string(), "pages": pdf.pages}))?);
+        }
+        BloodCommand::Form { db, registration, out } => {
+            let app = crate::open(&db).await?;
+            let pdf = app.blood_form_pdf(registration).await?;
+            std::fs::write(&out, &pdf.bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+            println!("{}", crate::json(&json!({"file": out.display().to_string(), "pages": pdf.pages}))?);
+        }
+        BloodCommand::Scan { device, folder, wait, resolution, mode, out } => {
+            let answer =
+                tokio::task::spawn_blocking(move || acquire_page(device, folder, wait, resolution, &mode, &out))
+                    .await
+                    .map_err(AppError::internal)??;
+            println!("{}", crate::json(&answer)?);
         }
         BloodCommand::List { db, case_no, json: _ } => {
             let app = crate::open(&db).await?;
