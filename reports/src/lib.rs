@@ -7,6 +7,7 @@
 //! by `Money`; floats exist only as page coordinates inside `pdf::sheet`.
 
 pub mod blood_form;
+pub mod blood_month;
 pub mod pdf;
 pub mod pledge;
 pub mod receipt;
@@ -18,6 +19,7 @@ pub mod statement;
 use thiserror::Error;
 
 pub use blood_form::{BloodFormModel, FormProduct, render_blood_form};
+pub use blood_month::{blood_month_pdf, blood_month_xlsx};
 pub use pdf::fonts::{SYSTEM_FALLBACK_FACE, SYSTEM_FALLBACK_PATH, set_fallback_font};
 pub use pledge::{PledgeModel, render_pledge};
 pub use receipt::{ReceiptModel, render_receipt};

@@ -12,6 +12,7 @@ pub mod approval;
 mod audit;
 mod blood_deduction;
 mod blood_forms;
+mod blood_month;
 mod blood_waiver;
 mod clock;
 pub mod demo_seed;
@@ -36,6 +37,7 @@ use std::time::Duration;
 
 /// The insurance back-end adapter, as the use cases call it.
 pub use ::insurance;
+pub use blood_month::month_start;
 pub use clock::Clock;
 pub use demo_seed::{SeedOptions, SeedReport, seed_demo};
 pub use error::AppError;

@@ -151,6 +151,22 @@ async fn the_waiver_is_deducted_at_settlement_and_given_back_by_a_recall() {
     let resettled = app.settle(&cashier, &settle_all(&redone)).await.unwrap();
     assert_eq!(resettled.blood_reimbursement.money(), m("330.00"));
 
+    // The month's claim: grant, cancellation, grant — each matched with the sandbox's statement.
+    let finance = login(&app, "finance").await;
+    let month = app.blood_month(&finance, app::month_start("2026-11").unwrap()).await.unwrap();
+    let seen: Vec<(&str, bool, String)> =
+        month.lines.iter().map(|l| (l.outcome.code.as_str(), l.cancellation, l.amount.unwrap().to_string())).collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("matched", false, "330.00".into()),
+            ("matched", true, "-330.00".into()),
+            ("matched", false, "330.00".into())
+        ]
+    );
+    assert_eq!((month.total.money(), month.theirs_total.money()), (m("330.00"), m("330.00")));
+    assert_eq!(app.blood_month(&cashier, app::month_start("2026-11").unwrap()).await.unwrap_err().code(), "FORBIDDEN");
+
     // A reopened counter (a new process) finds the sandbox's register as it was: the same donor
     // registered for another admission has nothing left.
     let app = reopen(app, &dir, app::Clock::Fixed(now())).await;
@@ -201,4 +217,14 @@ async fn a_lost_grant_is_found_by_the_settlements_key_and_an_unreachable_platfor
     assert_eq!(statement.len(), 1, "{statement:?}");
     assert_eq!(statement[0].amount, m("330.00"));
     assert_eq!(used_ml(&app).await, 300);
+
+    // The blood platform cancels the grant on its own: the month shows it as theirs only.
+    sandbox.set_fault(SandboxFault::None);
+    let business_no = statement[0].business_no;
+    sandbox.cancel(business_no, now()).await.unwrap();
+    let finance = login(&app, "finance").await;
+    let month = app.blood_month(&finance, app::month_start("2026-11").unwrap()).await.unwrap();
+    let outcomes: Vec<&str> = month.lines.iter().map(|l| l.outcome.code.as_str()).collect();
+    assert_eq!(outcomes, vec!["matched", "theirs_only"], "{month:?}");
+    assert_eq!(month.theirs_total.money(), m("0.00"));
 }

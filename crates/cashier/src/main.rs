@@ -7,6 +7,7 @@ mod recon_input;
 mod reconcile_cmd;
 mod reconcile_json;
 mod reconcile_run;
+mod report_cmd;
 mod statement_cmd;
 mod sync_cmd;
 
@@ -116,10 +117,15 @@ enum Command {
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
-    /// Blood-fee waivers (用血减免): `blood register`, `blood review`, `blood list`.
+    /// Blood-fee waivers (用血减免): `blood register | review | list | pledge | form | scan`.
     Blood {
         #[command(subcommand)]
         command: blood_cmd::BloodCommand,
+    },
+    /// Finance reports: `report blood-monthly --month YYYY-MM`.
+    Report {
+        #[command(subcommand)]
+        command: report_cmd::ReportCommand,
     },
     /// Channel statements (对账单): `statement check --channel wechat FILE`.
     Statement {
@@ -220,6 +226,7 @@ async fn run(command: Command) -> Result<(), AppError> {
         Command::Pending { command } => sync_cmd::pending(command).await?,
         Command::Statement { command } => statement_cmd::run(command)?,
         Command::Blood { command } => blood_cmd::run(command).await?,
+        Command::Report { command } => report_cmd::run(command).await?,
         Command::Reconcile(args) => reconcile_cmd::run(args)?,
         Command::Words { amount } => {
             println!("{}", app::words(&amount)?);

@@ -1,8 +1,9 @@
-//! The blood-waiver registration (献血证报销登记) as the screen and the CLI send and show it.
+//! The blood waiver as the screen and the CLI send and show it: the registration (献血证报销登记)
+//! and the monthly claim (用血减免月结).
 
 use serde::{Deserialize, Serialize};
 
-use crate::Tag;
+use crate::{Tag, Yuan};
 
 /// One donation certificate as typed at the window.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,4 +79,39 @@ pub struct ReviewBloodRequest {
     pub approve: bool,
     /// Required to return.
     pub reason: String,
+}
+
+/// One line of the monthly claim (用血减免月结): a waiver granted at a settlement, or its
+/// cancellation by a recall (negative), beside the blood platform's statement line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BloodMonthLine {
+    /// `matched`, `ours_only`, `theirs_only` or `amount_differs`.
+    pub outcome: Tag,
+    pub business_no: String,
+    pub cancellation: bool,
+    /// Empty on a line only the blood platform has.
+    pub settlement_no: String,
+    pub case_no: String,
+    pub patient_name: String,
+    pub reference: String,
+    pub certificates: Vec<String>,
+    pub products: Vec<String>,
+    pub ml: i64,
+    /// Ours; `None` on a line only the blood platform has.
+    pub amount: Option<Yuan>,
+    /// The blood platform's; `None` on a line only we have.
+    pub theirs: Option<Yuan>,
+    pub at: String,
+}
+
+/// The month's claim and its reconciliation with the blood platform.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BloodMonthView {
+    /// YYYY-MM
+    pub month: String,
+    pub lines: Vec<BloodMonthLine>,
+    pub total: Yuan,
+    pub theirs_total: Yuan,
+    /// How many lines came out each way, in the order of the outcomes.
+    pub counts: Vec<(Tag, usize)>,
 }

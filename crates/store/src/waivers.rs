@@ -221,3 +221,72 @@ pub async fn total(conn: &mut SqliteConnection, admission: Uuid) -> Result<Money
         .await?;
     money(fen)
 }
+
+/// A waiver line of a month: a grant, or a recall's cancellation (negative), with what the
+/// monthly claim shows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthLine {
+    /// The grant's business number (the settlement's key), also on a cancellation.
+    pub business_no: Uuid,
+    pub cancellation: bool,
+    pub settlement_no: String,
+    pub case_no: String,
+    pub patient_name: String,
+    pub reference: String,
+    pub amount: Money,
+    pub ml: i64,
+    pub at: NaiveDateTime,
+    pub certificates: Vec<String>,
+    /// The products the grant paid, as `name ml`.
+    pub products: Vec<String>,
+}
+
+type MonthRow = (String, i64, String, String, String, String, i64, i64, String, i64);
+
+/// The grants and cancellations made from `from` (inclusive) to `until` (exclusive), oldest first.
+pub async fn between(conn: &mut SqliteConnection, from: NaiveDateTime, until: NaiveDateTime) -> Result<Vec<MonthLine>> {
+    let rows: Vec<MonthRow> = sqlx::query_as(
+        "SELECT g.key, w.amount_fen < 0, s.settlement_no, a.case_no, p.name, w.reference, w.amount_fen, w.ml, w.at,
+                g.id
+         FROM blood_waivers w
+         JOIN blood_waivers g ON g.settlement_id = w.settlement_id AND g.amount_fen > 0
+         JOIN settlements s ON s.id = w.settlement_id
+         JOIN admissions a ON a.id = w.admission_id
+         JOIN patients p ON p.id = a.patient_id
+         WHERE w.at >= ?1 AND w.at < ?2
+         ORDER BY w.at, w.id",
+    )
+    .bind(time_text(from))
+    .bind(time_text(until))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for (key, cancellation, settlement_no, case_no, patient_name, reference, amount, ml, at, grant_id) in rows {
+        let certificates: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT u.certificate_no FROM blood_certificate_use u
+             JOIN blood_waivers g ON g.settlement_id = u.settlement_id WHERE g.id = ?1 ORDER BY u.certificate_no",
+        )
+        .bind(grant_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let products: Vec<(String, i64)> =
+            sqlx::query_as("SELECT item_name, ml FROM blood_waiver_products WHERE waiver_id = ?1 ORDER BY id")
+                .bind(grant_id)
+                .fetch_all(&mut *conn)
+                .await?;
+        lines.push(MonthLine {
+            business_no: crate::codec::uuid(&key)?,
+            cancellation: cancellation != 0,
+            settlement_no,
+            case_no,
+            patient_name,
+            reference,
+            amount: money(amount)?,
+            ml,
+            at: time(&at)?,
+            certificates,
+            products: products.into_iter().map(|(name, ml)| format!("{name} {ml}ml")).collect(),
+        });
+    }
+    Ok(lines)
+}

@@ -3,11 +3,13 @@
 //! (`registration`), what a settlement's waiver pays for (`waiver`), and the waivers the provincial blood platform approved for an
 //! admission, which the settlement window deducts.
 
+pub mod claim;
 pub mod donation;
 pub mod entitlement;
 pub mod registration;
 pub mod waiver;
 
+pub use claim::{ClaimLine, ClaimMatch, match_month};
 pub use donation::{Donation, DonationKind, Donor};
 pub use entitlement::{BloodPolicy, CertificateShare, Entitlement, EntitlementError, entitlement};
 pub use registration::{
