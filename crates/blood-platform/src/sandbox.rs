@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDateTime};
-use domain::blood::{BloodPolicy, entitlement, waive};
+use domain::blood::{BloodPolicy, Donation, entitlement, waive};
 use uuid::Uuid;
 
 use crate::journal::{Event, Journal};
@@ -97,6 +97,11 @@ impl Register {
             .sum()
     }
 
+    /// `donations` with what each certificate has paid for by now, by this register.
+    fn as_used(&self, donations: &[Donation]) -> Vec<Donation> {
+        donations.iter().map(|d| Donation { used_ml: self.used_ml(&d.certificate_no), ..d.clone() }).collect()
+    }
+
     fn registration(&self, business_no: Uuid) -> Option<&(Registration, Registered)> {
         self.registrations.iter().find(|(r, _)| r.business_no == business_no)
     }
@@ -157,15 +162,7 @@ impl SandboxBloodPlatform {
         if let Some((_, answer)) = register.registration(r.business_no) {
             return Ok(answer.clone());
         }
-        let donations: Vec<_> = r
-            .donations
-            .iter()
-            .cloned()
-            .map(|mut d| {
-                d.used_ml = register.used_ml(&d.certificate_no);
-                d
-            })
-            .collect();
+        let donations = register.as_used(&r.donations);
         let e = entitlement(&self.policy, r.donor, r.gold_award, &donations, r.on)
             .map_err(|e| refused(e.code(), e.to_string()))?;
         if e.used_up() {
@@ -188,15 +185,7 @@ impl SandboxBloodPlatform {
             let (r, _) = register
                 .registration(*no)
                 .ok_or_else(|| refused("BLOOD_NOT_REGISTERED", format!("登记 {no} 未报送用血直报平台")))?;
-            let donations: Vec<_> = r
-                .donations
-                .iter()
-                .cloned()
-                .map(|mut d| {
-                    d.used_ml = register.used_ml(&d.certificate_no);
-                    d
-                })
-                .collect();
+            let donations = register.as_used(&r.donations);
             let e = entitlement(policy, r.donor, r.gold_award, &donations, claim.at.date())
                 .map_err(|e| refused(e.code(), e.to_string()))?;
             for share in e.certificates {
