@@ -2,19 +2,21 @@
 //! relationship, the signed pledge): where an image comes from ([`Source`]: file import, a SANE
 //! scanner, the folder a document camera's program saves into), whether it is
 //! what it claims ([`check`]: a real JPEG, PNG or PDF within [`MAX_BYTES`], decoded, not only
-//! sniffed), and where it is kept ([`Shelf`]: content-addressed by SHA-256 with a thumbnail).
+//! sniffed), turned the right way up ([`rotate`]), and where it is kept ([`Shelf`]: content-addressed by SHA-256 with a thumbnail).
 //!
 //! Architecture invariant: no money and no database here; the app decides what an image is
 //! attached to.
 
 mod check;
 mod folder;
+mod rotate;
 mod scanner;
 mod shelf;
 mod source;
 
 pub use check::{Checked, MAX_BYTES, MediaType, check};
 pub use folder::WatchedFolder;
+pub use rotate::rotate;
 pub use scanner::{ColourMode, Scanner, ScannerInfo, scanners};
 pub use shelf::{Shelf, Stored};
 pub use source::{FileImport, Source};
@@ -38,6 +40,8 @@ pub enum CaptureError {
     Jammed(String),
     #[error("资料无法保存：{0}")]
     Store(String),
+    #[error("{0}")]
+    NotRotatable(String),
 }
 
 impl CaptureError {
@@ -50,6 +54,7 @@ impl CaptureError {
             CaptureError::NoScanner(_) => "SCANNER_UNAVAILABLE",
             CaptureError::Jammed(_) => "SCANNER_JAMMED",
             CaptureError::Store(_) => "MATERIAL_NOT_STORED",
+            CaptureError::NotRotatable(_) => "MATERIAL_NOT_ROTATABLE",
         }
     }
 }

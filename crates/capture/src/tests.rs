@@ -101,3 +101,23 @@ fn the_camera_folder_gives_the_next_finished_shot_and_never_an_old_one() {
     let gone = crate::WatchedFolder::arm(dir.path().join("none"), Duration::from_secs(1)).err().unwrap();
     assert!(gone.to_string().contains("无法打开"), "{gone}");
 }
+
+#[test]
+fn a_page_is_turned_by_quarter_turns_and_a_pdf_or_an_odd_angle_is_refused() {
+    let img = RgbImage::from_fn(40, 30, |x, y| Rgb([(x * 6) as u8, (y * 8) as u8, 0]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img.clone()).write_to(&mut Cursor::new(&mut png), ImageFormat::Png).unwrap();
+    let turned = image::load_from_memory(&crate::rotate("card.png", &png, 90).unwrap()).unwrap().to_rgb8();
+    assert_eq!((turned.width(), turned.height()), (30, 40));
+    // Clockwise: the top-left pixel goes to the top-right corner.
+    assert_eq!(turned.get_pixel(29, 0), img.get_pixel(0, 0));
+    let back = crate::rotate("card.png", &crate::rotate("card.png", &png, 180).unwrap(), 180).unwrap();
+    assert_eq!(image::load_from_memory(&back).unwrap().to_rgb8(), img, "two half turns are none");
+    assert_eq!(crate::rotate("card.png", &png, 0).unwrap(), png);
+    let jpeg = page(ImageFormat::Jpeg);
+    let turned = crate::rotate("scan.jpg", &jpeg, 270).unwrap();
+    assert!(crate::check("scan.jpg", &turned).is_ok() && turned.starts_with(&[0xFF, 0xD8]), "still a JPEG");
+    let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+    assert_eq!(crate::rotate("form.pdf", pdf, 90).unwrap_err().code(), "MATERIAL_NOT_ROTATABLE");
+    assert_eq!(crate::rotate("card.png", &png, 45).unwrap_err().code(), "MATERIAL_NOT_ROTATABLE");
+}

@@ -91,6 +91,9 @@ pub enum BloodCommand {
         /// color | gray | lineart
         #[arg(long, default_value = "color")]
         mode: String,
+        /// Turn the page clockwise: 0, 90, 180 or 270 degrees.
+        #[arg(long, default_value_t = 0)]
+        rotate: u16,
         #[arg(long)]
         out: PathBuf,
     },
@@ -156,14 +159,19 @@ fn request(app: &app::App, claim: Claim, scans: &[String], pledge: bool) -> Resu
 }
 
 /// One page from the scanner or the camera's folder, checked, written to `out`.
-fn acquire_page(
+/// Where a page comes from and how it is taken.
+struct PageSource {
     device: Option<String>,
     folder: Option<PathBuf>,
     wait: u64,
     resolution: u32,
-    mode: &str,
-    out: &std::path::Path,
-) -> Result<serde_json::Value, AppError> {
+    mode: String,
+    rotate: u16,
+}
+
+fn acquire_page(source: PageSource, out: &std::path::Path) -> Result<serde_json::Value, AppError> {
+    let PageSource { device, folder, wait, resolution, mode, rotate } = source;
+    let mode = mode.as_str();
     use capture::Source;
     let refused = |e: capture::CaptureError| AppError::invalid(e.code(), e.to_string(), "scan");
     let (name, bytes) = match (device, folder) {
@@ -180,6 +188,7 @@ fn acquire_page(
             return Err(AppError::invalid("SCAN_SOURCE", "请指定 --device 或 --folder".to_owned(), "device"));
         }
     };
+    let bytes = capture::rotate(&name, &bytes, rotate).map_err(refused)?;
     let checked = capture::check(&name, &bytes).map_err(refused)?;
     std::fs::write(out, &bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
     let (width, height) = checked.image.as_ref().map_or((0, 0), |i| (i.width(), i.height()));
@@ -216,11 +225,10 @@ pub async fn run(command: BloodCommand) -> Result<(), AppError> {
             std::fs::write(&out, &pdf.bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
             println!("{}", crate::json(&json!({"file": out.display().to_string(), "pages": pdf.pages}))?);
         }
-        BloodCommand::Scan { device, folder, wait, resolution, mode, out } => {
+        BloodCommand::Scan { device, folder, wait, resolution, mode, rotate, out } => {
+            let source = PageSource { device, folder, wait, resolution, mode, rotate };
             let answer =
-                tokio::task::spawn_blocking(move || acquire_page(device, folder, wait, resolution, &mode, &out))
-                    .await
-                    .map_err(AppError::internal)??;
+                tokio::task::spawn_blocking(move || acquire_page(source, &out)).await.map_err(AppError::internal)??;
             println!("{}", crate::json(&answer)?);
         }
         BloodCommand::List { db, case_no, json: _ } => {

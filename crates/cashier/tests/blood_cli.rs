@@ -192,7 +192,8 @@ fn the_document_cameras_next_shot_is_taken_from_its_folder() {
     std::fs::create_dir_all(&shots).unwrap();
     let out = dir.path().join("taken.png");
     let child = Command::new(env!("CARGO_BIN_EXE_cashier"))
-        .args(["blood", "scan", "--folder", shots.to_str().unwrap(), "--wait", "20", "--out", out.to_str().unwrap()])
+        .args(["blood", "scan", "--folder", shots.to_str().unwrap(), "--wait", "20", "--rotate", "90"])
+        .args(["--out", out.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -203,5 +204,9 @@ fn the_document_cameras_next_shot_is_taken_from_its_folder() {
     std::fs::rename(&shot, shots.join("IMG_0001.png")).unwrap();
     let taken = json(&child.wait_with_output().unwrap());
     assert_eq!(taken["media_type"], "image/png", "{taken}");
-    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(shots.join("IMG_0001.png")).unwrap());
+    // Turned a quarter clockwise: 320×240 becomes 240×320, the top-left pixel now top-right.
+    let (shot, taken) =
+        (image::open(shots.join("IMG_0001.png")).unwrap().to_rgb8(), image::open(&out).unwrap().to_rgb8());
+    assert_eq!((taken.width(), taken.height()), (240, 320));
+    assert_eq!(taken.get_pixel(239, 0), shot.get_pixel(0, 0));
 }
