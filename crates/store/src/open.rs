@@ -160,7 +160,16 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Closes the pool after moving the write-ahead log into the database file, so the file is
+    /// whole on its own the moment this returns (a backup or a copy needs nothing beside it):
+    /// SQLite's own checkpoint at the last connection's close happens on sqlx's worker thread,
+    /// possibly after `close` returned.
     pub async fn close(&self) {
+        if let Ok(mut conn) = self.pool.acquire().await
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await
+        {
+            tracing::warn!(error = %e, "write-ahead log not checkpointed at close");
+        }
         self.pool.close().await;
     }
 }
