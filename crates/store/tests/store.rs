@@ -277,3 +277,27 @@ async fn a_linked_counter_numbers_only_from_its_blocks() {
     let (ranged, seq) = receipts::next(&mut conn, "cashier", "01", Series::Deposit, Numbering::Ranges).await.unwrap();
     assert_eq!((ranged.as_str(), seq), ("YJ0100000501", 501));
 }
+
+#[tokio::test]
+async fn a_closed_database_file_is_whole_on_its_own() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("cashier.db");
+    let store = open_new(&dir).await;
+    // Another connection on the file keeps SQLite from checkpointing at the pool's last close,
+    // as sqlx's worker thread closing late, or a second program, would.
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let _: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master").fetch_one(&mut other).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    for ward in demo::wards() {
+        patients::insert_ward(&mut tx, &ward).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    store.close().await;
+    // The database file alone, without its -wal beside it, holds everything written.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    let mut alone = sqlx::SqliteConnection::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+    let wards: i64 = sqlx::query_scalar("SELECT count(*) FROM wards").fetch_one(&mut alone).await.unwrap();
+    assert_eq!(usize::try_from(wards).unwrap(), demo::wards().len());
+    other.close().await.unwrap();
+}
