@@ -24,17 +24,6 @@ pub(crate) struct BloodAsk {
     pub estimate: WaiverAnswer,
 }
 
-impl From<BloodError> for AppError {
-    fn from(e: BloodError) -> AppError {
-        match e {
-            BloodError::Refused { code, message } => {
-                AppError::Rule { code, message: format!("用血直报平台拒绝：{message}") }
-            }
-            other => AppError::Rule { code: other.code(), message: other.to_string() },
-        }
-    }
-}
-
 /// The products each certificate paid for, split as the blood platform's answer says: the same
 /// rule run over the millilitres it took from each certificate.
 pub(crate) fn products_paid(claim: &WaiverClaim, answer: &WaiverAnswer) -> Vec<WaivedProduct> {
@@ -62,12 +51,7 @@ impl App {
             }
             let registration = Registration {
                 business_no: r.key,
-                patient_id: summary
-                    .admission
-                    .patient
-                    .resident_id
-                    .as_ref()
-                    .map_or_else(|| summary.admission.patient.id.to_string(), ToString::to_string),
+                patient_id: summary.admission.patient.person_id(),
                 donor: r.donor,
                 donor_name: r.donor_name.clone(),
                 donor_id: r.donor_id.clone(),

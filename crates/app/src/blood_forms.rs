@@ -9,7 +9,7 @@ use domain::{ResidentId, SettlementKind};
 use reports::{BloodFormModel, FormProduct, PledgeModel, RenderedPdf, render_blood_form, render_pledge};
 use store::registrations;
 
-use crate::blood_waiver::{certificate, donor_of};
+use crate::blood_waiver::{certificate, donor_of, masked_id};
 use crate::{App, AppError, Operator, Printing, input};
 
 impl App {
@@ -39,13 +39,7 @@ impl App {
             certificates,
             date: self.clock.now().format("%Y年%m月%d日").to_string(),
         };
-        tokio::task::spawn_blocking(move || {
-            Printing::load_fallback_font();
-            render_pledge(&model)
-        })
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::from)
+        Printing::render(move || render_pledge(&model)).await
     }
 
     /// Prints the pledge (or saves and opens it).
@@ -83,7 +77,6 @@ impl App {
             code: "BLOOD_NOT_DEDUCTED",
             message: format!("登记 {id} 尚未在结算中减免，结算后才能打印用血报销单"),
         })?;
-        let masked = |text: &str| ResidentId::parse(text).map_or_else(|_| text.to_owned(), |rid| rid.masked());
         let patient = &summary.admission.patient;
         let model = BloodFormModel {
             hospital: self.hospital.clone(),
@@ -98,7 +91,7 @@ impl App {
                 SettlementKind::MidStay => "（中途结算）".to_owned(),
             },
             donor_name: r.donor_name.clone(),
-            donor_id: masked(&r.donor_id),
+            donor_id: masked_id(&r.donor_id),
             relationship: r.donor.label().to_owned(),
             certificates: r
                 .certificates
@@ -124,12 +117,6 @@ impl App {
             cashier: settlement.cashier.clone(),
             date: settlement.at.date().to_string(),
         };
-        tokio::task::spawn_blocking(move || {
-            Printing::load_fallback_font();
-            render_blood_form(&model)
-        })
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::from)
+        Printing::render(move || render_blood_form(&model)).await
     }
 }

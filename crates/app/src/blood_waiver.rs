@@ -62,15 +62,19 @@ pub(crate) fn donor_of(request: &RegisterBloodRequest) -> Result<(Donor, PersonN
     Ok((donor, donor_name, donor_id))
 }
 
+/// A resident ID as printed and shown (middle digits hidden); kept as typed if it does not parse.
+pub(crate) fn masked_id(text: &str) -> String {
+    ResidentId::parse(text).map_or_else(|_| text.to_owned(), |id| id.masked())
+}
+
 fn view(r: &Registration, case_no: &CaseNo) -> RegistrationView {
-    let masked = ResidentId::parse(&r.donor_id).map_or_else(|_| r.donor_id.clone(), |id| id.masked());
     RegistrationView {
         registration: r.id,
         key: r.key.to_string(),
         case_no: case_no.to_string(),
         donor: Tag::new(r.donor.code(), r.donor.label()),
         donor_name: r.donor_name.clone(),
-        donor_id: masked,
+        donor_id: masked_id(&r.donor_id),
         status: Tag::new(r.status.code(), r.status.label()),
         entitled_ml: r.entitled_ml,
         remaining_ml: r.remaining_ml,

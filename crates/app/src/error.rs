@@ -93,6 +93,7 @@ rule_errors!(
     domain::account::deposit::DepositError,
     domain::account::tenders::TenderError,
     crate::insurance::InsuranceError,
+    blood_platform::BloodError,
 );
 
 impl From<AppError> for ApiError {

@@ -31,6 +31,21 @@ impl Printing {
         });
     }
 
+    /// Runs `render` on the blocking pool with the fallback font loaded: laying out a PDF is CPU
+    /// work that must not hold the async workers.
+    pub(crate) async fn render<F>(render: F) -> Result<RenderedPdf, AppError>
+    where
+        F: FnOnce() -> Result<RenderedPdf, reports::ReportError> + Send + 'static,
+    {
+        tokio::task::spawn_blocking(move || {
+            Printing::load_fallback_font();
+            render()
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::from)
+    }
+
     pub async fn deliver(&self, file_name: &str, pdf: &RenderedPdf) -> Result<PrintOutcome, AppError> {
         tokio::fs::create_dir_all(&self.dir)
             .await

@@ -226,12 +226,7 @@ impl App {
             admission_id: admission.id,
             kind,
             insurance: admission.insurance,
-            person: admission
-                .patient
-                .resident_id
-                .as_ref()
-                .map(|r| r.to_string())
-                .unwrap_or_else(|| admission.patient.id.to_string()),
+            person: admission.patient.person_id(),
             categories: draft.categories.clone(),
             paid_this_year,
         };

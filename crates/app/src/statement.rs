@@ -15,14 +15,7 @@ impl App {
     pub async fn statement_pdf(&self, case_no: &str, printed_by: &str) -> Result<RenderedPdf, AppError> {
         let (summary, account) = self.load_account(case_no).await?;
         let model = self.statement_model(&summary.admission, &account, printed_by);
-        // Laying out thousands of lines is CPU work; keep it off the async workers.
-        tokio::task::spawn_blocking(move || {
-            Printing::load_fallback_font();
-            render_statement(&model)
-        })
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::from)
+        Printing::render(move || render_statement(&model)).await
     }
 
     /// Renders the fee list and sends it to the printer (or saves and opens it).
@@ -104,13 +97,7 @@ impl App {
                 AppError::Rule { code: "SETTLEMENT_NOT_FOUND", message: format!("找不到结算单 {settlement_no}") }
             })?;
         let model = self.settlement_model(&summary.admission, &account, settlement, printed_by);
-        tokio::task::spawn_blocking(move || {
-            Printing::load_fallback_font();
-            render_settlement(&model)
-        })
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::from)
+        Printing::render(move || render_settlement(&model)).await
     }
 
     pub async fn print_settlement(

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::journal::{Event, Journal};
 use crate::{BloodError, BloodPlatform, BoxFuture, Registered, Registration, StatementLine, WaiverAnswer, WaiverClaim};
 
-/// How the sandbox misbehaves, for tests and drills (`CASHIER_BLOOD_FAULT`).
+/// How the sandbox misbehaves, for tests and drills (`set_fault`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SandboxFault {
     None,
@@ -22,18 +22,6 @@ pub enum SandboxFault {
     /// `waive` applies the waiver but its answer is lost (the caller sees `Unknown`) once per
     /// business number.
     LoseWaiveAnswer,
-}
-
-impl SandboxFault {
-    /// The fault named by `CASHIER_BLOOD_FAULT` (`unavailable`, `lose-answer`), if any.
-    pub fn from_name(name: &str) -> Option<SandboxFault> {
-        match name {
-            "unavailable" => Some(SandboxFault::Unavailable),
-            "lose-answer" => Some(SandboxFault::LoseWaiveAnswer),
-            "" | "none" => Some(SandboxFault::None),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug)]

@@ -10,6 +10,7 @@
 use std::{
     collections::HashSet,
     path::{Path, PathBuf},
+    sync::Mutex,
     thread,
     time::{Duration, Instant},
 };
@@ -24,7 +25,8 @@ const LOOK_EVERY: Duration = Duration::from_millis(200);
 pub struct WatchedFolder {
     dir: PathBuf,
     wait: Duration,
-    seen: HashSet<PathBuf>,
+    /// The files taken or already there when armed.
+    seen: Mutex<HashSet<PathBuf>>,
 }
 
 impl WatchedFolder {
@@ -32,19 +34,21 @@ impl WatchedFolder {
     pub fn arm(dir: impl AsRef<Path>, wait: Duration) -> Result<WatchedFolder, CaptureError> {
         let dir = dir.as_ref().to_path_buf();
         let seen = images_in(&dir)?.into_iter().map(|(path, _)| path).collect();
-        Ok(WatchedFolder { dir, wait, seen })
+        Ok(WatchedFolder { dir, wait, seen: Mutex::new(seen) })
     }
 
     /// Waits for the next finished image and reads it; the folder stays armed for the one after.
     /// Finished means: the same size at two looks in a row and a sound image (a half-written
     /// JPEG has no end marker yet). A file that stays unsound is named when the wait is over.
-    pub fn next_shot(&mut self) -> Result<(String, Vec<u8>), CaptureError> {
+    fn next_shot(&self) -> Result<(String, Vec<u8>), CaptureError> {
+        // One wait at a time: a second caller waits for the first to take its shot.
+        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let deadline = Instant::now() + self.wait;
         let mut last_sizes: Vec<(PathBuf, u64)> = Vec::new();
         let mut unsound: Option<(PathBuf, u64, CaptureError)> = None;
         loop {
             let now: Vec<(PathBuf, u64)> =
-                images_in(&self.dir)?.into_iter().filter(|(path, _)| !self.seen.contains(path)).collect();
+                images_in(&self.dir)?.into_iter().filter(|(path, _)| !seen.contains(path)).collect();
             // Oldest name first, so two shots taken quickly are taken in order.
             for (path, size) in now.iter().filter(|(_, size)| *size > 0) {
                 let steady = last_sizes.iter().any(|(p, s)| p == path && s == size);
@@ -55,7 +59,7 @@ impl WatchedFolder {
                 let (name, bytes) = FileImport::new(path).acquire()?;
                 match crate::check(&name, &bytes) {
                     Ok(_) => {
-                        self.seen.insert(path.clone());
+                        seen.insert(path.clone());
                         return Ok((name, bytes));
                     }
                     Err(e) => unsound = Some((path.clone(), *size, e)),
@@ -77,9 +81,9 @@ impl WatchedFolder {
     }
 }
 
-impl Source for std::sync::Mutex<WatchedFolder> {
+impl Source for WatchedFolder {
     fn acquire(&self) -> Result<(String, Vec<u8>), CaptureError> {
-        self.lock().map_err(|_| CaptureError::NoScanner("高拍仪文件夹不可用".into()))?.next_shot()
+        self.next_shot()
     }
 }
 

@@ -74,7 +74,7 @@ fn the_camera_folder_gives_the_next_finished_shot_and_never_an_old_one() {
     let jpeg = page(ImageFormat::Jpeg);
     std::fs::write(dir.path().join("IMG_0001.jpg"), &jpeg).unwrap();
     std::fs::write(dir.path().join("readme.txt"), b"not a shot").unwrap();
-    let mut folder = crate::WatchedFolder::arm(dir.path(), Duration::from_secs(5)).unwrap();
+    let folder = crate::WatchedFolder::arm(dir.path(), Duration::from_secs(5)).unwrap();
     // The camera program writes the next shot in two pieces, 700 ms apart: the half file stands
     // still for several looks but is not a whole JPEG yet.
     let writer = {
@@ -87,15 +87,15 @@ fn the_camera_folder_gives_the_next_finished_shot_and_never_an_old_one() {
             file.write_all(&jpeg[jpeg.len() / 2..]).unwrap();
         })
     };
-    let (name, bytes) = folder.next_shot().unwrap();
+    let (name, bytes) = folder.acquire().unwrap();
     writer.join().unwrap();
     assert!(name.ends_with("IMG_0002.jpg"), "{name}");
     assert_eq!(bytes, jpeg, "taken only once the whole file was written");
     let shelf = Shelf::new(dir.path().join("materials"));
     assert!(shelf.keep(&name, &bytes).is_ok());
 
-    let mut idle = crate::WatchedFolder::arm(dir.path(), Duration::from_millis(500)).unwrap();
-    let waited = idle.next_shot().unwrap_err();
+    let idle = crate::WatchedFolder::arm(dir.path(), Duration::from_millis(500)).unwrap();
+    let waited = idle.acquire().unwrap_err();
     assert_eq!(waited.code(), "SCANNER_UNAVAILABLE", "{waited}");
     assert!(waited.to_string().contains("没有新的图像"), "{waited}");
     let gone = crate::WatchedFolder::arm(dir.path().join("none"), Duration::from_secs(1)).err().unwrap();

@@ -9,6 +9,8 @@ use clap::{Args, Subcommand};
 use contract::blood::{CertificateInput, MaterialInput, RegisterBloodRequest, ReviewBloodRequest};
 use serde_json::json;
 
+use crate::recon_input::write_output;
+
 /// The admission, who donated and the certificates: what a registration and its pledge name.
 #[derive(Args)]
 pub struct Claim {
@@ -158,7 +160,6 @@ fn request(app: &app::App, claim: Claim, scans: &[String], pledge: bool) -> Resu
     })
 }
 
-/// One page from the scanner or the camera's folder, checked, written to `out`.
 /// Where a page comes from and how it is taken.
 struct PageSource {
     device: Option<String>,
@@ -169,28 +170,29 @@ struct PageSource {
     rotate: u16,
 }
 
+/// One page from the scanner or the camera's folder, turned, checked, written to `out`.
 fn acquire_page(source: PageSource, out: &std::path::Path) -> Result<serde_json::Value, AppError> {
-    let PageSource { device, folder, wait, resolution, mode, rotate } = source;
-    let mode = mode.as_str();
     use capture::Source;
+    let PageSource { device, folder, wait, resolution, mode, rotate } = source;
     let refused = |e: capture::CaptureError| AppError::invalid(e.code(), e.to_string(), "scan");
-    let (name, bytes) = match (device, folder) {
+    let source: Box<dyn Source> = match (device, folder) {
         (Some(device), _) => {
-            let mode = capture::ColourMode::from_code(mode).ok_or_else(|| {
+            let mode = capture::ColourMode::from_code(&mode).ok_or_else(|| {
                 AppError::invalid("SCAN_MODE_UNKNOWN", format!("扫描模式应为 color、gray 或 lineart：“{mode}”"), "mode")
             })?;
-            capture::Scanner { device, dpi: resolution, mode, area_mm: None }.acquire().map_err(refused)?
+            Box::new(capture::Scanner { device, dpi: resolution, mode, area_mm: None })
         }
-        (None, Some(folder)) => capture::WatchedFolder::arm(folder, std::time::Duration::from_secs(wait))
-            .and_then(|mut f| f.next_shot())
-            .map_err(refused)?,
+        (None, Some(folder)) => {
+            Box::new(capture::WatchedFolder::arm(folder, std::time::Duration::from_secs(wait)).map_err(refused)?)
+        }
         (None, None) => {
             return Err(AppError::invalid("SCAN_SOURCE", "请指定 --device 或 --folder".to_owned(), "device"));
         }
     };
-    let bytes = capture::rotate(&name, &bytes, rotate).map_err(refused)?;
+    let (name, bytes) = source.acquire().map_err(refused)?;
+    let bytes = if rotate == 0 { bytes } else { capture::rotate(&name, &bytes, rotate).map_err(refused)? };
     let checked = capture::check(&name, &bytes).map_err(refused)?;
-    std::fs::write(out, &bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+    write_output(out, &bytes)?;
     let (width, height) = checked.image.as_ref().map_or((0, 0), |i| (i.width(), i.height()));
     Ok(json!({"file": out.display().to_string(), "media_type": checked.media_type.mime(),
         "bytes": bytes.len(), "width": width, "height": height}))
@@ -216,13 +218,13 @@ pub async fn run(command: BloodCommand) -> Result<(), AppError> {
         BloodCommand::Pledge { db, claim, out } => {
             let app = crate::open(&db).await?;
             let pdf = app.pledge_pdf(&request(&app, claim, &[], true)?).await?;
-            std::fs::write(&out, &pdf.bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+            write_output(&out, &pdf.bytes)?;
             println!("{}", crate::json(&json!({"file": out.display().to_string(), "pages": pdf.pages}))?);
         }
         BloodCommand::Form { db, registration, out } => {
             let app = crate::open(&db).await?;
             let pdf = app.blood_form_pdf(registration).await?;
-            std::fs::write(&out, &pdf.bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+            write_output(&out, &pdf.bytes)?;
             println!("{}", crate::json(&json!({"file": out.display().to_string(), "pages": pdf.pages}))?);
         }
         BloodCommand::Scan { device, folder, wait, resolution, mode, rotate, out } => {

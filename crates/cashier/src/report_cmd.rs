@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use app::AppError;
 use clap::Subcommand;
 
+use crate::recon_input::write_output;
+
 #[derive(Subcommand)]
 pub enum ReportCommand {
     /// The month's blood waivers (用血减免月结) against the blood platform's statement.
@@ -28,10 +30,6 @@ pub enum ReportCommand {
     },
 }
 
-fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), AppError> {
-    std::fs::write(path, bytes).map_err(|e| AppError::Io(format!("无法写入 {}：{e}", path.display())))
-}
-
 pub async fn run(command: ReportCommand) -> Result<(), AppError> {
     match command {
         ReportCommand::BloodMonthly { db, month, json: _, xlsx, pdf, operator } => {
@@ -41,11 +39,12 @@ pub async fn run(command: ReportCommand) -> Result<(), AppError> {
             let view = app.blood_month(&operator, first).await?;
             if let Some(path) = &xlsx {
                 let bytes = reports::blood_month_xlsx(&view).map_err(|e| AppError::Io(e.to_string()))?;
-                write(path, &bytes)?;
+                write_output(path, &bytes)?;
             }
             if let Some(path) = &pdf {
+                app::Printing::load_fallback_font();
                 let rendered = reports::blood_month_pdf(&view, app.hospital())?;
-                write(path, &rendered.bytes)?;
+                write_output(path, &rendered.bytes)?;
             }
             println!("{}", crate::json(&view)?);
         }

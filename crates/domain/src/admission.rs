@@ -102,6 +102,12 @@ pub struct Patient {
 }
 
 impl Patient {
+    /// The person as insurance and the blood platform know them: the resident ID, or the
+    /// patient's id when the ID is unknown.
+    pub fn person_id(&self) -> String {
+        self.resident_id.as_ref().map_or_else(|| self.id.to_string(), ToString::to_string)
+    }
+
     /// Age in whole years on `day` (the caller passes today; the domain reads no clock).
     pub fn age_on(&self, day: NaiveDate) -> u32 {
         let mut years = day.year() - self.birth_date.year();

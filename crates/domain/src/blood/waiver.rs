@@ -42,10 +42,10 @@ pub struct BloodProduct {
 /// The products on `lines` (confirmed and unconfirmed alike; the caller passes the lines the
 /// settlement settles), and the names of blood lines whose volume cannot be read.
 pub fn blood_products(rules: &ProductRules, lines: &[FeeLine]) -> (Vec<BloodProduct>, Vec<String>) {
-    let mut products: Vec<BloodProduct> = Vec::new();
+    // Each item with its net volume in signed ml (a returned bag cancels), summed before the
+    // products are kept.
+    let mut items: Vec<(BloodProduct, i64)> = Vec::new();
     let mut unmeasured: Vec<String> = Vec::new();
-    // Net volume per item in signed ml, kept apart from the products until the end.
-    let mut volumes: Vec<i64> = Vec::new();
     for line in lines.iter().filter(|l| l.category == FeeCategory::Blood) {
         if rules.service_words.iter().any(|w| line.item_name.contains(w.as_str())) {
             continue;
@@ -56,27 +56,26 @@ pub fn blood_products(rules: &ProductRules, lines: &[FeeLine]) -> (Vec<BloodProd
             }
             continue;
         };
-        match products.iter().position(|p| p.item_code == line.item_code) {
-            Some(i) => {
-                volumes[i] += ml;
-                products[i].amount += line.amount;
-                products[i].first_at = products[i].first_at.min(line.charged_at);
+        match items.iter_mut().find(|(p, _)| p.item_code == line.item_code) {
+            Some((product, volume)) => {
+                *volume += ml;
+                product.amount += line.amount;
+                product.first_at = product.first_at.min(line.charged_at);
             }
-            None => {
-                volumes.push(ml);
-                products.push(BloodProduct {
+            None => items.push((
+                BloodProduct {
                     item_code: line.item_code.clone(),
                     item_name: line.item_name.clone(),
                     ml: 0,
                     amount: line.amount,
                     first_at: line.charged_at,
-                });
-            }
+                },
+                ml,
+            )),
         }
     }
-    let mut kept: Vec<BloodProduct> = products
+    let mut kept: Vec<BloodProduct> = items
         .into_iter()
-        .zip(volumes)
         .filter_map(|(mut p, ml)| {
             p.ml = u32::try_from(ml).ok().filter(|ml| *ml > 0)?;
             p.amount.is_positive().then_some(p)
