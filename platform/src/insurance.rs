@@ -46,20 +46,10 @@ pub async fn checked_claim(state: &AppState, asked: &Claim) -> ApiResult<Claim> 
     if journal::lock_admission(&mut tx, asked.admission_id).await?.is_none() {
         return Err(ApiError::not_found(format!("平台上没有住院 {}", asked.admission_id)));
     }
-    let record: Option<serde_json::Value> = sqlx::query_scalar(
-        "SELECT record FROM journal WHERE admission_id = $1 AND kind = 'admission' ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(asked.admission_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let admission = record
-        .and_then(|r| match serde_json::from_value::<Record>(r) {
-            Ok(Record::Admission(admission)) => wire::convert::admission(&admission).ok(),
-            _ => None,
-        })
+    let admission = journal::admission(&mut tx, asked.admission_id)
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("平台上没有住院 {} 的登记", asked.admission_id)))?;
-    let person =
-        admission.patient.resident_id.as_ref().map_or_else(|| admission.patient.id.to_string(), |r| r.to_string());
+    let person = admission.patient.person_id();
     let (seq, ledger) = state.ledgers.take(&mut tx, asked.admission_id).await?;
     let draft = ledger.account.draft_settlement(asked.kind);
     tx.commit().await?;

@@ -128,3 +128,17 @@ pub async fn changes(conn: &mut PgConnection, after: i64, limit: i64, wards: &[S
         })
         .collect()
 }
+
+/// The admission as the platform's newest admission record has it.
+pub async fn admission(conn: &mut PgConnection, admission_id: Uuid) -> ApiResult<Option<domain::Admission>> {
+    let record: Option<serde_json::Value> = sqlx::query_scalar(
+        "SELECT record FROM journal WHERE admission_id = $1 AND kind = 'admission' ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(admission_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(record.and_then(|r| match serde_json::from_value::<Record>(r) {
+        Ok(Record::Admission(admission)) => wire::convert::admission(&admission).ok(),
+        _ => None,
+    }))
+}

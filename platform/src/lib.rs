@@ -10,6 +10,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod auth;
+pub mod blood;
 pub mod body;
 pub mod clock;
 pub mod db;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod insurance;
 pub mod journal;
 pub mod ledgers;
+pub mod materials;
 pub mod openapi;
 pub mod push;
 pub mod push_checks;
@@ -54,6 +56,10 @@ pub struct AppState {
     /// The insurance back-end every linked counter's insurance call goes through (the sandbox
     /// in this process; its faults from `CASHIER_INSURANCE_FAULT`).
     pub insurance: Arc<dyn ::insurance::InsuranceBackend>,
+    /// The blood platform (用血直报平台) every linked counter's waiver goes through (the sandbox
+    /// in this process, its register in memory or in `serve --blood-register`'s file; its
+    /// faults from `CASHIER_BLOOD_FAULT`).
+    pub blood: Arc<dyn ::blood_platform::BloodPlatform>,
 }
 
 impl AppState {
@@ -76,6 +82,11 @@ impl AppState {
             insurance: Arc::new(::insurance::SandboxInsurance::new(
                 std::time::Duration::ZERO,
                 ::insurance::SandboxInsurance::fault_from_env(),
+            )),
+            blood: Arc::new(::blood_platform::SandboxBloodPlatform::new(
+                domain::blood::BloodPolicy::default(),
+                std::time::Duration::ZERO,
+                ::blood_platform::SandboxFault::from_env(),
             )),
         }
     }

@@ -60,6 +60,10 @@ enum Command {
         /// Admissions whose replayed ledgers are cached (the least recently used forgotten first).
         #[arg(long, env = "PLATFORM_LEDGER_CACHE", default_value_t = platform::ledgers::DEFAULT_CAPACITY)]
         ledger_cache: usize,
+        /// The sandbox blood platform's register (JSON lines, replayed at start); without it the
+        /// register lives in memory.
+        #[arg(long, env = "PLATFORM_BLOOD_REGISTER")]
+        blood_register: Option<PathBuf>,
         #[command(flatten)]
         audit: AuditFiles,
         /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
@@ -275,6 +279,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_offline_days,
             discharge_recall_days,
             ledger_cache,
+            blood_register,
             audit,
             audit_checkpoint_secs,
         } => {
@@ -296,6 +301,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.max_clock_skew = chrono::Duration::seconds(max_clock_skew_secs.max(0));
             state.max_offline = chrono::Duration::days(max_offline_days.max(0));
             state.discharge_recall_days = discharge_recall_days;
+            if let Some(path) = &blood_register {
+                let sandbox = blood_platform::SandboxBloodPlatform::open(
+                    domain::blood::BloodPolicy::default(),
+                    std::time::Duration::ZERO,
+                    blood_platform::SandboxFault::from_env(),
+                    path,
+                )
+                .map_err(|e| anyhow::anyhow!("用血直报平台（沙箱）的登记簿 {} 无法打开：{e}", path.display()))?;
+                state.blood = std::sync::Arc::new(sandbox);
+            }
             state.ledgers = std::sync::Arc::new(platform::ledgers::Ledgers::new(ledger_cache));
             let clock = match recon_now {
                 Some(text) => {

@@ -8,7 +8,7 @@ use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import, insurance through the platform, the day's reconciliation."),
+    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import, insurance and the blood waiver through the platform, registrations' materials in chunks, the day's reconciliation."),
     paths(
         routes::auth::login,
         routes::auth::logout,
@@ -32,6 +32,14 @@ use crate::routes;
         routes::insurance::settle,
         routes::insurance::reverse,
         routes::insurance::query,
+        routes::blood::forward,
+        routes::blood::estimate,
+        routes::blood::waive,
+        routes::blood::query,
+        routes::blood::cancel,
+        routes::blood::material,
+        routes::blood::chunk,
+        routes::blood::material_content,
         routes::recon::batches,
         routes::recon::run,
         routes::recon::items,

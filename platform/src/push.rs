@@ -12,7 +12,7 @@ use wire::fold::FoldError;
 use crate::approvals::{self, Decided};
 use crate::error::{ApiError, ApiResult};
 pub use crate::push_checks::{Pusher, Times};
-use crate::{AppState, audit, insurance, journal, push_checks};
+use crate::{AppState, audit, blood, insurance, journal, push_checks};
 
 pub fn payload_hash(envelope: &Envelope) -> ApiResult<String> {
     let bytes = serde_json::to_vec(envelope).map_err(ApiError::internal)?;
@@ -110,7 +110,18 @@ async fn apply_or_fail(
     let key = envelope.key;
     let task_state = state.clone();
     let caller = caller.clone();
-    let applied = tokio::spawn(async move { apply_one(&task_state, &caller, device_id, &envelope).await }).await;
+    let applied = tokio::spawn(async move {
+        // The blood platform is asked outside the operation's transaction (it may be slow).
+        let granted = match blood::ask_for_offline_waivers(&task_state, &envelope, &caller.username, device_id).await {
+            Ok(granted) => granted,
+            Err(e) => return Ok(result(envelope.key, "failed", Some(&e.body.code), Some(e.body.message))),
+        };
+        let answer = apply_one(&task_state, &caller, device_id, &envelope).await;
+        let applied = answer.as_ref().is_ok_and(|a| a.outcome == "applied");
+        blood::settle_grants(&task_state, &envelope, &granted, applied, &caller.username).await;
+        answer
+    })
+    .await;
     let detail = match applied {
         Ok(Ok(answer)) => return Ok(answer),
         Ok(Err(error)) => error.body.message,
@@ -169,6 +180,8 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         received: Some(times.now),
         discharge_recall_days: state.discharge_recall_days,
         insurance: insurance::answers(&mut tx, envelope).await?,
+        blood: blood::grants(&mut tx, envelope).await?,
+        blood_policy: domain::blood::BloodPolicy::default(),
     };
     let verdict = match &approval {
         Decided::ToPending(refusal) => {

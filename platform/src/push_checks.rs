@@ -28,7 +28,10 @@ fn refuse(code: &'static str, message: String) -> ApiResult<Option<Refusal>> {
 /// The permission a record needs (records only the HIS writes are refused by the fold).
 pub fn needs(record: &Record) -> Option<Permission> {
     match record {
-        Record::Deposit(_) | Record::Settlement(_) | Record::Recall(_) => Some(Permission::HandleMoney),
+        Record::Deposit(_) | Record::Settlement(_) | Record::Recall(_) | Record::BloodRegistration(_) => {
+            Some(Permission::HandleMoney)
+        }
+        Record::BloodReview(_) => Some(Permission::ReviewBloodWaiver),
         Record::FeeEvent(_) => Some(Permission::AuditFees),
         Record::AdmissionEvent(r) => match AdmissionEvent::from_code(&r.event) {
             Some(AdmissionEvent::AuditPassed | AdmissionEvent::AuditReturned) => Some(Permission::AuditFees),
@@ -84,7 +87,18 @@ fn actor(record: &Record) -> Option<&str> {
         Record::Recall(r) => Some(&r.by),
         Record::FeeEvent(r) => Some(&r.actor),
         Record::AdmissionEvent(r) => Some(&r.actor),
+        // These name a username, checked in `identity`.
+        Record::BloodRegistration(_) | Record::BloodReview(_) => None,
         Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
+    }
+}
+
+/// The username a record says did it, for records that name one.
+fn actor_username(record: &Record) -> Option<&str> {
+    match record {
+        Record::BloodRegistration(r) => Some(&r.clerk),
+        Record::BloodReview(r) => Some(&r.reviewer),
+        _ => None,
     }
 }
 
@@ -97,7 +111,12 @@ fn identity(pusher: &Pusher, envelope: &Envelope) -> Option<Refusal> {
             message: format!("操作人“{}”不是登录上传的用户“{}”，操作未入账", envelope.cashier, pusher.username),
         });
     }
-    let other = envelope.records.iter().find_map(|r| actor(r).filter(|a| *a != pusher.display_name).map(|a| (r, a)));
+    let other = envelope.records.iter().find_map(|r| {
+        actor(r)
+            .filter(|a| *a != pusher.display_name)
+            .or_else(|| actor_username(r).filter(|a| *a != pusher.username))
+            .map(|a| (r, a))
+    });
     other.map(|(record, actor)| Refusal {
         code: codes::NOT_THE_CALLER,
         message: format!(
@@ -116,6 +135,8 @@ fn stated(envelope: &Envelope) -> impl Iterator<Item = NaiveDateTime> + '_ {
         Record::Recall(r) => Some(r.at),
         Record::FeeEvent(r) => Some(r.at),
         Record::AdmissionEvent(r) => Some(r.at),
+        Record::BloodRegistration(r) => Some(r.at),
+        Record::BloodReview(r) => Some(r.at),
         Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
     });
     std::iter::once(envelope.at).chain(records)

@@ -177,7 +177,7 @@ impl App {
             by: &operator.username,
             at: now,
         };
-        let id = registrations::append(op.conn(), &new).await?;
+        let id = op.append_registration(&new).await?;
         op.commit().await?;
         tracing::info!(registration = id, donor = donor.code(), "blood waiver registered");
         self.blood_registration(id).await
@@ -195,14 +195,28 @@ impl App {
         } else {
             Decision::Return { reason: request.reason.trim().to_owned() }
         };
-        let mut tx = self.store.begin_immediate().await?;
-        let registration = registrations::by_id(&mut tx, request.registration)
+        let key = input::key(&request.key)?;
+        let (registration, case_no) = {
+            let mut conn = self.store.conn().await?;
+            if registrations::review_known(&mut conn, key).await? {
+                drop(conn);
+                return self.blood_registration(request.registration).await;
+            }
+            let registration = registrations::by_id(&mut conn, request.registration)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("没有编号为 {} 的献血证报销登记", request.registration)))?;
+            let case_no = store::patients::case_no_of(&mut conn, registration.admission_id).await?;
+            (registration, case_no)
+        };
+        let mut op = self.begin_op(operator, key, &case_no).await?;
+        // The status as the transaction sees it (another review may have come in between).
+        let current = registrations::by_id(op.conn(), registration.id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("没有编号为 {} 的献血证报销登记", request.registration)))?;
-        review(registration.status, &registration.registered_by, &operator.username, &decision)
+            .ok_or_else(|| AppError::internal("登记在审核时消失"))?;
+        review(current.status, &current.registered_by, &operator.username, &decision)
             .map_err(|e| AppError::Rule { code: e.code(), message: e.to_string() })?;
-        registrations::append_review(&mut tx, registration.id, &decision, &operator.username, self.clock.now()).await?;
-        tx.commit().await.map_err(store::StoreError::from)?;
+        op.append_review(current.id, current.key, &decision).await?;
+        op.commit().await?;
         self.blood_registration(registration.id).await
     }
 

@@ -23,6 +23,7 @@ mod intents;
 pub mod link;
 mod login;
 mod lookup;
+mod materials;
 mod op;
 mod outbox;
 mod printing;

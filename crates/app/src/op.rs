@@ -184,6 +184,67 @@ impl Op<'_> {
     }
 
     /// Queues the operation's records for the platform (at a linked counter) and commits.
+    /// Appends a blood-waiver registration under the operation's key, with its record.
+    pub async fn append_registration(
+        &mut self,
+        new: &store::registrations::NewRegistration<'_>,
+    ) -> Result<i64, AppError> {
+        let id = store::registrations::append(&mut self.tx, new).await?;
+        self.records.push(outbox::registration_record(new));
+        Ok(id)
+    }
+
+    /// Appends a review of the registration `registration` (its key `registration_key`) under the
+    /// operation's key, with its record.
+    pub async fn append_review(
+        &mut self,
+        registration: i64,
+        registration_key: Uuid,
+        decision: &domain::blood::Decision,
+    ) -> Result<(), AppError> {
+        let (key, now, reviewer) = (self.key, self.now, self.operator.username.clone());
+        store::registrations::append_review(&mut self.tx, registration, key, decision, &reviewer, now).await?;
+        let (approve, reason) = match decision {
+            domain::blood::Decision::Approve => (true, None),
+            domain::blood::Decision::Return { reason } => (false, Some(reason.trim().to_owned())),
+        };
+        self.records.push(Record::BloodReview(wire::records::BloodReviewRecord {
+            key,
+            admission_id: self.admission_id(),
+            registration: registration_key,
+            approve,
+            reason,
+            reviewer,
+            at: now,
+        }));
+        Ok(())
+    }
+
+    /// Keeps the blood platform's waiver with the settlement just appended (its rows, and the
+    /// waiver in the settlement's record).
+    pub async fn append_waiver(
+        &mut self,
+        waiver: &store::waivers::NewWaiver<'_>,
+        offline: bool,
+    ) -> Result<(), AppError> {
+        store::waivers::append_waiver(&mut self.tx, waiver).await?;
+        let answer = blood_platform::WaiverAnswer {
+            reference: waiver.reference.to_owned(),
+            amount: waiver.amount,
+            ml: waiver.ml,
+            uses: waiver.uses.to_vec(),
+            at: waiver.at,
+        };
+        for record in &mut self.records {
+            if let Record::Settlement(s) = record
+                && s.key == waiver.key
+            {
+                s.blood_waiver = Some(wire::blood::waiver_record(&answer, offline));
+            }
+        }
+        Ok(())
+    }
+
     pub async fn commit(mut self) -> Result<(), AppError> {
         if !self.records.is_empty() {
             let records = std::mem::take(&mut self.records);

@@ -156,3 +156,40 @@ impl App {
         }
     }
 }
+
+/// The record of a blood-waiver registration.
+pub fn registration_record(new: &store::registrations::NewRegistration<'_>) -> Record {
+    use wire::records::{BloodRegistrationRecord, CertificateRecord, MaterialRecord};
+    Record::BloodRegistration(BloodRegistrationRecord {
+        key: new.key,
+        admission_id: new.admission,
+        donor: new.form.donor.code().to_owned(),
+        donor_name: new.form.donor_name.as_str().to_owned(),
+        donor_id: new.form.donor_id.as_str().to_owned(),
+        gold_award: new.form.gold_award,
+        pledge: new.form.pledge,
+        certificates: new
+            .form
+            .donations
+            .iter()
+            .map(|d| CertificateRecord {
+                certificate_no: d.certificate_no.clone(),
+                donated_on: d.donated_on,
+                volume_ml: d.volume_ml,
+                donation_kind: d.kind.code().to_owned(),
+            })
+            .collect(),
+        materials: new
+            .materials
+            .iter()
+            .map(|m| MaterialRecord {
+                item: m.item.code().to_owned(),
+                sha256: m.sha256.clone(),
+                media_type: m.media_type.clone(),
+                bytes: u64::try_from(m.bytes).unwrap_or(0),
+            })
+            .collect(),
+        clerk: new.by.to_owned(),
+        at: new.at,
+    })
+}

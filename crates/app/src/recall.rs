@@ -62,7 +62,8 @@ impl App {
         let mut conn = self.store.conn().await?;
         let waiver = store::waivers::of_settlement(&mut conn, plan.settlement_id).await?;
         drop(conn);
-        if let Some(waiver) = waiver.as_ref().filter(|w| w.cancelled_at.is_none()) {
+        // At a linked counter the platform cancels the grant itself when the recall arrives.
+        if let Some(waiver) = waiver.as_ref().filter(|w| w.cancelled_at.is_none() && self.link.is_none()) {
             let platform = self.blood_platform.as_ref().ok_or_else(|| AppError::Rule {
                 code: "BLOOD_PLATFORM_UNAVAILABLE",
                 message: "本结算含用血减免，本柜台无法连接用血直报平台撤销，请在原结算柜台召回".into(),

@@ -31,7 +31,8 @@ impl App {
         let (summary, account) = self.load_account(&request.case_no).await?;
         let (trial, _, blood) = self.compute_trial(&summary, &account, kind).await?;
         let mut view = trial_view(&summary.admission, &account, &trial, self.clock.now());
-        view.blood_ml = blood.map_or(0, |ask| ask.estimate.ml);
+        view.blood_ml = blood.as_ref().map_or(0, |ask| ask.estimate.ml);
+        view.blood_offline = blood.is_some_and(|ask| ask.offline);
         Ok(view)
     }
 
@@ -131,7 +132,7 @@ impl App {
                 products: &crate::blood_deduction::products_paid(claim, answer),
                 at: op.now,
             };
-            store::waivers::append_waiver(op.conn(), &waiver).await?;
+            op.append_waiver(&waiver, blood.as_ref().is_some_and(|ask| ask.offline)).await?;
         }
         if settlement.insurance_ref.is_some() {
             op.close_intent().await?;

@@ -162,6 +162,7 @@ pub fn trial_view(admission: &Admission, account: &InpatientAccount, trial: &Tri
         personal_account: f.personal_account.into(),
         blood_reimbursement: f.blood_reimbursement.into(),
         blood_ml: 0, // set by the trial when the blood platform was asked
+        blood_offline: false,
         deposits_applied: f.deposits_applied.into(),
         patient_share: f.patient_share().into(),
         due: f.due.into(),

@@ -67,7 +67,7 @@ async fn registered_and_approved(app: &app::App, dir: &TempDir, case_no: &str) -
     let supervisor = login(app, "supervisor").await;
     app.review_blood(
         &supervisor,
-        &ReviewBloodRequest { registration: r.registration, approve: true, reason: String::new() },
+        &ReviewBloodRequest { registration: r.registration, key: key(), approve: true, reason: String::new() },
     )
     .await
     .unwrap();

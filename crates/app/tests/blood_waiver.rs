@@ -78,6 +78,7 @@ async fn a_spouse_registers_with_every_material_and_a_supervisor_approves() {
     // The clerk cannot approve their own; a cashier may not review at all.
     let review = |approve: bool, reason: &str| ReviewBloodRequest {
         registration: registered.registration,
+        key: key(),
         approve,
         reason: reason.into(),
     };
@@ -89,7 +90,7 @@ async fn a_spouse_registers_with_every_material_and_a_supervisor_approves() {
     let refused = app
         .review_blood(
             &supervisor,
-            &ReviewBloodRequest { registration: own.registration, approve: true, reason: String::new() },
+            &ReviewBloodRequest { registration: own.registration, key: key(), approve: true, reason: String::new() },
         )
         .await
         .unwrap_err();

@@ -60,6 +60,10 @@ pub struct Registered {
 pub struct WaiverClaim {
     /// The settlement's key.
     pub business_no: Uuid,
+    /// The admission and the fee lines the settlement settles (a relay — the hospital's platform
+    /// for a linked counter — reads the products from its own ledger by them).
+    pub admission_id: Uuid,
+    pub fee_keys: Vec<Uuid>,
     /// Business numbers of registrations the platform accepted.
     pub registrations: Vec<Uuid>,
     pub products: Vec<BloodProduct>,

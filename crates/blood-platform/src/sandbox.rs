@@ -24,6 +24,17 @@ pub enum SandboxFault {
     LoseWaiveAnswer,
 }
 
+impl SandboxFault {
+    /// The fault named by `CASHIER_BLOOD_FAULT` (`unavailable`, `lose-answer`), if any.
+    pub fn from_env() -> SandboxFault {
+        match std::env::var("CASHIER_BLOOD_FAULT").as_deref() {
+            Ok("unavailable") => SandboxFault::Unavailable,
+            Ok("lose-answer") => SandboxFault::LoseWaiveAnswer,
+            _ => SandboxFault::None,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Waived {
     business_no: Uuid,
@@ -129,6 +140,7 @@ impl SandboxBloodPlatform {
         Ok(SandboxBloodPlatform { policy, delay, fault: Mutex::new(fault), register: Mutex::new(register) })
     }
 
+    /// Changes how the sandbox misbehaves from now on.
     pub fn set_fault(&self, fault: SandboxFault) {
         *self.fault.lock().unwrap_or_else(|p| p.into_inner()) = fault;
     }

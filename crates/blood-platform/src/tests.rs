@@ -53,6 +53,8 @@ fn red_cells(ml: u32, fen: i64) -> BloodProduct {
 fn claim(no: u128, registrations: &[u128], products: Vec<BloodProduct>, when: &str) -> WaiverClaim {
     WaiverClaim {
         business_no: Uuid::from_u128(no),
+        admission_id: Uuid::from_u128(9),
+        fee_keys: Vec::new(),
         registrations: registrations.iter().map(|r| Uuid::from_u128(*r)).collect(),
         products,
         at: at(when),

@@ -212,7 +212,12 @@ pub async fn run(command: BloodCommand) -> Result<(), AppError> {
         BloodCommand::Review { db, registration, approve, return_reason, operator } => {
             let app = crate::open(&db).await?;
             let operator = app.console_operator(&operator).await?;
-            let request = ReviewBloodRequest { registration, approve, reason: return_reason.unwrap_or_default() };
+            let request = ReviewBloodRequest {
+                registration,
+                key: app.operation_key(),
+                approve,
+                reason: return_reason.unwrap_or_default(),
+            };
             println!("{}", crate::json(&app.review_blood(&operator, &request).await?)?);
         }
         BloodCommand::Pledge { db, claim, out } => {

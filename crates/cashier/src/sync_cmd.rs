@@ -149,6 +149,9 @@ pub async fn sync(
         total.pushed.rejected += round.pushed.rejected;
         total.pushed.invalid += round.pushed.invalid;
         total.pushed.failed += round.pushed.failed;
+        total.uploaded.chunks_sent += round.uploaded.chunks_sent;
+        total.uploaded.completed += round.uploaded.completed;
+        total.uploaded.missing += round.uploaded.missing;
     }
     let status = app.link_status().await?;
     println!(
@@ -158,6 +161,8 @@ pub async fn sync(
             "rejected": total.pushed.rejected, "invalid": total.pushed.invalid, "failed_now": total.pushed.failed,
             "pulled": total.pulled, "waiting": status.waiting, "refused": status.refused, "failed": status.failed,
             "push_ms": total.push_time.as_millis(), "pull_ms": total.pull_time.as_millis(),
+            "material_chunks_sent": total.uploaded.chunks_sent, "materials_uploaded": total.uploaded.completed,
+            "materials_missing": total.uploaded.missing,
         })
     );
     Ok(())

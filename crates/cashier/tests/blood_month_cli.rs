@@ -69,7 +69,12 @@ fn deducted(dir: &TempDir) -> (String, i64) {
         };
         let registered = app.register_blood(&clerk, &request).await.unwrap();
         let supervisor = app.console_operator("supervisor").await.unwrap();
-        let review = ReviewBloodRequest { registration: registered.registration, approve: true, reason: String::new() };
+        let review = ReviewBloodRequest {
+            registration: registered.registration,
+            key: app.operation_key(),
+            approve: true,
+            reason: String::new(),
+        };
         app.review_blood(&supervisor, &review).await.unwrap();
         let trial =
             app.trial(&clerk, &TrialRequest { case_no: "2026900501".into(), kind: "discharge".into() }).await.unwrap();

@@ -76,6 +76,8 @@ pub struct RegistrationView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewBloodRequest {
     pub registration: i64,
+    /// The review's idempotency key (UUIDv7, from when the review was opened).
+    pub key: String,
     pub approve: bool,
     /// Required to return.
     pub reason: String,

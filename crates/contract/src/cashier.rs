@@ -106,6 +106,11 @@ pub struct TrialView {
     /// Millilitres of blood products the blood platform would waive at this settlement (0: none
     /// asked; a waiver approved through the platform's feed has its ml on its approval).
     pub blood_ml: u32,
+    /// The waiver was worked out at the counter from the last entitlement the blood platform
+    /// confirmed (the platform is out of reach); the platform re-checks it when the settlement
+    /// arrives.
+    #[serde(default)]
+    pub blood_offline: bool,
     pub deposits_applied: Yuan,
     pub patient_share: Yuan,
     /// Positive: to collect (补缴); negative: to refund (退款).

@@ -131,10 +131,11 @@ pub async fn used_ml(conn: &mut SqliteConnection, certificate_no: &str) -> Resul
     u32::try_from(ml.max(0)).map_err(|_| StoreError::BadRow(format!("献血证 {certificate_no} 用量 {ml}")))
 }
 
-/// Appends a review of registration `id`.
+/// Appends a review of registration `id` under the operation's `key`.
 pub async fn append_review(
     conn: &mut SqliteConnection,
     id: i64,
+    key: Uuid,
     decision: &Decision,
     reviewer: &str,
     at: NaiveDateTime,
@@ -144,15 +145,46 @@ pub async fn append_review(
         Decision::Return { reason } => (RegistrationStatus::Returned.code(), Some(reason.trim())),
     };
     sqlx::query(
-        "INSERT INTO blood_reviews (registration_id, decision, reason, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO blood_reviews (registration_id, decision, reason, reviewer, at, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .bind(id)
     .bind(code)
     .bind(reason)
     .bind(reviewer)
     .bind(time_text(at))
+    .bind(key.to_string())
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Whether a review under `key` is kept here.
+pub async fn review_known(conn: &mut SqliteConnection, key: Uuid) -> Result<bool> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM blood_reviews WHERE key = ?1)")
+        .bind(key.to_string())
+        .fetch_one(conn)
+        .await?)
+}
+
+/// The materials of this counter's registrations the platform does not hold whole yet (by
+/// SHA-256, each once, oldest first).
+pub async fn materials_to_upload(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT sha256 FROM blood_materials m
+         WHERE NOT EXISTS (SELECT 1 FROM materials_uploaded u WHERE u.sha256 = m.sha256)
+         GROUP BY sha256 ORDER BY min(id)",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Remembers that the platform holds the material `sha256` whole.
+pub async fn material_uploaded(conn: &mut SqliteConnection, sha256: &str, at: NaiveDateTime) -> Result<()> {
+    sqlx::query("INSERT INTO materials_uploaded (sha256, at) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING")
+        .bind(sha256)
+        .bind(time_text(at))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -41,6 +41,17 @@ pub async fn forwarded(conn: &mut SqliteConnection, registration_id: i64) -> Res
         .await?)
 }
 
+/// What the blood platform said was left of registration `registration_id`'s entitlement when
+/// it accepted it (`Some(None)`: free for life; `None`: not forwarded).
+pub async fn forwarded_remaining(conn: &mut SqliteConnection, registration_id: i64) -> Result<Option<Option<u32>>> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT remaining_ml FROM blood_forwarded WHERE registration_id = ?1")
+            .bind(registration_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(ml,)| ml.map(|ml| u32::try_from(ml.max(0)).unwrap_or(u32::MAX))))
+}
+
 /// A waiver about to be kept with its settlement.
 pub struct NewWaiver<'a> {
     pub key: Uuid,

@@ -104,7 +104,23 @@ pub async fn apply(conn: &mut SqliteConnection, record: &Record) -> Result<bool,
                 );
             }
             let settlement = convert::settlement(r, 0, |k| ids.get(&k).copied())?;
-            store::settlements::append_settlement(conn, r.admission_id, r.key, &settlement, &r.trial_version).await?;
+            let id = store::settlements::append_settlement(conn, r.admission_id, r.key, &settlement, &r.trial_version)
+                .await?;
+            if let Some(waiver) = &r.blood_waiver {
+                let uses: Vec<(String, u32)> = waiver.uses.iter().map(|u| (u.certificate_no.clone(), u.ml)).collect();
+                let kept = store::waivers::NewWaiver {
+                    key: r.key,
+                    admission: r.admission_id,
+                    settlement_id: id,
+                    reference: &waiver.reference,
+                    amount: waiver.amount.money(),
+                    ml: waiver.ml,
+                    uses: &uses,
+                    products: &[],
+                    at: r.at,
+                };
+                store::waivers::append_waiver(conn, &kept).await?;
+            }
         }
         Record::Recall(r) => {
             if known(conn, Keyed::Recalls, r.key).await?.is_some() {
@@ -120,12 +136,62 @@ pub async fn apply(conn: &mut SqliteConnection, record: &Record) -> Result<bool,
                 reason: r.reason.clone(),
             };
             store::settlements::append_recall(conn, settlement, r.key, kind, &recall).await?;
+            // The waiver's millilitres go back with it (under the recall's key).
+            store::waivers::cancel(conn, r.key, settlement, r.at).await?;
         }
         Record::BloodApproval(r) => {
             if known(conn, Keyed::Blood, r.key).await?.is_some() {
                 return Ok(false);
             }
             store::blood::append(conn, r.admission_id, r.key, &convert::blood(r)).await?;
+        }
+        Record::BloodRegistration(r) => {
+            if store::registrations::id_by_key(conn, r.key).await?.is_some() {
+                return Ok(false);
+            }
+            let form = convert::registration_form(r)?;
+            let entitlement = domain::blood::entitlement(
+                &domain::blood::BloodPolicy::default(),
+                form.donor,
+                form.gold_award,
+                &form.donations,
+                r.at.date(),
+            )
+            .map_err(|e| ApplyError::Record(e.to_string()))?;
+            let materials = r
+                .materials
+                .iter()
+                .map(|m| store::registrations::StoredMaterial {
+                    item: domain::blood::Material::from_code(&m.item).unwrap_or(domain::blood::Material::DonorId),
+                    sha256: m.sha256.clone(),
+                    media_type: m.media_type.clone(),
+                    bytes: i64::try_from(m.bytes).unwrap_or(i64::MAX),
+                })
+                .collect::<Vec<_>>();
+            let new = store::registrations::NewRegistration {
+                admission: r.admission_id,
+                key: r.key,
+                form: &form,
+                entitlement: &entitlement,
+                materials: &materials,
+                by: &r.clerk,
+                at: r.at,
+            };
+            store::registrations::append(conn, &new).await?;
+        }
+        Record::BloodReview(r) => {
+            if store::registrations::review_known(conn, r.key).await? {
+                return Ok(false);
+            }
+            let id = store::registrations::id_by_key(conn, r.registration)
+                .await?
+                .ok_or_else(|| missing("献血证报销登记", r.registration))?;
+            let decision = if r.approve {
+                domain::blood::Decision::Approve
+            } else {
+                domain::blood::Decision::Return { reason: r.reason.clone().unwrap_or_default() }
+            };
+            store::registrations::append_review(conn, id, r.key, &decision, &r.reviewer, r.at).await?;
         }
     }
     Ok(true)

@@ -94,6 +94,16 @@ impl Client {
         Ok(Client { base: base.trim_end_matches('/').to_owned(), http })
     }
 
+    /// The platform's address (`https://host:port`).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// The HTTP client pinned to the platform's CA (for calls this crate has no wrapper for).
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     pub(crate) async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, ClientError> {
         let response = request.send().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let status = response.status();

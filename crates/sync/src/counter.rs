@@ -45,6 +45,8 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     // Insurance goes through the platform, which keeps insurance's answers and checks every
     // pushed settlement against them.
     config.insurance = Arc::new(PlatformInsurance { session: session.clone() });
+    // So does the blood waiver: the platform holds the blood platform's connection and register.
+    config.blood_platform = Some(Arc::new(crate::blood::PlatformBlood { session: session.clone() }));
     // Approvals are tokens the platform issues once the approver's password checked out there.
     config.approvals = Some(Arc::new(PlatformApprovals { session: session.clone() }));
     let app = App::open(config).await?;

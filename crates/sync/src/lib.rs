@@ -20,10 +20,12 @@
 
 pub mod apply;
 pub mod approval;
+pub mod blood;
 pub mod client;
 pub mod counter;
 pub mod device_secret;
 pub mod insurance;
+pub mod materials;
 pub mod pull;
 pub mod push;
 pub mod recon;

@@ -26,6 +26,8 @@ pub struct Syncer {
 pub struct Round {
     pub pushed: PushReport,
     pub pulled: usize,
+    /// The registrations' pages sent to the platform.
+    pub uploaded: crate::materials::UploadReport,
     /// Time spent pushing and pulling (for the offline-day benchmark and the logs).
     pub push_time: Duration,
     pub pull_time: Duration,
@@ -74,6 +76,7 @@ impl Syncer {
         let started = std::time::Instant::now();
         let pushed = push_all(&self.app, &self.session.client, &user, &token, self.session.device, self.batch).await?;
         let push_time = started.elapsed();
+        let uploaded = crate::materials::upload_pending(&self.app, &self.session.client, &token).await?;
         let started = std::time::Instant::now();
         let pulled = crate::pull::pull_all(store, &self.session.client, &token, self.session.device, 1_000).await?;
         let pull_time = started.elapsed();
@@ -88,7 +91,7 @@ impl Syncer {
             },
             Err(e) => tracing::warn!(error = %e, "insurance intents unreadable"),
         }
-        Ok(Round { pushed, pulled, push_time, pull_time })
+        Ok(Round { pushed, pulled, uploaded, push_time, pull_time })
     }
 
     /// Runs rounds every `every` until the task is dropped.

@@ -255,6 +255,7 @@ pub fn settlement_record(
                 deposit: p.deposit_id.and_then(&key_of),
             })
             .collect(),
+        blood_waiver: None,
     }
 }
 
@@ -285,4 +286,45 @@ pub fn blood_record(admission_id: Uuid, key: Uuid, b: &ApprovedBloodReimbursemen
 /// The sum of tender lines.
 pub fn tender_sum(lines: &[TenderRecord]) -> Money {
     lines.iter().map(|t| t.amount.money()).sum()
+}
+
+/// A registration record as the domain's form (the certificates' use is the blood platform's
+/// to count: `used_ml` is zero here).
+pub fn registration_form(
+    r: &crate::records::BloodRegistrationRecord,
+) -> Result<domain::blood::RegistrationForm, ConvertError> {
+    use domain::blood::{Donation, DonationKind, Donor, Material, RegistrationForm};
+    let donations = r
+        .certificates
+        .iter()
+        .map(|c| {
+            Ok(Donation {
+                certificate_no: c.certificate_no.clone(),
+                donated_on: c.donated_on,
+                volume_ml: c.volume_ml,
+                kind: DonationKind::from_code(&c.donation_kind)
+                    .ok_or_else(|| bad("donation_kind", &c.donation_kind))?,
+                used_ml: 0,
+            })
+        })
+        .collect::<Result<Vec<_>, ConvertError>>()?;
+    let mut attached = Vec::with_capacity(r.materials.len());
+    for m in &r.materials {
+        let item = Material::from_code(&m.item).ok_or_else(|| bad("item", &m.item))?;
+        if m.sha256.len() != 64 || !m.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(bad("sha256", &m.sha256));
+        }
+        if !attached.contains(&item) {
+            attached.push(item);
+        }
+    }
+    Ok(RegistrationForm {
+        donor: Donor::from_code(&r.donor).ok_or_else(|| bad("donor", &r.donor))?,
+        donor_name: PersonName::parse(&r.donor_name).map_err(|_| bad("donor_name", &r.donor_name))?,
+        donor_id: domain::ResidentId::parse(&r.donor_id).map_err(|_| bad("donor_id", "（无效的身份证号）"))?,
+        gold_award: r.gold_award,
+        donations,
+        pledge: r.pledge,
+        attached,
+    })
 }

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod approval;
+pub mod blood;
 pub mod convert;
 pub mod error;
 pub mod fold;

@@ -19,6 +19,8 @@ pub enum Record {
     Settlement(SettlementRecord),
     Recall(RecallRecord),
     BloodApproval(BloodRecord),
+    BloodRegistration(BloodRegistrationRecord),
+    BloodReview(BloodReviewRecord),
 }
 
 impl Record {
@@ -33,6 +35,8 @@ impl Record {
             Record::Settlement(r) => r.key,
             Record::Recall(r) => r.key,
             Record::BloodApproval(r) => r.key,
+            Record::BloodRegistration(r) => r.key,
+            Record::BloodReview(r) => r.key,
         }
     }
 
@@ -46,6 +50,8 @@ impl Record {
             Record::Settlement(_) => "settlement",
             Record::Recall(_) => "recall",
             Record::BloodApproval(_) => "blood_approval",
+            Record::BloodRegistration(_) => "blood_registration",
+            Record::BloodReview(_) => "blood_review",
         }
     }
 }
@@ -216,6 +222,32 @@ pub struct SettlementRecord {
     pub trial_version: String,
     pub fee_keys: Vec<Uuid>,
     pub payments: Vec<PaymentRecord>,
+    /// The blood waiver (用血减免) the blood platform granted under this settlement's key. Left
+    /// out of the JSON when absent, so envelopes written before it existed keep their hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blood_waiver: Option<BloodWaiverRecord>,
+}
+
+/// What the blood platform granted a settlement: its reference, the amount, the millilitres and
+/// what each certificate gave. `offline`: taken at a counter cut off from the platform from the
+/// last entitlement it knew; the platform asks the blood platform itself when it arrives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BloodWaiverRecord {
+    pub reference: String,
+    #[schema(value_type = String)]
+    pub amount: Yuan,
+    pub ml: u32,
+    pub uses: Vec<CertificateUseRecord>,
+    pub offline: bool,
+}
+
+/// Millilitres one certificate gave to a waiver.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateUseRecord {
+    pub certificate_no: String,
+    pub ml: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -247,4 +279,59 @@ pub struct BloodRecord {
     #[schema(value_type = String)]
     pub amount: Yuan,
     pub approved_at: NaiveDateTime,
+}
+
+/// A blood-waiver registration (献血证报销登记) as the clerk made it: who donated, the
+/// certificates, and the materials by their SHA-256 (the images travel separately, in chunks).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BloodRegistrationRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    /// A `domain::blood::Donor` code.
+    pub donor: String,
+    pub donor_name: String,
+    pub donor_id: String,
+    pub gold_award: bool,
+    pub pledge: bool,
+    pub certificates: Vec<CertificateRecord>,
+    pub materials: Vec<MaterialRecord>,
+    /// The clerk's username.
+    pub clerk: String,
+    pub at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateRecord {
+    pub certificate_no: String,
+    pub donated_on: NaiveDate,
+    pub volume_ml: u32,
+    /// A `domain::blood::DonationKind` code.
+    pub donation_kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialRecord {
+    /// A `domain::blood::Material` code.
+    pub item: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub media_type: String,
+    pub bytes: u64,
+}
+
+/// A reviewer's decision on a registration (审核): approved, or returned with a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BloodReviewRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    pub registration: Uuid,
+    pub approve: bool,
+    pub reason: Option<String>,
+    /// The reviewer's username.
+    pub reviewer: String,
+    pub at: NaiveDateTime,
 }

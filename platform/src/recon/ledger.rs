@@ -338,6 +338,7 @@ mod tests {
             at: at(15),
             trial_version: "v".into(),
             fee_keys: Vec::new(),
+            blood_waiver: None,
             payments: vec![
                 PaymentRecord { tender: "card".into(), amount: yuan("250.00"), reference: None, deposit: None },
                 PaymentRecord {

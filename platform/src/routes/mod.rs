@@ -4,6 +4,7 @@
 
 pub(crate) mod approvals;
 pub(crate) mod auth;
+pub(crate) mod blood;
 pub(crate) mod devices;
 pub(crate) mod his;
 pub(crate) mod insurance;
@@ -13,7 +14,7 @@ pub(crate) mod sync;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower_http::trace::TraceLayer;
 
 use crate::{AppState, openapi};
@@ -21,6 +22,11 @@ use crate::{AppState, openapi};
 /// By default, bodies larger than this are refused with `BODY_TOO_LARGE` (a push batch of 500
 /// settlements with their fee keys stays well below); `serve --body-limit-kb` changes it.
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The largest body a material's chunk may have.
+fn chunk_limit() -> usize {
+    usize::try_from(wire::blood::MATERIAL_CHUNK_BYTES).unwrap_or(usize::MAX)
+}
 
 pub fn router(state: AppState) -> Router {
     let limit = state.body_limit;
@@ -48,6 +54,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/insurance/settle", post(insurance::settle))
         .route("/api/v1/insurance/reverse", post(insurance::reverse))
         .route("/api/v1/insurance/claims/{key}", get(insurance::query))
+        .route("/api/v1/blood/registrations/{key}/forward", post(blood::forward))
+        .route("/api/v1/blood/estimate", post(blood::estimate))
+        .route("/api/v1/blood/waive", post(blood::waive))
+        .route("/api/v1/blood/waivers/{key}", get(blood::query))
+        .route("/api/v1/blood/cancel", post(blood::cancel))
+        .route("/api/v1/materials/{sha256}", get(blood::material))
+        // A chunk is bounded by its own size, not by the JSON bodies' limit.
+        .route(
+            "/api/v1/materials/{sha256}/chunks/{index}",
+            put(blood::chunk).layer(DefaultBodyLimit::max(chunk_limit())),
+        )
+        .route("/api/v1/materials/{sha256}/content", get(blood::material_content))
         .route("/api/v1/audit/verify", get(pending::verify_audit))
         .route("/api/v1/recon/batches", get(recon::batches))
         .route("/api/v1/recon/runs", post(recon::run))

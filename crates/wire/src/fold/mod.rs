@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use domain::account::audit::FeeEvent;
-use domain::{AdmissionEvent, InpatientAccount, Recall};
+use domain::blood::RegistrationStatus;
+use domain::{AdmissionEvent, InpatientAccount, Money, Recall};
 use thiserror::Error;
 use uuid::Uuid;
 
@@ -14,9 +15,10 @@ use crate::codes;
 use crate::convert::{self, ConvertError};
 use crate::records::{Envelope, Record};
 
+mod blood;
 mod settlement;
 
-pub use settlement::{Facts, InsuranceAnswer};
+pub use settlement::{BloodGrant, Facts, InsuranceAnswer};
 
 /// Why a pushed operation is not applied.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -69,6 +71,11 @@ pub struct Ledger {
     pub account: InpatientAccount,
     ids: HashMap<Uuid, i64>,
     next: i64,
+    /// The admission's blood-waiver registrations: the clerk's username and where the review
+    /// stands.
+    registrations: HashMap<Uuid, (String, RegistrationStatus)>,
+    /// The blood waiver each settlement carries (given back when it is recalled).
+    waivers: HashMap<Uuid, Money>,
 }
 
 impl Ledger {
@@ -78,6 +85,19 @@ impl Ledger {
 
     pub fn knows(&self, key: Uuid) -> bool {
         self.ids.contains_key(&key)
+    }
+
+    /// The fee lines named by `keys`, none of them settled already; the first key that is not
+    /// such a line of this admission is the error.
+    pub fn unsettled_lines(&self, keys: &[Uuid]) -> Result<Vec<domain::FeeLine>, Uuid> {
+        let settled = self.account.settled_fee_ids();
+        keys.iter()
+            .map(|key| {
+                let id = self.id_of(*key).ok_or(*key)?;
+                let line = self.account.fees.iter().find(|f| f.id == id).ok_or(*key)?;
+                if settled.contains(&id) { Err(*key) } else { Ok(line.clone()) }
+            })
+            .collect()
     }
 
     fn id_of(&self, key: Uuid) -> Option<i64> {
@@ -120,8 +140,16 @@ impl Ledger {
                 let id = self.assign(r.key);
                 let settlement = convert::settlement(r, id, |k| self.ids.get(&k).copied())?;
                 self.account.settlements.push(settlement);
+                if let Some(waiver) = &r.blood_waiver {
+                    // The grant is what the settlement deducts from: approved and used at once.
+                    self.account.blood_approved += waiver.amount.money();
+                    self.waivers.insert(r.key, waiver.amount.money());
+                }
             }
             Record::Recall(r) => {
+                if let Some(amount) = self.waivers.remove(&r.settlement) {
+                    self.account.blood_approved -= amount;
+                }
                 let id = self.id_of(r.settlement).ok_or_else(|| unknown("settlement", r.settlement))?;
                 if let Some(s) = self.account.settlements.iter_mut().find(|s| s.id == id) {
                     s.recall = Some(Recall {
@@ -135,6 +163,16 @@ impl Ledger {
             Record::BloodApproval(r) => {
                 self.assign(r.key);
                 self.account.blood_approved += r.amount.money();
+            }
+            Record::BloodRegistration(r) => {
+                self.assign(r.key);
+                self.registrations.insert(r.key, (r.clerk.clone(), RegistrationStatus::Submitted));
+            }
+            Record::BloodReview(r) => {
+                self.assign(r.key);
+                if let Some((_, status)) = self.registrations.get_mut(&r.registration) {
+                    *status = if r.approve { RegistrationStatus::Approved } else { RegistrationStatus::Returned };
+                }
             }
         }
         Ok(())
@@ -267,6 +305,8 @@ impl Ledger {
             }
             Record::Settlement(r) => self.check_settlement(r, facts),
             Record::Recall(r) => self.check_recall(r, facts),
+            Record::BloodRegistration(r) => self.check_registration(r, facts),
+            Record::BloodReview(r) => self.check_review(r),
         }
     }
 }
@@ -322,6 +362,8 @@ pub fn record_admission(record: &Record) -> Option<Uuid> {
         Record::Settlement(r) => r.admission_id,
         Record::Recall(r) => r.admission_id,
         Record::BloodApproval(r) => r.admission_id,
+        Record::BloodRegistration(r) => r.admission_id,
+        Record::BloodReview(r) => r.admission_id,
     })
 }
 

@@ -24,6 +24,14 @@ pub struct InsuranceAnswer {
     pub share: InsuranceShare,
 }
 
+/// What the blood platform granted the platform under one settlement key (用血减免).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BloodGrant {
+    pub reference: String,
+    pub amount: Money,
+    pub ml: u32,
+}
+
 /// What the platform knows beside an admission's ledger when it checks a pushed operation.
 #[derive(Clone, Debug)]
 pub struct Facts {
@@ -34,6 +42,11 @@ pub struct Facts {
     /// Insurance's standing answer per settlement key, from the platform's insurance register.
     /// A settlement whose key is absent was not settled with insurance: its insurance is zero.
     pub insurance: HashMap<Uuid, InsuranceAnswer>,
+    /// The blood platform's standing grant per settlement key, from the platform's register. A
+    /// settlement whose key is absent has no blood waiver of the blood platform's.
+    pub blood: HashMap<Uuid, BloodGrant>,
+    /// The rules a registration is checked with.
+    pub blood_policy: domain::blood::BloodPolicy,
 }
 
 impl Default for Facts {
@@ -42,6 +55,8 @@ impl Default for Facts {
             received: None,
             discharge_recall_days: domain::account::recall::DISCHARGE_RECALL_DAYS,
             insurance: HashMap::new(),
+            blood: HashMap::new(),
+            blood_policy: domain::blood::BloodPolicy::default(),
         }
     }
 }
@@ -76,8 +91,13 @@ impl Ledger {
         }
         let kind = SettlementKind::from_code(&r.settlement_kind)
             .ok_or_else(|| FoldError::malformed(codes::MALFORMED, format!("未知的结算类型：{}", r.settlement_kind)))?;
-        let draft = account.draft_settlement(kind)?;
+        let mut draft = account.draft_settlement(kind)?;
         self.check_lines(r, &draft.fee_ids, draft.fees)?;
+        let grant = facts.blood.get(&r.key);
+        check_waiver(r, grant)?;
+        if let Some(grant) = grant {
+            draft.blood_available += grant.amount;
+        }
         let answer = facts.insurance.get(&r.key);
         let derived = draft.trial(answer.map(|a| a.share).unwrap_or_default()).figures;
         check_figures(r, &derived)?;
@@ -200,6 +220,27 @@ impl Ledger {
 }
 
 /// Each figure as the rule derives it from the platform's ledger; the first that differs, named.
+/// The waiver a settlement carries is exactly the one the blood platform granted the platform
+/// under its key: none without a grant, and the same amount and millilitres.
+fn check_waiver(r: &SettlementRecord, grant: Option<&BloodGrant>) -> Result<(), FoldError> {
+    let pushed = r.blood_waiver.as_ref().map(|w| (w.amount.money(), w.ml));
+    let granted = grant.map(|g| (g.amount, g.ml));
+    if pushed == granted {
+        return Ok(());
+    }
+    let say =
+        |x: Option<(Money, u32)>| x.map_or("无".to_owned(), |(amount, ml)| format!("{}（{ml} 毫升）", amount.yuan()));
+    Err(FoldError::Conflict {
+        code: codes::FIGURE_DIFFERS,
+        message: format!(
+            "结算 {} 的用血减免为 {}，用血直报平台为这笔结算核定的是 {}，结算未入账",
+            r.settlement_no,
+            say(pushed),
+            say(granted)
+        ),
+    })
+}
+
 fn check_figures(r: &SettlementRecord, derived: &SettlementFigures) -> Result<(), FoldError> {
     let pairs = [
         ("费用合计", r.fees.money(), derived.fees),
@@ -226,7 +267,7 @@ mod tests {
     use serde_json::{Value, json};
     use uuid::Uuid;
 
-    use super::{Facts, InsuranceAnswer};
+    use super::{BloodGrant, Facts, InsuranceAnswer};
     use crate::codes;
     use crate::fold::Ledger;
     use crate::records::{Envelope, Record};
@@ -356,6 +397,55 @@ mod tests {
         refused(verdict(true, forged.clone(), &facts), codes::FIGURE_DIFFERS, "医保结算号");
         forged["insurance_ref"] = json!("SETL-1");
         assert_eq!(verdict(true, forged, &facts), Ok(()));
+    }
+
+    #[test]
+    fn a_blood_waiver_is_the_one_the_blood_platform_granted() {
+        const BLOOD: Uuid = Uuid::from_u128(8);
+        let mut base = ledger(true);
+        base.apply(&record(json!({"kind": "fee", "key": BLOOD, "admission_id": ADMISSION, "item_code": "XF0001",
+            "item_name": "悬浮红细胞", "category": "blood", "spec": "1U", "unit": "U", "quantity": "1",
+            "unit_price": "220.00", "amount": "220.00", "charged_at": "2026-01-01T08:00:00",
+            "department": "内科", "status": "confirmed"})))
+            .unwrap();
+        // ¥570.00 of fees, ¥100.00 waived, the ¥500.00 deposit applied: ¥30.00 back to the card.
+        let mut waived = settlement(true, "2026-01-03T10:00:00");
+        waived["fee_keys"] = json!([FEE, LATER_FEE, BLOOD]);
+        waived["fees"] = json!("570.00");
+        waived["blood_reimbursement"] = json!("100.00");
+        waived["due"] = json!("-30.00");
+        waived["payments"][0]["amount"] = json!("-30.00");
+        waived["blood_waiver"] = json!({"reference": "XY-1", "amount": "100.00", "ml": 100,
+            "uses": [{"certificate_no": "ZJ1", "ml": 100}], "offline": false});
+        let check = |facts: &Facts| {
+            base.clone()
+                .check_and_apply(&envelope(waived.clone()), facts)
+                .map_err(|e| (e.code().to_owned(), e.to_string()))
+        };
+        refused(check(&Facts::default()), codes::FIGURE_DIFFERS, "用血直报平台为这笔结算核定的是 无");
+        let grant = |ml| BloodGrant { reference: "XY-1".into(), amount: Money::parse("100.00").unwrap(), ml };
+        let other = Facts { blood: [(SETTLEMENT, grant(90))].into_iter().collect(), ..Facts::default() };
+        refused(check(&other), codes::FIGURE_DIFFERS, "100.00（90 毫升）");
+        let granted = Facts { blood: [(SETTLEMENT, grant(100))].into_iter().collect(), ..Facts::default() };
+        let mut applied = base.clone();
+        assert_eq!(applied.check_and_apply(&envelope(waived.clone()), &granted), Ok(()));
+        // Approved and used at once: nothing is left over for another settlement…
+        assert_eq!(applied.account.blood_available(), Money::ZERO);
+        // …and a recall gives it back with the settlement.
+        applied
+            .apply(&record(json!({"kind": "recall", "key": Uuid::from_u128(9), "admission_id": ADMISSION,
+                "settlement": SETTLEMENT, "recall_kind": "discharge", "at": "2026-01-03T11:00:00", "by": "王丽",
+                "approved_by": "张组长", "approver": "supervisor", "reason": "补录费用"})))
+            .unwrap();
+        assert_eq!(applied.account.blood_approved, Money::ZERO);
+        // A settlement without a waiver where the blood platform granted one is refused too.
+        let mut silent = waived.clone();
+        silent.as_object_mut().unwrap().remove("blood_waiver");
+        refused(
+            base.clone().check_and_apply(&envelope(silent), &granted).map_err(|e| (e.code().to_owned(), e.to_string())),
+            codes::FIGURE_DIFFERS,
+            "用血减免为 无",
+        );
     }
 
     #[test]

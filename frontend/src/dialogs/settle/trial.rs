@@ -54,7 +54,11 @@ fn TrialFigures(view: TrialView) -> impl IntoView {
                     <tr><td>"费用总额"</td><td class="num" id="trial-fees">{view.fees.display()}</td></tr>
                     <tr><td>{format!("医保统筹支付（{}）", view.insurance.label)}</td><td class="num" id="trial-fund">{view.insurance_fund.display()}</td></tr>
                     <tr><td>"个人账户支付"</td><td class="num">{view.personal_account.display()}</td></tr>
-                    <tr><td>{if view.blood_ml > 0 { format!("用血减免（{} 毫升）", view.blood_ml) } else { "用血减免".to_owned() }}</td><td class="num" id="trial-blood">{view.blood_reimbursement.display()}</td></tr>
+                    <tr><td>{match (view.blood_ml, view.blood_offline) {
+                        (0, _) => "用血减免".to_owned(),
+                        (ml, false) => format!("用血减免（{ml} 毫升）"),
+                        (ml, true) => format!("用血减免（{ml} 毫升，离线按最近核定额度暂估，联网后由平台复核）"),
+                    }}</td><td class="num" id="trial-blood">{view.blood_reimbursement.display()}</td></tr>
                     <tr><td>"预交金冲抵"</td><td class="num">{view.deposits_applied.display()}</td></tr>
                 </tbody>
             </table>
