@@ -43,7 +43,8 @@ pub async fn forward(
     responses((status = 200, body = WaiverAnswerBody), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
-        (status = 422, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody)),
+        (status = 413, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody),
+        (status = 503, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn estimate(
     State(state): State<AppState>,
@@ -60,8 +61,8 @@ pub async fn estimate(
     responses((status = 200, body = WaiverAnswerBody), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
-        (status = 422, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody),
-        (status = 504, body = wire::ErrorBody)),
+        (status = 413, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody),
+        (status = 503, body = wire::ErrorBody), (status = 504, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn waive(
     State(state): State<AppState>,
@@ -105,7 +106,8 @@ pub async fn query(
 /// settlement's waiver itself when the recall arrives).
 #[utoipa::path(post, path = "/api/v1/blood/cancel", request_body = CancelBody,
     responses((status = 204), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody)),
+        (status = 403, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody),
+        (status = 503, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -151,6 +153,7 @@ pub async fn material(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ChunkParams {
     /// The whole file's size in bytes.
     pub bytes: u64,

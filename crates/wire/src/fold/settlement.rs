@@ -267,7 +267,7 @@ mod tests {
     use serde_json::{Value, json};
     use uuid::Uuid;
 
-    use super::{BloodGrant, Facts, InsuranceAnswer};
+    use super::{Facts, InsuranceAnswer};
     use crate::codes;
     use crate::fold::Ledger;
     use crate::records::{Envelope, Record};
@@ -397,55 +397,6 @@ mod tests {
         refused(verdict(true, forged.clone(), &facts), codes::FIGURE_DIFFERS, "医保结算号");
         forged["insurance_ref"] = json!("SETL-1");
         assert_eq!(verdict(true, forged, &facts), Ok(()));
-    }
-
-    #[test]
-    fn a_blood_waiver_is_the_one_the_blood_platform_granted() {
-        const BLOOD: Uuid = Uuid::from_u128(8);
-        let mut base = ledger(true);
-        base.apply(&record(json!({"kind": "fee", "key": BLOOD, "admission_id": ADMISSION, "item_code": "XF0001",
-            "item_name": "悬浮红细胞", "category": "blood", "spec": "1U", "unit": "U", "quantity": "1",
-            "unit_price": "220.00", "amount": "220.00", "charged_at": "2026-01-01T08:00:00",
-            "department": "内科", "status": "confirmed"})))
-            .unwrap();
-        // ¥570.00 of fees, ¥100.00 waived, the ¥500.00 deposit applied: ¥30.00 back to the card.
-        let mut waived = settlement(true, "2026-01-03T10:00:00");
-        waived["fee_keys"] = json!([FEE, LATER_FEE, BLOOD]);
-        waived["fees"] = json!("570.00");
-        waived["blood_reimbursement"] = json!("100.00");
-        waived["due"] = json!("-30.00");
-        waived["payments"][0]["amount"] = json!("-30.00");
-        waived["blood_waiver"] = json!({"reference": "XY-1", "amount": "100.00", "ml": 100,
-            "uses": [{"certificate_no": "ZJ1", "ml": 100}], "offline": false});
-        let check = |facts: &Facts| {
-            base.clone()
-                .check_and_apply(&envelope(waived.clone()), facts)
-                .map_err(|e| (e.code().to_owned(), e.to_string()))
-        };
-        refused(check(&Facts::default()), codes::FIGURE_DIFFERS, "用血直报平台为这笔结算核定的是 无");
-        let grant = |ml| BloodGrant { reference: "XY-1".into(), amount: Money::parse("100.00").unwrap(), ml };
-        let other = Facts { blood: [(SETTLEMENT, grant(90))].into_iter().collect(), ..Facts::default() };
-        refused(check(&other), codes::FIGURE_DIFFERS, "100.00（90 毫升）");
-        let granted = Facts { blood: [(SETTLEMENT, grant(100))].into_iter().collect(), ..Facts::default() };
-        let mut applied = base.clone();
-        assert_eq!(applied.check_and_apply(&envelope(waived.clone()), &granted), Ok(()));
-        // Approved and used at once: nothing is left over for another settlement…
-        assert_eq!(applied.account.blood_available(), Money::ZERO);
-        // …and a recall gives it back with the settlement.
-        applied
-            .apply(&record(json!({"kind": "recall", "key": Uuid::from_u128(9), "admission_id": ADMISSION,
-                "settlement": SETTLEMENT, "recall_kind": "discharge", "at": "2026-01-03T11:00:00", "by": "王丽",
-                "approved_by": "张组长", "approver": "supervisor", "reason": "补录费用"})))
-            .unwrap();
-        assert_eq!(applied.account.blood_approved, Money::ZERO);
-        // A settlement without a waiver where the blood platform granted one is refused too.
-        let mut silent = waived.clone();
-        silent.as_object_mut().unwrap().remove("blood_waiver");
-        refused(
-            base.clone().check_and_apply(&envelope(silent), &granted).map_err(|e| (e.code().to_owned(), e.to_string())),
-            codes::FIGURE_DIFFERS,
-            "用血减免为 无",
-        );
     }
 
     #[test]
