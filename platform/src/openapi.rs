@@ -37,6 +37,7 @@ use crate::routes;
         routes::blood::waive,
         routes::blood::query,
         routes::blood::cancel,
+        routes::blood::statement,
         routes::blood::material,
         routes::blood::chunk,
         routes::blood::material_content,

@@ -34,8 +34,9 @@ pub async fn run(command: ReportCommand) -> Result<(), AppError> {
     match command {
         ReportCommand::BloodMonthly { db, month, json: _, xlsx, pdf, operator } => {
             let first = app::month_start(&month)?;
-            let app = crate::open(&db).await?;
-            let operator = app.console_operator(&operator).await?;
+            // A linked counter asks the blood platform's statement through the platform: the
+            // user logs in there when `CASHIER_PASSWORD` holds their password.
+            let (app, operator) = crate::sync_cmd::open_for_settlement(&db, &operator, crate::pause_from_env()).await?;
             let view = app.blood_month(&operator, first).await?;
             if let Some(path) = &xlsx {
                 let bytes = reports::blood_month_xlsx(&view).map_err(|e| AppError::Io(e.to_string()))?;

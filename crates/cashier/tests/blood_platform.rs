@@ -15,6 +15,7 @@ use common::proxy::Proxy;
 use common::{Counter, Platform, runtime, text, token_at};
 use reqwest::Method;
 use serde_json::{Value, json};
+use std::process::Command;
 use uuid::Uuid;
 
 #[test]
@@ -80,6 +81,22 @@ fn a_registration_travels_is_forwarded_and_waives_a_linked_settlement() {
     assert_eq!(b.sqlite("SELECT count(*) FROM blood_reviews").trim(), "1");
     assert_eq!(b.sqlite("SELECT amount_fen || '/' || ml FROM blood_waivers").trim(), "33000/300");
     assert_eq!(a.ledger(), b.ledger(), "both counters hold the same money");
+
+    // Finance's monthly claim at counter B: the waivers B holds through the feed, matched with
+    // the blood platform's statement, which the platform fetches for it.
+    let month = b.sqlite("SELECT substr(at, 1, 7) FROM blood_waivers").trim().to_owned();
+    let out = Command::new(common::cashier_bin())
+        .args(["report", "blood-monthly", "--db"])
+        .arg(&b.db)
+        .args(["--month", &month, "--json"])
+        .env("CASHIER_PASSWORD", common::PASSWORD)
+        .output()
+        .unwrap();
+    let claim: Value = json_of(&out);
+    let outcomes: Vec<&str> =
+        claim["lines"].as_array().unwrap().iter().map(|l| l["outcome"]["code"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["matched"], "{claim}");
+    assert_eq!((claim["total"].as_str(), claim["theirs_total"].as_str()), (Some("330.00"), Some("330.00")));
 }
 
 #[test]

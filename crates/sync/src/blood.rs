@@ -114,12 +114,14 @@ impl BloodPlatform for PlatformBlood {
         })
     }
 
-    fn statement(&self, _year: i32, _month: u32) -> BoxFuture<'_, Result<Vec<StatementLine>, BloodError>> {
+    fn statement(&self, year: i32, month: u32) -> BoxFuture<'_, Result<Vec<StatementLine>, BloodError>> {
         Box::pin(async move {
-            Err(BloodError::Refused {
-                code: "BLOOD_MONTH_ON_PLATFORM",
-                message: "联网柜台的用血减免月结由平台对账，请在平台查看".into(),
-            })
+            let token = self.token()?;
+            let client = &self.session.client;
+            let url = format!("{}/api/v1/blood/statement?year={year}&month={month}", client.base);
+            let lines: Vec<wire::blood::StatementLineBody> =
+                client.send(client.http.get(url).bearer_auth(token)).await.map_err(|e| answer(e, false))?;
+            Ok(lines.iter().map(wire::blood::statement_line).collect())
         })
     }
 }

@@ -3,7 +3,7 @@
 //! registration's materials, with their conversion to and from the adapter's own types. The
 //! platform holds the connection to the blood platform and keeps each grant in its register.
 
-use blood_platform::{Registered, WaiverAnswer};
+use blood_platform::{Registered, StatementLine, WaiverAnswer};
 use chrono::NaiveDateTime;
 use contract::Yuan;
 use serde::{Deserialize, Serialize};
@@ -112,4 +112,40 @@ pub fn forward_answer(r: &Registered) -> ForwardAnswer {
 
 pub fn registered(a: &ForwardAnswer) -> Registered {
     Registered { reference: a.reference.clone(), remaining_ml: a.remaining_ml, rule: a.rule.clone() }
+}
+
+/// One line of the blood platform's monthly statement (月结对账单): a waiver granted in the
+/// month, or cancelled in it (negative).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatementLineBody {
+    pub business_no: Uuid,
+    pub reference: String,
+    pub certificates: Vec<String>,
+    pub ml: i64,
+    #[schema(value_type = String)]
+    pub amount: Yuan,
+    pub at: NaiveDateTime,
+}
+
+pub fn statement_line_body(l: &StatementLine) -> StatementLineBody {
+    StatementLineBody {
+        business_no: l.business_no,
+        reference: l.reference.clone(),
+        certificates: l.certificates.clone(),
+        ml: l.ml,
+        amount: Yuan(l.amount),
+        at: l.at,
+    }
+}
+
+pub fn statement_line(b: &StatementLineBody) -> StatementLine {
+    StatementLine {
+        business_no: b.business_no,
+        reference: b.reference.clone(),
+        certificates: b.certificates.clone(),
+        ml: b.ml,
+        amount: b.amount.money(),
+        at: b.at,
+    }
 }

@@ -204,3 +204,32 @@ pub async fn material_content(
         .ok_or_else(|| ApiError::not_found(format!("平台上没有完整的材料 {sha256}")))?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MonthParams {
+    pub year: i32,
+    /// 1–12
+    pub month: u32,
+}
+
+/// The blood platform's statement of a month (月结对账单), oldest first, for finance's monthly
+/// claim at any counter (the counters hold every waiver through the feed).
+#[utoipa::path(get, path = "/api/v1/blood/statement", params(MonthParams),
+    responses((status = 200, body = Vec<wire::blood::StatementLineBody>), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 503, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn statement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<MonthParams>,
+) -> ApiResult<Json<Vec<wire::blood::StatementLineBody>>> {
+    caller.require(Permission::ReviewReconciliation)?;
+    if !(1..=12).contains(&params.month) {
+        return Err(ApiError::bad_request(codes::MALFORMED, format!("月份应为 1–12：{}", params.month)));
+    }
+    let lines = state.blood.statement(params.year, params.month).await.map_err(|e| blood::refusal(&e))?;
+    Ok(Json(lines.iter().map(wire::blood::statement_line_body).collect()))
+}

@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/blood/waive", post(blood::waive))
         .route("/api/v1/blood/waivers/{key}", get(blood::query))
         .route("/api/v1/blood/cancel", post(blood::cancel))
+        .route("/api/v1/blood/statement", get(blood::statement))
         .route("/api/v1/materials/{sha256}", get(blood::material))
         // A chunk is bounded by its own size, not by the JSON bodies' limit.
         .route(
