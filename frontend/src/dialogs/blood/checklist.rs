@@ -38,7 +38,13 @@ pub fn Checklist(form: Form, error: RwSignal<Option<ApiError>>) -> impl IntoView
                 Ok(page) => {
                     error.set(None);
                     preview.set(Some(page.clone()));
-                    form.pages.update(|pages| pages.push(page));
+                    // Pages are kept by content: the same page twice for one item is one page
+                    // (the same content may still serve two items).
+                    form.pages.update(|pages| {
+                        if !pages.iter().any(|p| p.handle == page.handle && p.item.code == page.item.code) {
+                            pages.push(page);
+                        }
+                    });
                     import.set(String::new());
                     focus_next_missing();
                 }
@@ -52,7 +58,9 @@ pub fn Checklist(form: Form, error: RwSignal<Option<ApiError>>) -> impl IntoView
             match ipc::rotate_page(&old.item.code, &old.handle).await {
                 Ok(turned) => {
                     form.pages.update(|pages| {
-                        if let Some(slot) = pages.iter_mut().find(|p| p.handle == old.handle) {
+                        if let Some(slot) =
+                            pages.iter_mut().find(|p| p.handle == old.handle && p.item.code == old.item.code)
+                        {
                             *slot = turned.clone();
                         }
                     });
@@ -135,8 +143,8 @@ fn ChecklistItem(
                             move |_| on_rotate.run(page.clone())
                         }>"旋转"</button>
                         <button class="link" title="删除这一页" on:click={
-                            let handle = page.handle.clone();
-                            move |_| form.pages.update(|all| all.retain(|p| p.handle != handle))
+                            let (handle, item) = (page.handle.clone(), page.item.code.clone());
+                            move |_| form.pages.update(|all| all.retain(|p| p.handle != handle || p.item.code != item))
                         }>"删除"</button>
                     </span>
                 </For>

@@ -113,7 +113,7 @@ pub fn BloodDialog() -> impl IntoView {
     let steps = Steps::new(first);
     let form = Form::new(case_no.clone().unwrap_or_default());
     let allowed = StoredValue::new(tabs.clone());
-    let on_keys = move |ev: leptos::ev::KeyboardEvent| {
+    let on_keys = move |ev: &web_sys::KeyboardEvent| {
         if !ev.alt_key() {
             return;
         }
@@ -123,6 +123,21 @@ pub fn BloodDialog() -> impl IntoView {
             steps.go(tab);
         }
     };
+    // A button disabled while its call runs drops the focus to the page: the dialog still
+    // answers Esc and its Alt keys then (inside, the Modal and the frame handle them).
+    let outside = window_event_listener(leptos::ev::keydown, move |ev| {
+        let inside = document().active_element().is_some_and(|el| el.closest("#blood-dialog").ok().flatten().is_some());
+        if inside {
+            return;
+        }
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            desk.close();
+        } else {
+            on_keys(&ev);
+        }
+    });
+    on_cleanup(move || outside.remove());
     let title = match &case_no {
         Some(case_no) => format!("用血减免（F7） 病案号 {case_no}"),
         None => "用血减免（F7）".to_owned(),
@@ -135,7 +150,7 @@ pub fn BloodDialog() -> impl IntoView {
     });
     view! {
         <Modal id="blood-dialog" title=title step=steps.moves()>
-            <div class="blood-frame" on:keydown=on_keys>
+            <div class="blood-frame" on:keydown=move |ev| on_keys(&ev)>
                 <div class="tabs" role="tablist">
                     {tabs.into_iter().map(|tab| view! {
                         <button

@@ -46,6 +46,7 @@ fn SettingsForm(setup: CaptureSetup, error: RwSignal<Option<ApiError>>) -> impl 
                 }
                 Err(e) => error.set(Some(e)),
             }
+            super::keep_focus("capture-save");
         }
     });
     let save = move |_| {
