@@ -77,6 +77,8 @@ pub enum Dialog {
     Settle(SettleKind),
     Recall,
     Audit,
+    /// 用血减免: registrations, review, capture settings.
+    Blood,
     Reverse(DepositView),
     VoidReceipt(DepositView),
 }
@@ -116,6 +118,16 @@ impl Desk {
             return;
         }
         self.dialog.set(Some(dialog));
+    }
+
+    /// Opens 用血减免: registering needs a patient on the desk; a reviewer may open it without
+    /// one, for the registrations waiting across all admissions.
+    pub fn open_blood(&self, reviewer: bool) {
+        if reviewer && self.account.get_untracked().is_none() {
+            self.dialog.set(Some(Dialog::Blood));
+        } else {
+            self.open(Dialog::Blood);
+        }
     }
 
     /// Reloads the account shown (after a deposit, settlement, recall…); an answer for a

@@ -2,6 +2,10 @@
 //! only with contract DTOs.
 
 use contract::account::AccountView;
+use contract::blood::{RegisterBloodRequest, RegistrationView, ReviewBloodRequest};
+use contract::blood_desk::{
+    CaptureRequest, CaptureSettings, CaptureSetup, CapturedPage, EntitlementQuery, EntitlementView, RegistrationPage,
+};
 use contract::cashier::{
     AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
     ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
@@ -234,4 +238,76 @@ struct ReportArgs<'a> {
 
 pub async fn recon_download_report(day: &str, channel: &str, format: &str) -> Result<SavedFile, ApiError> {
     call("recon_download_report", &ReportArgs { day, channel, format }).await
+}
+
+// 用血减免. Parameter names are single words (`registration`, `request`, `query`, `settings`,
+// `item`, `handle`) or `caseNo`.
+
+#[derive(Serialize)]
+struct RegistrationArgs {
+    registration: i64,
+}
+
+#[derive(Serialize)]
+struct EntitlementArgs<'a> {
+    query: &'a EntitlementQuery,
+}
+
+#[derive(Serialize)]
+struct SettingsArgs<'a> {
+    settings: &'a CaptureSettings,
+}
+
+#[derive(Serialize)]
+struct RotateArgs<'a> {
+    item: &'a str,
+    handle: &'a str,
+}
+
+pub async fn blood_registrations(case_no: &str) -> Result<Vec<RegistrationView>, ApiError> {
+    call("blood_registrations", &CaseArgs { case_no }).await
+}
+
+pub async fn blood_waiting() -> Result<Vec<RegistrationView>, ApiError> {
+    call("blood_waiting", &NoArgs {}).await
+}
+
+pub async fn blood_entitlement(query: &EntitlementQuery) -> Result<EntitlementView, ApiError> {
+    call("blood_entitlement", &EntitlementArgs { query }).await
+}
+
+pub async fn register_blood(request: &RegisterBloodRequest) -> Result<RegistrationView, ApiError> {
+    call("register_blood", &RequestArgs { request }).await
+}
+
+pub async fn review_blood(request: &ReviewBloodRequest) -> Result<RegistrationView, ApiError> {
+    call("review_blood", &RequestArgs { request }).await
+}
+
+pub async fn blood_pages(registration: i64) -> Result<Vec<RegistrationPage>, ApiError> {
+    call("blood_pages", &RegistrationArgs { registration }).await
+}
+
+pub async fn print_pledge(request: &RegisterBloodRequest) -> Result<PrintOutcome, ApiError> {
+    call("print_pledge", &RequestArgs { request }).await
+}
+
+pub async fn print_blood_form(registration: i64) -> Result<PrintOutcome, ApiError> {
+    call("print_blood_form", &RegistrationArgs { registration }).await
+}
+
+pub async fn capture_setup() -> Result<CaptureSetup, ApiError> {
+    call("capture_setup", &NoArgs {}).await
+}
+
+pub async fn save_capture_settings(settings: &CaptureSettings) -> Result<CaptureSetup, ApiError> {
+    call("save_capture_settings", &SettingsArgs { settings }).await
+}
+
+pub async fn capture_page(request: &CaptureRequest) -> Result<CapturedPage, ApiError> {
+    call("capture_page", &RequestArgs { request }).await
+}
+
+pub async fn rotate_page(item: &str, handle: &str) -> Result<CapturedPage, ApiError> {
+    call("rotate_page", &RotateArgs { item, handle }).await
 }

@@ -3,6 +3,7 @@
 //! panic.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod blood_commands;
 mod commands;
 mod options;
 mod recon_commands;
@@ -41,6 +42,18 @@ fn main() {
             commands::audit_gate,
             commands::decide_audit,
             commands::decide_fee,
+            blood_commands::blood_registrations,
+            blood_commands::blood_waiting,
+            blood_commands::blood_entitlement,
+            blood_commands::register_blood,
+            blood_commands::review_blood,
+            blood_commands::blood_pages,
+            blood_commands::print_pledge,
+            blood_commands::print_blood_form,
+            blood_commands::capture_setup,
+            blood_commands::save_capture_settings,
+            blood_commands::capture_page,
+            blood_commands::rotate_page,
             recon_commands::recon_batches,
             recon_commands::recon_run,
             recon_commands::recon_items,

@@ -25,7 +25,7 @@ pub struct Shell {
     operator: Mutex<Option<Operator>>,
     /// `None` at a stand-alone counter (the demo).
     syncer: Option<Arc<Syncer>>,
-    /// The data folder (`--data-dir`): the database, `prints/`, `exports/`.
+    /// The data folder (`--data-dir`): the database, `prints/`, `exports/`, `captures/`.
     data_dir: PathBuf,
 }
 
@@ -99,6 +99,11 @@ impl Shell {
     /// Where exports and downloaded statements are saved: `<data dir>/exports`.
     pub fn exports_dir(&self) -> PathBuf {
         self.data_dir.join("exports")
+    }
+
+    /// Where captured pages wait until a registration keeps them: `<data dir>/captures`.
+    pub fn captures_dir(&self) -> PathBuf {
+        self.data_dir.join("captures")
     }
 
     /// The platform session of a linked counter, `None` at a stand-alone one.

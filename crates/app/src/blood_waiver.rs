@@ -43,18 +43,22 @@ pub(crate) fn certificate(input: &contract::blood::CertificateInput) -> Result<D
     Ok(Donation { certificate_no: no.to_owned(), donated_on, volume_ml, kind, used_ml: 0 })
 }
 
-/// Who donated, as the request names them: the relationship, the name and the resident ID.
-pub(crate) fn donor_of(request: &RegisterBloodRequest) -> Result<(Donor, PersonName, ResidentId), AppError> {
-    let donor = Donor::from_code(request.donor.trim()).ok_or_else(|| {
+/// The relationship a request names (`self`, `spouse`…).
+pub(crate) fn relationship(code: &str) -> Result<Donor, AppError> {
+    Donor::from_code(code.trim()).ok_or_else(|| {
         invalid(
             "BLOOD_DONOR_UNKNOWN",
             format!(
-                "献血者与患者关系应为 self、spouse、parent、child、sibling、grandparent 或 parent_in_law：“{}”",
-                request.donor
+                "献血者与患者关系应为 self、spouse、parent、child、sibling、grandparent 或 parent_in_law：“{code}”"
             ),
             "donor",
         )
-    })?;
+    })
+}
+
+/// Who donated, as the request names them: the relationship, the name and the resident ID.
+pub(crate) fn donor_of(request: &RegisterBloodRequest) -> Result<(Donor, PersonName, ResidentId), AppError> {
+    let donor = relationship(&request.donor)?;
     let donor_name = PersonName::parse(&request.donor_name)
         .map_err(|e| invalid("BLOOD_DONOR_NAME", format!("献血者姓名无效：{e}"), "donor_name"))?;
     let donor_id = ResidentId::parse(&request.donor_id)
@@ -67,7 +71,7 @@ pub(crate) fn masked_id(text: &str) -> String {
     ResidentId::parse(text).map_or_else(|_| text.to_owned(), |id| id.masked())
 }
 
-fn view(r: &Registration, case_no: &CaseNo) -> RegistrationView {
+pub(crate) fn view(r: &Registration, case_no: &CaseNo) -> RegistrationView {
     RegistrationView {
         registration: r.id,
         key: r.key.to_string(),

@@ -10,7 +10,9 @@
 mod account;
 pub mod approval;
 mod audit;
+mod blood_capture;
 mod blood_deduction;
+mod blood_desk;
 mod blood_forms;
 mod blood_month;
 mod blood_waiver;

@@ -81,6 +81,11 @@ impl Shelf {
         Ok(Stored { sha256, media_type: checked.media_type, bytes: size, path, thumbnail })
     }
 
+    /// The thumbnail of the stored image with `sha256`, if it is here (a PDF has none).
+    pub fn thumbnail(&self, sha256: &str) -> Option<PathBuf> {
+        self.find(sha256).map(|_| self.place(sha256, "thumb.png")).filter(|p| p.exists())
+    }
+
     /// The stored file with `sha256`, if it is here.
     pub fn find(&self, sha256: &str) -> Option<PathBuf> {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {

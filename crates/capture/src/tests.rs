@@ -32,6 +32,8 @@ fn a_scan_is_kept_once_with_a_thumbnail() {
     let thumb = image::open(stored.thumbnail.as_ref().unwrap()).unwrap();
     assert_eq!((thumb.width().max(thumb.height())), 256, "the longer side is 256 px");
     assert_eq!(shelf.find(&stored.sha256), Some(stored.path.clone()));
+    assert_eq!(shelf.thumbnail(&stored.sha256), stored.thumbnail, "found again by its hash");
+    assert_eq!(shelf.thumbnail(&"0".repeat(64)), None);
     let again = shelf.keep("again.jpg", &jpeg).unwrap();
     assert_eq!(again, stored, "the same content is one file");
     assert_eq!(files(&dir.path().join("materials")), 2, "the image and its thumbnail, nothing else");

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod blood;
+pub mod blood_desk;
 pub mod cashier;
 pub mod error;
 pub mod link;

@@ -2,6 +2,7 @@
 //! field by field and Esc closes.
 
 pub mod audit;
+pub mod blood;
 pub mod deposit;
 pub mod recall;
 pub mod reversal;

@@ -6,7 +6,7 @@ use crate::desk::{Desk, Dialog, SettleKind};
 use crate::search::Search;
 
 #[component]
-pub fn ActionBar(search: Search, auditor: bool, reviewing: RwSignal<bool>) -> impl IntoView {
+pub fn ActionBar(search: Search, auditor: bool, reviewing: RwSignal<bool>, blood: Option<bool>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let no_patient = move || desk.account.with(Option::is_none);
     view! {
@@ -19,6 +19,9 @@ pub fn ActionBar(search: Search, auditor: bool, reviewing: RwSignal<bool>) -> im
             <Show when=move || auditor>
                 <button id="open-audit" disabled=no_patient on:click=move |_| desk.open(Dialog::Audit)>"F6 费用审核"</button>
             </Show>
+            {blood.map(|may_review| view! {
+                <button id="open-blood" disabled=move || no_patient() && !may_review on:click=move |_| desk.open_blood(may_review)>"F7 用血减免"</button>
+            })}
             <button id="open-recall" disabled=no_patient on:click=move |_| desk.open(Dialog::Recall)>"F11 召回"</button>
             <button id="print-statement" disabled=no_patient on:click=move |_| desk.print_statement()>"F12 打印费用清单"</button>
             <span class="spacer"></span>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::desk::{Desk, Dialog};
 use crate::dialogs::audit::AuditDialog;
+use crate::dialogs::blood::BloodDialog;
 use crate::dialogs::deposit::DepositDialog;
 use crate::dialogs::recall::RecallDialog;
 use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
@@ -18,6 +19,7 @@ pub fn DialogSwitch() -> impl IntoView {
             Dialog::Settle(kind) => view! { <SettleDialog kind=kind/> }.into_any(),
             Dialog::Recall => view! { <RecallDialog/> }.into_any(),
             Dialog::Audit => view! { <AuditDialog/> }.into_any(),
+            Dialog::Blood => view! { <BloodDialog/> }.into_any(),
             Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
             Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
         })

@@ -1,7 +1,8 @@
 //! The desk's keyboard map: F2 or / search, ↑/↓/Enter in results, F4 deposit, F5 trial, F9
-//! settle, F6 fee audit, F11 recall, F12 print, Esc close; for finance, supervisors and
-//! administrators F8 switches to 对账复核 and back (Esc also returns). An open dialog, or the
-//! review, owns the keyboard instead.
+//! settle, F6 fee audit, F7 用血减免 (for those who may register or review a blood-fee
+//! waiver), F11 recall, F12 print, Esc close; for finance, supervisors and administrators F8
+//! switches to 对账复核 and back (Esc also returns). An open dialog, or the review, owns the
+//! keyboard instead.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -17,7 +18,14 @@ fn is_function_key(key: &str) -> bool {
 
 /// Listens on the window while the desk is shown; renders nothing.
 #[component]
-pub fn KeyMap(search: Search, review: Review, auditor: bool, reviewer: bool) -> impl IntoView {
+pub fn KeyMap(
+    search: Search,
+    review: Review,
+    auditor: bool,
+    reviewer: bool,
+    /// `Some(may review)` when 用血减免 is open to the operator.
+    blood: Option<bool>,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let reviewing = review.open;
     let keys = window_event_listener(ev::keydown, move |ev| {
@@ -58,6 +66,12 @@ pub fn KeyMap(search: Search, review: Review, auditor: bool, reviewer: bool) -> 
             "F4" => shortcut(Dialog::Deposit),
             "F5" | "F9" => shortcut(Dialog::Settle(SettleKind::Discharge)),
             "F6" if auditor => shortcut(Dialog::Audit),
+            "F7" => {
+                ev.prevent_default();
+                if let Some(may_review) = blood {
+                    desk.open_blood(may_review);
+                }
+            }
             "F11" => shortcut(Dialog::Recall),
             "F8" if reviewer => {
                 ev.prevent_default();

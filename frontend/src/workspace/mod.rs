@@ -1,5 +1,6 @@
 //! The cashier's desk after login: top bar, work-area rail, search, the chosen patient's
-//! account, the action bar, the dialogs, and the keyboard map ([`keys`]). For finance,
+//! account, the action bar, the dialogs, and the keyboard map ([`keys`]). 用血减免 opens for
+//! those who may register (a patient on the desk) or review (also without one). For finance,
 //! supervisors and administrators the 对账复核 replaces the work area and the action bar.
 
 mod action_bar;
@@ -30,6 +31,9 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     let search = Search::new(desk);
     let auditor = session.may(Permission::AuditFees);
     let reviewer = session.may(Permission::ReviewReconciliation);
+    let blood = crate::dialogs::blood::may_open(&session).then_some(session.may(Permission::ReviewBloodWaiver));
+    // The dialogs ask the session what the operator may do (`Session::may`).
+    provide_context(session.clone());
     // The review opens on yesterday: the day whose statements the channels have delivered.
     let review = Review::new(
         contract::recon::day_before(&session.business_date).unwrap_or_else(|| session.business_date.clone()),
@@ -52,11 +56,11 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
 
     view! {
         <div class="desk">
-            <KeyMap search=search review=review auditor=auditor reviewer=reviewer/>
+            <KeyMap search=search review=review auditor=auditor reviewer=reviewer blood=blood/>
             <TopBar session=session demo=demo on_logout=on_logout/>
-            <Rail reviewer=reviewer reviewing=reviewing/>
+            <Rail reviewer=reviewer reviewing=reviewing blood=blood/>
             <WorkArea search=search reviewing=reviewing/>
-            <ActionBar search=search auditor=auditor reviewing=reviewing/>
+            <ActionBar search=search auditor=auditor reviewing=reviewing blood=blood/>
             <Show when=move || reviewing.get()>
                 <ReconView review=review/>
             </Show>

@@ -1,14 +1,34 @@
-//! The work-area rail on the left: 住院收费, the areas of later versions, and 对账复核 (F8)
-//! for those who may review the reconciliation.
+//! The work-area rail on the left: 住院收费, 用血减免 (F7) for those who may register or review
+//! a blood-fee waiver, the areas of later versions, and 对账复核 (F8) for those who may review
+//! the reconciliation.
 
 use leptos::prelude::*;
 
+use crate::desk::Desk;
+
 #[component]
-pub fn Rail(reviewer: bool, reviewing: RwSignal<bool>) -> impl IntoView {
+pub fn Rail(reviewer: bool, reviewing: RwSignal<bool>, blood: Option<bool>) -> impl IntoView {
+    let desk = expect_context::<Desk>();
     view! {
         <nav class="rail">
             <a class:active=move || !reviewing.get() title="Alt+1" on:click=move |_| reviewing.set(false)>"住院收费"</a>
-            <a class="disabled" title="后续版本">"用血减免"</a>
+            {match blood {
+                Some(may_review) => view! {
+                    <button
+                        id="blood-open"
+                        class="rail-item"
+                        title="F7：用血减免（献血证报销登记、审核）"
+                        on:click=move |_| {
+                            reviewing.set(false);
+                            desk.open_blood(may_review);
+                        }
+                    >
+                        "用血减免" <span class="key">"F7"</span>
+                    </button>
+                }
+                .into_any(),
+                None => view! { <a class="disabled" title="收费员或收费组长使用">"用血减免"</a> }.into_any(),
+            }}
             <a class="disabled" title="后续版本">"票据"</a>
             <a class="disabled" title="后续版本">"日结"</a>
             {if reviewer {

@@ -26,7 +26,7 @@ pub fn TopBar(session: Session, demo: bool, on_logout: RwSignal<Option<Session>>
             <span>{format!("营业日期 {}", session.business_date)}</span>
             {demo.then(|| view! { <span class="badge attention" title="演示医院的数据">"演示数据"</span> })}
             <LinkBadge/>
-            <button class="link" on:click=logout>"退出"</button>
+            <button class="link" id="log-out" on:click=logout>"退出"</button>
         </header>
     }
 }

@@ -1,5 +1,5 @@
-//! The done step: the settlement number, what was collected or refunded, the change, and
-//! printing the fee list (F12).
+//! The done step: the settlement number, what was collected or refunded, the blood-fee waiver
+//! deducted (用血减免), the change, and printing the fee list (F12).
 
 use contract::cashier::SettlementView;
 use leptos::prelude::*;
@@ -11,6 +11,8 @@ pub fn SettleDone(settled: SettlementView, print_list: Callback<()>) -> impl Int
     let desk = expect_context::<Desk>();
     let refunded = settled.due.money().is_negative();
     let change = settled.change.money();
+    let blood = settled.blood_reimbursement;
+    let waived = blood.money().is_positive();
     view! {
         <div class="confirm-figures done" id="settle-result">
             <div>{format!("{}成功", settled.kind.label)}</div>
@@ -18,6 +20,9 @@ pub fn SettleDone(settled: SettlementView, print_list: Callback<()>) -> impl Int
             <div class="big num">
                 {if refunded { format!("已退款 {}", settled.due.money().abs().yuan()) } else { format!("已收款 {}", settled.due.money().yuan()) }}
             </div>
+            <Show when=move || waived>
+                <div>"其中用血减免 " <b id="settled-blood">{blood.display()}</b></div>
+            </Show>
             <Show when=move || change.is_positive()>
                 <div class="big num">{format!("找零 {}", settled.change.display())}</div>
             </Show>
