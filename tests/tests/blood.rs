@@ -87,6 +87,28 @@ async fn wait_enabled(desktop: &Desktop, id: &str, enabled: bool) {
     }
 }
 
+/// Waits until the status line says `needle`; on a timeout the screen is kept and the dialog's
+/// text quoted, so a refusal shows why.
+async fn wait_notice(desktop: &Desktop, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let text = desktop.find_id("notice").await.text().await.unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            desktop.screenshot("blood-failed-notice.png").await;
+            let dialog = desktop.driver().find_all(By::Id("blood-dialog")).await.unwrap();
+            let said = match dialog.first() {
+                Some(d) => d.text().await.unwrap_or_default(),
+                None => String::new(),
+            };
+            panic!("the status line never said {needle:?} (last: {text:?}); the dialog says:\n{said}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn log_out(desktop: &Desktop) {
     click(desktop, "log-out").await;
     desktop.find_id("login-username").await;
@@ -135,7 +157,7 @@ async fn a_scanned_registration_is_reviewed_and_deducted_at_the_discharge_settle
     type_into(&desktop, "capture-dpi", "150").await;
     desktop.find_id("capture-mode").await.find(By::Css("option[value='gray']")).await.unwrap().click().await.unwrap();
     click(&desktop, "capture-save").await;
-    desktop.wait_text("notice", |t| t.contains("采集设置已保存")).await;
+    wait_notice(&desktop, "采集设置已保存").await;
     desktop.press(ESCAPE).await;
     log_out(&desktop).await;
 
@@ -189,7 +211,7 @@ async fn a_scanned_registration_is_reviewed_and_deducted_at_the_discharge_settle
     assert_eq!(desktop.find_id("blood-submit-reason").await.text().await.unwrap(), "");
     desktop.screenshot("blood-registration.png").await;
     click(&desktop, "blood-submit").await;
-    desktop.wait_text("notice", |t| t.contains("已提交")).await;
+    wait_notice(&desktop, "已提交").await;
     desktop.wait_text("blood-registrations", |t| t.contains("待审核")).await;
 
     let app = store_app(&dir).await;
@@ -216,7 +238,7 @@ async fn a_scanned_registration_is_reviewed_and_deducted_at_the_discharge_settle
     desktop.screenshot("blood-review.png").await;
     desktop.wait_focus("blood-approve").await;
     desktop.press(ENTER).await;
-    desktop.wait_text("notice", |t| t.contains("审核通过")).await;
+    wait_notice(&desktop, "审核通过").await;
     desktop.wait_text("blood-waiting-empty", |t| t.contains("没有待审核")).await;
     desktop.press(ESCAPE).await;
     log_out(&desktop).await;
@@ -253,7 +275,7 @@ async fn a_scanned_registration_is_reviewed_and_deducted_at_the_discharge_settle
     desktop.press(ENTER).await;
     desktop.press(F7).await;
     click(&desktop, &format!("print-form-{registration}")).await;
-    let notice = desktop.wait_text("notice", |t| t.contains("用血报销单已打印")).await;
+    let notice = wait_notice(&desktop, "用血报销单已打印").await;
     let path = notice.split('：').next_back().unwrap().trim().to_owned();
     let text = pdftotext(&path);
     for expected in [number.as_str(), CERTIFICATE, "悬浮红细胞", "330.00", "叁佰叁拾元整", "配偶", "李建国"]
