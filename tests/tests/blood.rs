@@ -3,7 +3,7 @@
 //! the cashier registers the spouse's certificate with a scan for every checklist item (submit
 //! stays disabled, saying what is missing, until the last one is captured), the supervisor
 //! approves in the review list beside the pages, the discharge trial and settlement show the
-//! waiver the store keeps, and the reimbursement form is printed and read back with pdftotext.
+//! waiver the store keeps, the month's claim counts it, and the reimbursement form is printed and read back with pdftotext.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -269,6 +269,14 @@ async fn a_scanned_registration_is_reviewed_and_deducted_at_the_discharge_settle
     let mut conn = app.store().conn().await.unwrap();
     assert_eq!(store::registrations::used_ml(&mut conn, CERTIFICATE).await.unwrap(), 300);
     drop(conn);
+    // …and the month's claim counts it, matched with the blood platform's statement.
+    let finance = app.console_operator("finance").await.unwrap();
+    let month = app::month_start(&account.settlements[0].at[..7]).unwrap();
+    let claim = app.blood_month(&finance, month).await.unwrap();
+    let lines: Vec<(&str, String)> =
+        claim.lines.iter().map(|l| (l.outcome.code.as_str(), l.settlement_no.clone())).collect();
+    assert_eq!(lines, [("matched", number.clone())], "{claim:?}");
+    assert_eq!(claim.total.to_string(), "330.00");
     app.store().close().await;
 
     // The reimbursement form, printed from the registration list and read back.
