@@ -318,6 +318,12 @@ pub async fn ask_for_offline_waivers(
     device: Uuid,
 ) -> Result<Vec<Uuid>, ApiError> {
     let mut granted = Vec::new();
+    // Most operations carry no waiver: nothing to ask, not even the database.
+    let claims_a_waiver =
+        envelope.records.iter().any(|r| matches!(r, Record::Settlement(s) if s.blood_waiver.is_some()));
+    if !claims_a_waiver {
+        return Ok(granted);
+    }
     let seen: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM operations WHERE key = $1)")
         .bind(envelope.key)
         .fetch_one(&state.pool)

@@ -16,6 +16,26 @@ pub fn seed_time() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 25).and_then(|d| d.and_hms_opt(9, 0, 0)).expect("valid")
 }
 
+/// A data folder holding the demo hospital with `patients` inpatients, seeded at [`seed_time`].
+pub async fn seeded_data_dir(patients: usize) -> tempfile::TempDir {
+    let dir = tempfile::TempDir::new().expect("a temporary folder");
+    let options = app::SeedOptions { seed: 2026, patients, now: seed_time(), fees: demo::FeeDetail::Full };
+    app::seed_demo(&dir.path().join("cashier.db"), &options).await.expect("the demo seeds");
+    dir
+}
+
+/// What the store says, independent of the screen: the data folder's database opened at
+/// [`seed_time`], printing into `prints/`.
+pub async fn store_app(dir: &Path) -> app::App {
+    app::App::open(app::AppConfig {
+        printing: app::Printing { dir: dir.join("prints"), printer: None, open_saved: false },
+        clock: app::Clock::Fixed(seed_time()),
+        ..app::AppConfig::new(dir.join("cashier.db"))
+    })
+    .await
+    .expect("the data folder's database opens")
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned()
 }

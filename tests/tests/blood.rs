@@ -8,10 +8,9 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use app::{App, AppConfig, Clock, Printing, SeedOptions};
 use demo::scenario::Scenario;
 use domain::{FeeCategory, FeeStatus, Money};
-use e2e::{Desktop, ENTER, F5, F9, seed_time};
+use e2e::{Desktop, ENTER, F5, F9, seed_time, seeded_data_dir, store_app};
 use tempfile::TempDir;
 use thirtyfour::By;
 
@@ -26,10 +25,8 @@ const NULL: &str = "\u{E000}";
 /// A self-paying stay with two units of red cells (400 ml, ¥440.00) and ¥1,000.00 of drugs, a
 /// ¥500.00 deposit, discharge ordered and fees audited.
 async fn prepared() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    let options = SeedOptions { seed: 2026, patients: 10, now: seed_time(), fees: demo::FeeDetail::Full };
-    app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
-    let app = store_app(&dir).await;
+    let dir = seeded_data_dir(10).await;
+    let app = store_app(dir.path()).await;
     let m = |fen: i64| Money::from_fen(fen).unwrap();
     let mut stay = Scenario::audited(CASE_NO, seed_time());
     stay.fees = vec![
@@ -40,16 +37,6 @@ async fn prepared() -> TempDir {
     app::demo_seed::add_admission(&app, &stay.build()).await.unwrap();
     app.store().close().await;
     dir
-}
-
-async fn store_app(dir: &TempDir) -> App {
-    App::open(AppConfig {
-        printing: Printing { dir: dir.path().join("prints"), printer: None, open_saved: false },
-        clock: Clock::Fixed(seed_time()),
-        ..AppConfig::new(dir.path().join("cashier.db"))
-    })
-    .await
-    .unwrap()
 }
 
 /// SANE's own test backend as the only scanner: one device, `test:0`.
@@ -214,7 +201,7 @@ async fn a_scanned_registration_is_reviewed_and_deducted_at_the_discharge_settle
     wait_notice(&desktop, "已提交").await;
     desktop.wait_text("blood-registrations", |t| t.contains("待审核")).await;
 
-    let app = store_app(&dir).await;
+    let app = store_app(dir.path()).await;
     let found = app.blood_registrations(CASE_NO).await.unwrap();
     assert_eq!(found.len(), 1);
     let registration = found[0].registration;
@@ -261,7 +248,7 @@ async fn a_scanned_registration_is_reviewed_and_deducted_at_the_discharge_settle
     desktop.screenshot("blood-settled.png").await;
 
     // The store keeps what the screen showed.
-    let app = store_app(&dir).await;
+    let app = store_app(dir.path()).await;
     let account = app.account(CASE_NO).await.unwrap();
     assert_eq!(account.settlements.len(), 1);
     assert_eq!(account.settlements[0].settlement_no, number);

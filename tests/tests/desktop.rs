@@ -1,33 +1,14 @@
 //! The real desktop app, driven like a cashier drives it: log in, scan a wristband, read the
 //! balance, print. Run by scripts/test.sh under Xvfb (`cargo test -p e2e -- --ignored`).
 
-use app::{App, AppConfig, Clock, Printing, SeedOptions};
-use e2e::{Desktop, ENTER, seed_time};
+use e2e::{Desktop, ENTER, seeded_data_dir, store_app};
 use tempfile::TempDir;
-
-async fn seeded_data_dir() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    let options = SeedOptions { seed: 2026, patients: 60, now: seed_time(), fees: demo::FeeDetail::Full };
-    app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
-    dir
-}
-
-/// What the store says, independent of the screen.
-async fn store_app(dir: &TempDir) -> App {
-    App::open(AppConfig {
-        printing: Printing { dir: dir.path().join("prints"), printer: None, open_saved: false },
-        clock: Clock::Fixed(seed_time()),
-        ..AppConfig::new(dir.path().join("cashier.db"))
-    })
-    .await
-    .unwrap()
-}
 
 #[tokio::test]
 #[ignore = "needs the built desktop app and a display: run scripts/test.sh"]
 async fn a_cashier_logs_in_scans_a_wristband_and_sees_the_stored_balance() {
-    let dir = seeded_data_dir().await;
-    let store = store_app(&dir).await;
+    let dir = seeded_data_dir(60).await;
+    let store = store_app(dir.path()).await;
     let zhang = store.find_patients("张三").await.unwrap().remove(0);
     let expected = store.account(&zhang.case_no).await.unwrap();
     store.store().close().await;

@@ -5,32 +5,19 @@
 use std::process::Command;
 use std::time::Duration;
 
-use app::{App, AppConfig, Clock, Printing, SeedOptions};
 use demo::scenario::Scenario;
-use e2e::{Desktop, ENTER, F5, F9, F12, seed_time};
+use e2e::{Desktop, ENTER, F5, F9, F12, seed_time, seeded_data_dir, store_app};
 use tempfile::TempDir;
 
 const CASE_NO: &str = "2026990001";
 
 async fn prepared() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    let options = SeedOptions { seed: 2026, patients: 20, now: seed_time(), fees: demo::FeeDetail::Full };
-    app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
-    let app = store_app(&dir).await;
+    let dir = seeded_data_dir(20).await;
+    let app = store_app(dir.path()).await;
     // ¥1,500.00 of audited fees and a ¥500.00 deposit: ¥1,000.00 to collect.
     app::demo_seed::add_admission(&app, &Scenario::audited(CASE_NO, seed_time()).build()).await.unwrap();
     app.store().close().await;
     dir
-}
-
-async fn store_app(dir: &TempDir) -> App {
-    App::open(AppConfig {
-        printing: Printing { dir: dir.path().join("prints"), printer: None, open_saved: false },
-        clock: Clock::Fixed(seed_time()),
-        ..AppConfig::new(dir.path().join("cashier.db"))
-    })
-    .await
-    .unwrap()
 }
 
 #[tokio::test]
@@ -71,7 +58,7 @@ async fn a_discharge_settlement_with_a_split_tender_and_a_printed_fee_list() {
     desktop.screenshot("settlement-done.png").await;
 
     // The store holds exactly this settlement, split as typed.
-    let app = store_app(&dir).await;
+    let app = store_app(dir.path()).await;
     let account = app.account(CASE_NO).await.unwrap();
     assert_eq!(account.settlements.len(), 1);
     assert_eq!(account.settlements[0].settlement_no, number);
@@ -98,7 +85,7 @@ async fn a_discharge_settlement_with_a_split_tender_and_a_printed_fee_list() {
 #[ignore = "needs the built desktop app and a display: run scripts/test.sh"]
 async fn a_crash_during_settlement_leaves_it_whole_or_absent() {
     let dir = prepared().await;
-    let before = store_app(&dir).await;
+    let before = store_app(dir.path()).await;
     let version = before.account(CASE_NO).await.unwrap();
     before.store().close().await;
 
@@ -114,7 +101,7 @@ async fn a_crash_during_settlement_leaves_it_whole_or_absent() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     desktop.kill_app();
 
-    let after = store_app(&dir).await;
+    let after = store_app(dir.path()).await;
     let account = after.account(CASE_NO).await.unwrap();
     assert!(account.settlements.is_empty(), "nothing of the killed settlement remains");
     assert_eq!(account.patient.state.code, "fees_audited");
@@ -132,7 +119,7 @@ async fn a_crash_during_settlement_leaves_it_whole_or_absent() {
     desktop.press(ENTER).await;
     desktop.wait_text("settlement-no", |t| t.starts_with("JS")).await;
     desktop.quit().await;
-    let settled = store_app(&dir).await;
+    let settled = store_app(dir.path()).await;
     let account = settled.account(CASE_NO).await.unwrap();
     assert_eq!(account.settlements.len(), 1);
     assert_eq!(account.patient.state.code, "settled");

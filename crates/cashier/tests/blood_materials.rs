@@ -24,25 +24,7 @@ fn an_interrupted_upload_of_twenty_megabytes_resumes_without_resending_a_chunk()
     let total_bytes: u64 = pages.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
     assert!(total_bytes >= 20_000_000, "{total_bytes} bytes");
     let total_chunks: u64 = pages.iter().map(|p| std::fs::metadata(p).unwrap().len().div_ceil(1 << 20)).sum();
-    let items = ["donor_id", "certificate", "patient_id", "relationship"];
-    let scans: Vec<String> = items.iter().zip(&pages).map(|(item, path)| format!("{item}={path}")).collect();
-    let mut args = vec![
-        case_no.as_str(),
-        "--donor",
-        "spouse",
-        "--donor-name",
-        "李建国",
-        "--donor-id",
-        "11010519491231002X",
-        "--certificate",
-        "ZJ2024000999:2024-05-01:150",
-        "--as",
-        "cashier",
-    ];
-    for scan in &scans {
-        args.extend(["--scan", scan]);
-    }
-    json_of(&blood(&counter, "register", &args));
+    register_spouse_with(&counter, &case_no, "ZJ2024000999", &pages);
 
     // The line is slow; it is cut once some chunks arrived.
     proxy.delay(std::time::Duration::from_millis(3));

@@ -79,17 +79,21 @@ pub fn transfused_admission(platform: &Platform, case_no: &str) -> (String, Uuid
     (case_no.to_owned(), admission_id)
 }
 
-/// The patient's spouse, one 150 ml whole-blood donation in 2024: 2 × 150 = 300 ml.
+/// The patient's spouse, one 150 ml whole-blood donation in 2024: 2 × 150 = 300 ml, with a
+/// small scanned page per checklist item.
 pub fn register_spouse(counter: &Counter, case_no: &str, certificate: &str) -> Value {
-    let id = page(counter, &format!("id-{case_no}.png"), 200);
-    let cert = page(counter, &format!("cert-{case_no}.png"), 210);
-    let patient = page(counter, &format!("patient-{case_no}.png"), 220);
-    let proof = page(counter, &format!("proof-{case_no}.png"), 230);
-    let scans: Vec<String> =
-        [("donor_id", id), ("certificate", cert), ("patient_id", patient), ("relationship", proof)]
-            .iter()
-            .map(|(item, path)| format!("{item}={path}"))
-            .collect();
+    let pages: Vec<String> = ["id", "cert", "patient", "proof"]
+        .iter()
+        .zip(200..)
+        .map(|(name, side)| page(counter, &format!("{name}-{case_no}.png"), side))
+        .collect();
+    register_spouse_with(counter, case_no, certificate, &pages)
+}
+
+/// The same registration with `pages` (donor's ID, certificate, patient's ID, proof).
+pub fn register_spouse_with(counter: &Counter, case_no: &str, certificate: &str, pages: &[String]) -> Value {
+    let items = ["donor_id", "certificate", "patient_id", "relationship"];
+    let scans: Vec<String> = items.iter().zip(pages).map(|(item, path)| format!("{item}={path}")).collect();
     let certificate = format!("{certificate}:2024-05-01:150");
     let mut args = vec![
         case_no,
