@@ -306,6 +306,11 @@ pub async fn grants(conn: &mut PgConnection, envelope: &Envelope) -> ApiResult<H
     Ok(found)
 }
 
+/// Whether `envelope` holds a settlement that says it has a blood waiver.
+pub fn claims_a_waiver(envelope: &Envelope) -> bool {
+    envelope.records.iter().any(|r| matches!(r, Record::Settlement(s) if s.blood_waiver.is_some()))
+}
+
 /// Before a pushed operation is checked: a settlement that says it has a waiver the register
 /// does not hold (made at a counter cut off from the platform) gets the blood platform's own
 /// answer for its lines now. A refusal is left to the check (the figures will differ: pending
@@ -319,9 +324,7 @@ pub async fn ask_for_offline_waivers(
 ) -> Result<Vec<Uuid>, ApiError> {
     let mut granted = Vec::new();
     // Most operations carry no waiver: nothing to ask, not even the database.
-    let claims_a_waiver =
-        envelope.records.iter().any(|r| matches!(r, Record::Settlement(s) if s.blood_waiver.is_some()));
-    if !claims_a_waiver {
+    if !claims_a_waiver(envelope) {
         return Ok(granted);
     }
     let seen: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM operations WHERE key = $1)")

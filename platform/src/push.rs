@@ -45,20 +45,14 @@ pub async fn apply_batch(
     device_id: Uuid,
     batch: &PushBatch,
 ) -> ApiResult<Vec<PushResult>> {
-    let mut groups: Vec<(Uuid, Vec<usize>)> = Vec::new();
-    for (i, envelope) in batch.envelopes.iter().enumerate() {
-        match groups.iter_mut().find(|(admission, _)| *admission == envelope.admission_id) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((envelope.admission_id, vec![i])),
-        }
-    }
+    let groups = lanes(batch);
     let mut results: Vec<Option<PushResult>> = vec![None; batch.envelopes.len()];
     let mut running = tokio::task::JoinSet::new();
     let mut waiting = groups.into_iter();
     let share = push_share(state.pool.options().get_max_connections());
     loop {
         while running.len() < share
-            && let Some((_, members)) = waiting.next()
+            && let Some(members) = waiting.next()
         {
             let state = state.clone();
             let caller = caller.clone();
@@ -95,6 +89,24 @@ pub async fn apply_batch(
         tx.commit().await?;
     }
     Ok(results)
+}
+
+/// The batch's operations in lanes applied side by side, each lane in the batch's order: one
+/// lane per admission, except that every admission with a settlement claiming a blood waiver
+/// shares one lane. Those draw on the same certificates' entitlement at the blood platform, so
+/// the settlement made first (earlier in the batch) is asked first, as at the window.
+fn lanes(batch: &PushBatch) -> Vec<Vec<usize>> {
+    let claims_waiver: std::collections::HashSet<Uuid> =
+        batch.envelopes.iter().filter(|e| blood::claims_a_waiver(e)).map(|e| e.admission_id).collect();
+    let mut lanes: Vec<(Option<Uuid>, Vec<usize>)> = Vec::new();
+    for (i, envelope) in batch.envelopes.iter().enumerate() {
+        let lane = (!claims_waiver.contains(&envelope.admission_id)).then_some(envelope.admission_id);
+        match lanes.iter_mut().find(|(id, _)| *id == lane) {
+            Some((_, members)) => members.push(i),
+            None => lanes.push((lane, vec![i])),
+        }
+    }
+    lanes.into_iter().map(|(_, members)| members).collect()
 }
 
 /// Applies one operation in a task of its own. An internal error or a panic while applying it
