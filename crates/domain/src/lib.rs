@@ -9,6 +9,7 @@ pub mod account;
 pub mod admission;
 pub mod blood;
 pub mod insurance;
+pub mod invoice;
 pub mod money;
 pub mod person;
 pub mod resident_id;

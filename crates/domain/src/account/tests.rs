@@ -430,6 +430,14 @@ proptest! {
                                 if p.line.amount.is_positive() { collected += p.line.amount } else { refunded -= p.line.amount }
                             }
                             if discharge { prop_assert_eq!(l.account.balance(), Money::ZERO) }
+                            // Its invoice: categories and channels each sum to the fees, no channel negative.
+                            let amounts = crate::invoice::invoice_amounts(&l.account, s).map_err(|e| TestCaseError::fail(format!("{e} {:?}", s)))?;
+                            prop_assert_eq!(amounts.is_some(), s.figures.fees.is_positive());
+                            if let Some(amounts) = amounts {
+                                prop_assert_eq!(amounts.charges.iter().map(|(_, m)| *m).sum::<Money>(), s.figures.fees);
+                                prop_assert_eq!(amounts.channels.iter().map(|(_, m)| *m).sum::<Money>(), s.figures.fees);
+                                prop_assert!(amounts.channels.iter().all(|(_, m)| m.is_positive()));
+                            }
                         }
                         Err(_) => prop_assert_eq!(&l.account, &before),
                     }
