@@ -22,6 +22,7 @@ mod deposits;
 mod error;
 mod input;
 mod intents;
+mod invoices;
 pub mod link;
 mod login;
 mod lookup;
@@ -50,6 +51,7 @@ pub use printing::Printing;
 
 use blood_platform::{BloodPlatform, SandboxBloodPlatform};
 use domain::Place;
+use fiscal::FiscalPlatform;
 use insurance::{InsuranceBackend, SandboxFault, SandboxInsurance};
 use store::{OpenMode, Store, settings};
 
@@ -80,6 +82,10 @@ pub struct AppConfig {
     /// sandbox with its register beside the database; a linked counter has none (its waivers
     /// come from the platform's feed).
     pub blood_platform: Option<Arc<dyn BloodPlatform>>,
+    /// The fiscal e-invoice platform this counter asks itself. `None`: a stand-alone counter
+    /// opens the sandbox with its register beside the database; a linked counter has none (the
+    /// platform issues, and its invoices come through the feed).
+    pub fiscal: Option<Arc<dyn FiscalPlatform>>,
 }
 
 impl AppConfig {
@@ -99,12 +105,15 @@ impl AppConfig {
             link: None,
             approvals: None,
             blood_platform: None,
+            fiscal: None,
         }
     }
 }
 
 /// The stand-alone counter's blood platform sandbox register, beside the database.
 pub const BLOOD_SANDBOX_FILE: &str = "blood-platform-sandbox.jsonl";
+/// The stand-alone counter's fiscal platform sandbox register, beside the database.
+pub const FISCAL_SANDBOX_FILE: &str = "fiscal-sandbox.jsonl";
 
 /// The running application: the local store and the counter's settings.
 #[derive(Clone, Debug)]
@@ -126,6 +135,7 @@ pub struct App {
     blood_policy: domain::blood::BloodPolicy,
     product_rules: domain::blood::ProductRules,
     blood_platform: Option<Arc<dyn BloodPlatform>>,
+    fiscal: Option<Arc<dyn FiscalPlatform>>,
 }
 
 impl App {
@@ -161,6 +171,15 @@ impl App {
                 Some(Arc::new(sandbox))
             }
         };
+        let fiscal: Option<Arc<dyn FiscalPlatform>> = match (config.fiscal, &config.link) {
+            (Some(fiscal), _) => Some(fiscal),
+            (None, Some(_)) => None,
+            (None, None) => {
+                let sandbox = fiscal::SandboxFiscal::demo(Some(&data_dir.join(FISCAL_SANDBOX_FILE)), Duration::ZERO)
+                    .map_err(AppError::Io)?;
+                Some(Arc::new(Arc::new(sandbox).adapter()))
+            }
+        };
         let app = App {
             store,
             clock: config.clock,
@@ -178,9 +197,16 @@ impl App {
             blood_policy,
             product_rules: domain::blood::ProductRules::default(),
             blood_platform,
+            fiscal,
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;
+        // Invoices a crash or an unreachable fiscal platform left undone are asked again.
+        match app.finish_invoices().await {
+            Ok(0) => {}
+            Ok(left) => tracing::warn!(left, "e-invoices still undone"),
+            Err(e) => tracing::warn!(error = %e, "e-invoices not retried"),
+        }
         Ok(app)
     }
 

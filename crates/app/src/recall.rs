@@ -132,6 +132,11 @@ impl App {
         }
         op.commit().await?;
         tracing::info!(settlement = %settlement.settlement_no, approved_by = %approver.username, kind = kind.code(), "recalled");
+        // Its invoice is reversed (冲红) now; if the fiscal platform does not take it, later.
+        let mut conn = self.store.conn().await?;
+        let settlement_key = store::invoices::settlement_key(&mut conn, plan.settlement_id).await?;
+        drop(conn);
+        self.invoice_settlement(settlement_key).await;
         self.recalled(&request.case_no, plan.settlement_id, kind, &approver.display_name).await
     }
 

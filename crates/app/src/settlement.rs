@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::blood_deduction::BloodAsk;
 use crate::insurance::Claim;
 use crate::intents::Asking;
-use crate::views::{settlement_view, trial_view};
+use crate::views::{invoice_tag, settlement_view, trial_view};
 use crate::{App, AppError, Operator, input};
 
 /// The message every stale settlement gets, word for word.
@@ -144,7 +144,10 @@ impl App {
         let admission = op.summary.admission.clone();
         op.commit().await?;
         tracing::info!(settlement_no = %settlement.settlement_no, case_no = %case_no, due = %settlement.figures.due, "settled");
-        Ok(settlement_view(&admission, &settlement, change))
+        self.invoice_settlement(key).await;
+        let mut view = settlement_view(&admission, &settlement, change);
+        view.invoice_status = invoice_tag(self.invoice_state(key).await?);
+        Ok(view)
     }
 
     /// Insurance commits under the settlement's key, after its intent is written: a retry gets
@@ -200,7 +203,9 @@ impl App {
             code: "KEY_REUSED",
             message: "同一操作编号已用于另一位患者的结算，本次未结算；请重新打开结算窗口".into(),
         })?;
-        Ok(Some(settlement_view(&summary.admission, settlement, Money::ZERO)))
+        let mut view = settlement_view(&summary.admission, settlement, Money::ZERO);
+        view.invoice_status = invoice_tag(self.invoice_state(key).await?);
+        Ok(Some(view))
     }
 
     /// The trial's figures, asking insurance for its share when the patient is insured.

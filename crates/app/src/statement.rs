@@ -96,7 +96,12 @@ impl App {
             account.settlements.iter().find(|s| s.settlement_no == settlement_no.trim()).ok_or_else(|| {
                 AppError::Rule { code: "SETTLEMENT_NOT_FOUND", message: format!("找不到结算单 {settlement_no}") }
             })?;
-        let model = self.settlement_model(&summary.admission, &account, settlement, printed_by);
+        let mut model = self.settlement_model(&summary.admission, &account, settlement, printed_by);
+        let mut conn = self.store.conn().await?;
+        let settlement_key = store::invoices::settlement_key(&mut conn, settlement.id).await?;
+        let invoice = store::invoices::for_settlement(&mut conn, settlement_key).await?;
+        drop(conn);
+        model.invoice_note = crate::invoices::invoice_note(invoice.as_ref());
         Printing::render(move || render_settlement(&model)).await
     }
 
@@ -152,7 +157,7 @@ impl App {
             place: s.place.label().to_owned(),
             settled_at: s.at.format("%Y-%m-%d %H:%M:%S").to_string(),
             printed_at: self.clock.now().format("%Y-%m-%d %H:%M:%S").to_string(),
-            invoice_note: "电子票据：待开具".to_owned(),
+            invoice_note: crate::invoices::invoice_note(None),
             recalled: s.recall.as_ref().map(|r| {
                 format!("{} 由 {} 召回（{} 授权）：{}", r.at.format("%Y-%m-%d %H:%M"), r.by, r.approved_by, r.reason)
             }),

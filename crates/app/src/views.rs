@@ -191,7 +191,16 @@ pub fn settlement_view(admission: &Admission, s: &Settlement, change: Money) -> 
         at: s.at.format("%Y-%m-%d %H:%M:%S").to_string(),
         cashier: s.cashier.clone(),
         place: Tag::new(s.place.code(), s.place.label()),
-        invoice_status: Tag::new("pending", "电子票据待开具"),
+        invoice_status: invoice_tag(Some(domain::invoice::InvoiceState::Pending)),
         recalled: s.recall.is_some(),
+    }
+}
+
+/// The e-invoice's state as the settlement shows it (`None`: no invoice, the fees were not
+/// positive).
+pub fn invoice_tag(state: Option<domain::invoice::InvoiceState>) -> Tag {
+    match state {
+        Some(state) => Tag::new(state.code(), &format!("电子票据{}", state.label())),
+        None => Tag::new("none", "无需开具电子票据"),
     }
 }

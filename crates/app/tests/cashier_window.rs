@@ -192,7 +192,7 @@ async fn settlement_collects_exactly_once_and_refuses_stale_trials() {
     let settled = app.settle(&cashier, &request).await.unwrap();
     assert_eq!(settled.change.money(), m("100"));
     assert_eq!(settled.place.code, "counter");
-    assert_eq!(settled.invoice_status.code, "pending");
+    assert_eq!(settled.invoice_status.code, "issued");
     // Retry with the same key: the same settlement, nothing twice.
     let again = app.settle(&cashier, &request).await.unwrap();
     assert_eq!(again.settlement_no, settled.settlement_no);

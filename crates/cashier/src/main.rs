@@ -2,6 +2,7 @@
 //! Exit status 0 on success, 2 for refused input, 1 for anything else; messages in zh-CN.
 
 mod blood_cmd;
+mod invoice_cmd;
 mod password;
 mod recon_input;
 mod reconcile_cmd;
@@ -117,6 +118,30 @@ enum Command {
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
+    /// Recalls a settlement (结算召回) or a discharge (出院召回) with a supervisor's approval; the
+    /// approver's password comes from CASHIER_APPROVER_PASSWORD (or a prompt). Prints the outcome.
+    Recall {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        /// `settlement` or `discharge`.
+        #[arg(long)]
+        kind: String,
+        /// The settlement to recall; the newest when absent.
+        #[arg(long)]
+        settlement: Option<String>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        approver: String,
+        #[arg(long = "as", default_value = "cashier")]
+        operator: String,
+    },
+    /// E-invoices (电子票据): `invoice show | retry`.
+    Invoice {
+        #[command(subcommand)]
+        command: invoice_cmd::InvoiceCommand,
+    },
     /// Blood-fee waivers (用血减免): `blood register | review | list | pledge | form | scan`.
     Blood {
         #[command(subcommand)]
@@ -226,6 +251,10 @@ async fn run(command: Command) -> Result<(), AppError> {
         Command::Pending { command } => sync_cmd::pending(command).await?,
         Command::Statement { command } => statement_cmd::run(command)?,
         Command::Blood { command } => blood_cmd::run(command).await?,
+        Command::Invoice { command } => invoice_cmd::run(command).await?,
+        Command::Recall { db, case_no, kind, settlement, reason, approver, operator } => {
+            invoice_cmd::recall(db, case_no, kind, settlement, reason, approver, operator).await?
+        }
         Command::Report { command } => report_cmd::run(command).await?,
         Command::Reconcile(args) => reconcile_cmd::run(args)?,
         Command::Words { amount } => {

@@ -9,6 +9,7 @@ pub mod blood;
 pub mod blood_desk;
 pub mod cashier;
 pub mod error;
+pub mod invoice;
 pub mod link;
 pub mod patient;
 pub mod recon;

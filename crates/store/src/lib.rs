@@ -12,6 +12,7 @@ pub mod deposits;
 pub mod error;
 pub mod fees;
 pub mod intents;
+pub mod invoices;
 pub mod journal;
 pub mod keys;
 pub mod open;

@@ -1,0 +1,229 @@
+//! The fiscal e-invoices of settlements (migration 0009): answers appended as they arrive —
+//! issued, an attempt that failed, the red reversal — and each settlement's invoice read back
+//! with its state. Nothing is updated or deleted.
+
+use chrono::NaiveDateTime;
+use domain::Money;
+use domain::invoice::InvoiceState;
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::codec::{money, time, time_text, uuid};
+use crate::error::Result;
+
+/// The invoice the fiscal platform issued.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedInvoice {
+    pub code: String,
+    pub number: String,
+    pub check_code: String,
+    pub qr: String,
+    pub seal: String,
+    pub amount: Money,
+}
+
+/// One answer about a settlement's invoice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvoiceEvent {
+    Issued(IssuedInvoice),
+    /// An attempt refused or not taken, with the code and the sentence.
+    Failed {
+        message: String,
+    },
+    /// The red invoice of a recall, with the recall's reason.
+    Reversed {
+        red_code: String,
+        red_number: String,
+        reason: String,
+    },
+}
+
+/// Appends `event` for the settlement made under `settlement_key`. A key already kept, or a
+/// second issue or reversal of one settlement, changes nothing (answers false).
+pub async fn append(
+    conn: &mut SqliteConnection,
+    key: Uuid,
+    settlement_key: Uuid,
+    event: &InvoiceEvent,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    let (kind, issued, message, red) = match event {
+        InvoiceEvent::Issued(issued) => ("issued", Some(issued), None, None),
+        InvoiceEvent::Failed { message } => ("failed", None, Some(message.as_str()), None),
+        InvoiceEvent::Reversed { red_code, red_number, reason } => {
+            ("reversed", None, Some(reason.as_str()), Some((red_code.as_str(), red_number.as_str())))
+        }
+    };
+    let done = sqlx::query(
+        "INSERT INTO invoice_events (key, settlement_key, kind, code, number, check_code, qr, seal, amount_fen, message, red_code, red_number, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING",
+    )
+    .bind(key.to_string())
+    .bind(settlement_key.to_string())
+    .bind(kind)
+    .bind(issued.map(|i| i.code.as_str()))
+    .bind(issued.map(|i| i.number.as_str()))
+    .bind(issued.map(|i| i.check_code.as_str()))
+    .bind(issued.map(|i| i.qr.as_str()))
+    .bind(issued.map(|i| i.seal.as_str()))
+    .bind(issued.map(|i| i.amount.fen()))
+    .bind(message)
+    .bind(red.map(|r| r.0))
+    .bind(red.map(|r| r.1))
+    .bind(time_text(at))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A settlement's invoice as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvoiceRow {
+    pub settlement_key: Uuid,
+    pub settlement_id: i64,
+    pub settlement_no: String,
+    pub admission_id: Uuid,
+    pub fees: Money,
+    pub settled_at: NaiveDateTime,
+    pub recalled: bool,
+    pub state: InvoiceState,
+    pub issued: Option<IssuedInvoice>,
+    pub issued_at: Option<NaiveDateTime>,
+    pub red: Option<(String, String)>,
+    /// The latest failure's sentence, while not issued (or, once recalled, not reversed).
+    pub last_failure: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    key: String,
+    id: i64,
+    no: String,
+    admission: String,
+    fees: i64,
+    at: String,
+    recalled: bool,
+    code: Option<String>,
+    number: Option<String>,
+    check_code: Option<String>,
+    qr: Option<String>,
+    seal: Option<String>,
+    amount: Option<i64>,
+    issued_at: Option<String>,
+    red_code: Option<String>,
+    red_number: Option<String>,
+    failure: Option<String>,
+}
+
+/// The settlements with fees to invoice and their invoice's answers, then `$tail`.
+macro_rules! select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT s.idempotency_key AS key, s.id, s.settlement_no AS no, s.admission_id AS admission, s.fees_fen AS fees, s.at,
+                    EXISTS (SELECT 1 FROM settlement_recalls r WHERE r.settlement_id = s.id) AS recalled,
+                    i.code, i.number, i.check_code, i.qr, i.seal, i.amount_fen AS amount, i.at AS issued_at,
+                    rv.red_code, rv.red_number,
+                    (SELECT f.message FROM invoice_events f WHERE f.settlement_key = s.idempotency_key AND f.kind = 'failed'
+                      AND f.id > COALESCE(MAX(i.id, rv.id), i.id, 0) ORDER BY f.id DESC LIMIT 1) AS failure
+             FROM settlements s
+             LEFT JOIN invoice_events i ON i.settlement_key = s.idempotency_key AND i.kind = 'issued'
+             LEFT JOIN invoice_events rv ON rv.settlement_key = s.idempotency_key AND rv.kind = 'reversed'
+             WHERE s.fees_fen > 0 ",
+            $tail
+        )
+    };
+}
+
+fn read(row: Row) -> Result<InvoiceRow> {
+    let Row {
+        key,
+        id,
+        no,
+        admission,
+        fees,
+        at,
+        recalled,
+        code,
+        number,
+        check_code: check,
+        qr,
+        seal,
+        amount,
+        issued_at,
+        red_code,
+        red_number,
+        failure,
+    } = row;
+    let issued = match (code, number, seal, amount) {
+        (Some(code), Some(number), Some(seal), Some(amount)) => Some(IssuedInvoice {
+            code,
+            number,
+            check_code: check.unwrap_or_default(),
+            qr: qr.unwrap_or_default(),
+            seal,
+            amount: money(amount)?,
+        }),
+        _ => None,
+    };
+    let red = red_code.zip(red_number);
+    let state = match (&issued, &red, &failure) {
+        (_, Some(_), _) => InvoiceState::Reversed,
+        (Some(_), None, _) => InvoiceState::Issued,
+        (None, None, Some(_)) => InvoiceState::Failed,
+        (None, None, None) => InvoiceState::Pending,
+    };
+    Ok(InvoiceRow {
+        settlement_key: uuid(&key)?,
+        settlement_id: id,
+        settlement_no: no,
+        admission_id: uuid(&admission)?,
+        fees: money(fees)?,
+        settled_at: time(&at)?,
+        recalled,
+        state,
+        issued,
+        issued_at: issued_at.as_deref().map(time).transpose()?,
+        red,
+        last_failure: failure,
+    })
+}
+
+/// The invoices of an admission's settlements (those with fees to invoice), oldest first.
+pub async fn for_admission(conn: &mut SqliteConnection, admission_id: Uuid) -> Result<Vec<InvoiceRow>> {
+    let rows: Vec<Row> = sqlx::query_as(select!("AND s.admission_id = ?1 ORDER BY s.id"))
+        .bind(admission_id.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter().map(read).collect()
+}
+
+/// The invoice of the settlement made under `settlement_key`, if it has fees to invoice.
+pub async fn for_settlement(conn: &mut SqliteConnection, settlement_key: Uuid) -> Result<Option<InvoiceRow>> {
+    let row: Option<Row> = sqlx::query_as(select!("AND s.idempotency_key = ?1"))
+        .bind(settlement_key.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.map(read).transpose()
+}
+
+/// What is left to do: active settlements not invoiced yet, and recalled ones whose invoice is
+/// not reversed yet, oldest first.
+pub async fn unfinished(conn: &mut SqliteConnection) -> Result<Vec<InvoiceRow>> {
+    let rows: Vec<Row> = sqlx::query_as(select!(
+        "AND ((i.id IS NULL AND NOT EXISTS (SELECT 1 FROM settlement_recalls r WHERE r.settlement_id = s.id))
+           OR (i.id IS NOT NULL AND rv.id IS NULL AND EXISTS (SELECT 1 FROM settlement_recalls r WHERE r.settlement_id = s.id)))
+         ORDER BY s.id"
+    ))
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(read).collect()
+}
+
+/// The idempotency key settlement `settlement_id` was made under.
+pub async fn settlement_key(conn: &mut SqliteConnection, settlement_id: i64) -> Result<Uuid> {
+    let text: String = sqlx::query_scalar("SELECT idempotency_key FROM settlements WHERE id = ?1")
+        .bind(settlement_id)
+        .fetch_one(conn)
+        .await?;
+    uuid(&text)
+}

@@ -1,0 +1,34 @@
+-- The fiscal e-invoice of each settlement, as answers about it arrive: issued (the invoice with
+-- its seal), failed (an attempt the fiscal platform refused or could not take; retried), and
+-- reversed (the red invoice of a recall). A stand-alone counter appends them as its own adapter
+-- answers; a linked counter receives the platform's through the feed under the platform's keys.
+-- The state is the latest meaningful answer (reversed > issued > failed > none: 待开具); the
+-- column settlements.invoice_status is no longer read. Append-only.
+CREATE TABLE invoice_events (
+    id             INTEGER PRIMARY KEY,
+    key            TEXT NOT NULL UNIQUE,
+    settlement_key TEXT NOT NULL REFERENCES settlements (idempotency_key),
+    kind           TEXT NOT NULL CHECK (kind IN ('issued', 'failed', 'reversed')),
+    code           TEXT,
+    number         TEXT,
+    check_code     TEXT,
+    qr             TEXT,
+    seal           TEXT,
+    amount_fen     INTEGER,
+    -- Why it failed (with the fiscal platform's code), or the reversal's reason.
+    message        TEXT,
+    red_code       TEXT,
+    red_number     TEXT,
+    at             TEXT NOT NULL,
+    CHECK (kind <> 'issued' OR (code IS NOT NULL AND number IS NOT NULL AND seal IS NOT NULL AND amount_fen > 0)),
+    CHECK (kind <> 'reversed' OR (red_code IS NOT NULL AND red_number IS NOT NULL))
+) STRICT;
+CREATE INDEX invoice_events_by_settlement ON invoice_events (settlement_key);
+-- One invoice and one reversal per settlement.
+CREATE UNIQUE INDEX invoice_events_issued_once ON invoice_events (settlement_key) WHERE kind = 'issued';
+CREATE UNIQUE INDEX invoice_events_reversed_once ON invoice_events (settlement_key) WHERE kind = 'reversed';
+
+CREATE TRIGGER invoice_events_append_only_u BEFORE UPDATE ON invoice_events
+BEGIN SELECT RAISE(ABORT, 'invoice_events are append-only'); END;
+CREATE TRIGGER invoice_events_append_only_d BEFORE DELETE ON invoice_events
+BEGIN SELECT RAISE(ABORT, 'invoice_events are append-only'); END;
