@@ -17,6 +17,7 @@ pub mod db;
 pub mod demo_seed;
 pub mod error;
 pub mod insurance;
+pub mod invoices;
 pub mod journal;
 pub mod ledgers;
 pub mod materials;
@@ -60,6 +61,14 @@ pub struct AppState {
     /// in this process, its register in memory or in `serve --blood-register`'s file; its
     /// faults from `CASHIER_BLOOD_FAULT`).
     pub blood: Arc<dyn ::blood_platform::BloodPlatform>,
+    /// The fiscal e-invoice platform (财政电子票据平台) every settlement is invoiced through (the
+    /// sandbox in this process, its register in memory or in `serve --fiscal-register`'s file;
+    /// its faults from `CASHIER_FISCAL_FAULT`).
+    pub fiscal: Arc<dyn ::fiscal::FiscalPlatform>,
+    /// The hospital's name as invoices carry it (收款单位).
+    pub hospital: String,
+    /// Woken when a push applied a settlement or a recall (`None`: no runner, e.g. in tools).
+    pub invoices: Option<Arc<invoices::Runner>>,
 }
 
 impl AppState {
@@ -88,6 +97,9 @@ impl AppState {
                 std::time::Duration::ZERO,
                 ::blood_platform::SandboxFault::from_env(),
             )),
+            fiscal: Arc::new(Arc::new(::fiscal::SandboxFiscal::demo(std::time::Duration::ZERO)).adapter()),
+            hospital: demo::HOSPITAL_NAME.to_owned(),
+            invoices: None,
         }
     }
 }

@@ -18,6 +18,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process: the size of `Serve`'s many options does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serves the API over TLS.
@@ -64,6 +66,16 @@ enum Command {
         /// register lives in memory.
         #[arg(long, env = "PLATFORM_BLOOD_REGISTER")]
         blood_register: Option<PathBuf>,
+        /// The sandbox fiscal platform's register (JSON lines, replayed at start); without it the
+        /// register lives in memory.
+        #[arg(long, env = "PLATFORM_FISCAL_REGISTER")]
+        fiscal_register: Option<PathBuf>,
+        /// The hospital's name as invoices carry it (收款单位).
+        #[arg(long, env = "PLATFORM_HOSPITAL_NAME", default_value = demo::HOSPITAL_NAME)]
+        hospital: String,
+        /// Seconds between retries of e-invoices not issued or not reversed yet.
+        #[arg(long, env = "PLATFORM_INVOICE_RETRY_SECS", default_value_t = 30)]
+        invoice_retry_secs: u64,
         #[command(flatten)]
         audit: AuditFiles,
         /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
@@ -280,6 +292,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             discharge_recall_days,
             ledger_cache,
             blood_register,
+            fiscal_register,
+            hospital,
+            invoice_retry_secs,
             audit,
             audit_checkpoint_secs,
         } => {
@@ -311,6 +326,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map_err(|e| anyhow::anyhow!("用血直报平台（沙箱）的登记簿 {} 无法打开：{e}", path.display()))?;
                 state.blood = std::sync::Arc::new(sandbox);
             }
+            // The sandbox fiscal platform answers after CASHIER_FISCAL_DELAY_MS (default none).
+            let fiscal_delay = std::time::Duration::from_millis(
+                std::env::var("CASHIER_FISCAL_DELAY_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(0),
+            );
+            let fiscal = match &fiscal_register {
+                Some(path) => fiscal::SandboxFiscal::demo_on_file(path, fiscal_delay).map_err(|e| {
+                    anyhow::anyhow!("财政电子票据平台（沙箱）的登记簿 {} 无法打开：{e}", path.display())
+                })?,
+                None => fiscal::SandboxFiscal::demo(fiscal_delay),
+            };
+            state.fiscal = std::sync::Arc::new(std::sync::Arc::new(fiscal).adapter());
+            state.hospital = hospital;
             state.ledgers = std::sync::Arc::new(platform::ledgers::Ledgers::new(ledger_cache));
             let clock = match recon_now {
                 Some(text) => {
@@ -328,6 +355,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             });
             tokio::spawn(runner.clone().run(std::time::Duration::from_secs(recon_tick_secs.max(1))));
             state.recon = Some(runner);
+            let invoice_runner = std::sync::Arc::new(platform::invoices::Runner::default());
+            state.invoices = Some(invoice_runner.clone());
+            tokio::spawn(invoice_runner.run(state.clone(), std::time::Duration::from_secs(invoice_retry_secs.max(1))));
             let app = platform::routes::router(state);
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key).await?;
             eprintln!("platform listening on https://{listen}");

@@ -8,7 +8,7 @@ use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the HIS import, insurance and the blood waiver through the platform, registrations' materials in chunks, the day's reconciliation."),
+    info(title = "统一支付结算平台 API", version = "1", description = "The inpatient cashier platform: login, devices, sync push and pull, the pending list, the e-invoices not done, the HIS import, insurance and the blood waiver through the platform, registrations' materials in chunks, the day's reconciliation."),
     paths(
         routes::auth::login,
         routes::auth::logout,
@@ -27,6 +27,8 @@ use crate::routes;
         routes::pending::list,
         routes::pending::resolve,
         routes::pending::verify_audit,
+        routes::invoices::unfinished,
+        routes::invoices::retry,
         routes::his::import,
         routes::insurance::pre_settle,
         routes::insurance::settle,

@@ -71,6 +71,14 @@ pub async fn apply_batch(
         }
     }
     let results: Vec<PushResult> = results.into_iter().flatten().collect();
+    // A settlement or a recall applied: its invoice is asked for (or reversed) in the background.
+    let invoiced = batch.envelopes.iter().zip(&results).any(|(envelope, result)| {
+        result.outcome == "applied"
+            && envelope.records.iter().any(|r| matches!(r, wire::Record::Settlement(_) | wire::Record::Recall(_)))
+    });
+    if let (true, Some(runner)) = (invoiced, &state.invoices) {
+        runner.wake.notify_one();
+    }
     let applied = results.iter().filter(|r| r.outcome == "applied").count();
     let rejected = results.iter().filter(|r| r.outcome == "rejected").count();
     let failed = results.iter().filter(|r| r.outcome == "failed").count();

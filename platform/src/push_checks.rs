@@ -37,7 +37,7 @@ pub fn needs(record: &Record) -> Option<Permission> {
             Some(AdmissionEvent::AuditPassed | AdmissionEvent::AuditReturned) => Some(Permission::AuditFees),
             _ => Some(Permission::HandleMoney),
         },
-        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
+        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) | Record::Invoice(_) => None,
     }
 }
 
@@ -89,7 +89,7 @@ fn actor(record: &Record) -> Option<&str> {
         Record::AdmissionEvent(r) => Some(&r.actor),
         // These name a username, checked in `identity`.
         Record::BloodRegistration(_) | Record::BloodReview(_) => None,
-        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
+        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) | Record::Invoice(_) => None,
     }
 }
 
@@ -137,7 +137,7 @@ fn stated(envelope: &Envelope) -> impl Iterator<Item = NaiveDateTime> + '_ {
         Record::AdmissionEvent(r) => Some(r.at),
         Record::BloodRegistration(r) => Some(r.at),
         Record::BloodReview(r) => Some(r.at),
-        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => None,
+        Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) | Record::Invoice(_) => None,
     });
     std::iter::once(envelope.at).chain(records)
 }

@@ -154,6 +154,9 @@ impl App {
             settings::get(&mut conn, settings::HOSPITAL_NAME).await?.unwrap_or_else(|| "（未设置医院名称）".to_owned());
         let counter =
             settings::get(&mut conn, settings::COUNTER_NAME).await?.unwrap_or_else(|| "住院收费处".to_owned());
+        // A counter registered with a platform is never its own fiscal platform, even when opened
+        // without its link (to read its settings): the platform issues its invoices.
+        let registered = settings::get(&mut conn, settings::DEVICE_ID).await?.is_some();
         drop(conn);
         let data_dir = config.db_path.parent().unwrap_or_else(|| std::path::Path::new(".")).to_path_buf();
         let blood_policy = domain::blood::BloodPolicy::default();
@@ -174,8 +177,9 @@ impl App {
         let fiscal: Option<Arc<dyn FiscalPlatform>> = match (config.fiscal, &config.link) {
             (Some(fiscal), _) => Some(fiscal),
             (None, Some(_)) => None,
+            (None, None) if registered => None,
             (None, None) => {
-                let sandbox = fiscal::SandboxFiscal::demo(Some(&data_dir.join(FISCAL_SANDBOX_FILE)), Duration::ZERO)
+                let sandbox = fiscal::SandboxFiscal::demo_on_file(&data_dir.join(FISCAL_SANDBOX_FILE), Duration::ZERO)
                     .map_err(AppError::Io)?;
                 Some(Arc::new(Arc::new(sandbox).adapter()))
             }

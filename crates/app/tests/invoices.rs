@@ -16,7 +16,7 @@ use support::*;
 use tempfile::TempDir;
 
 async fn with_sandbox(dir: &TempDir) -> (App, Arc<SandboxFiscal>) {
-    let sandbox = Arc::new(SandboxFiscal::demo(None, Duration::ZERO).unwrap());
+    let sandbox = Arc::new(SandboxFiscal::demo(Duration::ZERO));
     let options = app::SeedOptions { seed: 11, patients: 1, now: now(), fees: demo::FeeDetail::Full };
     app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
     let mut config = config(dir, app::Clock::Fixed(now()));

@@ -113,13 +113,15 @@ impl SandboxFiscal {
         Ok(sandbox)
     }
 
-    /// The demo's sandbox: the demo hospital's credentials and seal, the register at `path`.
-    pub fn demo(path: Option<&Path>, delay: Duration) -> Result<SandboxFiscal, String> {
-        let credentials = Credentials { appid: DEMO_APPID.into(), key: DEMO_KEY.into() };
-        match path {
-            Some(path) => SandboxFiscal::open(credentials, DEMO_SEAL_SECRET, delay, SandboxFault::from_env(), path),
-            None => Ok(SandboxFiscal::new(credentials, DEMO_SEAL_SECRET, delay, SandboxFault::from_env())),
-        }
+    /// The demo hospital's sandbox (its credentials and seal), the register in memory, the
+    /// fault from `CASHIER_FISCAL_FAULT`.
+    pub fn demo(delay: Duration) -> SandboxFiscal {
+        SandboxFiscal::new(demo_credentials(), DEMO_SEAL_SECRET, delay, SandboxFault::from_env())
+    }
+
+    /// The same with its register in the file at `path`.
+    pub fn demo_on_file(path: &Path, delay: Duration) -> Result<SandboxFiscal, String> {
+        SandboxFiscal::open(demo_credentials(), DEMO_SEAL_SECRET, delay, SandboxFault::from_env(), path)
     }
 
     /// The public key that verifies this sandbox's seals.
@@ -427,3 +429,7 @@ pub const DEMO_APPID: &str = "DEMO-HOSPITAL-0001";
 pub const DEMO_KEY: &str = "sandbox-demo-signing-key";
 /// What the sandbox's seal key is derived from.
 pub const DEMO_SEAL_SECRET: &str = "sandbox fiscal platform seal";
+
+fn demo_credentials() -> Credentials {
+    Credentials { appid: DEMO_APPID.into(), key: DEMO_KEY.into() }
+}

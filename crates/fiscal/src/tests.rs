@@ -56,7 +56,7 @@ fn request(bus_no: Uuid) -> InvoiceRequest {
 }
 
 fn sandbox(fault: SandboxFault) -> Arc<SandboxFiscal> {
-    Arc::new(SandboxFiscal::demo(None, Duration::ZERO).unwrap()).tap(|s| s.set_fault(fault))
+    Arc::new(SandboxFiscal::demo(Duration::ZERO)).tap(|s| s.set_fault(fault))
 }
 
 trait Tap: Sized {

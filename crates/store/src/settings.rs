@@ -7,6 +7,8 @@ use crate::error::Result;
 pub const HOSPITAL_NAME: &str = "hospital_name";
 pub const COUNTER_NAME: &str = "counter_name";
 pub const DEMO: &str = "demo";
+/// The device id a platform gave this counter at registration: set, the counter is linked.
+pub const DEVICE_ID: &str = "platform.device_id";
 
 pub async fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?1").bind(key).fetch_optional(conn).await?)

@@ -179,6 +179,7 @@ pub async fn apply(conn: &mut SqliteConnection, record: &Record) -> Result<bool,
             };
             store::registrations::append(conn, &new).await?;
         }
+        Record::Invoice(r) => return invoice(conn, r).await,
         Record::BloodReview(r) => {
             if store::registrations::review_known(conn, r.key).await? {
                 return Ok(false);
@@ -195,4 +196,28 @@ pub async fn apply(conn: &mut SqliteConnection, record: &Record) -> Result<bool,
         }
     }
     Ok(true)
+}
+
+/// The platform's answer about a settlement's invoice, kept under the platform's key.
+async fn invoice(conn: &mut SqliteConnection, r: &wire::records::InvoiceRecord) -> Result<bool, ApplyError> {
+    use store::invoices::{InvoiceEvent, IssuedInvoice};
+    let malformed = || ApplyError::Record(format!("电子票据记录 {} 不完整", r.key));
+    let event = match r.event.as_str() {
+        "issued" => InvoiceEvent::Issued(IssuedInvoice {
+            code: r.code.clone().ok_or_else(malformed)?,
+            number: r.number.clone().ok_or_else(malformed)?,
+            check_code: r.check_code.clone().unwrap_or_default(),
+            qr: r.qr.clone().unwrap_or_default(),
+            seal: r.seal.clone().ok_or_else(malformed)?,
+            amount: r.amount.ok_or_else(malformed)?.money(),
+        }),
+        "failed" => InvoiceEvent::Failed { message: r.message.clone().unwrap_or_default() },
+        "reversed" => InvoiceEvent::Reversed {
+            red_code: r.red_code.clone().ok_or_else(malformed)?,
+            red_number: r.red_number.clone().ok_or_else(malformed)?,
+            reason: r.message.clone().unwrap_or_default(),
+        },
+        other => return Err(ApplyError::Record(format!("未知的电子票据事件：{other}"))),
+    };
+    Ok(store::invoices::append(conn, r.key, r.settlement, &event, r.at).await?)
 }

@@ -14,7 +14,7 @@ use wire::api::{RangeRequest, RegisterDevice};
 
 use crate::client::{Client, ClientError};
 
-pub const DEVICE_ID: &str = "platform.device_id";
+pub use store::settings::DEVICE_ID;
 
 /// A device's id on the platform.
 pub type DeviceId = Uuid;

@@ -177,3 +177,24 @@ pub struct PatientFound {
     pub name: String,
     pub ward_code: String,
 }
+
+/// A settlement whose e-invoice is not done: not issued yet, or recalled and not reversed yet
+/// (the invoices' pending list).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnfinishedInvoice {
+    pub settlement_key: Uuid,
+    pub admission_id: Uuid,
+    pub settlement_no: String,
+    /// True: waiting for the red reversal; false: waiting to be issued.
+    pub reverse: bool,
+    /// The latest failure's sentence, if an attempt failed.
+    pub failure: Option<String>,
+}
+
+/// What a retry of the unfinished invoices left.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoicesRetried {
+    pub left: usize,
+}

@@ -21,6 +21,7 @@ pub enum Record {
     BloodApproval(BloodRecord),
     BloodRegistration(BloodRegistrationRecord),
     BloodReview(BloodReviewRecord),
+    Invoice(InvoiceRecord),
 }
 
 impl Record {
@@ -37,6 +38,7 @@ impl Record {
             Record::BloodApproval(r) => r.key,
             Record::BloodRegistration(r) => r.key,
             Record::BloodReview(r) => r.key,
+            Record::Invoice(r) => r.key,
         }
     }
 
@@ -52,6 +54,7 @@ impl Record {
             Record::BloodApproval(_) => "blood_approval",
             Record::BloodRegistration(_) => "blood_registration",
             Record::BloodReview(_) => "blood_review",
+            Record::Invoice(_) => "invoice",
         }
     }
 }
@@ -333,5 +336,30 @@ pub struct BloodReviewRecord {
     pub reason: Option<String>,
     /// The reviewer's username.
     pub reviewer: String,
+    pub at: NaiveDateTime,
+}
+
+/// The platform's answer about a settlement's fiscal e-invoice: `issued` (with the invoice and
+/// the fiscal platform's seal), `failed` (an attempt refused or not taken; retried), `reversed`
+/// (the red invoice of a recall). Only the platform writes it; counters receive it in the feed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    /// The settlement's key (the invoice's business number).
+    pub settlement: Uuid,
+    pub event: String,
+    pub code: Option<String>,
+    pub number: Option<String>,
+    pub check_code: Option<String>,
+    pub qr: Option<String>,
+    pub seal: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub amount: Option<Yuan>,
+    /// Why an attempt failed, or the reversal's reason.
+    pub message: Option<String>,
+    pub red_code: Option<String>,
+    pub red_number: Option<String>,
     pub at: NaiveDateTime,
 }

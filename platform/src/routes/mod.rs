@@ -8,6 +8,7 @@ pub(crate) mod blood;
 pub(crate) mod devices;
 pub(crate) mod his;
 pub(crate) mod insurance;
+pub(crate) mod invoices;
 pub(crate) mod pending;
 pub(crate) mod recon;
 pub(crate) mod sync;
@@ -48,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/changes", get(sync::changes))
         .route("/api/v1/patients", get(sync::find_patients))
         .route("/api/v1/pending", get(pending::list))
+        .route("/api/v1/invoices/unfinished", get(invoices::unfinished))
+        .route("/api/v1/invoices/retry", post(invoices::retry))
         .route("/api/v1/pending/{key}/resolve", post(pending::resolve))
         .route("/api/v1/his/import", post(his::import))
         .route("/api/v1/insurance/pre-settle", post(insurance::pre_settle))

@@ -100,6 +100,12 @@ impl Ledger {
             .collect()
     }
 
+    /// The settlement made under `key`, if this admission has it.
+    pub fn settlement(&self, key: Uuid) -> Option<&domain::Settlement> {
+        let id = self.id_of(key)?;
+        self.account.settlements.iter().find(|s| s.id == id)
+    }
+
     fn id_of(&self, key: Uuid) -> Option<i64> {
         self.ids.get(&key).copied()
     }
@@ -168,6 +174,7 @@ impl Ledger {
                 self.assign(r.key);
                 self.registrations.insert(r.key, (r.clerk.clone(), RegistrationStatus::Submitted));
             }
+            Record::Invoice(_) => {}
             Record::BloodReview(r) => {
                 self.assign(r.key);
                 if let Some((_, status)) = self.registrations.get_mut(&r.registration) {
@@ -257,6 +264,9 @@ impl Ledger {
         match record {
             Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) => {
                 Err(FoldError::malformed(codes::FORBIDDEN, "住院、费用与用血审批只能由 HIS 或用血平台导入"))
+            }
+            Record::Invoice(_) => {
+                Err(FoldError::malformed(codes::FORBIDDEN, "电子票据记录只能由平台根据财政电子票据平台的应答产生"))
             }
             Record::FeeEvent(r) => {
                 let event = FeeEvent::from_code(&r.event)
@@ -364,6 +374,7 @@ pub fn record_admission(record: &Record) -> Option<Uuid> {
         Record::BloodApproval(r) => r.admission_id,
         Record::BloodRegistration(r) => r.admission_id,
         Record::BloodReview(r) => r.admission_id,
+        Record::Invoice(r) => r.admission_id,
     })
 }
 

@@ -1,0 +1,26 @@
+-- The fiscal e-invoice of every applied settlement: the fiscal platform's answers as they
+-- arrive — issued (the invoice with its seal), failed (an attempt refused or not taken; the
+-- runner tries again), reversed (the red invoice after the settlement's recall). Each answer is
+-- also a journal record, so every counter learns it through the feed. Append-only.
+CREATE TABLE invoice_events (
+    key            UUID PRIMARY KEY,
+    settlement_key UUID NOT NULL,
+    admission_id   UUID NOT NULL REFERENCES admissions (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('issued', 'failed', 'reversed')),
+    code           TEXT,
+    number         TEXT,
+    check_code     TEXT,
+    seal           TEXT,
+    amount_fen     BIGINT,
+    message        TEXT,
+    red_code       TEXT,
+    red_number     TEXT,
+    at             TIMESTAMP NOT NULL,
+    CHECK (kind <> 'issued' OR (code IS NOT NULL AND number IS NOT NULL AND seal IS NOT NULL AND amount_fen > 0)),
+    CHECK (kind <> 'reversed' OR (red_code IS NOT NULL AND red_number IS NOT NULL))
+);
+CREATE INDEX invoice_events_by_settlement ON invoice_events (settlement_key);
+CREATE UNIQUE INDEX invoice_events_issued_once ON invoice_events (settlement_key) WHERE kind = 'issued';
+CREATE UNIQUE INDEX invoice_events_reversed_once ON invoice_events (settlement_key) WHERE kind = 'reversed';
+
+CREATE TRIGGER invoice_events_append_only BEFORE UPDATE OR DELETE ON invoice_events FOR EACH ROW EXECUTE FUNCTION refuse_change();

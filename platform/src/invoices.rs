@@ -1,0 +1,258 @@
+//! The fiscal e-invoice of every applied settlement (电子票据). The platform holds the hospital's
+//! fiscal credentials and the one legal sequence: as soon as a push applies a settlement it asks
+//! the fiscal adapter for its invoice, and after a recall for the red reversal (冲红) — in the
+//! background, so a push never waits on the fiscal platform. What failed is tried again by the
+//! [`Runner`] (and listed for finance: [`unfinished`]); an unknown outcome is resolved by the
+//! settlement's key (`fiscal::issue_once`), never by a second invoice. Every answer is an
+//! `invoice_events` row and an `invoice` journal record in one transaction, so counters learn it
+//! through the feed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::SettlementKind;
+use domain::invoice::invoice_amounts;
+use fiscal::{InvoiceRequest, WriteOff, issue_once, write_off_once};
+use sqlx::PgConnection;
+use uuid::Uuid;
+use wire::Record;
+use wire::fold::Ledger;
+use wire::records::InvoiceRecord;
+
+use crate::error::{ApiError, ApiResult};
+use crate::{AppState, journal};
+
+/// What is left to do for one settlement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unfinished {
+    pub settlement_key: Uuid,
+    pub admission_id: Uuid,
+    pub settlement_no: String,
+    /// True: issued and recalled, waiting for the reversal; false: not issued yet.
+    pub reverse: bool,
+    /// The latest failure, if any attempt failed.
+    pub failure: Option<String>,
+}
+
+/// Settlements with fees whose invoice is not issued (and that are not recalled), and recalled
+/// ones whose invoice is not reversed, oldest first.
+pub async fn unfinished(conn: &mut PgConnection) -> ApiResult<Vec<Unfinished>> {
+    let rows: Vec<(Uuid, Uuid, String, bool, Option<String>)> = sqlx::query_as(
+        "WITH s AS (
+             SELECT j.key, j.admission_id, j.record->>'settlement_no' AS no, j.seq,
+                    EXISTS (SELECT 1 FROM journal r WHERE r.kind = 'recall' AND r.admission_id = j.admission_id
+                                AND r.record->>'settlement' = j.key::text) AS recalled,
+                    EXISTS (SELECT 1 FROM invoice_events i WHERE i.settlement_key = j.key AND i.kind = 'issued') AS issued,
+                    EXISTS (SELECT 1 FROM invoice_events i WHERE i.settlement_key = j.key AND i.kind = 'reversed') AS reversed
+             FROM journal j
+             WHERE j.kind = 'settlement' AND (j.record->>'fees')::numeric > 0
+         )
+         SELECT s.key, s.admission_id, s.no, s.issued,
+                (SELECT f.message FROM invoice_events f WHERE f.settlement_key = s.key AND f.kind = 'failed'
+                  ORDER BY f.at DESC, f.key DESC LIMIT 1)
+         FROM s
+         WHERE (NOT s.issued AND NOT s.recalled) OR (s.issued AND s.recalled AND NOT s.reversed)
+         ORDER BY s.seq",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(settlement_key, admission_id, settlement_no, reverse, failure)| Unfinished {
+            settlement_key,
+            admission_id,
+            settlement_no,
+            reverse,
+            failure,
+        })
+        .collect())
+}
+
+/// Issues or reverses everything unfinished; answers how many are still unfinished.
+pub async fn finish_all(state: &AppState) -> ApiResult<usize> {
+    let mut conn = state.pool.acquire().await?;
+    let work = unfinished(&mut conn).await?;
+    drop(conn);
+    let mut left = 0;
+    for item in work {
+        match finish(state, &item).await {
+            Ok(true) => {}
+            Ok(false) => left += 1,
+            Err(e) => {
+                tracing::warn!(settlement = %item.settlement_no, code = e.body.code, "invoice not finished");
+                left += 1;
+            }
+        }
+    }
+    Ok(left)
+}
+
+/// The admission's ledger as the journal has it now.
+async fn ledger_of(conn: &mut PgConnection, admission_id: Uuid) -> ApiResult<Ledger> {
+    let mut ledger = Ledger::new();
+    for (_, record) in journal::records_after(conn, admission_id, 0).await? {
+        ledger.apply(&record).map_err(ApiError::internal)?;
+    }
+    Ok(ledger)
+}
+
+async fn finish(state: &AppState, item: &Unfinished) -> ApiResult<bool> {
+    let mut conn = state.pool.acquire().await?;
+    let ledger = ledger_of(&mut conn, item.admission_id).await?;
+    let admission = journal::admission(&mut conn, item.admission_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("开票的住院记录不存在"))?;
+    let issued: Option<(String, String)> =
+        sqlx::query_as("SELECT code, number FROM invoice_events WHERE settlement_key = $1 AND kind = 'issued'")
+            .bind(item.settlement_key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    drop(conn);
+    let settlement =
+        ledger.settlement(item.settlement_key).ok_or_else(|| ApiError::internal("开票的结算不在台账中"))?;
+    let now = state.clock().now();
+    let fiscal = state.fiscal.as_ref();
+    let (record, done) = match (item.reverse, issued, &settlement.recall) {
+        (true, Some((code, number)), Some(recall)) => {
+            let write_off = WriteOff {
+                bus_no: item.settlement_key,
+                code,
+                number,
+                reason: recall.reason.clone(),
+                operator: recall.by.clone(),
+                at: recall.at,
+            };
+            match write_off_once(fiscal, &write_off).await {
+                Ok(red) => (answer(item, "reversed", now).red(red.code, red.number, recall.reason.clone()), true),
+                Err(e) => (answer(item, "failed", now).failed(format!("冲红未完成：{e}（{}）", e.code())), false),
+            }
+        }
+        (false, None, None) => {
+            let Some(amounts) = invoice_amounts(&ledger.account, settlement).map_err(ApiError::internal)? else {
+                return Ok(true);
+            };
+            let request = InvoiceRequest {
+                bus_no: item.settlement_key,
+                settlement_no: settlement.settlement_no.clone(),
+                payer: admission.patient.name.to_string(),
+                resident_id: admission.patient.resident_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                case_no: admission.case_no.to_string(),
+                admitted_on: admission.admitted_at.date(),
+                discharged_on: (settlement.kind == SettlementKind::Discharge).then(|| settlement.at.date()),
+                at: settlement.at,
+                place: settlement.place.label().to_owned(),
+                hospital: state.hospital.clone(),
+                cashier: settlement.cashier.clone(),
+                amounts,
+            };
+            match issue_once(fiscal, &request).await {
+                Ok(issued) => (answer(item, "issued", now).issued(issued), true),
+                Err(e) => (answer(item, "failed", now).failed(format!("{e}（{}）", e.code())), false),
+            }
+        }
+        // Nothing to do any more (recalled before it was issued, or done meanwhile).
+        _ => return Ok(true),
+    };
+    keep(state, &record).await?;
+    tracing::info!(settlement = %item.settlement_no, event = %record.event, "e-invoice answer kept");
+    Ok(done)
+}
+
+fn answer(item: &Unfinished, event: &str, at: chrono::NaiveDateTime) -> InvoiceRecord {
+    InvoiceRecord {
+        key: Uuid::nil(),
+        admission_id: item.admission_id,
+        settlement: item.settlement_key,
+        event: event.to_owned(),
+        code: None,
+        number: None,
+        check_code: None,
+        qr: None,
+        seal: None,
+        amount: None,
+        message: None,
+        red_code: None,
+        red_number: None,
+        at,
+    }
+}
+
+trait Filled {
+    fn issued(self, issued: fiscal::Issued) -> Self;
+    fn failed(self, message: String) -> Self;
+    fn red(self, code: String, number: String, reason: String) -> Self;
+}
+
+impl Filled for InvoiceRecord {
+    fn issued(self, i: fiscal::Issued) -> Self {
+        InvoiceRecord {
+            code: Some(i.code),
+            number: Some(i.number),
+            check_code: Some(i.check_code),
+            qr: Some(i.qr),
+            seal: Some(i.seal),
+            amount: Some(i.total.into()),
+            ..self
+        }
+    }
+    fn failed(self, message: String) -> Self {
+        InvoiceRecord { message: Some(message), ..self }
+    }
+    fn red(self, code: String, number: String, reason: String) -> Self {
+        InvoiceRecord { red_code: Some(code), red_number: Some(number), message: Some(reason), ..self }
+    }
+}
+
+/// Keeps an answer: its event row and its journal record, in one transaction (a second issue
+/// or reversal of one settlement — two runners racing — changes nothing).
+async fn keep(state: &AppState, record: &InvoiceRecord) -> ApiResult<()> {
+    let record = InvoiceRecord { key: state.clock().key(), ..record.clone() };
+    let mut tx = state.pool.begin().await?;
+    let ward = journal::lock_admission(&mut tx, record.admission_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("开票的住院记录不存在"))?;
+    let inserted = sqlx::query(
+        "INSERT INTO invoice_events (key, settlement_key, admission_id, kind, code, number, check_code, seal, amount_fen, message, red_code, red_number, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
+    )
+    .bind(record.key)
+    .bind(record.settlement)
+    .bind(record.admission_id)
+    .bind(&record.event)
+    .bind(&record.code)
+    .bind(&record.number)
+    .bind(&record.check_code)
+    .bind(&record.seal)
+    .bind(record.amount.map(|a| a.money().fen()))
+    .bind(&record.message)
+    .bind(&record.red_code)
+    .bind(&record.red_number)
+    .bind(record.at)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        journal::insert(&mut tx, record.admission_id, &ward, &Record::Invoice(record.clone()), None, None).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Runs [`finish_all`] whenever woken (a push applied a settlement or a recall) and every
+/// `period` (failed attempts are tried again).
+#[derive(Debug, Default)]
+pub struct Runner {
+    pub wake: tokio::sync::Notify,
+}
+
+impl Runner {
+    pub async fn run(self: Arc<Self>, state: AppState, period: Duration) {
+        loop {
+            match finish_all(&state).await {
+                Ok(0) => {}
+                Ok(left) => tracing::info!(left, "e-invoices still unfinished"),
+                Err(e) => tracing::warn!(code = e.body.code, "e-invoice runner"),
+            }
+            let _ = tokio::time::timeout(period, self.wake.notified()).await;
+        }
+    }
+}
