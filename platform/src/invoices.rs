@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use domain::SettlementKind;
 use domain::invoice::invoice_amounts;
 use fiscal::{InvoiceRequest, WriteOff, issue_once, write_off_once};
@@ -173,6 +174,9 @@ fn answer(item: &Unfinished, event: &str, at: chrono::NaiveDateTime) -> InvoiceR
         message: None,
         red_code: None,
         red_number: None,
+        paper_no: None,
+        by: None,
+        place: None,
         at,
     }
 }
@@ -205,15 +209,15 @@ impl Filled for InvoiceRecord {
 
 /// Keeps an answer: its event row and its journal record, in one transaction (a second issue
 /// or reversal of one settlement — two runners racing — changes nothing).
-async fn keep(state: &AppState, record: &InvoiceRecord) -> ApiResult<()> {
+async fn keep(state: &AppState, record: &InvoiceRecord) -> ApiResult<InvoiceRecord> {
     let record = InvoiceRecord { key: state.clock().key(), ..record.clone() };
     let mut tx = state.pool.begin().await?;
     let ward = journal::lock_admission(&mut tx, record.admission_id)
         .await?
         .ok_or_else(|| ApiError::internal("开票的住院记录不存在"))?;
     let inserted = sqlx::query(
-        "INSERT INTO invoice_events (key, settlement_key, admission_id, kind, code, number, check_code, seal, amount_fen, message, red_code, red_number, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
+        "INSERT INTO invoice_events (key, settlement_key, admission_id, kind, code, number, check_code, seal, amount_fen, message, red_code, red_number, paper_no, by_user, place, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING",
     )
     .bind(record.key)
     .bind(record.settlement)
@@ -227,6 +231,9 @@ async fn keep(state: &AppState, record: &InvoiceRecord) -> ApiResult<()> {
     .bind(&record.message)
     .bind(&record.red_code)
     .bind(&record.red_number)
+    .bind(&record.paper_no)
+    .bind(&record.by)
+    .bind(&record.place)
     .bind(record.at)
     .execute(&mut *tx)
     .await?;
@@ -234,7 +241,7 @@ async fn keep(state: &AppState, record: &InvoiceRecord) -> ApiResult<()> {
         journal::insert(&mut tx, record.admission_id, &ward, &Record::Invoice(record.clone()), None, None).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(record)
 }
 
 /// Runs [`finish_all`] whenever woken (a push applied a settlement or a recall) and every
@@ -255,4 +262,146 @@ impl Runner {
             let _ = tokio::time::timeout(period, self.wake.notified()).await;
         }
     }
+}
+
+/// An issued invoice as the platform holds it, with its paper copy if one is valid.
+#[derive(Clone, Debug)]
+pub struct Held {
+    pub settlement_key: Uuid,
+    pub admission_id: Uuid,
+    pub number: String,
+    pub reversed: bool,
+    pub valid_paper: Option<String>,
+}
+
+const HELD: &str = "SELECT i.settlement_key, i.admission_id, i.number,
+        EXISTS (SELECT 1 FROM invoice_events r WHERE r.settlement_key = i.settlement_key AND r.kind = 'reversed'),
+        (SELECT p.paper_no FROM invoice_events p WHERE p.settlement_key = i.settlement_key AND p.kind = 'paper_printed'
+           AND NOT EXISTS (SELECT 1 FROM invoice_events v WHERE v.paper_no = p.paper_no AND v.kind = 'paper_voided'))
+     FROM invoice_events i WHERE i.kind = 'issued'";
+
+type HeldRow = (Uuid, Uuid, String, bool, Option<String>);
+
+fn held((settlement_key, admission_id, number, reversed, valid_paper): HeldRow) -> Held {
+    Held { settlement_key, admission_id, number, reversed, valid_paper }
+}
+
+/// The invoice issued for settlement `settlement_key`.
+pub async fn held_by_settlement(conn: &mut PgConnection, settlement_key: Uuid) -> ApiResult<Option<Held>> {
+    let row: Option<HeldRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{HELD} AND i.settlement_key = $1")))
+        .bind(settlement_key)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(held))
+}
+
+/// The invoice numbered `number` (票据号码).
+pub async fn held_by_number(conn: &mut PgConnection, number: &str) -> ApiResult<Option<Held>> {
+    let row: Option<HeldRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{HELD} AND i.number = $1")))
+        .bind(number.trim())
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(held))
+}
+
+fn conflict(code: &str, message: String) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, message)
+}
+
+fn fiscal_refused(e: &fiscal::FiscalError) -> ApiError {
+    match e {
+        fiscal::FiscalError::Refused { code, message } => ApiError::new(StatusCode::CONFLICT, code, message.clone()),
+        other => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, other.code(), other.to_string()),
+    }
+}
+
+/// 换开纸质: the invoice of `settlement_key` printed on `paper_no` by `by` at `place` — registered
+/// with the fiscal platform first, then kept and sent to every counter.
+pub async fn print_paper(
+    state: &AppState,
+    settlement_key: Uuid,
+    paper_no: &str,
+    by: &str,
+    place: &str,
+) -> ApiResult<InvoiceRecord> {
+    let paper_no = paper_no.trim();
+    let mut conn = state.pool.acquire().await?;
+    let invoice = held_by_settlement(&mut conn, settlement_key)
+        .await?
+        .ok_or_else(|| conflict("INVOICE_NOT_ISSUED", "该结算的电子票据尚未开具，不能换开纸质票据".into()))?;
+    if invoice.reversed {
+        return Err(conflict("INVOICE_REVERSED", format!("票据 {} 已冲红，不能换开纸质票据", invoice.number)));
+    }
+    if let Some(valid) = invoice.valid_paper {
+        return Err(conflict(
+            "PAPER_VALID",
+            format!("票据 {} 已换开纸质票据 {valid}，请先作废或使用重新换开", invoice.number),
+        ));
+    }
+    let used: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM invoice_events WHERE paper_no = $1)")
+        .bind(paper_no)
+        .fetch_one(&mut *conn)
+        .await?;
+    if used || paper_no.is_empty() {
+        return Err(conflict("PAPER_USED", format!("纸质票据号 {paper_no} 无效或已使用")));
+    }
+    drop(conn);
+    state.fiscal.print_paper(settlement_key, paper_no).await.map_err(|e| fiscal_refused(&e))?;
+    let item = Unfinished {
+        settlement_key,
+        admission_id: invoice.admission_id,
+        settlement_no: String::new(),
+        reverse: false,
+        failure: None,
+    };
+    let record = InvoiceRecord {
+        paper_no: Some(paper_no.to_owned()),
+        by: Some(by.to_owned()),
+        place: Some(place.to_owned()),
+        ..answer(&item, "paper_printed", state.clock().now())
+    };
+    keep(state, &record).await
+}
+
+/// 作废: voids paper copy `paper_no` with `reason` — at the fiscal platform first.
+pub async fn void_paper(
+    state: &AppState,
+    paper_no: &str,
+    reason: &str,
+    by: &str,
+    place: &str,
+) -> ApiResult<InvoiceRecord> {
+    let paper_no = paper_no.trim();
+    if reason.trim().is_empty() {
+        return Err(ApiError::bad_request("REASON_REQUIRED", "请填写作废原因"));
+    }
+    let mut conn = state.pool.acquire().await?;
+    let printed: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT settlement_key, admission_id FROM invoice_events WHERE paper_no = $1 AND kind = 'paper_printed'",
+    )
+    .bind(paper_no)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (settlement_key, admission_id) =
+        printed.ok_or_else(|| ApiError::not_found(format!("纸质票据号 {paper_no} 未换开过，无法作废")))?;
+    let voided: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM invoice_events WHERE paper_no = $1 AND kind = 'paper_voided')",
+    )
+    .bind(paper_no)
+    .fetch_one(&mut *conn)
+    .await?;
+    if voided {
+        return Err(conflict("PAPER_ALREADY_VOID", format!("纸质票据 {paper_no} 已作废")));
+    }
+    drop(conn);
+    state.fiscal.void_paper(paper_no, reason.trim()).await.map_err(|e| fiscal_refused(&e))?;
+    let item = Unfinished { settlement_key, admission_id, settlement_no: String::new(), reverse: false, failure: None };
+    let record = InvoiceRecord {
+        paper_no: Some(paper_no.to_owned()),
+        by: Some(by.to_owned()),
+        place: Some(place.to_owned()),
+        message: Some(reason.trim().to_owned()),
+        ..answer(&item, "paper_voided", state.clock().now())
+    };
+    keep(state, &record).await
 }

@@ -19,6 +19,7 @@ pub mod error;
 pub mod insurance;
 pub mod invoices;
 pub mod journal;
+pub mod kiosk;
 pub mod ledgers;
 pub mod materials;
 pub mod openapi;

@@ -90,6 +90,13 @@ enum Command {
         #[arg(long, env = "PLATFORM_STATEMENTS_DIR", default_value = "statements")]
         dir: PathBuf,
     },
+    /// A self-service kiosk as the sandbox plays it: `receive` a range of invoice paper,
+    /// `print` an invoice onto its next paper number (registered with the sandbox fiscal
+    /// platform whose register `--fiscal-register` names — the same file `serve` uses).
+    SandboxKiosk {
+        #[command(subcommand)]
+        command: KioskCommand,
+    },
     /// Applies the migrations.
     Migrate,
     /// Creates a user; the password comes from `PLATFORM_USER_PASSWORD`, or is asked on the
@@ -262,6 +269,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => println!("审计日志完整：{} 行，哈希链无断裂", v.rows),
             }
         }
+        Command::SandboxKiosk { command } => {
+            let pool = platform::db::connect(&url()?).await?;
+            platform::db::migrate(&pool).await?;
+            let mut state = platform::AppState::new(pool);
+            match command {
+                KioskCommand::Receive { kiosk, prefix, from, to, width } => {
+                    let range = domain::paper::PaperRange {
+                        kind: domain::paper::PaperKind::Invoice,
+                        prefix,
+                        first: from,
+                        last: to,
+                        width,
+                    };
+                    platform::kiosk::receive(&state, &kiosk, &range)
+                        .await
+                        .map_err(|e| anyhow::anyhow!(e.body.message))?;
+                    println!("{}", serde_json::json!({ "kiosk": kiosk, "range": range.to_string() }));
+                }
+                KioskCommand::Print { invoice_no, kiosk, fiscal_register } => {
+                    let fiscal = fiscal::SandboxFiscal::demo_on_file(&fiscal_register, std::time::Duration::ZERO)
+                        .map_err(|e| anyhow::anyhow!("财政电子票据平台（沙箱）的登记簿无法打开：{e}"))?;
+                    state.fiscal = std::sync::Arc::new(std::sync::Arc::new(fiscal).adapter());
+                    let record = platform::kiosk::print(&state, &kiosk, &invoice_no)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{}（{}）", e.body.message, e.body.code))?;
+                    println!("{}", serde_json::to_string(&record)?);
+                }
+            }
+        }
         Command::SandboxBills { day, dir } => {
             let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")?;
             let pool = platform::db::connect(&url()?).await?;
@@ -390,4 +426,29 @@ fn user_password(username: &str) -> anyhow::Result<String> {
         Ok(line.trim_end_matches(['\n', '\r']).to_owned())
     };
     ask().map_err(|e| anyhow::anyhow!("请设置环境变量 PLATFORM_USER_PASSWORD，或在终端中输入密码（{e}）"))
+}
+
+#[derive(Subcommand)]
+enum KioskCommand {
+    /// The kiosk receives a range of invoice paper (prefix, numbers, zero padding).
+    Receive {
+        #[arg(long)]
+        kiosk: String,
+        #[arg(long)]
+        prefix: String,
+        #[arg(long)]
+        from: u64,
+        #[arg(long)]
+        to: u64,
+        #[arg(long, default_value_t = 8)]
+        width: usize,
+    },
+    /// The kiosk prints the e-invoice numbered INVOICE_NO (票据号码) on its next paper number.
+    Print {
+        invoice_no: String,
+        #[arg(long)]
+        kiosk: String,
+        #[arg(long, env = "PLATFORM_FISCAL_REGISTER")]
+        fiscal_register: PathBuf,
+    },
 }

@@ -29,6 +29,8 @@ use crate::routes;
         routes::pending::verify_audit,
         routes::invoices::unfinished,
         routes::invoices::retry,
+        routes::invoices::paper,
+        routes::invoices::void_paper,
         routes::his::import,
         routes::insurance::pre_settle,
         routes::insurance::settle,

@@ -6,7 +6,7 @@
 //! waits on the fiscal platform: its invoice is 待开具 until the answer is kept.
 
 use contract::Yuan;
-use contract::invoice::InvoiceView;
+use contract::invoice::{InvoiceView, PaperCopyView};
 use domain::SettlementKind;
 use domain::invoice::{InvoiceState, invoice_amounts};
 use fiscal::{InvoiceRequest, WriteOff, issue_once, write_off_once};
@@ -21,7 +21,21 @@ impl App {
         let (summary, _) = self.load_account(case_no).await?;
         let mut conn = self.store.conn().await?;
         let rows = invoices::for_admission(&mut conn, summary.admission.id).await?;
-        Ok(rows.iter().map(invoice_view).collect())
+        let mut views = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut view = invoice_view(row);
+            view.paper = invoices::paper_copies(&mut conn, row.settlement_key)
+                .await?
+                .into_iter()
+                .map(|c| PaperCopyView {
+                    number: c.paper_no,
+                    status: if c.voided.is_some() { "void" } else { "valid" }.to_owned(),
+                    printed_by: c.printed_by,
+                })
+                .collect();
+            views.push(view);
+        }
+        Ok(views)
     }
 
     /// The state of the invoice of the settlement made under `settlement_key` (`None`: it has

@@ -29,6 +29,7 @@ mod lookup;
 mod materials;
 mod op;
 mod outbox;
+pub mod paper;
 mod printing;
 mod recall;
 mod settlement;
@@ -86,6 +87,8 @@ pub struct AppConfig {
     /// opens the sandbox with its register beside the database; a linked counter has none (the
     /// platform issues, and its invoices come through the feed).
     pub fiscal: Option<Arc<dyn FiscalPlatform>>,
+    /// Where paper copies are registered (`None`: the counter's own fiscal adapter, if any).
+    pub paper_desk: Option<Arc<dyn paper::PaperDesk>>,
 }
 
 impl AppConfig {
@@ -106,6 +109,7 @@ impl AppConfig {
             approvals: None,
             blood_platform: None,
             fiscal: None,
+            paper_desk: None,
         }
     }
 }
@@ -136,6 +140,7 @@ pub struct App {
     product_rules: domain::blood::ProductRules,
     blood_platform: Option<Arc<dyn BloodPlatform>>,
     fiscal: Option<Arc<dyn FiscalPlatform>>,
+    paper_desk: Option<Arc<dyn paper::PaperDesk>>,
 }
 
 impl App {
@@ -184,6 +189,9 @@ impl App {
                 Some(Arc::new(Arc::new(sandbox).adapter()))
             }
         };
+        let paper_desk = config
+            .paper_desk
+            .or_else(|| fiscal.clone().map(|fiscal| Arc::new(paper::OwnFiscal(fiscal)) as Arc<dyn paper::PaperDesk>));
         let app = App {
             store,
             clock: config.clock,
@@ -202,6 +210,7 @@ impl App {
             product_rules: domain::blood::ProductRules::default(),
             blood_platform,
             fiscal,
+            paper_desk,
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;

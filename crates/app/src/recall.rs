@@ -46,6 +46,15 @@ impl App {
             .find(|s| s.id == plan.settlement_id)
             .cloned()
             .ok_or_else(|| AppError::internal("召回计划指向不存在的结算"))?;
+        if let Some(paper) = self.valid_paper_of(plan.settlement_id).await? {
+            return Err(AppError::Rule {
+                code: "INVOICE_PAPER_VALID",
+                message: format!(
+                    "结算 {} 的电子票据已换开纸质票据 {paper}，须先作废该纸质票据（作废纸质）才能召回冲红",
+                    settlement.settlement_no
+                ),
+            });
+        }
         if settlement.insurance_ref.is_some() {
             self.require_online("召回医保结算")?;
         }

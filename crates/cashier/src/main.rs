@@ -137,7 +137,12 @@ enum Command {
         #[arg(long = "as", default_value = "cashier")]
         operator: String,
     },
-    /// E-invoices (电子票据): `invoice show | retry`.
+    /// Pre-numbered paper (票据领用 / 核销): `stock receive | write-off | show`.
+    Stock {
+        #[command(subcommand)]
+        command: invoice_cmd::StockCommand,
+    },
+    /// E-invoices (电子票据): `invoice show | retry | paper | void-paper`.
     Invoice {
         #[command(subcommand)]
         command: invoice_cmd::InvoiceCommand,
@@ -252,6 +257,7 @@ async fn run(command: Command) -> Result<(), AppError> {
         Command::Statement { command } => statement_cmd::run(command)?,
         Command::Blood { command } => blood_cmd::run(command).await?,
         Command::Invoice { command } => invoice_cmd::run(command).await?,
+        Command::Stock { command } => invoice_cmd::stock(command).await?,
         Command::Recall { db, case_no, kind, settlement, reason, approver, operator } => {
             invoice_cmd::recall(db, case_no, kind, settlement, reason, approver, operator).await?
         }

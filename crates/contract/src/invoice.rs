@@ -37,3 +37,65 @@ pub struct PaperCopyView {
     pub status: String,
     pub printed_by: String,
 }
+
+/// 换开纸质 (or 重新换开, which voids the valid paper copy first) of an admission's invoice: the
+/// named settlement's, or the newest one in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCopyRequest {
+    pub case_no: String,
+    pub settlement_no: Option<String>,
+    pub reissue: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperCopyOutcome {
+    pub paper_no: String,
+    pub invoice_no: String,
+    pub settlement_no: String,
+    /// The paper number voided first (重新换开).
+    pub voided: Option<String>,
+}
+
+/// 作废 a paper copy (a window's or a kiosk's) by its paper number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoidPaperRequest {
+    pub paper_no: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperVoided {
+    pub paper_no: String,
+    pub invoice_no: String,
+    pub printed_by: String,
+    pub kiosk: bool,
+}
+
+/// A range of paper received (领用) or written off (核销).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockRequest {
+    /// `invoice` or `receipt`.
+    pub kind: String,
+    pub prefix: String,
+    pub from: u64,
+    pub to: u64,
+    /// Digits after the prefix (zero padded).
+    pub width: usize,
+    /// Required for a write-off.
+    pub reason: Option<String>,
+}
+
+/// The operator's paper of one kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockView {
+    pub kind: String,
+    pub kind_label: String,
+    /// Each range as `A00000001–A00000050`.
+    pub ranges: Vec<String>,
+    pub next: Option<String>,
+    pub left: u64,
+    pub written_off: u64,
+}

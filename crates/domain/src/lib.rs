@@ -11,6 +11,7 @@ pub mod blood;
 pub mod insurance;
 pub mod invoice;
 pub mod money;
+pub mod paper;
 pub mod person;
 pub mod resident_id;
 pub mod role;

@@ -184,6 +184,9 @@ impl SandboxFiscal {
             .find_map(|k| value.get(*k).and_then(Value::as_str))
             .map(str::to_owned);
         let mut register = self.register.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = register.catch_up() {
+            return (Err(refuse("FISCAL_BAD_REQUEST", e)), None);
+        }
         let answered = match method {
             w::ISSUE => self.issue(&mut register, value),
             w::QUERY => Self::query(&register, value),
@@ -286,7 +289,7 @@ impl SandboxFiscal {
             return Err(refuse("FISCAL_BAD_REQUEST", "冲红原因不能为空"));
         }
         let at = w::parse_time(&p.bus_date_time).ok_or_else(|| refuse("FISCAL_BAD_REQUEST", "busDateTime 无效"))?;
-        let number = format!("{:010}", register.reds + 1);
+        let number = format!("{:010}", register.reds() + 1);
         let red = Red {
             check_code: hex::encode(&Sha256::digest(format!("red{}{number}", p.bus_no).as_bytes())[..3]),
             code: format!("3301{:02}02", at.year() % 100),

@@ -188,3 +188,34 @@ fn the_fault_switch_reads_its_forms() {
     assert_eq!(SandboxFault::parse("lose-answer:20"), SandboxFault::LoseAnswers(20));
     assert_eq!(SandboxFault::parse(""), SandboxFault::None);
 }
+
+#[tokio::test]
+async fn two_processes_share_one_register_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fiscal.jsonl");
+    let credentials = || Credentials { appid: DEMO_APPID.into(), key: DEMO_KEY.into() };
+    let open = || {
+        Arc::new(
+            SandboxFiscal::open(credentials(), DEMO_SEAL_SECRET, Duration::ZERO, SandboxFault::None, &path).unwrap(),
+        )
+    };
+    // The platform server issues; its kiosk command, another process, prints a paper copy.
+    let (server, kiosk) = (open(), open());
+    let key = Uuid::from_u128(next());
+    let issued = server.adapter().issue(&request(key)).await.unwrap();
+    kiosk.adapter().print_paper(key, "K0001").await.unwrap();
+    // The server sees the kiosk's paper copy: no reversal until it is voided, which it can do.
+    let write_off = WriteOff {
+        bus_no: key,
+        code: issued.code.clone(),
+        number: issued.number.clone(),
+        reason: "召回".into(),
+        operator: "王丽".into(),
+        at: at(),
+    };
+    assert_eq!(server.adapter().write_off(&write_off).await.unwrap_err().code(), "FISCAL_PAPER_VALID");
+    server.adapter().void_paper("K0001", "患者要求重开").await.unwrap();
+    server.adapter().write_off(&write_off).await.unwrap();
+    assert_eq!(kiosk.adapter().query(key).await.unwrap().unwrap().paper, None);
+    assert_eq!(kiosk.issued().len(), 1, "read back once, not twice");
+}

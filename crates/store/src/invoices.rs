@@ -36,6 +36,19 @@ pub enum InvoiceEvent {
         red_number: String,
         reason: String,
     },
+    /// A paper copy printed (换开) on `paper_no` by `by` (a cashier, or a kiosk) at `place`.
+    PaperPrinted {
+        paper_no: String,
+        by: String,
+        place: String,
+    },
+    /// A paper copy voided (作废) with its reason.
+    PaperVoided {
+        paper_no: String,
+        reason: String,
+        by: String,
+        place: String,
+    },
 }
 
 /// Appends `event` for the settlement made under `settlement_key`. A key already kept, or a
@@ -47,16 +60,22 @@ pub async fn append(
     event: &InvoiceEvent,
     at: NaiveDateTime,
 ) -> Result<bool> {
-    let (kind, issued, message, red) = match event {
-        InvoiceEvent::Issued(issued) => ("issued", Some(issued), None, None),
-        InvoiceEvent::Failed { message } => ("failed", None, Some(message.as_str()), None),
+    let (kind, issued, message, red, paper) = match event {
+        InvoiceEvent::Issued(issued) => ("issued", Some(issued), None, None, None),
+        InvoiceEvent::Failed { message } => ("failed", None, Some(message.as_str()), None, None),
         InvoiceEvent::Reversed { red_code, red_number, reason } => {
-            ("reversed", None, Some(reason.as_str()), Some((red_code.as_str(), red_number.as_str())))
+            ("reversed", None, Some(reason.as_str()), Some((red_code.as_str(), red_number.as_str())), None)
+        }
+        InvoiceEvent::PaperPrinted { paper_no, by, place } => {
+            ("paper_printed", None, None, None, Some((paper_no.as_str(), by.as_str(), place.as_str())))
+        }
+        InvoiceEvent::PaperVoided { paper_no, reason, by, place } => {
+            ("paper_voided", None, Some(reason.as_str()), None, Some((paper_no.as_str(), by.as_str(), place.as_str())))
         }
     };
     let done = sqlx::query(
-        "INSERT INTO invoice_events (key, settlement_key, kind, code, number, check_code, qr, seal, amount_fen, message, red_code, red_number, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING",
+        "INSERT INTO invoice_events (key, settlement_key, kind, code, number, check_code, qr, seal, amount_fen, message, red_code, red_number, paper_no, by_user, place, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT DO NOTHING",
     )
     .bind(key.to_string())
     .bind(settlement_key.to_string())
@@ -70,6 +89,9 @@ pub async fn append(
     .bind(message)
     .bind(red.map(|r| r.0))
     .bind(red.map(|r| r.1))
+    .bind(paper.map(|p| p.0))
+    .bind(paper.map(|p| p.1))
+    .bind(paper.map(|p| p.2))
     .bind(time_text(at))
     .execute(conn)
     .await?;
@@ -226,4 +248,74 @@ pub async fn settlement_key(conn: &mut SqliteConnection, settlement_id: i64) -> 
         .fetch_one(conn)
         .await?;
     uuid(&text)
+}
+
+/// A paper copy of an invoice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaperCopy {
+    pub paper_no: String,
+    pub settlement_key: Uuid,
+    pub printed_by: String,
+    /// Place code where it was printed (`kiosk` for a kiosk).
+    pub place: String,
+    pub printed_at: NaiveDateTime,
+    /// Who voided it, why and when, once voided.
+    pub voided: Option<(String, String, NaiveDateTime)>,
+}
+
+type PaperRow = (String, String, String, String, String, Option<String>, Option<String>, Option<String>);
+
+macro_rules! paper_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT p.paper_no, p.settlement_key, p.by_user, p.place, p.at, v.by_user, v.message, v.at
+             FROM invoice_events p
+             LEFT JOIN invoice_events v ON v.paper_no = p.paper_no AND v.kind = 'paper_voided'
+             WHERE p.kind = 'paper_printed' ",
+            $tail
+        )
+    };
+}
+
+fn paper_copy(row: PaperRow) -> Result<PaperCopy> {
+    let (paper_no, key, by, place, at, voided_by, reason, voided_at) = row;
+    let voided = match (voided_by, voided_at) {
+        (Some(by), Some(at)) => Some((by, reason.unwrap_or_default(), time(&at)?)),
+        _ => None,
+    };
+    Ok(PaperCopy { paper_no, settlement_key: uuid(&key)?, printed_by: by, place, printed_at: time(&at)?, voided })
+}
+
+/// The paper copies of the settlement made under `settlement_key`, oldest first.
+pub async fn paper_copies(conn: &mut SqliteConnection, settlement_key: Uuid) -> Result<Vec<PaperCopy>> {
+    let rows: Vec<PaperRow> = sqlx::query_as(paper_select!("AND p.settlement_key = ?1 ORDER BY p.id"))
+        .bind(settlement_key.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter().map(paper_copy).collect()
+}
+
+/// The paper copy printed on `paper_no`, if any.
+pub async fn paper_copy_by_no(conn: &mut SqliteConnection, paper_no: &str) -> Result<Option<PaperCopy>> {
+    let row: Option<PaperRow> =
+        sqlx::query_as(paper_select!("AND p.paper_no = ?1")).bind(paper_no.trim()).fetch_optional(conn).await?;
+    row.map(paper_copy).transpose()
+}
+
+/// Paper copies printed at `place` from `from` (inclusive) to `to` (exclusive), by printer and
+/// time.
+pub async fn paper_copies_printed(
+    conn: &mut SqliteConnection,
+    place: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<PaperCopy>> {
+    let rows: Vec<PaperRow> =
+        sqlx::query_as(paper_select!("AND p.place = ?1 AND p.at >= ?2 AND p.at < ?3 ORDER BY p.by_user, p.at, p.id"))
+            .bind(place)
+            .bind(time_text(from))
+            .bind(time_text(to))
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter().map(paper_copy).collect()
 }

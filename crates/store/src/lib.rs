@@ -17,6 +17,7 @@ pub mod journal;
 pub mod keys;
 pub mod open;
 pub mod outbox;
+pub mod paper;
 pub mod patients;
 pub mod receipts;
 pub mod registrations;

@@ -217,6 +217,17 @@ async fn invoice(conn: &mut SqliteConnection, r: &wire::records::InvoiceRecord) 
             red_number: r.red_number.clone().ok_or_else(malformed)?,
             reason: r.message.clone().unwrap_or_default(),
         },
+        "paper_printed" => InvoiceEvent::PaperPrinted {
+            paper_no: r.paper_no.clone().ok_or_else(malformed)?,
+            by: r.by.clone().ok_or_else(malformed)?,
+            place: r.place.clone().unwrap_or_default(),
+        },
+        "paper_voided" => InvoiceEvent::PaperVoided {
+            paper_no: r.paper_no.clone().ok_or_else(malformed)?,
+            reason: r.message.clone().unwrap_or_default(),
+            by: r.by.clone().ok_or_else(malformed)?,
+            place: r.place.clone().unwrap_or_default(),
+        },
         other => return Err(ApplyError::Record(format!("未知的电子票据事件：{other}"))),
     };
     Ok(store::invoices::append(conn, r.key, r.settlement, &event, r.at).await?)

@@ -47,6 +47,8 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     config.insurance = Arc::new(PlatformInsurance { session: session.clone() });
     // So does the blood waiver: the platform holds the blood platform's connection and register.
     config.blood_platform = Some(Arc::new(crate::blood::PlatformBlood { session: session.clone() }));
+    // Paper copies and their voids too: the platform registers them with the fiscal platform.
+    config.paper_desk = Some(Arc::new(crate::paper::PlatformPaper { session: session.clone() }));
     // Approvals are tokens the platform issues once the approver's password checked out there.
     config.approvals = Some(Arc::new(PlatformApprovals { session: session.clone() }));
     let app = App::open(config).await?;

@@ -26,6 +26,7 @@ pub mod counter;
 pub mod device_secret;
 pub mod insurance;
 pub mod materials;
+pub mod paper;
 pub mod pull;
 pub mod push;
 pub mod recon;

@@ -198,3 +198,19 @@ pub struct UnfinishedInvoice {
 pub struct InvoicesRetried {
     pub left: usize,
 }
+
+/// 换开纸质: the invoice of a settlement printed on a pre-numbered paper.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperRequest {
+    pub settlement_key: Uuid,
+    pub paper_no: String,
+}
+
+/// 作废: a paper copy voided with its reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidPaperRequest {
+    pub paper_no: String,
+    pub reason: String,
+}

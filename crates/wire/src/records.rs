@@ -341,7 +341,8 @@ pub struct BloodReviewRecord {
 
 /// The platform's answer about a settlement's fiscal e-invoice: `issued` (with the invoice and
 /// the fiscal platform's seal), `failed` (an attempt refused or not taken; retried), `reversed`
-/// (the red invoice of a recall). Only the platform writes it; counters receive it in the feed.
+/// (the red invoice of a recall), `paper_printed` / `paper_voided` (a paper copy printed at a
+/// window or a kiosk, or voided). Only the platform writes it; counters receive it in the feed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceRecord {
@@ -361,5 +362,10 @@ pub struct InvoiceRecord {
     pub message: Option<String>,
     pub red_code: Option<String>,
     pub red_number: Option<String>,
+    /// A paper copy's number, who printed or voided it (a cashier's name or the kiosk's) and
+    /// where (a place code).
+    pub paper_no: Option<String>,
+    pub by: Option<String>,
+    pub place: Option<String>,
     pub at: NaiveDateTime,
 }

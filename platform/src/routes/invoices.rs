@@ -1,15 +1,17 @@
-//! The e-invoices' pending list (开具失败 / 冲红未完成) for finance and supervisors, and asking the
-//! fiscal platform again now.
+//! The e-invoices' pending list (开具失败 / 冲红未完成) for finance and supervisors, asking the
+//! fiscal platform again now, and paper copies (换开纸质 / 作废) from a linked counter, audited.
 
 use axum::Json;
 use axum::extract::State;
 use domain::Permission;
-use wire::api::{InvoicesRetried, UnfinishedInvoice};
+use wire::api::{InvoicesRetried, PaperRequest, UnfinishedInvoice, VoidPaperRequest};
+use wire::records::InvoiceRecord;
 
-use crate::AppState;
 use crate::auth::Caller;
+use crate::body::Body;
 use crate::error::ApiResult;
 use crate::invoices;
+use crate::{AppState, audit};
 
 /// Settlements whose invoice is not issued, or recalled ones not reversed, oldest first.
 #[utoipa::path(get, path = "/api/v1/invoices/unfinished", responses((status = 200, body = Vec<UnfinishedInvoice>),
@@ -40,4 +42,61 @@ pub async fn unfinished(State(state): State<AppState>, caller: Caller) -> ApiRes
 pub async fn retry(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<InvoicesRetried>> {
     caller.require(Permission::ViewPending)?;
     Ok(Json(InvoicesRetried { left: invoices::finish_all(&state).await? }))
+}
+
+/// 换开纸质 at a counter: the caller's name and the counter's place go on the record.
+#[utoipa::path(post, path = "/api/v1/invoices/paper", request_body = PaperRequest,
+    responses((status = 200, body = wire::records::InvoiceRecord), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn paper(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(request): Body<PaperRequest>,
+) -> ApiResult<Json<InvoiceRecord>> {
+    caller.require(Permission::HandleMoney)?;
+    let place = place_of(&state, &caller).await?;
+    let record =
+        invoices::print_paper(&state, request.settlement_key, &request.paper_no, &caller.display_name, &place).await?;
+    audit_paper(&state, &caller, "invoice.paper", &record).await?;
+    Ok(Json(record))
+}
+
+/// 作废 a paper copy (a counter's or a kiosk's), with its reason.
+#[utoipa::path(post, path = "/api/v1/invoices/paper/void", request_body = VoidPaperRequest,
+    responses((status = 200, body = wire::records::InvoiceRecord), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 503, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn void_paper(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(request): Body<VoidPaperRequest>,
+) -> ApiResult<Json<InvoiceRecord>> {
+    caller.require(Permission::HandleMoney)?;
+    let place = place_of(&state, &caller).await?;
+    let record = invoices::void_paper(&state, &request.paper_no, &request.reason, &caller.display_name, &place).await?;
+    audit_paper(&state, &caller, "invoice.paper_void", &record).await?;
+    Ok(Json(record))
+}
+
+/// Where the caller's device stands (a place code); `counter` for a session without a device.
+async fn place_of(state: &AppState, caller: &Caller) -> ApiResult<String> {
+    let Some(device) = caller.device_id else { return Ok("counter".to_owned()) };
+    let place: Option<String> =
+        sqlx::query_scalar("SELECT place FROM devices WHERE id = $1").bind(device).fetch_optional(&state.pool).await?;
+    Ok(place.unwrap_or_else(|| "counter".to_owned()))
+}
+
+async fn audit_paper(state: &AppState, caller: &Caller, action: &str, record: &InvoiceRecord) -> ApiResult<()> {
+    let detail = serde_json::json!({
+        "paper_no": record.paper_no, "settlement": record.settlement, "reason": record.message,
+        "device": caller.device_id,
+    });
+    let mut tx = state.pool.begin().await?;
+    audit::append(&mut tx, &caller.username, action, &detail).await?;
+    tx.commit().await?;
+    Ok(())
 }
