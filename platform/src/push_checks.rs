@@ -28,9 +28,11 @@ fn refuse(code: &'static str, message: String) -> ApiResult<Option<Refusal>> {
 /// The permission a record needs (records only the HIS writes are refused by the fold).
 pub fn needs(record: &Record) -> Option<Permission> {
     match record {
-        Record::Deposit(_) | Record::Settlement(_) | Record::Recall(_) | Record::BloodRegistration(_) => {
-            Some(Permission::HandleMoney)
-        }
+        Record::Deposit(_)
+        | Record::Settlement(_)
+        | Record::Recall(_)
+        | Record::BloodRegistration(_)
+        | Record::ReceiptVoid(_) => Some(Permission::HandleMoney),
         Record::BloodReview(_) => Some(Permission::ReviewBloodWaiver),
         Record::FeeEvent(_) => Some(Permission::AuditFees),
         Record::AdmissionEvent(r) => match AdmissionEvent::from_code(&r.event) {
@@ -85,6 +87,7 @@ fn actor(record: &Record) -> Option<&str> {
         Record::Deposit(r) => Some(&r.cashier),
         Record::Settlement(r) => Some(&r.cashier),
         Record::Recall(r) => Some(&r.by),
+        Record::ReceiptVoid(r) => Some(&r.by),
         Record::FeeEvent(r) => Some(&r.actor),
         Record::AdmissionEvent(r) => Some(&r.actor),
         // These name a username, checked in `identity`.
@@ -137,6 +140,7 @@ fn stated(envelope: &Envelope) -> impl Iterator<Item = NaiveDateTime> + '_ {
         Record::AdmissionEvent(r) => Some(r.at),
         Record::BloodRegistration(r) => Some(r.at),
         Record::BloodReview(r) => Some(r.at),
+        Record::ReceiptVoid(r) => Some(r.at),
         Record::Admission(_) | Record::Fee(_) | Record::BloodApproval(_) | Record::Invoice(_) => None,
     });
     std::iter::once(envelope.at).chain(records)
@@ -232,6 +236,7 @@ async fn numbers(conn: &mut PgConnection, device_id: Uuid, envelope: &Envelope) 
     for record in &envelope.records {
         let (number, expected) = match record {
             Record::Deposit(r) => (&r.receipt_no, "deposit"),
+            Record::ReceiptVoid(r) => (&r.new_no, "deposit"),
             Record::Settlement(r) => (&r.settlement_no, "settlement"),
             _ => continue,
         };
@@ -265,8 +270,8 @@ async fn numbers(conn: &mut PgConnection, device_id: Uuid, envelope: &Envelope) 
         // Two admissions' operations run side by side: one number is checked by one at a time.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext('number:' || $1))").bind(number).execute(&mut *conn).await?;
         let used: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM journal WHERE kind IN ('deposit', 'settlement')
-                            AND COALESCE(record->>'receipt_no', record->>'settlement_no') = $1)",
+            "SELECT EXISTS (SELECT 1 FROM journal WHERE kind IN ('deposit', 'settlement', 'receipt_void')
+                            AND COALESCE(record->>'receipt_no', record->>'settlement_no', record->>'new_no') = $1)",
         )
         .bind(number)
         .fetch_one(&mut *conn)

@@ -127,9 +127,8 @@ impl App {
                 message: "该收据号不在本机登记范围内，不能作废".into(),
             });
         }
-        op.void_number(&entry.receipt_no, &reason).await?;
         let number = op.take_number(Series::Deposit).await?;
-        op.renumber_deposit(entry.id, &number).await?;
+        op.renumber_deposit(entry.id, &entry.receipt_no, &number, &reason).await?;
         let admission = op.summary.admission.clone();
         op.commit().await?;
         let reissued = DepositEntry { receipt_no: number.text, ..entry };

@@ -173,14 +173,37 @@ impl Op<'_> {
     }
 
     /// Voids a printed receipt number (作废); the number stays taken.
-    pub async fn void_number(&mut self, receipt_no: &str, reason: &str) -> Result<(), AppError> {
+    async fn void_number(&mut self, receipt_no: &str, reason: &str) -> Result<(), AppError> {
         receipts::void(&mut self.tx, receipt_no, self.now, &self.operator.username, reason).await?;
         Ok(())
     }
 
-    /// Records `number` as the new receipt of deposit `deposit_id` (a reprint after a void).
-    pub async fn renumber_deposit(&mut self, deposit_id: i64, number: &Number) -> Result<(), AppError> {
-        self.record_number(number, Numbered::Deposit(deposit_id)).await
+    /// Voids receipt `voided_no` of deposit `deposit_id` and records `number` as its new receipt
+    /// (作废重打), with the record that tells the platform and every counter.
+    pub async fn renumber_deposit(
+        &mut self,
+        deposit_id: i64,
+        voided_no: &str,
+        number: &Number,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        self.void_number(voided_no, reason).await?;
+        self.record_number(number, Numbered::Deposit(deposit_id)).await?;
+        let deposit = store::keys::key_of(&mut self.tx, store::keys::Keyed::Deposits, deposit_id)
+            .await?
+            .and_then(|k| Uuid::parse_str(&k).ok())
+            .ok_or_else(|| AppError::internal("作废收据的预交金没有编号"))?;
+        self.records.push(Record::ReceiptVoid(wire::records::ReceiptVoidRecord {
+            key: self.key,
+            admission_id: self.admission_id(),
+            deposit,
+            voided_no: voided_no.to_owned(),
+            new_no: number.text.clone(),
+            reason: reason.to_owned(),
+            by: self.operator.display_name.clone(),
+            at: self.now,
+        }));
+        Ok(())
     }
 
     /// Queues the operation's records for the platform (at a linked counter) and commits.

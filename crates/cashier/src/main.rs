@@ -142,6 +142,17 @@ enum Command {
         #[command(subcommand)]
         command: invoice_cmd::StockCommand,
     },
+    /// Voids a spoiled deposit receipt and numbers the deposit anew (作废重打); prints the receipt.
+    VoidReceipt {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        receipt_no: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long = "as", default_value = "cashier")]
+        operator: String,
+    },
     /// E-invoices (电子票据): `invoice show | retry | paper | void-paper`.
     Invoice {
         #[command(subcommand)]
@@ -258,6 +269,12 @@ async fn run(command: Command) -> Result<(), AppError> {
         Command::Blood { command } => blood_cmd::run(command).await?,
         Command::Invoice { command } => invoice_cmd::run(command).await?,
         Command::Stock { command } => invoice_cmd::stock(command).await?,
+        Command::VoidReceipt { db, case_no, receipt_no, reason, operator } => {
+            let app = open(&db).await?;
+            let operator = app.console_operator(&operator).await?;
+            let request = contract::cashier::VoidReceiptRequest { case_no, receipt_no, reason };
+            println!("{}", json(&app.void_receipt(&operator, &request).await?)?);
+        }
         Command::Recall { db, case_no, kind, settlement, reason, approver, operator } => {
             invoice_cmd::recall(db, case_no, kind, settlement, reason, approver, operator).await?
         }

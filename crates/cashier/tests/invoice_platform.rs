@@ -303,3 +303,74 @@ fn a_kiosk_paper_copy_is_voided_at_the_window_and_reported() {
     assert_eq!(report["kiosks"][0]["lines"][0]["void_reason"], "患者要求退费");
     assert_eq!(report["kiosks"][0]["lines"][0]["invoice_no"], invoice["number"]);
 }
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_receipt_void_reaches_the_platform_and_every_counter() {
+    let platform = Platform::start("rcpt_void", 12);
+    let a = Counter::register(&platform, &platform.https(), "窗口作废A");
+    let b = Counter::register(&platform, &platform.https(), "窗口作废B");
+    a.drain("cashier");
+    b.drain("cashier");
+    let case_no = common::case_numbers(&platform).remove(0);
+    let out = a.deposit("cashier", &case_no, "现金:500.00");
+    assert!(out.status.success(), "deposit: {}", text(&out.stderr));
+    let deposit: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = deposit["receipt_no"].as_str().unwrap().to_owned();
+    a.drain("cashier");
+
+    let refused = a.run(&["void-receipt", &case_no, &first]);
+    assert!(text(&refused.stderr).contains("REASON_REQUIRED"), "{}", text(&refused.stderr));
+    let out = a.run(&["void-receipt", &case_no, &first, "--reason", "打印卡纸"]);
+    assert!(out.status.success(), "void: {}", text(&out.stderr));
+    let reissued: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let second = reissued["receipt_no"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    a.drain("cashier");
+    let held = platform
+        .sql("SELECT record->>'voided_no' || ' ' || (record->>'new_no') FROM journal WHERE kind = 'receipt_void'");
+    assert_eq!(held.trim(), format!("{first} {second}"));
+
+    // Counter B shows the deposit under its new number.
+    b.drain("cashier");
+    assert_eq!(
+        b.sqlite("SELECT voided_no || ' ' || new_no FROM pulled_receipt_voids").trim(),
+        format!("{first} {second}")
+    );
+    // Counter A does not take its own void twice.
+    assert_eq!(a.sqlite("SELECT count(*) FROM pulled_receipt_voids").trim(), "0");
+
+    // Forged: voiding a number that is no longer the deposit's, or renumbering outside the blocks.
+    let envelope: Value = serde_json::from_str(
+        platform
+            .sql(
+                "SELECT envelope FROM operations o JOIN journal j ON j.operation = o.key WHERE j.kind = 'receipt_void'",
+            )
+            .trim(),
+    )
+    .unwrap();
+    let device = a.sqlite("SELECT value FROM settings WHERE key = 'platform.device_id'").trim().to_owned();
+    let c = platform.client();
+    runtime().block_on(async {
+        let cashier = token_at(&c, &a, "cashier").await;
+        let push = |envelope: Value| {
+            let body = serde_json::to_vec(&json!({"device_id": device, "envelopes": [envelope]})).unwrap();
+            let c = &c;
+            let cashier = &cashier;
+            async move {
+                let (status, answer) =
+                    c.raw(Method::POST, "/api/v1/sync/push", Some(cashier), Some(body)).await.unwrap();
+                assert_eq!(status, 200, "{answer}");
+                answer["results"][0].clone()
+            }
+        };
+        let mut stale = envelope.clone();
+        stale["key"] = json!(Uuid::now_v7());
+        stale["records"][0]["key"] = json!(Uuid::now_v7());
+        let result = push(stale.clone()).await;
+        assert_eq!(result["code"], "NUMBER_USED", "the new number was used already: {result}");
+        stale["records"][0]["new_no"] = json!("YJ9999999999");
+        let result = push(stale).await;
+        assert_eq!(result["code"], "NUMBER_NOT_ALLOCATED", "{result}");
+    });
+}

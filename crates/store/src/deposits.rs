@@ -72,7 +72,9 @@ pub async fn load_deposits(conn: &mut SqliteConnection, admission: Uuid) -> Resu
         "SELECT d.id,
                 COALESCE((SELECT r.receipt_no FROM receipts r WHERE r.deposit_id = d.id
                             AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_no = r.receipt_no)
-                          ORDER BY r.id DESC LIMIT 1), d.receipt_no),
+                          ORDER BY r.id DESC LIMIT 1),
+                         (SELECT p.new_no FROM pulled_receipt_voids p WHERE p.deposit_id = d.id ORDER BY p.id DESC LIMIT 1),
+                         d.receipt_no),
                 d.kind, d.reverses_id, d.settlement_id, d.amount_fen, d.cashier, d.at, d.reason
          FROM deposits d WHERE d.admission_id = ?1 AND d.idempotency_key NOT IN (SELECT key FROM rejected_records) ORDER BY d.id",
     )

@@ -231,3 +231,35 @@ pub async fn sequence(conn: &mut SqliteConnection, cashier: &str, series: Series
         .fetch_all(conn)
         .await?)
 }
+
+/// A receipt void made at another counter, as the feed brings it (false: known already — this
+/// counter made it, or received it before).
+#[allow(clippy::too_many_arguments)]
+pub async fn append_pulled_void(
+    conn: &mut SqliteConnection,
+    key: &str,
+    deposit_id: i64,
+    voided_no: &str,
+    new_no: &str,
+    reason: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    if deposit_of(&mut *conn, new_no).await?.is_some() {
+        return Ok(false);
+    }
+    let done = sqlx::query(
+        "INSERT INTO pulled_receipt_voids (key, deposit_id, voided_no, new_no, reason, by_user, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )
+    .bind(key)
+    .bind(deposit_id)
+    .bind(voided_no)
+    .bind(new_no)
+    .bind(reason)
+    .bind(by)
+    .bind(time_text(at))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

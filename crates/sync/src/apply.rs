@@ -180,6 +180,21 @@ pub async fn apply(conn: &mut SqliteConnection, record: &Record) -> Result<bool,
             store::registrations::append(conn, &new).await?;
         }
         Record::Invoice(r) => return invoice(conn, r).await,
+        Record::ReceiptVoid(r) => {
+            let deposit = known(conn, Keyed::Deposits, r.deposit).await?.ok_or_else(|| missing("预交金", r.deposit))?;
+            let key = r.key.to_string();
+            return Ok(store::receipts::append_pulled_void(
+                conn,
+                &key,
+                deposit,
+                &r.voided_no,
+                &r.new_no,
+                &r.reason,
+                &r.by,
+                r.at,
+            )
+            .await?);
+        }
         Record::BloodReview(r) => {
             if store::registrations::review_known(conn, r.key).await? {
                 return Ok(false);

@@ -22,6 +22,7 @@ pub enum Record {
     BloodRegistration(BloodRegistrationRecord),
     BloodReview(BloodReviewRecord),
     Invoice(InvoiceRecord),
+    ReceiptVoid(ReceiptVoidRecord),
 }
 
 impl Record {
@@ -39,6 +40,7 @@ impl Record {
             Record::BloodRegistration(r) => r.key,
             Record::BloodReview(r) => r.key,
             Record::Invoice(r) => r.key,
+            Record::ReceiptVoid(r) => r.key,
         }
     }
 
@@ -55,6 +57,7 @@ impl Record {
             Record::BloodRegistration(_) => "blood_registration",
             Record::BloodReview(_) => "blood_review",
             Record::Invoice(_) => "invoice",
+            Record::ReceiptVoid(_) => "receipt_void",
         }
     }
 }
@@ -367,5 +370,22 @@ pub struct InvoiceRecord {
     pub paper_no: Option<String>,
     pub by: Option<String>,
     pub place: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// A spoiled deposit receipt voided (作废重打): the deposit keeps its money and gets `new_no`,
+/// taken from the cashier's numbers like any receipt; `voided_no` is never used again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptVoidRecord {
+    pub key: Uuid,
+    pub admission_id: Uuid,
+    /// The deposit's key.
+    pub deposit: Uuid,
+    pub voided_no: String,
+    pub new_no: String,
+    pub reason: String,
+    /// Who voided it (display name, as printed).
+    pub by: String,
     pub at: NaiveDateTime,
 }

@@ -175,6 +175,12 @@ impl Ledger {
                 self.registrations.insert(r.key, (r.clerk.clone(), RegistrationStatus::Submitted));
             }
             Record::Invoice(_) => {}
+            Record::ReceiptVoid(r) => {
+                let id = self.id_of(r.deposit).ok_or_else(|| unknown("deposit", r.deposit))?;
+                if let Some(entry) = self.account.deposits.iter_mut().find(|d| d.id == id) {
+                    entry.receipt_no = r.new_no.clone();
+                }
+            }
             Record::BloodReview(r) => {
                 self.assign(r.key);
                 if let Some((_, status)) = self.registrations.get_mut(&r.registration) {
@@ -313,6 +319,24 @@ impl Ledger {
                     other => Err(FoldError::malformed(codes::MALFORMED, format!("未知的预交金类型：{other}"))),
                 }
             }
+            Record::ReceiptVoid(r) => {
+                let id = self.id_of(r.deposit).ok_or_else(|| unknown("deposit", r.deposit))?;
+                let entry =
+                    account.deposits.iter().find(|d| d.id == id).ok_or_else(|| unknown("deposit", r.deposit))?;
+                if entry.receipt_no != r.voided_no {
+                    return Err(FoldError::Conflict {
+                        code: "RECEIPT_NOT_CURRENT",
+                        message: format!(
+                            "收据 {} 不是该笔预交金当前的收据（当前为 {}），作废未入账",
+                            r.voided_no, entry.receipt_no
+                        ),
+                    });
+                }
+                if r.reason.trim().is_empty() || r.new_no == r.voided_no {
+                    return Err(FoldError::malformed(codes::MALFORMED, "作废收据须有原因和新的收据号"));
+                }
+                Ok(())
+            }
             Record::Settlement(r) => self.check_settlement(r, facts),
             Record::Recall(r) => self.check_recall(r, facts),
             Record::BloodRegistration(r) => self.check_registration(r, facts),
@@ -375,6 +399,7 @@ pub fn record_admission(record: &Record) -> Option<Uuid> {
         Record::BloodRegistration(r) => r.admission_id,
         Record::BloodReview(r) => r.admission_id,
         Record::Invoice(r) => r.admission_id,
+        Record::ReceiptVoid(r) => r.admission_id,
     })
 }
 
