@@ -129,22 +129,8 @@ async fn finish(state: &AppState, item: &Unfinished) -> ApiResult<bool> {
             }
         }
         (false, None, None) => {
-            let Some(amounts) = invoice_amounts(&ledger.account, settlement).map_err(ApiError::internal)? else {
+            let Some(request) = request_for(state, &ledger, &admission, item.settlement_key)? else {
                 return Ok(true);
-            };
-            let request = InvoiceRequest {
-                bus_no: item.settlement_key,
-                settlement_no: settlement.settlement_no.clone(),
-                payer: admission.patient.name.to_string(),
-                resident_id: admission.patient.resident_id.as_ref().map(ToString::to_string).unwrap_or_default(),
-                case_no: admission.case_no.to_string(),
-                admitted_on: admission.admitted_at.date(),
-                discharged_on: (settlement.kind == SettlementKind::Discharge).then(|| settlement.at.date()),
-                at: settlement.at,
-                place: settlement.place.label().to_owned(),
-                hospital: state.hospital.clone(),
-                cashier: settlement.cashier.clone(),
-                amounts,
             };
             match issue_once(fiscal, &request).await {
                 Ok(issued) => (answer(item, "issued", now).issued(issued), true),
@@ -157,6 +143,102 @@ async fn finish(state: &AppState, item: &Unfinished) -> ApiResult<bool> {
     keep(state, &record).await?;
     tracing::info!(settlement = %item.settlement_no, event = %record.event, "e-invoice answer kept");
     Ok(done)
+}
+
+/// The invoice of settlement `settlement_key` as the platform's ledger and admission record
+/// have it (`None`: its fees are not positive, it has none).
+fn request_for(
+    state: &AppState,
+    ledger: &Ledger,
+    admission: &domain::Admission,
+    settlement_key: Uuid,
+) -> ApiResult<Option<InvoiceRequest>> {
+    let settlement = ledger.settlement(settlement_key).ok_or_else(|| ApiError::internal("开票的结算不在台账中"))?;
+    let Some(amounts) = invoice_amounts(&ledger.account, settlement).map_err(ApiError::internal)? else {
+        return Ok(None);
+    };
+    Ok(Some(InvoiceRequest {
+        bus_no: settlement_key,
+        settlement_no: settlement.settlement_no.clone(),
+        payer: admission.patient.name.to_string(),
+        resident_id: admission.patient.resident_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+        case_no: admission.case_no.to_string(),
+        admitted_on: admission.admitted_at.date(),
+        discharged_on: (settlement.kind == SettlementKind::Discharge).then(|| settlement.at.date()),
+        at: settlement.at,
+        place: settlement.place.label().to_owned(),
+        hospital: state.hospital.clone(),
+        cashier: settlement.cashier.clone(),
+        amounts,
+    }))
+}
+
+/// The invoice check's fix for a settlement of the platform's that one side lacks: its invoice
+/// asked for by key (issued when the fiscal platform has none), and kept if the platform had no
+/// record of it.
+pub async fn adopt(state: &AppState, settlement_key: Uuid) -> ApiResult<()> {
+    let mut conn = state.pool.acquire().await?;
+    let admission_id: Uuid =
+        sqlx::query_scalar("SELECT admission_id FROM journal WHERE kind = 'settlement' AND key = $1")
+            .bind(settlement_key)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("平台没有业务流水号为 {settlement_key} 的结算")))?;
+    let ledger = ledger_of(&mut conn, admission_id).await?;
+    let admission =
+        journal::admission(&mut conn, admission_id).await?.ok_or_else(|| ApiError::internal("开票的住院记录不存在"))?;
+    let recorded: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM invoice_events WHERE settlement_key = $1 AND kind = 'issued')",
+    )
+    .bind(settlement_key)
+    .fetch_one(&mut *conn)
+    .await?;
+    drop(conn);
+    let request = request_for(state, &ledger, &admission, settlement_key)?
+        .ok_or_else(|| conflict("INVOICE_NOT_NEEDED", "该结算费用不为正，无需开具电子票据".into()))?;
+    let issued = issue_once(state.fiscal.as_ref(), &request).await.map_err(|e| fiscal_refused(&e))?;
+    if !recorded {
+        let settlement_no = request.settlement_no.clone();
+        let item = Unfinished { settlement_key, admission_id, settlement_no, reverse: false, failure: None };
+        keep(state, &answer(&item, "issued", state.clock().now()).issued(issued)).await?;
+    }
+    Ok(())
+}
+
+/// The invoice check's fix for an invoice the fiscal platform holds and the platform has no
+/// settlement for (or a red invoice it lacks): reversed at the fiscal platform, audited.
+pub async fn reverse_unknown(state: &AppState, bus_no: Uuid, by: &str) -> ApiResult<()> {
+    let held = state
+        .fiscal
+        .query(bus_no)
+        .await
+        .map_err(|e| fiscal_refused(&e))?
+        .ok_or_else(|| ApiError::not_found(format!("财政平台没有业务流水号 {bus_no} 的票据")))?;
+    let write_off = WriteOff {
+        bus_no,
+        code: held.issued.code.clone(),
+        number: held.issued.number.clone(),
+        reason: "票据对账：平台无对应结算".into(),
+        operator: by.to_owned(),
+        at: state.clock().now(),
+    };
+    let red = write_off_once(state.fiscal.as_ref(), &write_off).await.map_err(|e| fiscal_refused(&e))?;
+    let detail = serde_json::json!({ "bus_no": bus_no, "number": held.issued.number, "red_number": red.number });
+    let mut tx = state.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO invoice_check_reversals (bus_no, number, red_number, by_user, at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(bus_no)
+    .bind(&held.issued.number)
+    .bind(&red.number)
+    .bind(by)
+    .bind(state.clock().now())
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::append(&mut tx, by, "invoice.check_reverse", &detail).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn answer(item: &Unfinished, event: &str, at: chrono::NaiveDateTime) -> InvoiceRecord {

@@ -17,6 +17,7 @@ pub mod db;
 pub mod demo_seed;
 pub mod error;
 pub mod insurance;
+pub mod invoice_check;
 pub mod invoices;
 pub mod journal;
 pub mod kiosk;

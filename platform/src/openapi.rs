@@ -31,6 +31,8 @@ use crate::routes;
         routes::invoices::retry,
         routes::invoices::paper,
         routes::invoices::void_paper,
+        routes::invoices::check,
+        routes::invoices::fix,
         routes::his::import,
         routes::insurance::pre_settle,
         routes::insurance::settle,

@@ -374,3 +374,109 @@ fn a_receipt_void_reaches_the_platform_and_every_counter() {
         assert_eq!(result["code"], "NUMBER_NOT_ALLOCATED", "{result}");
     });
 }
+
+/// An invoice the fiscal platform issues for a business number the platform never saw (as if a
+/// lost settlement had been invoiced), written to the sandbox's register the server shares.
+fn fiscal_only_invoice(register: &std::path::Path) -> Uuid {
+    use domain::invoice::{InvoiceAmounts, PayChannel};
+    let sandbox = std::sync::Arc::new(fiscal::SandboxFiscal::demo_on_file(register, Duration::ZERO).unwrap());
+    let total = domain::Money::parse("88.00").unwrap();
+    let bus_no = Uuid::now_v7();
+    let request = fiscal::InvoiceRequest {
+        bus_no,
+        settlement_no: "JSX".into(),
+        payer: "外来".into(),
+        resident_id: String::new(),
+        case_no: "X".into(),
+        admitted_on: chrono::Local::now().date_naive(),
+        discharged_on: None,
+        at: chrono::Local::now().naive_local(),
+        place: "收费窗口".into(),
+        hospital: "演示".into(),
+        cashier: "某人".into(),
+        amounts: InvoiceAmounts {
+            total,
+            charges: vec![(domain::FeeCategory::Drug, total)],
+            channels: vec![(PayChannel::Tender(domain::Tender::Cash), total)],
+            insurance_fund: domain::Money::ZERO,
+            personal_account: domain::Money::ZERO,
+            self_paid: total,
+            deposits_used: domain::Money::ZERO,
+        },
+    };
+    runtime().block_on(async { fiscal::FiscalPlatform::issue(&sandbox.adapter(), &request).await.unwrap() });
+    bus_no
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn the_days_invoice_check_finds_and_fixes_both_sides() {
+    let mut platform = Platform::start("inv_check", 40);
+    let register = platform.certs.path().join("fiscal.jsonl");
+    platform.serve_env = vec![("PLATFORM_FISCAL_REGISTER".into(), register.display().to_string())];
+    platform.restart();
+    let counter = Counter::register(&platform, &platform.https(), "窗口对票");
+    counter.drain("cashier");
+    let ready = counter.ready_self_pay();
+    for case_no in &ready[..2] {
+        let out = counter.settle("cashier", case_no);
+        assert!(out.status.success(), "settle: {}", text(&out.stderr));
+    }
+    until_status(&counter, &ready[0], "issued");
+    until_status(&counter, &ready[1], "issued");
+    recall(&counter, &ready[1]);
+    until_status(&counter, &ready[1], "reversed");
+    let stray = fiscal_only_invoice(&register);
+    let day = platform.sql("SELECT to_char(max(at), 'YYYY-MM-DD') FROM invoice_events").trim().to_owned();
+
+    let c = platform.client();
+    runtime().block_on(async {
+        let finance = token_at(&c, &counter, "finance").await;
+        let path = format!("/api/v1/invoices/check?day={day}");
+        let (status, check) = c.raw(Method::GET, &path, Some(&finance), None).await.unwrap();
+        assert_eq!(status, 200, "{check}");
+        // Two issued and one reversed: 1 on the platform; the fiscal platform also has the stray.
+        assert_eq!((check["platform_count"].as_i64(), check["fiscal_count"].as_i64()), (Some(1), Some(2)), "{check}");
+        let differences = check["differences"].as_array().unwrap();
+        assert_eq!(differences.len(), 1, "{check}");
+        assert_eq!(
+            (
+                differences[0]["side"].as_str(),
+                differences[0]["fix"].as_str(),
+                differences[0]["line"]["bus_no"].as_str()
+            ),
+            (Some("fiscal_only"), Some("reverse"), Some(stray.to_string().as_str()))
+        );
+        let cashier = token_at(&c, &counter, "cashier").await;
+        let (status, _) = c.raw(Method::GET, &path, Some(&cashier), None).await.unwrap();
+        assert_eq!(status, 403, "a cashier does not check the day");
+        let fix = serde_json::to_vec(&json!({"day": day, "bus_no": stray})).unwrap();
+        let (status, after) =
+            c.raw(Method::POST, "/api/v1/invoices/check/fix", Some(&finance), Some(fix)).await.unwrap();
+        assert_eq!(status, 200, "{after}");
+        assert_eq!(after["differences"], json!([]), "the stray is reversed at the fiscal platform: {after}");
+        assert_eq!(after["fiscal_count"], 1);
+    });
+    assert_eq!(platform.sql("SELECT count(*) FROM audit_log WHERE action = 'invoice.check_reverse'").trim(), "1");
+
+    // The fiscal platform loses its register: the platform's invoices show as its own only, and
+    // the fix issues them again there — the platform's record is unchanged.
+    let lost = platform.certs.path().join("fiscal-lost.jsonl");
+    platform.serve_env = vec![("PLATFORM_FISCAL_REGISTER".into(), lost.display().to_string())];
+    platform.restart();
+    runtime().block_on(async {
+        let finance = token_at(&c, &counter, "finance").await;
+        let (_, check) =
+            c.raw(Method::GET, &format!("/api/v1/invoices/check?day={day}"), Some(&finance), None).await.unwrap();
+        let fixes: Vec<&str> =
+            check["differences"].as_array().unwrap().iter().map(|d| d["fix"].as_str().unwrap()).collect();
+        assert_eq!(fixes, ["reissue", "reissue", "reverse"], "{check}");
+        let first = check["differences"][0]["line"]["bus_no"].clone();
+        let fix = serde_json::to_vec(&json!({"day": day, "bus_no": first})).unwrap();
+        let (status, after) =
+            c.raw(Method::POST, "/api/v1/invoices/check/fix", Some(&finance), Some(fix)).await.unwrap();
+        assert_eq!(status, 200, "{after}");
+        assert_eq!(after["differences"].as_array().unwrap().len(), 2, "{after}");
+    });
+    assert_eq!(platform.sql("SELECT count(*) FROM invoice_events WHERE kind = 'issued'").trim(), "2");
+}

@@ -10,6 +10,7 @@ use wire::records::InvoiceRecord;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
+use crate::invoice_check::{self, InvoiceCheck};
 use crate::invoices;
 use crate::{AppState, audit};
 
@@ -99,4 +100,43 @@ async fn audit_paper(state: &AppState, caller: &Caller, action: &str, record: &I
     audit::append(&mut tx, &caller.username, action, &detail).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The day's invoice check (票据对账) against the fiscal platform's list (finance).
+#[utoipa::path(get, path = "/api/v1/invoices/check", params(("day" = String, Query, description = "YYYY-MM-DD")),
+    responses((status = 200, body = InvoiceCheck), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn check(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<axum::extract::Query<super::recon::DayQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<InvoiceCheck>> {
+    caller.require(Permission::ReviewReconciliation)?;
+    let day = super::recon::day_of(&super::recon::query(q)?.day)?;
+    Ok(Json(invoice_check::check(&state, day).await?))
+}
+
+/// Applies the fix of one difference of the day's check; answers the check after it.
+#[utoipa::path(post, path = "/api/v1/invoices/check/fix", request_body = CheckFix,
+    responses((status = 200, body = InvoiceCheck), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 503, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn fix(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(request): Body<CheckFix>,
+) -> ApiResult<Json<InvoiceCheck>> {
+    caller.require(Permission::ReviewReconciliation)?;
+    Ok(Json(invoice_check::fix(&state, request.day, request.bus_no, &caller.username).await?))
+}
+
+/// Which difference to fix.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckFix {
+    pub day: chrono::NaiveDate,
+    pub bus_no: uuid::Uuid,
 }

@@ -53,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/invoices/retry", post(invoices::retry))
         .route("/api/v1/invoices/paper", post(invoices::paper))
         .route("/api/v1/invoices/paper/void", post(invoices::void_paper))
+        .route("/api/v1/invoices/check", get(invoices::check))
+        .route("/api/v1/invoices/check/fix", post(invoices::fix))
         .route("/api/v1/pending/{key}/resolve", post(pending::resolve))
         .route("/api/v1/his/import", post(his::import))
         .route("/api/v1/insurance/pre-settle", post(insurance::pre_settle))

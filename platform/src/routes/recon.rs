@@ -27,12 +27,12 @@ use crate::recon::items::Figures;
 use crate::recon::source::channel_label;
 use crate::recon::{review, schedule, stored};
 
-fn day_of(text: &str) -> ApiResult<NaiveDate> {
+pub(crate) fn day_of(text: &str) -> ApiResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| ApiError::bad_request(codes::MALFORMED, format!("日期格式应为 YYYY-MM-DD：“{text}”")))
 }
 
-fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
+pub(crate) fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
     query.map(|Query(q)| q).map_err(|e| ApiError::bad_request(codes::MALFORMED, format!("查询参数不正确：{e}")))
 }
 
