@@ -31,6 +31,8 @@ CREATE TABLE invoice_events (
     CHECK (kind NOT IN ('paper_printed', 'paper_voided') OR (paper_no IS NOT NULL AND by_user IS NOT NULL))
 ) STRICT;
 CREATE INDEX invoice_events_by_settlement ON invoice_events (settlement_key);
+-- The kiosk report reads a day's (or a month's) paper copies of one place.
+CREATE INDEX invoice_events_paper_by_place ON invoice_events (place, at) WHERE kind = 'paper_printed';
 -- One invoice and one reversal per settlement.
 CREATE UNIQUE INDEX invoice_events_issued_once ON invoice_events (settlement_key) WHERE kind = 'issued';
 CREATE UNIQUE INDEX invoice_events_reversed_once ON invoice_events (settlement_key) WHERE kind = 'reversed';

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 #! Runs every benchmark and keeps its figures in artifacts/bench/: the fee-list PDF, capture of
-#! a 300-dpi A4 scan to its stored thumbnail, patient lookup, the cashier round trip, the reconciliation of 1,000,000 WeChat orders against DuckDB,
+#! a 300-dpi A4 scan to its stored thumbnail, patient lookup, the cashier round trip, the month's
+#! kiosk invoice report, the reconciliation of 1,000,000 WeChat orders against DuckDB,
 #! and the offline day (10,000 operations replayed to a release-built platform on a
 #! project-local PostgreSQL). Benchmarks print figures; they are not tests and CI does not run
 #! them (scripts/test.sh stays within its time budget).
@@ -20,6 +21,7 @@ printf 'number_of_devices 1\ngeometry_max 300.0\ntest-picture "Color pattern"\n'
 SANE_CONFIG_DIR="$sane_dir" cargo bench -p capture --bench capture | tee "$out/capture.txt"
 cargo bench -p app --bench lookup | tee "$out/lookup.txt"
 cargo bench -p app --bench round_trip | tee "$out/round-trip.txt"
+cargo bench -p app --bench kiosk_month | tee "$out/kiosk-month.txt"
 python3 -c 'import duckdb' 2>/dev/null || pip install --user --break-system-packages duckdb >/dev/null
 cargo bench -p reconcile --bench reconcile_day | tee "$out/reconcile-day.txt"
 pg_dir="${CASHIER_PG_DIR:-${TMPDIR:-/tmp}/inpatient-cashier-bench-pg}"

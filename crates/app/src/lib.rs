@@ -22,6 +22,7 @@ mod deposits;
 mod error;
 mod input;
 mod intents;
+mod invoice_pdf;
 mod invoices;
 mod kiosk_report;
 pub mod link;
@@ -48,6 +49,7 @@ pub use clock::Clock;
 pub use demo_seed::{SeedOptions, SeedReport, seed_demo};
 pub use error::AppError;
 pub use input::tender_argument;
+pub use invoice_pdf::kiosk_report_model;
 pub use login::Operator;
 pub use printing::Printing;
 

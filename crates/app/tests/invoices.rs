@@ -85,7 +85,30 @@ async fn a_settlement_gets_its_sealed_invoice_and_a_recall_reverses_it() {
     // Fees 1500 = deposit 500 + cash 1000, summed exactly on the invoice (the sandbox checks).
     assert_eq!(held.issued.total, m("1500.00"));
 
+    // The layout file reads back with the fiscal platform's numbers and the figures.
+    let pdf = app.invoice_pdf("2026900401", &settled.settlement_no, false).await.unwrap();
+    let path = dir.path().join("invoice.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let text = std::process::Command::new("pdftotext").args(["-layout", path.to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    for expected in [
+        invoice.code.as_str(),
+        invoice.number.as_str(),
+        invoice.check_code.as_str(),
+        "药品费",
+        "床位费",
+        "壹仟伍佰元整",
+        "1,500.00",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from\n{text}");
+    }
+    assert!(!text.contains("已冲红"));
+
     recall(&app, "2026900401").await;
+    let pdf = app.invoice_pdf("2026900401", &settled.settlement_no, false).await.unwrap();
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let text = std::process::Command::new("pdftotext").args(["-layout", path.to_str().unwrap(), "-"]).output().unwrap();
+    assert!(String::from_utf8(text.stdout).unwrap().contains("已冲红"), "a reversed invoice says so");
     let reversed = &app.invoices("2026900401").await.unwrap()[0];
     assert_eq!((reversed.status.as_str(), reversed.status_label.as_str()), ("reversed", "已冲红"));
     assert!(reversed.red_number.is_some());

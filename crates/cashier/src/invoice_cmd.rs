@@ -45,6 +45,15 @@ pub enum InvoiceCommand {
         #[arg(long = "as", default_value = "cashier")]
         operator: String,
     },
+    /// The e-invoice's layout file (版式文件) of a settlement as PDF.
+    Pdf {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        #[arg(long)]
+        settlement: String,
+        out: PathBuf,
+    },
     /// 作废: voids a paper copy (a window's or a kiosk's) by its paper number.
     VoidPaper {
         #[arg(long)]
@@ -159,9 +168,18 @@ pub async fn run(command: InvoiceCommand) -> Result<(), AppError> {
             let request = PaperCopyRequest { case_no: case_no.clone(), settlement_no: settlement, reissue };
             let outcome = app.print_paper(&operator, &request).await?;
             if let Some(out) = pdf {
-                let _ = (out, &case_no); // PDF_PENDING
+                let rendered = app.invoice_pdf(&case_no, &outcome.settlement_no, true).await?;
+                std::fs::write(&out, &rendered.bytes)
+                    .map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
             }
             println!("{}", json(&outcome)?);
+        }
+        InvoiceCommand::Pdf { db, case_no, settlement, out } => {
+            let app = open(&db).await?;
+            let rendered = app.invoice_pdf(&case_no, &settlement, false).await?;
+            std::fs::write(&out, &rendered.bytes)
+                .map_err(|e| AppError::Io(format!("无法写入 {}：{e}", out.display())))?;
+            eprintln!("已写入 {}", out.display());
         }
         InvoiceCommand::VoidPaper { db, paper_no, reason, operator } => {
             let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, pause_from_env()).await?;

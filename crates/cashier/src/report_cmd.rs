@@ -35,8 +35,11 @@ pub enum ReportCommand {
         #[arg(long)]
         db: PathBuf,
         /// YYYY-MM-DD
+        #[arg(long, required_unless_present = "month", conflicts_with = "month")]
+        date: Option<String>,
+        /// YYYY-MM: the whole month instead of one day.
         #[arg(long)]
-        date: String,
+        month: Option<String>,
         #[arg(long)]
         json: bool,
         #[arg(long)]
@@ -67,15 +70,39 @@ pub async fn run(command: ReportCommand) -> Result<(), AppError> {
             }
             println!("{}", crate::json(&view)?);
         }
-        ReportCommand::KioskInvoices { db, date, json: _, xlsx, pdf, operator } => {
-            let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
-                AppError::invalid("DATE_MALFORMED", format!("日期格式应为 YYYY-MM-DD：“{}”", date.trim()), "date")
-            })?;
+        ReportCommand::KioskInvoices { db, date, month, json: _, xlsx, pdf, operator } => {
+            let (first, last) = match (date, month) {
+                (Some(date), _) => {
+                    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+                        AppError::invalid(
+                            "DATE_MALFORMED",
+                            format!("日期格式应为 YYYY-MM-DD：“{}”", date.trim()),
+                            "date",
+                        )
+                    })?;
+                    (day, day)
+                }
+                (None, month) => {
+                    let first = app::month_start(month.as_deref().unwrap_or_default())?;
+                    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+                    (first, next.pred_opt().unwrap_or(first))
+                }
+            };
             // At a linked counter the user logs in at the platform when `CASHIER_PASSWORD` holds
             // their password (finance may never have logged in at this counter).
             let (app, operator) = crate::sync_cmd::open_for_settlement(&db, &operator, crate::pause_from_env()).await?;
-            let view = app.kiosk_invoices(&operator, day).await?;
-            let _ = (xlsx, pdf); // KIOSK_FILES_PENDING
+            let view = app.kiosk_invoices_between(&operator, first, last).await?;
+            let printed_at = app.clock().now().format("%Y-%m-%d %H:%M").to_string();
+            let model = app::kiosk_report_model(&view, app.hospital(), &printed_at);
+            if let Some(path) = &xlsx {
+                let bytes = reports::kiosk_report_xlsx(&model).map_err(|e| AppError::Io(e.to_string()))?;
+                write_output(path, &bytes)?;
+            }
+            if let Some(path) = &pdf {
+                app::Printing::load_fallback_font();
+                let rendered = reports::kiosk_report_pdf(&model)?;
+                write_output(path, &rendered.bytes)?;
+            }
             println!("{}", crate::json(&view)?);
         }
     }

@@ -199,9 +199,15 @@ mod tests {
     #[test]
     fn ranges_never_overlap_and_numbers_go_oldest_first() {
         let a = range("ZJ", 1, 50);
-        assert_eq!(check_new_range(&[a.clone()], &range("ZJ", 50, 60)).unwrap_err().code(), "PAPER_RANGE_OVERLAP");
-        assert!(check_new_range(&[a.clone()], &range("ZJ", 51, 60)).is_ok());
-        assert!(check_new_range(&[a.clone()], &range("ZX", 1, 50)).is_ok(), "another prefix is another series");
+        assert_eq!(
+            check_new_range(std::slice::from_ref(&a), &range("ZJ", 50, 60)).unwrap_err().code(),
+            "PAPER_RANGE_OVERLAP"
+        );
+        assert!(check_new_range(std::slice::from_ref(&a), &range("ZJ", 51, 60)).is_ok());
+        assert!(
+            check_new_range(std::slice::from_ref(&a), &range("ZX", 1, 50)).is_ok(),
+            "another prefix is another series"
+        );
         assert_eq!(check_new_range(&[], &range("ZJ", 9, 1)).unwrap_err().code(), "PAPER_RANGE_INVALID");
         assert_eq!(check_new_range(&[], &range("ZJ", 1, 123_456_789)).unwrap_err().code(), "PAPER_RANGE_INVALID");
         let mut stock = Stock { ranges: vec![range("ZJ", 100, 101), a], ..Stock::default() };

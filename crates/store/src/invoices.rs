@@ -302,20 +302,73 @@ pub async fn paper_copy_by_no(conn: &mut SqliteConnection, paper_no: &str) -> Re
     row.map(paper_copy).transpose()
 }
 
-/// Paper copies printed at `place` from `from` (inclusive) to `to` (exclusive), by printer and
-/// time.
-pub async fn paper_copies_printed(
+/// A kiosk's paper copy as the kiosk report lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KioskCopy {
+    pub kiosk: String,
+    pub paper_no: String,
+    pub printed_at: NaiveDateTime,
+    pub invoice_no: String,
+    pub amount: Money,
+    pub case_no: String,
+    pub patient: String,
+    /// Who voided it, why and when, once voided.
+    pub voided: Option<(String, String, NaiveDateTime)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct KioskRow {
+    kiosk: String,
+    paper_no: String,
+    at: String,
+    invoice_no: Option<String>,
+    fees: i64,
+    case_no: String,
+    patient: String,
+    voided_by: Option<String>,
+    reason: Option<String>,
+    voided_at: Option<String>,
+}
+
+/// The paper copies kiosks printed from `from` (inclusive) to `to` (exclusive), by kiosk and
+/// time, in one query.
+pub async fn kiosk_copies(
     conn: &mut SqliteConnection,
-    place: &str,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Result<Vec<PaperCopy>> {
-    let rows: Vec<PaperRow> =
-        sqlx::query_as(paper_select!("AND p.place = ?1 AND p.at >= ?2 AND p.at < ?3 ORDER BY p.by_user, p.at, p.id"))
-            .bind(place)
-            .bind(time_text(from))
-            .bind(time_text(to))
-            .fetch_all(conn)
-            .await?;
-    rows.into_iter().map(paper_copy).collect()
+) -> Result<Vec<KioskCopy>> {
+    let rows: Vec<KioskRow> = sqlx::query_as(
+        "SELECT p.by_user AS kiosk, p.paper_no, p.at, i.number AS invoice_no, s.fees_fen AS fees, a.case_no,
+                pt.name AS patient, v.by_user AS voided_by, v.message AS reason, v.at AS voided_at
+         FROM invoice_events p
+         JOIN settlements s ON s.idempotency_key = p.settlement_key
+         JOIN admissions a ON a.id = s.admission_id
+         JOIN patients pt ON pt.id = a.patient_id
+         LEFT JOIN invoice_events i ON i.settlement_key = p.settlement_key AND i.kind = 'issued'
+         LEFT JOIN invoice_events v ON v.paper_no = p.paper_no AND v.kind = 'paper_voided'
+         WHERE p.kind = 'paper_printed' AND p.place = 'kiosk' AND p.at >= ?1 AND p.at < ?2
+         ORDER BY p.by_user, p.at, p.id",
+    )
+    .bind(time_text(from))
+    .bind(time_text(to))
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let voided = match (r.voided_by, r.voided_at) {
+                (Some(by), Some(at)) => Some((by, r.reason.unwrap_or_default(), time(&at)?)),
+                _ => None,
+            };
+            Ok(KioskCopy {
+                kiosk: r.kiosk,
+                paper_no: r.paper_no,
+                printed_at: time(&r.at)?,
+                invoice_no: r.invoice_no.unwrap_or_default(),
+                amount: money(r.fees)?,
+                case_no: r.case_no,
+                patient: r.patient,
+                voided,
+            })
+        })
+        .collect()
 }

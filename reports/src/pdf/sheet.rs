@@ -224,13 +224,12 @@ impl Sheet {
 
     /// A black square of `size` millimetres with its top-left corner at (`x`, `y`).
     fn square(&mut self, x: f32, y: f32, size: f32) {
+        // Filled: a rectangle without a paint mode is a path that paints nothing (`re n`).
         self.current.push(Op::DrawRectangle {
-            rectangle: Rect::from_xywh(
-                Mm(x).into(),
-                Mm(self.height - y - size).into(),
-                Mm(size).into(),
-                Mm(size).into(),
-            ),
+            rectangle: Rect {
+                mode: Some(printpdf::PaintMode::Fill),
+                ..Rect::from_xywh(Mm(x).into(), Mm(self.height - y - size).into(), Mm(size).into(), Mm(size).into())
+            },
         });
     }
 
