@@ -69,13 +69,19 @@ pub async fn unfinished(conn: &mut PgConnection) -> ApiResult<Vec<Unfinished>> {
         .collect())
 }
 
-/// Issues or reverses everything unfinished; answers how many are still unfinished.
-pub async fn finish_all(state: &AppState) -> ApiResult<usize> {
+/// Issues or reverses everything unfinished; answers how many are still unfinished. `by_itself`
+/// (the runner): those whose last attempt the fiscal platform refused wait for a retry by hand
+/// (their cause must be corrected first); a retry by hand asks for all.
+pub async fn finish_all(state: &AppState, by_itself: bool) -> ApiResult<usize> {
     let mut conn = state.pool.acquire().await?;
     let work = unfinished(&mut conn).await?;
     drop(conn);
     let mut left = 0;
     for item in work {
+        if by_itself && item.failure.as_deref().is_some_and(|f| !domain::invoice::retried_by_itself(f)) {
+            left += 1;
+            continue;
+        }
         match finish(state, &item).await {
             Ok(true) => {}
             Ok(false) => left += 1,
@@ -336,7 +342,7 @@ pub struct Runner {
 impl Runner {
     pub async fn run(self: Arc<Self>, state: AppState, period: Duration) {
         loop {
-            match finish_all(&state).await {
+            match finish_all(&state, true).await {
                 Ok(0) => {}
                 Ok(left) => tracing::info!(left, "e-invoices still unfinished"),
                 Err(e) => tracing::warn!(code = e.body.code, "e-invoice runner"),

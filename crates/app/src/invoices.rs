@@ -45,9 +45,19 @@ impl App {
         Ok(invoices::for_settlement(&mut conn, settlement_key).await?.map(|row| row.state))
     }
 
-    /// Issues or reverses what is left undone; answers how many are still undone. A linked
-    /// counter has nothing to do (the platform does it).
+    /// Issues or reverses what is left undone (a retry by hand); answers how many are still
+    /// undone. A linked counter has nothing to do (the platform does it).
     pub async fn finish_invoices(&self) -> Result<usize, AppError> {
+        self.finish_invoices_with(false).await
+    }
+
+    /// The same at start: what the fiscal platform refused waits for its cause to be corrected
+    /// and a retry by hand (`domain::invoice::retried_by_itself`).
+    pub(crate) async fn finish_invoices_by_itself(&self) -> Result<usize, AppError> {
+        self.finish_invoices_with(true).await
+    }
+
+    async fn finish_invoices_with(&self, by_itself: bool) -> Result<usize, AppError> {
         if self.fiscal.is_none() {
             return Ok(0);
         }
@@ -56,6 +66,10 @@ impl App {
         drop(conn);
         let mut left = 0;
         for row in unfinished {
+            if by_itself && row.last_failure.as_deref().is_some_and(|f| !domain::invoice::retried_by_itself(f)) {
+                left += 1;
+                continue;
+            }
             let done =
                 if row.issued.is_none() { self.issue_invoice(&row).await } else { self.reverse_invoice(&row).await };
             match done {

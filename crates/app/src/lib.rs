@@ -218,7 +218,7 @@ impl App {
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;
         // Invoices a crash or an unreachable fiscal platform left undone are asked again.
-        match app.finish_invoices().await {
+        match app.finish_invoices_by_itself().await {
             Ok(0) => {}
             Ok(left) => tracing::warn!(left, "e-invoices still undone"),
             Err(e) => tracing::warn!(error = %e, "e-invoices not retried"),

@@ -162,3 +162,50 @@ async fn an_unreachable_or_silent_fiscal_platform_never_loses_or_doubles_an_invo
     assert_eq!(app.invoices("2026900402").await.unwrap()[0].status, "reversed");
     assert_eq!(sandbox.issued().len(), 1);
 }
+
+/// How many failed attempts the counter kept (read with the sqlite3 tool, beside the app).
+fn failed_attempts(dir: &TempDir) -> String {
+    let out = std::process::Command::new("sqlite3")
+        .arg(dir.path().join("cashier.db"))
+        .arg("SELECT count(*) FROM invoice_events WHERE kind = 'failed'")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[tokio::test]
+async fn a_refused_invoice_waits_for_its_correction_and_a_retry_by_hand() {
+    let dir = TempDir::new().unwrap();
+    let sandbox = Arc::new(SandboxFiscal::demo(Duration::ZERO));
+    let options = app::SeedOptions { seed: 11, patients: 1, now: now(), fees: demo::FeeDetail::Full };
+    app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
+    // The counter was given a wrong signing key: the fiscal platform refuses the envelope.
+    let wrong = fiscal::Bosssoft::new(
+        fiscal::Credentials { appid: fiscal::DEMO_APPID.into(), key: "wrong-key".into() },
+        sandbox.clone(),
+        sandbox.verifying_key(),
+    );
+    let mut wrong_config = config(&dir, app::Clock::Fixed(now()));
+    wrong_config.fiscal = Some(Arc::new(wrong));
+    let app = App::open(wrong_config.clone()).await.unwrap();
+    admit(&app, &Stay::audited("2026900403")).await;
+    let settled = settle(&app, "2026900403").await;
+    assert_eq!(settled.invoice_status.code, "failed");
+    let failure = app.invoices("2026900403").await.unwrap()[0].failure.clone().unwrap();
+    assert!(failure.contains("签名验证失败") && failure.ends_with("（FISCAL_BAD_SIGN）"), "{failure}");
+    assert_eq!(failed_attempts(&dir), "1");
+    // Reopened as it is: the refusal is not asked again by itself.
+    app.store().close().await;
+    let app = App::open(wrong_config).await.unwrap();
+    assert_eq!(failed_attempts(&dir), "1", "no new attempt at start");
+    // Corrected: still waiting for the retry by hand, which issues it once.
+    app.store().close().await;
+    let mut corrected = config(&dir, app::Clock::Fixed(now()));
+    corrected.fiscal = Some(Arc::new(sandbox.adapter()));
+    let app = App::open(corrected).await.unwrap();
+    assert_eq!(failed_attempts(&dir), "1");
+    assert_eq!(app.invoices("2026900403").await.unwrap()[0].status, "failed");
+    assert_eq!(app.finish_invoices().await.unwrap(), 0);
+    assert_eq!(app.invoices("2026900403").await.unwrap()[0].status, "issued");
+    assert_eq!(sandbox.issued().len(), 1);
+}

@@ -183,3 +183,26 @@ impl InvoiceState {
             .find(|s| s.code() == code)
     }
 }
+
+/// The codes of failed attempts that go away by themselves — the fiscal platform unreachable, an
+/// answer lost — and are tried again automatically. Any other refusal (a bad signature, amounts
+/// that do not sum) waits for its cause to be corrected and a retry by hand.
+pub const TRANSIENT_FAILURES: [&str; 2] = ["FISCAL_UNAVAILABLE", "FISCAL_OUTCOME_UNKNOWN"];
+
+/// Whether a failed attempt, as kept (its sentence ends with its code), is tried again by itself.
+pub fn retried_by_itself(failure: &str) -> bool {
+    TRANSIENT_FAILURES.iter().any(|code| failure.trim_end().ends_with(&format!("（{code}）")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retried_by_itself;
+
+    #[test]
+    fn only_an_unreachable_platform_or_a_lost_answer_is_retried_by_itself() {
+        assert!(retried_by_itself("财政电子票据平台暂时无法连接：超时。票据稍后自动重开（FISCAL_UNAVAILABLE）"));
+        assert!(retried_by_itself("冲红未完成：结果未知（FISCAL_OUTCOME_UNKNOWN）"));
+        assert!(!retried_by_itself("财政电子票据平台拒绝：签名验证失败（FISCAL_BAD_SIGN）"));
+        assert!(!retried_by_itself("支付渠道合计不符（FISCAL_AMOUNTS） FISCAL_UNAVAILABLE"));
+    }
+}

@@ -42,7 +42,7 @@ pub async fn unfinished(State(state): State<AppState>, caller: Caller) -> ApiRes
     security(("bearer" = [])))]
 pub async fn retry(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<InvoicesRetried>> {
     caller.require(Permission::ViewPending)?;
-    Ok(Json(InvoicesRetried { left: invoices::finish_all(&state).await? }))
+    Ok(Json(InvoicesRetried { left: invoices::finish_all(&state, false).await? }))
 }
 
 /// 换开纸质 at a counter: the caller's name and the counter's place go on the record.
