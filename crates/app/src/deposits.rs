@@ -146,7 +146,9 @@ impl App {
         let entry = account.deposits.iter().find(|d| d.receipt_no == receipt_no.trim()).ok_or_else(|| {
             AppError::Rule { code: "RECEIPT_NOT_FOUND", message: format!("找不到收据 {receipt_no}") }
         })?;
-        let model = crate::statement::receipt_model(self, &summary.admission, entry, &operator.display_name);
+        let copy = self.log_print(operator, crate::reprints::Document::Receipt, &entry.receipt_no, None).await?;
+        let mut model = crate::statement::receipt_model(self, &summary.admission, entry, &operator.display_name);
+        model.title.push_str(&crate::reprints::reprint_mark(copy));
         let pdf = tokio::task::spawn_blocking(move || reports::render_receipt(&model))
             .await
             .map_err(AppError::internal)??;

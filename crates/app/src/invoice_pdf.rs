@@ -15,6 +15,16 @@ impl App {
     /// The invoice of settlement `settlement_no` of `case_no` as PDF bytes; on its paper copy
     /// when one is valid (`paper`), marked 已冲红 once reversed.
     pub async fn invoice_pdf(&self, case_no: &str, settlement_no: &str, paper: bool) -> Result<RenderedPdf, AppError> {
+        self.invoice_pdf_marked(case_no, settlement_no, paper, None).await
+    }
+
+    async fn invoice_pdf_marked(
+        &self,
+        case_no: &str,
+        settlement_no: &str,
+        paper: bool,
+        reprint: Option<u32>,
+    ) -> Result<RenderedPdf, AppError> {
         let (summary, account) = self.load_account(case_no).await?;
         let settlement =
             account.settlements.iter().find(|s| s.settlement_no == settlement_no.trim()).ok_or_else(|| {
@@ -71,7 +81,7 @@ impl App {
             qr: issued.qr,
             state_note: (row.state == InvoiceState::Reversed).then(|| InvoiceState::Reversed.label().to_owned()),
             paper_no,
-            reprint: None,
+            reprint,
         };
         Printing::render(move || reports::render_invoice(&model)).await
     }
@@ -79,11 +89,12 @@ impl App {
     /// Prints (or saves) the invoice's layout file.
     pub async fn print_invoice(
         &self,
-        _operator: &Operator,
+        operator: &Operator,
         case_no: &str,
         settlement_no: &str,
     ) -> Result<PrintOutcome, AppError> {
-        let pdf = self.invoice_pdf(case_no, settlement_no, false).await?;
+        let copy = self.log_print(operator, crate::reprints::Document::Invoice, settlement_no.trim(), None).await?;
+        let pdf = self.invoice_pdf_marked(case_no, settlement_no, false, copy).await?;
         self.printing.deliver(&format!("电子票据-{}.pdf", settlement_no.trim()), &pdf).await
     }
 }

@@ -34,6 +34,7 @@ mod outbox;
 pub mod paper;
 mod printing;
 mod recall;
+pub mod reprints;
 mod settlement;
 mod statement;
 mod views;

@@ -13,14 +13,26 @@ use crate::{App, AppError, Operator, Printing};
 impl App {
     /// The fee list as PDF bytes, printed in the name of `printed_by`.
     pub async fn statement_pdf(&self, case_no: &str, printed_by: &str) -> Result<RenderedPdf, AppError> {
+        self.statement_pdf_marked(case_no, printed_by, None).await
+    }
+
+    /// The fee list, marked 补打 when `reprint` says which copy it is.
+    async fn statement_pdf_marked(
+        &self,
+        case_no: &str,
+        printed_by: &str,
+        reprint: Option<u32>,
+    ) -> Result<RenderedPdf, AppError> {
         let (summary, account) = self.load_account(case_no).await?;
-        let model = self.statement_model(&summary.admission, &account, printed_by);
+        let mut model = self.statement_model(&summary.admission, &account, printed_by);
+        model.title.push_str(&crate::reprints::reprint_mark(reprint));
         Printing::render(move || render_statement(&model)).await
     }
 
     /// Renders the fee list and sends it to the printer (or saves and opens it).
     pub async fn print_statement(&self, operator: &Operator, case_no: &str) -> Result<PrintOutcome, AppError> {
-        let pdf = self.statement_pdf(case_no, &operator.display_name).await?;
+        let copy = self.log_print(operator, crate::reprints::Document::FeeList, case_no.trim(), None).await?;
+        let pdf = self.statement_pdf_marked(case_no, &operator.display_name, copy).await?;
         let name = format!("住院费用清单-{}-{}.pdf", case_no.trim(), self.clock.now().format("%Y%m%d%H%M%S"));
         self.printing.deliver(&name, &pdf).await
     }
@@ -91,6 +103,17 @@ impl App {
         settlement_no: &str,
         printed_by: &str,
     ) -> Result<RenderedPdf, AppError> {
+        self.settlement_pdf_marked(case_no, settlement_no, printed_by, None).await
+    }
+
+    /// The settlement statement, marked 补打 when `reprint` says which copy it is.
+    async fn settlement_pdf_marked(
+        &self,
+        case_no: &str,
+        settlement_no: &str,
+        printed_by: &str,
+        reprint: Option<u32>,
+    ) -> Result<RenderedPdf, AppError> {
         let (summary, account) = self.load_account(case_no).await?;
         let settlement =
             account.settlements.iter().find(|s| s.settlement_no == settlement_no.trim()).ok_or_else(|| {
@@ -102,6 +125,7 @@ impl App {
         let invoice = store::invoices::for_settlement(&mut conn, settlement_key).await?;
         drop(conn);
         model.invoice_note = crate::invoices::invoice_note(invoice.as_ref());
+        model.title.push_str(&crate::reprints::reprint_mark(reprint));
         Printing::render(move || render_settlement(&model)).await
     }
 
@@ -111,7 +135,8 @@ impl App {
         case_no: &str,
         settlement_no: &str,
     ) -> Result<PrintOutcome, AppError> {
-        let pdf = self.settlement_pdf(case_no, settlement_no, &operator.display_name).await?;
+        let copy = self.log_print(operator, crate::reprints::Document::Settlement, settlement_no.trim(), None).await?;
+        let pdf = self.settlement_pdf_marked(case_no, settlement_no, &operator.display_name, copy).await?;
         self.printing.deliver(&format!("结算单-{}.pdf", settlement_no.trim()), &pdf).await
     }
 

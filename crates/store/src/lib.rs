@@ -19,6 +19,7 @@ pub mod open;
 pub mod outbox;
 pub mod paper;
 pub mod patients;
+pub mod prints;
 pub mod receipts;
 pub mod registrations;
 pub mod settings;
