@@ -1,6 +1,7 @@
 -- Every print of a document (收据, 结算单, 费用清单, 电子票据 and its paper copy): who, when and,
 -- for a reprint (补打), why. The copy number of a reprint is its count here; the printed sheet
--- says 补打（第 N 次）. Append-only.
+-- says 补打（第 N 次）. A receipt printed by a cashier who holds receipt paper (票据领用, kind
+-- receipt) uses the next paper number of it (`paper_no`). Append-only.
 CREATE TABLE prints (
     id       INTEGER PRIMARY KEY,
     key      TEXT NOT NULL UNIQUE,
@@ -8,6 +9,7 @@ CREATE TABLE prints (
     number   TEXT NOT NULL,
     by_user  TEXT NOT NULL,
     reason   TEXT,
+    paper_no TEXT UNIQUE,
     at       TEXT NOT NULL
 ) STRICT;
 CREATE INDEX prints_by_document ON prints (document, number);

@@ -3,6 +3,7 @@
 //! (收据, 结算单, 电子票据) is reprinted only by someone who may take money.
 
 use domain::Permission;
+use domain::paper::PaperKind;
 
 use crate::{App, AppError, Operator};
 
@@ -63,16 +64,29 @@ impl App {
             });
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        store::prints::record(
-            &mut conn,
-            self.clock.key(),
-            document.code(),
+        // A receipt goes on the cashier's receipt paper when they hold some: counted here.
+        let paper_no = match document {
+            Document::Receipt => {
+                let stock = store::paper::stock(&mut conn, &operator.username, PaperKind::Receipt).await?;
+                if stock.ranges.is_empty() {
+                    None
+                } else {
+                    let next = stock.next(PaperKind::Receipt);
+                    Some(next.map_err(|e| AppError::Rule { code: e.code(), message: e.to_string() })?)
+                }
+            }
+            _ => None,
+        };
+        let print = store::prints::Print {
+            key: self.clock.key(),
+            document: document.code(),
             number,
-            &operator.username,
+            by: &operator.username,
             reason,
-            self.clock.now(),
-        )
-        .await?;
+            paper_no: paper_no.as_deref(),
+            at: self.clock.now(),
+        };
+        store::prints::record(&mut conn, &print).await?;
         if before > 0 {
             tracing::info!(document = document.code(), number, by = %operator.username, reason = reason.unwrap_or("（未填写）"), copy = before, "reprinted");
         }

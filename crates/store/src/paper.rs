@@ -76,7 +76,11 @@ pub async fn stock(conn: &mut SqliteConnection, holder: &str, kind: PaperKind) -
                 .fetch_all(&mut *conn)
                 .await?
         }
-        PaperKind::Receipt => Vec::new(),
+        PaperKind::Receipt => {
+            sqlx::query_scalar("SELECT paper_no FROM prints WHERE document = 'receipt' AND paper_no IS NOT NULL")
+                .fetch_all(&mut *conn)
+                .await?
+        }
     };
     let written_off: Vec<String> = sqlx::query_scalar("SELECT paper_no FROM paper_write_offs WHERE kind = ?1")
         .bind(kind.code())

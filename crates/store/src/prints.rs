@@ -18,24 +18,31 @@ pub async fn count(conn: &mut SqliteConnection, document: &str, number: &str) ->
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// A print about to be recorded.
+pub struct Print<'a> {
+    pub key: Uuid,
+    pub document: &'a str,
+    pub number: &'a str,
+    pub by: &'a str,
+    pub reason: Option<&'a str>,
+    /// The pre-numbered paper it used, if counted.
+    pub paper_no: Option<&'a str>,
+    pub at: NaiveDateTime,
+}
+
 /// Records a print.
-pub async fn record(
-    conn: &mut SqliteConnection,
-    key: Uuid,
-    document: &str,
-    number: &str,
-    by: &str,
-    reason: Option<&str>,
-    at: NaiveDateTime,
-) -> Result<()> {
-    sqlx::query("INSERT INTO prints (key, document, number, by_user, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        .bind(key.to_string())
-        .bind(document)
-        .bind(number)
-        .bind(by)
-        .bind(reason)
-        .bind(time_text(at))
-        .execute(conn)
-        .await?;
+pub async fn record(conn: &mut SqliteConnection, print: &Print<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO prints (key, document, number, by_user, reason, paper_no, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(print.key.to_string())
+    .bind(print.document)
+    .bind(print.number)
+    .bind(print.by)
+    .bind(print.reason)
+    .bind(print.paper_no)
+    .bind(time_text(print.at))
+    .execute(conn)
+    .await?;
     Ok(())
 }
