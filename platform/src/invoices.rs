@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use domain::SettlementKind;
 use domain::invoice::invoice_amounts;
 use fiscal::{InvoiceRequest, WriteOff, issue_once, write_off_once};
 use sqlx::PgConnection;
@@ -163,20 +162,15 @@ fn request_for(
     let Some(amounts) = invoice_amounts(&ledger.account, settlement).map_err(ApiError::internal)? else {
         return Ok(None);
     };
-    Ok(Some(InvoiceRequest {
-        bus_no: settlement_key,
-        settlement_no: settlement.settlement_no.clone(),
-        payer: admission.patient.name.to_string(),
-        resident_id: admission.patient.resident_id.as_ref().map(ToString::to_string).unwrap_or_default(),
-        case_no: admission.case_no.to_string(),
-        admitted_on: admission.admitted_at.date(),
-        discharged_on: (settlement.kind == SettlementKind::Discharge).then(|| settlement.at.date()),
-        at: settlement.at,
-        place: settlement.place.label().to_owned(),
-        hospital: state.hospital.clone(),
-        cashier: settlement.cashier.clone(),
+    let place = settlement.place.label().to_owned();
+    Ok(Some(InvoiceRequest::of_settlement(
+        settlement_key,
+        admission,
+        settlement,
         amounts,
-    }))
+        place,
+        state.hospital.clone(),
+    )))
 }
 
 /// The invoice check's fix for a settlement of the platform's that one side lacks: its invoice

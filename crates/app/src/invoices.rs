@@ -7,7 +7,6 @@
 
 use contract::Yuan;
 use contract::invoice::{InvoiceView, PaperCopyView};
-use domain::SettlementKind;
 use domain::invoice::{InvoiceState, invoice_amounts};
 use fiscal::{InvoiceRequest, WriteOff, issue_once, write_off_once};
 use store::invoices::{self, InvoiceEvent, InvoiceRow, IssuedInvoice};
@@ -122,21 +121,15 @@ impl App {
         else {
             return Ok(true);
         };
-        let admission = &summary.admission;
-        let request = InvoiceRequest {
-            bus_no: row.settlement_key,
-            settlement_no: settlement.settlement_no.clone(),
-            payer: admission.patient.name.to_string(),
-            resident_id: admission.patient.resident_id.as_ref().map(ToString::to_string).unwrap_or_default(),
-            case_no: admission.case_no.to_string(),
-            admitted_on: admission.admitted_at.date(),
-            discharged_on: (settlement.kind == SettlementKind::Discharge).then(|| settlement.at.date()),
-            at: settlement.at,
-            place: format!("{}（{}）", self.counter, settlement.place.label()),
-            hospital: self.hospital.clone(),
-            cashier: settlement.cashier.clone(),
+        let place = format!("{}（{}）", self.counter, settlement.place.label());
+        let request = InvoiceRequest::of_settlement(
+            row.settlement_key,
+            &summary.admission,
+            settlement,
             amounts,
-        };
+            place,
+            self.hospital.clone(),
+        );
         let now = self.clock.now();
         let (event, issued) = match issue_once(fiscal.as_ref(), &request).await {
             Ok(issued) => (

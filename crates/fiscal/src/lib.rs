@@ -58,6 +58,34 @@ pub struct InvoiceRequest {
     pub amounts: InvoiceAmounts,
 }
 
+impl InvoiceRequest {
+    /// The invoice of `settlement` of `admission`, under the settlement's key `bus_no`, as
+    /// issued at `place` for `hospital` — the one way the counter and the platform fill it in.
+    pub fn of_settlement(
+        bus_no: Uuid,
+        admission: &domain::Admission,
+        settlement: &domain::Settlement,
+        amounts: InvoiceAmounts,
+        place: String,
+        hospital: String,
+    ) -> InvoiceRequest {
+        InvoiceRequest {
+            bus_no,
+            settlement_no: settlement.settlement_no.clone(),
+            payer: admission.patient.name.to_string(),
+            resident_id: admission.patient.resident_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            case_no: admission.case_no.to_string(),
+            admitted_on: admission.admitted_at.date(),
+            discharged_on: (settlement.kind == domain::SettlementKind::Discharge).then(|| settlement.at.date()),
+            at: settlement.at,
+            place,
+            hospital,
+            cashier: settlement.cashier.clone(),
+            amounts,
+        }
+    }
+}
+
 /// An issued invoice as the fiscal platform answered it, with its seal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issued {
