@@ -79,6 +79,8 @@ pub enum Dialog {
     Audit,
     /// 用血减免: registrations, review, capture settings.
     Blood,
+    /// 票据: the patient's e-invoices and paper copies, 作废纸质, paper stock, the kiosk report.
+    Invoices,
     Reverse(DepositView),
     VoidReceipt(DepositView),
 }
@@ -128,6 +130,12 @@ impl Desk {
         } else {
             self.open(Dialog::Blood);
         }
+    }
+
+    /// Opens 票据 (F3): with a patient on the desk its invoices come first; without one the
+    /// dialog offers what needs none (作废纸质 by number, 票据领用, 自助机报表).
+    pub fn open_invoices(&self) {
+        self.dialog.set(Some(Dialog::Invoices));
     }
 
     /// Reloads the account shown (after a deposit, settlement, recall…); an answer for a

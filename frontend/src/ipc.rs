@@ -10,6 +10,10 @@ use contract::cashier::{
     AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
     ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
 };
+use contract::invoice::{
+    InvoiceView, KioskReport, PaperCopyOutcome, PaperCopyRequest, PaperVoided, StockRequest, StockView,
+    VoidPaperRequest,
+};
 use contract::patient::PatientHit;
 use contract::recon::{
     AssignCause, DecideCorrection, ItemFilter, ReconBatch, ReconItem, ResolveItem, RunReconciliation, SavedFile,
@@ -310,4 +314,47 @@ pub async fn capture_page(request: &CaptureRequest) -> Result<CapturedPage, ApiE
 
 pub async fn rotate_page(item: &str, handle: &str) -> Result<CapturedPage, ApiError> {
     call("rotate_page", &RotateArgs { item, handle }).await
+}
+
+// 票据. Parameter names are single words (`request`, `kind`, `day`) or `caseNo`.
+
+#[derive(Serialize)]
+struct KindArgs<'a> {
+    kind: &'a str,
+}
+
+pub async fn invoices(case_no: &str) -> Result<Vec<InvoiceView>, ApiError> {
+    call("invoices", &CaseArgs { case_no }).await
+}
+
+pub async fn print_invoice(case_no: &str, settlement_no: &str) -> Result<PrintOutcome, ApiError> {
+    call("print_invoice", &SettlementArgs { case_no, settlement_no }).await
+}
+
+pub async fn print_paper(request: &PaperCopyRequest) -> Result<PaperCopyOutcome, ApiError> {
+    call("print_paper", &RequestArgs { request }).await
+}
+
+pub async fn void_paper(request: &VoidPaperRequest) -> Result<PaperVoided, ApiError> {
+    call("void_paper", &RequestArgs { request }).await
+}
+
+pub async fn receive_stock(request: &StockRequest) -> Result<StockView, ApiError> {
+    call("receive_stock", &RequestArgs { request }).await
+}
+
+pub async fn write_off_stock(request: &StockRequest) -> Result<StockView, ApiError> {
+    call("write_off_stock", &RequestArgs { request }).await
+}
+
+pub async fn paper_stock(kind: &str) -> Result<StockView, ApiError> {
+    call("paper_stock", &KindArgs { kind }).await
+}
+
+pub async fn kiosk_invoices(day: &str) -> Result<KioskReport, ApiError> {
+    call("kiosk_invoices", &DayArgs { day }).await
+}
+
+pub async fn finish_invoices() -> Result<usize, ApiError> {
+    call("finish_invoices", &NoArgs {}).await
 }

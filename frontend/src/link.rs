@@ -41,6 +41,11 @@ impl Link {
         self.status.with(is_offline)
     }
 
+    /// A counter registered with a platform (its invoices come from the platform's feed).
+    pub fn linked(&self) -> bool {
+        self.status.with(|s| s.as_ref().is_some_and(|s| s.linked))
+    }
+
     /// [`Link::offline`] read once, outside anything reactive (an event handler).
     pub fn offline_now(&self) -> bool {
         self.status.with_untracked(is_offline)

@@ -5,6 +5,7 @@
 
 mod blood_commands;
 mod commands;
+mod invoice_commands;
 mod options;
 mod recon_commands;
 mod shell;
@@ -54,6 +55,15 @@ fn main() {
             blood_commands::save_capture_settings,
             blood_commands::capture_page,
             blood_commands::rotate_page,
+            invoice_commands::invoices,
+            invoice_commands::print_invoice,
+            invoice_commands::print_paper,
+            invoice_commands::void_paper,
+            invoice_commands::receive_stock,
+            invoice_commands::write_off_stock,
+            invoice_commands::paper_stock,
+            invoice_commands::kiosk_invoices,
+            invoice_commands::finish_invoices,
             recon_commands::recon_batches,
             recon_commands::recon_run,
             recon_commands::recon_items,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod blood;
 pub mod deposit;
+pub mod invoices;
 pub mod recall;
 pub mod reversal;
 pub mod settle;

@@ -1,12 +1,16 @@
 //! F11 召回: settlement recall (结算召回) or discharge recall (出院召回) of the newest
-//! settlement, with a reason and the supervisor's own credentials (组长授权).
+//! settlement, with a reason and the supervisor's own credentials (组长授权). While a paper copy
+//! of the settlement's e-invoice is valid the app refuses (`INVOICE_PAPER_VALID`): the dialog
+//! then offers 作废纸质票据, the void step with that copy's number filled in, and comes back to
+//! the form (the reason and the approver kept, the password to type again).
 
 use contract::ApiError;
 use contract::cashier::{Approval, RecallOutcome, RecallRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{DialogError, Modal};
+use super::invoices::VoidPaperStep;
+use super::{DialogError, Modal, Steps};
 use crate::desk::{Desk, Level};
 use crate::ipc;
 
@@ -35,6 +39,25 @@ impl RecallKind {
     }
 }
 
+/// The form, or the void step a valid paper copy sends the cashier to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Form,
+    VoidPaper,
+}
+
+/// The valid paper copy of `settlement_no`'s invoice (the one that blocked the recall), asked of
+/// the app rather than read out of the refusal's sentence.
+async fn blocking_paper(case_no: &str, settlement_no: Option<&str>) -> Option<String> {
+    let invoices = ipc::invoices(case_no).await.ok()?;
+    invoices
+        .iter()
+        .filter(|i| settlement_no.is_none_or(|no| i.settlement_no == no))
+        .flat_map(|i| i.paper.iter())
+        .find(|p| p.status == "valid")
+        .map(|p| p.number.clone())
+}
+
 #[component]
 pub fn RecallDialog() -> impl IntoView {
     let desk = expect_context::<Desk>();
@@ -48,6 +71,13 @@ pub fn RecallDialog() -> impl IntoView {
     let key: RwSignal<Option<String>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let done: RwSignal<Option<RecallOutcome>> = RwSignal::new(None);
+    let steps = Steps::new(Step::Form);
+    // The paper copy that blocked the recall, and the number the void step holds.
+    let blocking: RwSignal<Option<String>> = RwSignal::new(None);
+    let void_no = RwSignal::new(String::new());
+    // Back from voiding: the password is what is left to type.
+    let returned = RwSignal::new(false);
+    let settlement_no = StoredValue::new(newest.as_ref().map(|s| s.settlement_no.clone()));
     spawn_local(async move {
         if let Ok(k) = ipc::operation_key().await {
             key.set(Some(k));
@@ -70,13 +100,18 @@ pub fn RecallDialog() -> impl IntoView {
                 }
                 Err(e) => {
                     password.set(String::new());
+                    let blocked = e.code == "INVOICE_PAPER_VALID";
                     error.set(Some(e));
+                    blocking.set(None);
+                    if blocked {
+                        let paper = blocking_paper(&request.case_no, request.settlement_no.as_deref()).await;
+                        blocking.set(paper);
+                    }
                 }
             }
         }
     });
     let sending = recalling.pending();
-    let settlement_no = StoredValue::new(newest.as_ref().map(|s| s.settlement_no.clone()));
     let submit = move |_| {
         if sending.get_untracked() {
             return;
@@ -91,8 +126,22 @@ pub fn RecallDialog() -> impl IntoView {
             approval: Approval { username: username.get_untracked(), password: password.get_untracked() },
         });
     };
+    let on_close = Callback::new(move |()| {
+        if steps.current.get_untracked() == Step::VoidPaper {
+            steps.go(Step::Form);
+        } else {
+            desk.close();
+        }
+    });
+    let voided = Callback::new(move |v: contract::invoice::PaperVoided| {
+        error.set(None);
+        blocking.set(None);
+        returned.set(true);
+        desk.say(format!("纸质票据 {} 已作废，可以召回：请组长重新输入密码后确认", v.paper_no), Level::Done);
+        steps.go(Step::Form);
+    });
     view! {
-        <Modal id="recall-dialog" title="召回（F11，需收费组长授权）".to_owned()>
+        <Modal id="recall-dialog" title="召回（F11，需收费组长授权）".to_owned() step=steps.moves() on_close=on_close>
             {match newest {
                 None => view! { <div class="muted">"该患者没有可召回的结算"</div> }.into_any(),
                 Some(s) => view! {
@@ -108,33 +157,63 @@ pub fn RecallDialog() -> impl IntoView {
                 <div class="confirm-figures done" id="recall-result">
                     {move || done.get().map(|o| format!("已召回 {}，当前余额 {}，状态：{}", o.settlement_no, o.balance.display(), o.state.label))}
                 </div>
-                <div class="dialog-actions"><button class="primary" on:click=move |_| desk.close() data-autofocus="1">"完成（Enter）"</button></div>
+                <div class="dialog-actions"><button class="primary" id="recall-done" on:click=move |_| desk.close() data-autofocus="1">"完成（Enter）"</button></div>
             }>
-                <label for="recall-kind">"召回类型"</label>
-                <select
-                    id="recall-kind"
-                    on:change=move |ev| {
-                        let code = event_target_value(&ev);
-                        if let Some(chosen) = RecallKind::ALL.into_iter().find(|k| k.code() == code) {
-                            kind.set(chosen);
-                        }
+                {move || match steps.current.get() {
+                    Step::Form => view! {
+                        <label for="recall-kind">"召回类型"</label>
+                        <select
+                            id="recall-kind"
+                            on:change=move |ev| {
+                                let code = event_target_value(&ev);
+                                if let Some(chosen) = RecallKind::ALL.into_iter().find(|k| k.code() == code) {
+                                    kind.set(chosen);
+                                }
+                            }
+                        >
+                            {RecallKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{k.label()}</option> }).collect_view()}
+                        </select>
+                        <label for="recall-reason">"召回原因"</label>
+                        <input id="recall-reason" type="text" bind:value=reason/>
+                        <div class="approval">
+                            <div class="pane-title">"收费组长授权"</div>
+                            <label for="approval-username">"组长用户名"</label>
+                            <input id="approval-username" type="text" autocomplete="off" bind:value=username/>
+                            <label for="approval-password">"组长密码"</label>
+                            <input
+                                id="approval-password"
+                                type="password"
+                                autocomplete="off"
+                                data-autofocus=move || returned.get().then_some("1")
+                                bind:value=password
+                            />
+                        </div>
+                        <DialogError error=error/>
+                        {move || blocking.get().map(|paper| {
+                            let number = paper.clone();
+                            view! {
+                                <div class="dialog-actions">
+                                    <span class="muted">{format!("纸质票据 {paper} 仍有效，须先作废")}</span>
+                                    <button id="recall-void-paper" on:click=move |_| {
+                                        void_no.set(number.clone());
+                                        steps.go(Step::VoidPaper);
+                                    }>"作废纸质票据"</button>
+                                </div>
+                            }
+                        })}
+                        <div class="dialog-actions">
+                            <button class="primary" id="recall-confirm" disabled=move || sending.get() on:click=submit>"确认召回（Enter）"</button>
+                        </div>
                     }
-                >
-                    {RecallKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
-                </select>
-                <label for="recall-reason">"召回原因"</label>
-                <input id="recall-reason" type="text" bind:value=reason/>
-                <div class="approval">
-                    <div class="pane-title">"收费组长授权"</div>
-                    <label for="approval-username">"组长用户名"</label>
-                    <input id="approval-username" type="text" autocomplete="off" bind:value=username/>
-                    <label for="approval-password">"组长密码"</label>
-                    <input id="approval-password" type="password" autocomplete="off" bind:value=password/>
-                </div>
-                <DialogError error=error/>
-                <div class="dialog-actions">
-                    <button class="primary" id="recall-confirm" disabled=move || sending.get() on:click=submit>"确认召回（Enter）"</button>
-                </div>
+                    .into_any(),
+                    Step::VoidPaper => view! {
+                        <VoidPaperStep number=void_no on_done=voided/>
+                        <div class="dialog-actions">
+                            <button id="recall-back" on:click=move |_| steps.go(Step::Form)>"返回召回（Esc）"</button>
+                        </div>
+                    }
+                    .into_any(),
+                }}
             </Show>
         </Modal>
     }

@@ -6,12 +6,21 @@ use crate::desk::{Desk, Dialog, SettleKind};
 use crate::search::Search;
 
 #[component]
-pub fn ActionBar(search: Search, auditor: bool, reviewing: RwSignal<bool>, blood: Option<bool>) -> impl IntoView {
+pub fn ActionBar(
+    search: Search,
+    auditor: bool,
+    reviewing: RwSignal<bool>,
+    blood: Option<bool>,
+    invoices: bool,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let no_patient = move || desk.account.with(Option::is_none);
     view! {
         <footer class="action-bar" class:hidden=move || reviewing.get()>
             <button on:click=move |_| search.focus()>"F2 查询"</button>
+            <Show when=move || invoices>
+                <button id="open-invoices" on:click=move |_| desk.open_invoices()>"F3 票据"</button>
+            </Show>
             <button id="open-deposit" disabled=no_patient on:click=move |_| desk.open(Dialog::Deposit)>"F4 交预交金"</button>
             <button id="open-trial" disabled=no_patient on:click=move |_| desk.open(Dialog::Settle(SettleKind::Discharge))>
                 "F5 试算 / F9 结算"

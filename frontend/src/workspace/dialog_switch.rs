@@ -6,6 +6,7 @@ use crate::desk::{Desk, Dialog};
 use crate::dialogs::audit::AuditDialog;
 use crate::dialogs::blood::BloodDialog;
 use crate::dialogs::deposit::DepositDialog;
+use crate::dialogs::invoices::InvoicesDialog;
 use crate::dialogs::recall::RecallDialog;
 use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
 use crate::dialogs::settle::SettleDialog;
@@ -20,6 +21,7 @@ pub fn DialogSwitch() -> impl IntoView {
             Dialog::Recall => view! { <RecallDialog/> }.into_any(),
             Dialog::Audit => view! { <AuditDialog/> }.into_any(),
             Dialog::Blood => view! { <BloodDialog/> }.into_any(),
+            Dialog::Invoices => view! { <InvoicesDialog/> }.into_any(),
             Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
             Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
         })

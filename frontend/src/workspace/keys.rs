@@ -1,6 +1,7 @@
-//! The desk's keyboard map: F2 or / search, ↑/↓/Enter in results, F4 deposit, F5 trial, F9
-//! settle, F6 fee audit, F7 用血减免 (for those who may register or review a blood-fee
-//! waiver), F11 recall, F12 print, Esc close; for finance, supervisors and administrators F8
+//! The desk's keyboard map: F2 or / search, ↑/↓/Enter in results, F3 票据 (for those who may
+//! take money or read the kiosk report), F4 deposit, F5 trial, F9 settle, F6 fee audit, F7
+//! 用血减免 (for those who may register or review a blood-fee waiver), F11 recall, F12 print,
+//! Esc close; for finance, supervisors and administrators F8
 //! switches to 对账复核 and back (Esc also returns). An open dialog, or the review, owns the
 //! keyboard instead.
 
@@ -25,6 +26,8 @@ pub fn KeyMap(
     reviewer: bool,
     /// `Some(may review)` when 用血减免 is open to the operator.
     blood: Option<bool>,
+    /// Whether 票据 is open to the operator.
+    invoices: bool,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let reviewing = review.open;
@@ -62,6 +65,12 @@ pub fn KeyMap(
             "/" if !in_field => {
                 ev.prevent_default();
                 search.focus();
+            }
+            "F3" => {
+                ev.prevent_default();
+                if invoices {
+                    desk.open_invoices();
+                }
             }
             "F4" => shortcut(Dialog::Deposit),
             "F5" | "F9" => shortcut(Dialog::Settle(SettleKind::Discharge)),

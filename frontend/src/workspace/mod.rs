@@ -1,6 +1,7 @@
 //! The cashier's desk after login: top bar, work-area rail, search, the chosen patient's
 //! account, the action bar, the dialogs, and the keyboard map ([`keys`]). 用血减免 opens for
-//! those who may register (a patient on the desk) or review (also without one). For finance,
+//! those who may register (a patient on the desk) or review (also without one); 票据 (F3) for
+//! those who may take money or review the reconciliation (the kiosk report). For finance,
 //! supervisors and administrators the 对账复核 replaces the work area and the action bar.
 
 mod action_bar;
@@ -32,6 +33,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     let auditor = session.may(Permission::AuditFees);
     let reviewer = session.may(Permission::ReviewReconciliation);
     let blood = crate::dialogs::blood::may_open(&session).then_some(session.may(Permission::ReviewBloodWaiver));
+    let invoices = crate::dialogs::invoices::may_open(&session);
     // The dialogs ask the session what the operator may do (`Session::may`).
     provide_context(session.clone());
     // The review opens on yesterday: the day whose statements the channels have delivered.
@@ -56,11 +58,11 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
 
     view! {
         <div class="desk">
-            <KeyMap search=search review=review auditor=auditor reviewer=reviewer blood=blood/>
+            <KeyMap search=search review=review auditor=auditor reviewer=reviewer blood=blood invoices=invoices/>
             <TopBar session=session demo=demo on_logout=on_logout/>
-            <Rail reviewer=reviewer reviewing=reviewing blood=blood/>
+            <Rail reviewer=reviewer reviewing=reviewing blood=blood invoices=invoices/>
             <WorkArea search=search reviewing=reviewing/>
-            <ActionBar search=search auditor=auditor reviewing=reviewing blood=blood/>
+            <ActionBar search=search auditor=auditor reviewing=reviewing blood=blood invoices=invoices/>
             <Show when=move || reviewing.get()>
                 <ReconView review=review/>
             </Show>

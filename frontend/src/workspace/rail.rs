@@ -1,13 +1,13 @@
 //! The work-area rail on the left: 住院收费, 用血减免 (F7) for those who may register or review
-//! a blood-fee waiver, the areas of later versions, and 对账复核 (F8) for those who may review
-//! the reconciliation.
+//! a blood-fee waiver, 票据 (F3) for those who may take money or read the kiosk report, the
+//! areas of later versions, and 对账复核 (F8) for those who may review the reconciliation.
 
 use leptos::prelude::*;
 
 use crate::desk::Desk;
 
 #[component]
-pub fn Rail(reviewer: bool, reviewing: RwSignal<bool>, blood: Option<bool>) -> impl IntoView {
+pub fn Rail(reviewer: bool, reviewing: RwSignal<bool>, blood: Option<bool>, invoices: bool) -> impl IntoView {
     let desk = expect_context::<Desk>();
     view! {
         <nav class="rail">
@@ -29,7 +29,24 @@ pub fn Rail(reviewer: bool, reviewing: RwSignal<bool>, blood: Option<bool>) -> i
                 .into_any(),
                 None => view! { <a class="disabled" title="收费员或收费组长使用">"用血减免"</a> }.into_any(),
             }}
-            <a class="disabled" title="后续版本">"票据"</a>
+            {if invoices {
+                view! {
+                    <button
+                        id="invoices-open"
+                        class="rail-item"
+                        title="F3：票据（电子票据、换开与作废纸质票据、票据领用、自助机报表）"
+                        on:click=move |_| {
+                            reviewing.set(false);
+                            desk.open_invoices();
+                        }
+                    >
+                        "票据" <span class="key">"F3"</span>
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! { <a class="disabled" title="收费员、收费组长或财务使用">"票据"</a> }.into_any()
+            }}
             <a class="disabled" title="后续版本">"日结"</a>
             {if reviewer {
                 view! {
