@@ -49,7 +49,8 @@ pub async fn retry(State(state): State<AppState>, caller: Caller) -> ApiResult<J
 #[utoipa::path(post, path = "/api/v1/invoices/paper", request_body = PaperRequest,
     responses((status = 200, body = wire::records::InvoiceRecord), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
-        (status = 409, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody)),
+        (status = 409, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody),
+        (status = 503, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn paper(
     State(state): State<AppState>,
@@ -69,7 +70,7 @@ pub async fn paper(
     responses((status = 200, body = wire::records::InvoiceRecord), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
-        (status = 503, body = wire::ErrorBody)),
+        (status = 413, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn void_paper(
     State(state): State<AppState>,
@@ -122,7 +123,7 @@ pub async fn check(
     responses((status = 200, body = InvoiceCheck), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
-        (status = 503, body = wire::ErrorBody)),
+        (status = 413, body = wire::ErrorBody), (status = 503, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn fix(
     State(state): State<AppState>,
