@@ -129,9 +129,25 @@ async fn wait_online(desktop: &Desktop) {
 /// F11 with the reason and the supervisor's credentials typed, confirmed.
 async fn recall(desktop: &Desktop) {
     desktop.press(F11).await;
-    type_into(desktop, "recall-reason", "患者要求退费").await;
-    type_into(desktop, "approval-username", "supervisor").await;
-    type_into(desktop, "approval-password", PASSWORD).await;
+    desktop.find_id("recall-reason").await;
+    // Typed until the form holds it: once (under a full test run's load) the reason typed right
+    // after the dialog opened was gone when the recall was confirmed.
+    let fields =
+        [("recall-reason", "患者要求退费"), ("approval-username", "supervisor"), ("approval-password", PASSWORD)];
+    for attempt in 0.. {
+        for (id, text) in fields {
+            type_into(desktop, id, text).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut held = true;
+        for (id, text) in fields {
+            held &= value_of(desktop, id).await == text;
+        }
+        if held {
+            break;
+        }
+        assert!(attempt < 3, "the recall form does not keep what is typed");
+    }
     click(desktop, "recall-confirm").await;
 }
 
