@@ -8,6 +8,7 @@
 pub mod account;
 pub mod admission;
 pub mod blood;
+pub mod close;
 pub mod insurance;
 pub mod invoice;
 pub mod money;
