@@ -252,3 +252,51 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         Err(FoldError::Malformed { code, message }) => Ok(result(envelope.key, "invalid", Some(code), Some(message))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use uuid::Uuid;
+    use wire::Envelope;
+    use wire::api::PushBatch;
+
+    use super::lanes;
+
+    /// An operation of `admission`: a settlement claiming a blood waiver, or a deposit.
+    fn operation(key: u128, admission: u128, waiver: bool) -> Envelope {
+        let admission = Uuid::from_u128(admission);
+        let record = if waiver {
+            json!({"kind": "settlement", "key": Uuid::from_u128(key + 1000), "admission_id": admission,
+                "settlement_no": "JS0100000001", "settlement_kind": "discharge", "fees": "440.00",
+                "insurance_fund": "0.00", "personal_account": "0.00", "blood_reimbursement": "330.00",
+                "deposits_applied": "110.00", "due": "0.00", "insurance_ref": null, "place": "counter",
+                "cashier": "王丽", "at": "2026-01-01T10:00:00", "trial_version": "v1", "fee_keys": [],
+                "payments": [], "blood_waiver": {"reference": "JM1", "amount": "330.00", "ml": 300,
+                "uses": [], "offline": true}})
+        } else {
+            json!({"kind": "deposit", "key": Uuid::from_u128(key + 1000), "admission_id": admission,
+                "receipt_no": "YJ0100000001", "deposit_kind": "deposit", "reverses": null, "settlement": null,
+                "amount": "1.00", "tenders": [{"tender": "cash", "amount": "1.00", "reference": null}],
+                "at": "2026-01-01T10:00:00", "cashier": "王丽"})
+        };
+        serde_json::from_value(json!({"key": Uuid::from_u128(key), "admission_id": admission, "cashier": "cashier",
+            "at": "2026-01-01T10:00:00", "records": [record]}))
+        .unwrap()
+    }
+
+    #[test]
+    fn admissions_claiming_a_blood_waiver_share_one_lane_in_the_batchs_order() {
+        let batch = PushBatch {
+            device_id: Uuid::from_u128(9),
+            envelopes: vec![
+                operation(1, 10, false), // admission 10: a deposit, then a waiver
+                operation(2, 20, false), // admission 20: deposits only
+                operation(3, 30, true),  // admission 30: a waiver
+                operation(4, 10, true),
+                operation(5, 20, false),
+            ],
+        };
+        // 10 and 30 claim waivers: one lane, in the batch's order; 20 keeps its own.
+        assert_eq!(lanes(&batch), vec![vec![0, 2, 3], vec![1, 4]]);
+    }
+}

@@ -103,6 +103,12 @@ async fn a_settlement_gets_its_sealed_invoice_and_a_recall_reverses_it() {
         assert!(text.contains(expected), "{expected} missing from\n{text}");
     }
     assert!(!text.contains("已冲红"));
+    // The settlement statement names its invoice.
+    let statement = app.settlement_pdf("2026900401", &settled.settlement_no, "王丽").await.unwrap();
+    std::fs::write(&path, &statement.bytes).unwrap();
+    let text = std::process::Command::new("pdftotext").args(["-layout", path.to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains(&format!("票据号码 {}", invoice.number)), "{text}");
 
     recall(&app, "2026900401").await;
     let pdf = app.invoice_pdf("2026900401", &settled.settlement_no, false).await.unwrap();

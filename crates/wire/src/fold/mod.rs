@@ -447,4 +447,37 @@ mod tests {
         assert!(ledger.clone().check_and_apply(&envelope, &received("2026-01-02T10:00:00".parse().ok())).is_ok());
         assert!(ledger.check_and_apply(&envelope, &Facts::default()).is_ok());
     }
+
+    #[test]
+    fn a_receipt_void_takes_the_deposits_current_receipt_only_and_renumbers_it() {
+        let (admission, original) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut ledger = Ledger::new();
+        ledger.apply(&deposit(admission, original, None, "100.00", "2026-01-01T09:00:00")).unwrap();
+        let void = |key: u128, voided: &str, new: &str, reason: &str| Envelope {
+            key: Uuid::from_u128(key),
+            admission_id: admission,
+            cashier: "cashier".into(),
+            at: "2026-01-01T10:00:00".parse().unwrap(),
+            records: vec![Record::ReceiptVoid(crate::records::ReceiptVoidRecord {
+                key: Uuid::from_u128(key + 100),
+                admission_id: admission,
+                deposit: original,
+                voided_no: voided.into(),
+                new_no: new.into(),
+                reason: reason.into(),
+                by: "王丽".into(),
+                at: "2026-01-01T10:00:00".parse().unwrap(),
+            })],
+            approval: None,
+        };
+        let stale = ledger.clone().check_and_apply(&void(5, "YJ0100000009", "YJ0100000002", "卡纸"), &Facts::default());
+        assert_eq!(stale.unwrap_err().code(), "RECEIPT_NOT_CURRENT");
+        let unexplained =
+            ledger.clone().check_and_apply(&void(6, "YJ0100000001", "YJ0100000002", " "), &Facts::default());
+        assert_eq!(unexplained.unwrap_err().code(), codes::MALFORMED);
+        ledger.check_and_apply(&void(7, "YJ0100000001", "YJ0100000002", "卡纸"), &Facts::default()).unwrap();
+        assert_eq!(ledger.account.deposits[0].receipt_no, "YJ0100000002");
+        let twice = ledger.clone().check_and_apply(&void(8, "YJ0100000001", "YJ0100000003", "卡纸"), &Facts::default());
+        assert_eq!(twice.unwrap_err().code(), "RECEIPT_NOT_CURRENT", "the voided number is no longer the deposit's");
+    }
 }
