@@ -24,6 +24,9 @@ CREATE TABLE invoice_events (
     CHECK (kind NOT IN ('paper_printed', 'paper_voided') OR (paper_no IS NOT NULL AND by_user IS NOT NULL))
 );
 CREATE INDEX invoice_events_by_settlement ON invoice_events (settlement_key);
+-- The runner looks for settlements without their invoice, and for their recalls, every round.
+CREATE INDEX journal_settlements ON journal (seq) WHERE kind = 'settlement';
+CREATE INDEX journal_recalls_by_settlement ON journal ((record->>'settlement')) WHERE kind = 'recall';
 CREATE UNIQUE INDEX invoice_events_issued_once ON invoice_events (settlement_key) WHERE kind = 'issued';
 CREATE UNIQUE INDEX invoice_events_reversed_once ON invoice_events (settlement_key) WHERE kind = 'reversed';
 CREATE UNIQUE INDEX invoice_events_paper_once ON invoice_events (paper_no, kind) WHERE paper_no IS NOT NULL;

@@ -93,18 +93,17 @@ pub async fn finish_all(state: &AppState, by_itself: bool) -> ApiResult<usize> {
     Ok(left)
 }
 
-/// The admission's ledger as the journal has it now.
-async fn ledger_of(conn: &mut PgConnection, admission_id: Uuid) -> ApiResult<Ledger> {
-    let mut ledger = Ledger::new();
-    for (_, record) in journal::records_after(conn, admission_id, 0).await? {
-        ledger.apply(&record).map_err(ApiError::internal)?;
-    }
+/// The admission's ledger as the journal has it now, through the pushes' cache (only what was
+/// journaled since it was cached is replayed), and left in the cache for the next one.
+async fn ledger_of(state: &AppState, conn: &mut PgConnection, admission_id: Uuid) -> ApiResult<Ledger> {
+    let (seq, ledger) = state.ledgers.take(conn, admission_id).await?;
+    state.ledgers.store(admission_id, seq, ledger.clone());
     Ok(ledger)
 }
 
 async fn finish(state: &AppState, item: &Unfinished) -> ApiResult<bool> {
     let mut conn = state.pool.acquire().await?;
-    let ledger = ledger_of(&mut conn, item.admission_id).await?;
+    let ledger = ledger_of(state, &mut conn, item.admission_id).await?;
     let admission = journal::admission(&mut conn, item.admission_id)
         .await?
         .ok_or_else(|| ApiError::internal("开票的住院记录不存在"))?;
@@ -184,7 +183,7 @@ pub async fn adopt(state: &AppState, settlement_key: Uuid) -> ApiResult<()> {
             .fetch_optional(&mut *conn)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("平台没有业务流水号为 {settlement_key} 的结算")))?;
-    let ledger = ledger_of(&mut conn, admission_id).await?;
+    let ledger = ledger_of(state, &mut conn, admission_id).await?;
     let admission =
         journal::admission(&mut conn, admission_id).await?.ok_or_else(|| ApiError::internal("开票的住院记录不存在"))?;
     let recorded: bool = sqlx::query_scalar(

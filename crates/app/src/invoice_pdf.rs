@@ -26,10 +26,7 @@ impl App {
         reprint: Option<u32>,
     ) -> Result<RenderedPdf, AppError> {
         let (summary, account) = self.load_account(case_no).await?;
-        let settlement =
-            account.settlements.iter().find(|s| s.settlement_no == settlement_no.trim()).ok_or_else(|| {
-                AppError::Rule { code: "SETTLEMENT_NOT_FOUND", message: format!("找不到结算单 {settlement_no}") }
-            })?;
+        let settlement = crate::statement::settlement_numbered(&account, settlement_no)?;
         let mut conn = self.store.conn().await?;
         let key = invoices::settlement_key(&mut conn, settlement.id).await?;
         let row = invoices::for_settlement(&mut conn, key).await?;

@@ -115,10 +115,7 @@ impl App {
         reprint: Option<u32>,
     ) -> Result<RenderedPdf, AppError> {
         let (summary, account) = self.load_account(case_no).await?;
-        let settlement =
-            account.settlements.iter().find(|s| s.settlement_no == settlement_no.trim()).ok_or_else(|| {
-                AppError::Rule { code: "SETTLEMENT_NOT_FOUND", message: format!("找不到结算单 {settlement_no}") }
-            })?;
+        let settlement = settlement_numbered(&account, settlement_no)?;
         let mut model = self.settlement_model(&summary.admission, &account, settlement, printed_by);
         let mut conn = self.store.conn().await?;
         let settlement_key = store::invoices::settlement_key(&mut conn, settlement.id).await?;
@@ -214,4 +211,15 @@ pub(crate) fn receipt_model(app: &App, admission: &Admission, entry: &DepositEnt
         counter: app.counter.clone(),
         reason: entry.reason.clone(),
     }
+}
+
+/// The settlement numbered `settlement_no` of `account`, or `SETTLEMENT_NOT_FOUND`.
+pub(crate) fn settlement_numbered<'a>(
+    account: &'a InpatientAccount,
+    settlement_no: &str,
+) -> Result<&'a domain::Settlement, AppError> {
+    account.settlements.iter().find(|s| s.settlement_no == settlement_no.trim()).ok_or_else(|| AppError::Rule {
+        code: "SETTLEMENT_NOT_FOUND",
+        message: format!("找不到结算单 {settlement_no}"),
+    })
 }

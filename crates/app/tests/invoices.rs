@@ -15,15 +15,6 @@ use fiscal::{FiscalPlatform, SandboxFault, SandboxFiscal};
 use support::*;
 use tempfile::TempDir;
 
-async fn with_sandbox(dir: &TempDir) -> (App, Arc<SandboxFiscal>) {
-    let sandbox = Arc::new(SandboxFiscal::demo(Duration::ZERO));
-    let options = app::SeedOptions { seed: 11, patients: 1, now: now(), fees: demo::FeeDetail::Full };
-    app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
-    let mut config = config(dir, app::Clock::Fixed(now()));
-    config.fiscal = Some(Arc::new(sandbox.adapter()));
-    (App::open(config).await.unwrap(), sandbox)
-}
-
 async fn settle(app: &App, case_no: &str) -> contract::cashier::SettlementView {
     let cashier = login(app, "cashier").await;
     let trial = app.trial(&cashier, &TrialRequest { case_no: case_no.into(), kind: "discharge".into() }).await.unwrap();
@@ -59,7 +50,7 @@ async fn recall(app: &App, case_no: &str) {
 #[tokio::test]
 async fn a_settlement_gets_its_sealed_invoice_and_a_recall_reverses_it() {
     let dir = TempDir::new().unwrap();
-    let (app, sandbox) = with_sandbox(&dir).await;
+    let (app, sandbox) = with_fiscal_sandbox(&dir).await;
     admit(&app, &Stay::audited("2026900401")).await;
     let settled = settle(&app, "2026900401").await;
     assert_eq!(
@@ -131,7 +122,7 @@ async fn a_settlement_gets_its_sealed_invoice_and_a_recall_reverses_it() {
 #[tokio::test]
 async fn an_unreachable_or_silent_fiscal_platform_never_loses_or_doubles_an_invoice() {
     let dir = TempDir::new().unwrap();
-    let (app, sandbox) = with_sandbox(&dir).await;
+    let (app, sandbox) = with_fiscal_sandbox(&dir).await;
     admit(&app, &Stay::audited("2026900402")).await;
 
     // Unreachable: the settlement stands, its invoice says it failed and is retried.

@@ -5,25 +5,13 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use app::App;
 use contract::cashier::{Approval, RecallRequest, SettleRequest, TrialRequest};
 use contract::invoice::{PaperCopyRequest, StockRequest, VoidPaperRequest};
 use domain::paper::PaperKind;
-use fiscal::{FiscalPlatform, SandboxFiscal};
+use fiscal::FiscalPlatform;
 use support::*;
 use tempfile::TempDir;
-
-async fn counter(dir: &TempDir) -> (App, Arc<SandboxFiscal>) {
-    let sandbox = Arc::new(SandboxFiscal::demo(Duration::ZERO));
-    let options = app::SeedOptions { seed: 11, patients: 1, now: now(), fees: demo::FeeDetail::Full };
-    app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
-    let mut config = config(dir, app::Clock::Fixed(now()));
-    config.fiscal = Some(Arc::new(sandbox.adapter()));
-    (App::open(config).await.unwrap(), sandbox)
-}
 
 fn range(prefix: &str, from: u64, to: u64, reason: Option<&str>) -> StockRequest {
     StockRequest { kind: "invoice".into(), prefix: prefix.into(), from, to, width: 8, reason: reason.map(Into::into) }
@@ -52,7 +40,7 @@ fn paper(case_no: &str, reissue: bool) -> PaperCopyRequest {
 #[tokio::test]
 async fn a_paper_copy_uses_the_next_number_and_blocks_the_recall_until_voided() {
     let dir = TempDir::new().unwrap();
-    let (app, sandbox) = counter(&dir).await;
+    let (app, sandbox) = with_fiscal_sandbox(&dir).await;
     settled(&app, "2026900501").await;
     let cashier = login(&app, "cashier").await;
 

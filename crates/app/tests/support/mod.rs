@@ -36,6 +36,17 @@ pub async fn seeded(dir: &TempDir, patients: usize) -> App {
     App::open(config(dir, Clock::Fixed(now()))).await.unwrap()
 }
 
+/// A demo hospital of one admission whose counter issues invoices through `sandbox`, in-process
+/// (a test changes its faults or reads its register).
+pub async fn with_fiscal_sandbox(dir: &TempDir) -> (App, std::sync::Arc<fiscal::SandboxFiscal>) {
+    let sandbox = std::sync::Arc::new(fiscal::SandboxFiscal::demo(std::time::Duration::ZERO));
+    let options = SeedOptions { seed: 11, patients: 1, now: now(), fees: FeeDetail::Full };
+    app::seed_demo(&dir.path().join("cashier.db"), &options).await.unwrap();
+    let mut config = config(dir, Clock::Fixed(now()));
+    config.fiscal = Some(std::sync::Arc::new(sandbox.adapter()));
+    (App::open(config).await.unwrap(), sandbox)
+}
+
 pub async fn reopen(app: App, dir: &TempDir, clock: Clock) -> App {
     app.store().close().await;
     App::open(config(dir, clock)).await.unwrap()
