@@ -147,3 +147,27 @@ pub fn DialogError(error: RwSignal<Option<contract::ApiError>>) -> impl IntoView
         </div>
     }
 }
+
+/// While a tabbed dialog (`#dialog_id`) is open, the keys pressed with the focus outside it: a
+/// button disabled while its call runs drops the focus to the page, and the dialog must still
+/// answer Esc (closes) and its own keys (`on_keys`). A key the dialog already handled is not
+/// handled twice. The listener goes with the dialog.
+pub fn keys_outside(dialog_id: &'static str, desk: Desk, on_keys: impl Fn(&web_sys::KeyboardEvent) + 'static) {
+    let selector = format!("#{dialog_id}");
+    let outside = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.default_prevented() {
+            return;
+        }
+        let inside = document().active_element().is_some_and(|el| el.closest(&selector).ok().flatten().is_some());
+        if inside {
+            return;
+        }
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            desk.close();
+        } else {
+            on_keys(&ev);
+        }
+    });
+    on_cleanup(move || outside.remove());
+}

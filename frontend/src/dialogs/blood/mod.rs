@@ -123,21 +123,8 @@ pub fn BloodDialog() -> impl IntoView {
             steps.go(tab);
         }
     };
-    // A button disabled while its call runs drops the focus to the page: the dialog still
-    // answers Esc and its Alt keys then (inside, the Modal and the frame handle them).
-    let outside = window_event_listener(leptos::ev::keydown, move |ev| {
-        let inside = document().active_element().is_some_and(|el| el.closest("#blood-dialog").ok().flatten().is_some());
-        if inside {
-            return;
-        }
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            desk.close();
-        } else {
-            on_keys(&ev);
-        }
-    });
-    on_cleanup(move || outside.remove());
+    // Inside, the Modal and the frame handle the keys; outside, this.
+    super::keys_outside("blood-dialog", desk, on_keys);
     let title = match &case_no {
         Some(case_no) => format!("用血减免（F7） 病案号 {case_no}"),
         None => "用血减免（F7）".to_owned(),

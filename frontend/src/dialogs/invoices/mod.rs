@@ -114,26 +114,9 @@ pub fn InvoicesDialog() -> impl IntoView {
             steps.go(tab);
         }
     };
-    // A button disabled while its call runs drops the focus to the page: the dialog still
-    // answers Esc and its Alt keys then. A key the dialog already handled (its focused field
-    // gone with the tab it switched away from) is not handled twice.
-    let outside = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.default_prevented() {
-            return;
-        }
-        let inside =
-            document().active_element().is_some_and(|el| el.closest("#invoices-dialog").ok().flatten().is_some());
-        if inside {
-            return;
-        }
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            desk.close();
-        } else {
-            on_keys(&ev);
-        }
-    });
-    on_cleanup(move || outside.remove());
+    // Inside, the Modal and the frame handle the keys; outside (the focus dropped to the page,
+    // or its field gone with the tab it switched away from), this.
+    super::keys_outside("invoices-dialog", desk, on_keys);
     let title = match &case_no {
         Some(case_no) => format!("票据（F3） 病案号 {case_no}"),
         None => "票据（F3）".to_owned(),
