@@ -10,6 +10,7 @@
 
 pub mod blood_form;
 pub mod blood_month;
+pub mod day_end;
 pub mod invoice;
 pub mod kiosk_report;
 pub mod pdf;

@@ -2,6 +2,7 @@
 //! Exit status 0 on success, 2 for refused input, 1 for anything else; messages in zh-CN.
 
 mod blood_cmd;
+mod close_cmd;
 mod invoice_cmd;
 mod password;
 mod recon_input;
@@ -137,6 +138,10 @@ enum Command {
         #[arg(long = "as", default_value = "cashier")]
         operator: String,
     },
+    /// The cashier's close (日结): `close --preview`, `close`, `close cancel`, `close show`.
+    Close(close_cmd::CloseArgs),
+    /// Finance's collection of closes (缴款确认): `hand-in`, `hand-in reverse`, `hand-in waiting`.
+    HandIn(close_cmd::HandInArgs),
     /// Pre-numbered paper (票据领用 / 核销): `stock receive | write-off | show`.
     Stock {
         #[command(subcommand)]
@@ -279,6 +284,8 @@ async fn run(command: Command) -> Result<(), AppError> {
             invoice_cmd::recall(db, case_no, kind, settlement, reason, approver, operator).await?
         }
         Command::Report { command } => report_cmd::run(command).await?,
+        Command::Close(args) => close_cmd::close(args).await?,
+        Command::HandIn(args) => close_cmd::hand_in(args).await?,
         Command::Reconcile(args) => reconcile_cmd::run(args)?,
         Command::Words { amount } => {
             println!("{}", app::words(&amount)?);

@@ -12,6 +12,39 @@ use crate::recon_input::write_output;
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
+    /// The hospital's day (住院日报): takings by tender and cashier, income, the roll-forwards
+    /// and the identities.
+    Daily {
+        #[arg(long)]
+        db: PathBuf,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        #[arg(long = "as", default_value = "finance")]
+        operator: String,
+    },
+    /// The hospital's month (住院月报): each day and the totals, with a chart of takings.
+    Monthly {
+        #[arg(long)]
+        db: PathBuf,
+        /// YYYY-MM
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        #[arg(long = "as", default_value = "finance")]
+        operator: String,
+    },
     /// The month's blood waivers (用血减免月结) against the blood platform's statement.
     BloodMonthly {
         #[arg(long)]
@@ -53,6 +86,23 @@ pub enum ReportCommand {
 
 pub async fn run(command: ReportCommand) -> Result<(), AppError> {
     match command {
+        ReportCommand::Daily { db, date, json: _, pdf, xlsx, operator } => {
+            let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+                AppError::invalid("DATE_MALFORMED", format!("日期格式应为 YYYY-MM-DD：“{}”", date.trim()), "date")
+            })?;
+            let (app, operator) = crate::sync_cmd::open_for_settlement(&db, &operator, None).await?;
+            let report = app.daily_report(&operator, day).await?;
+            app.write_daily_report(&report, pdf.as_deref(), xlsx.as_deref())?;
+            println!("{}", crate::json(&report)?);
+        }
+        ReportCommand::Monthly { db, month, json: _, pdf, xlsx, operator } => {
+            let first = app::month_start(&month)?;
+            let (app, operator) = crate::sync_cmd::open_for_settlement(&db, &operator, None).await?;
+            let report =
+                app.monthly_report(&operator, chrono::Datelike::year(&first), chrono::Datelike::month(&first)).await?;
+            app.write_monthly_report(&report, pdf.as_deref(), xlsx.as_deref())?;
+            println!("{}", crate::json(&report)?);
+        }
         ReportCommand::BloodMonthly { db, month, json: _, xlsx, pdf, operator } => {
             let first = app::month_start(&month)?;
             // A linked counter asks the blood platform's statement through the platform: the

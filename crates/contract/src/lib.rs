@@ -8,6 +8,7 @@ pub mod account;
 pub mod blood;
 pub mod blood_desk;
 pub mod cashier;
+pub mod close;
 pub mod error;
 pub mod invoice;
 pub mod link;

@@ -47,6 +47,7 @@ pub enum Permission {
     ResolvePending,
     ReviewBloodWaiver,
     Administer,
+    CollectHandIn,
 }
 
 impl From<domain::Permission> for Permission {
@@ -62,6 +63,7 @@ impl From<domain::Permission> for Permission {
             domain::Permission::ResolvePending => Permission::ResolvePending,
             domain::Permission::ReviewBloodWaiver => Permission::ReviewBloodWaiver,
             domain::Permission::Administer => Permission::Administer,
+            domain::Permission::CollectHandIn => Permission::CollectHandIn,
         }
     }
 }

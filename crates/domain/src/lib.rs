@@ -9,6 +9,7 @@ pub mod account;
 pub mod admission;
 pub mod blood;
 pub mod close;
+pub mod hand_in;
 pub mod insurance;
 pub mod invoice;
 pub mod money;

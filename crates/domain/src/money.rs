@@ -189,7 +189,8 @@ impl Money {
 impl fmt::Display for Money {
     /// Plain decimal with two places (`1234.50`), as in files and JSON.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        // Zero and sums starting from it carry no scale of their own: always two places.
+        write!(f, "{:.2}", self.0)
     }
 }
 

@@ -57,10 +57,12 @@ pub enum Permission {
     ReviewBloodWaiver,
     /// Register counters, import from the HIS, add users, verify the audit chain.
     Administer,
+    /// Collect cashiers' closes (缴款确认) and read the hospital's day and month.
+    CollectHandIn,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::HandleMoney,
         Permission::AuditFees,
         Permission::ApproveRecall,
@@ -71,6 +73,7 @@ impl Permission {
         Permission::ResolvePending,
         Permission::ReviewBloodWaiver,
         Permission::Administer,
+        Permission::CollectHandIn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -85,6 +88,7 @@ impl Permission {
             Permission::ResolvePending => "resolve_pending",
             Permission::ReviewBloodWaiver => "review_blood_waiver",
             Permission::Administer => "administer",
+            Permission::CollectHandIn => "collect_hand_in",
         }
     }
 
@@ -100,6 +104,7 @@ impl Permission {
             Permission::ResolvePending => "处理待处理",
             Permission::ReviewBloodWaiver => "审核用血减免",
             Permission::Administer => "系统管理",
+            Permission::CollectHandIn => "缴款确认",
         }
     }
 
@@ -118,22 +123,25 @@ impl Role {
                 P::HandleMoney | P::Sync | P::ReserveNumbers => true,
                 P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => false,
                 P::ViewPending | P::ResolvePending | P::ReviewBloodWaiver | P::Administer => false,
+                P::CollectHandIn => false,
             },
             Role::Finance => match permission {
                 P::AuditFees | P::ReviewReconciliation | P::Sync | P::ViewPending => true,
+                P::CollectHandIn => true,
                 P::HandleMoney | P::ApproveRecall | P::ReserveNumbers => false,
                 P::ResolvePending | P::ReviewBloodWaiver | P::Administer => false,
             },
             Role::Supervisor => match permission {
                 P::HandleMoney | P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => true,
                 P::Sync | P::ReserveNumbers | P::ViewPending | P::ResolvePending => true,
-                P::ReviewBloodWaiver => true,
+                P::ReviewBloodWaiver | P::CollectHandIn => true,
                 P::Administer => false,
             },
             Role::Admin => match permission {
                 P::ReviewReconciliation | P::Administer => true,
                 P::HandleMoney | P::AuditFees | P::ApproveRecall | P::Sync => false,
                 P::ReserveNumbers | P::ViewPending | P::ResolvePending | P::ReviewBloodWaiver => false,
+                P::CollectHandIn => false,
             },
         }
     }

@@ -7,10 +7,13 @@
 //! leak upward untranslated (see [`StoreError`]).
 
 pub mod blood;
+pub mod closes;
 mod codec;
+pub mod day_book;
 pub mod deposits;
 pub mod error;
 pub mod fees;
+pub mod hand_ins;
 pub mod intents;
 pub mod invoices;
 pub mod journal;
