@@ -346,3 +346,28 @@ async fn closes_at_any_cut_offs_add_up_to_every_record_and_the_hospital_day_bala
     assert!(text.contains("住院月报") && text.contains("图：每日实收"), "{text}");
     let _ = Clock::System;
 }
+
+#[tokio::test]
+async fn the_close_counts_the_invoices_issued_and_reversed() {
+    let dir = TempDir::new().unwrap();
+    let (app, _sandbox) = with_fiscal_sandbox(&dir).await;
+    let cashier = login(&app, "cashier").await;
+    app.close_day(&cashier, &close_request(Some("2026-11-25 00:00:00"))).await.unwrap();
+    let (_, settlement) = a_day(&app).await;
+    let recall = contract::cashier::RecallRequest {
+        case_no: "2026901301".into(),
+        key: key(),
+        kind: "settlement".into(),
+        settlement_no: Some(settlement),
+        reason: "收费项目录入错误".into(),
+        approval: contract::cashier::Approval { username: "supervisor".into(), password: demo::DEMO_PASSWORD.into() },
+    };
+    app.recall(&cashier, &recall).await.unwrap();
+    let close = app.close_day(&cashier, &close_request(None)).await.unwrap();
+    assert_eq!((close.settlements, close.recalls), (1, 1));
+    assert_eq!((close.invoices_issued, close.invoices_reversed), (1, 1), "the e-invoice and its red invoice");
+    // The recall counts the settlement back; its money stays as deposits (a recall transfer).
+    assert_eq!(close.fees_settled.to_string(), "0.00");
+    assert_eq!(close.cash_to_hand_in.to_string(), "800.00");
+    assert!(close.identities.iter().all(|i| i.holds), "{:?}", close.identities);
+}
