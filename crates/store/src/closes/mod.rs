@@ -49,15 +49,18 @@ pub async fn append(conn: &mut SqliteConnection, close: &NewClose<'_>) -> Result
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    for (kind, record, late) in close.members {
-        sqlx::query("INSERT INTO close_members (close_id, kind, record_id, late) VALUES (?1, ?2, ?3, ?4)")
-            .bind(id)
-            .bind(kind.code())
-            .bind(record)
-            .bind(i64::from(*late))
-            .execute(&mut *conn)
-            .await?;
-    }
+    // One statement for all members: a close may hold thousands of records.
+    let members: Vec<(&str, i64, i64)> =
+        close.members.iter().map(|(kind, record, late)| (kind.code(), *record, i64::from(*late))).collect();
+    let members = serde_json::to_string(&members).map_err(|e| crate::StoreError::BadRow(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO close_members (close_id, kind, record_id, late)
+         SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) j",
+    )
+    .bind(id)
+    .bind(members)
+    .execute(&mut *conn)
+    .await?;
     Ok(id)
 }
 
