@@ -81,6 +81,8 @@ pub enum Dialog {
     Blood,
     /// 票据: the patient's e-invoices and paper copies, 作废纸质, paper stock, the kiosk report.
     Invoices,
+    /// 日结: the operator's close, finance's hand-in, the hospital's day and month.
+    DayEnd,
     Reverse(DepositView),
     VoidReceipt(DepositView),
 }
@@ -136,6 +138,11 @@ impl Desk {
     /// dialog offers what needs none (作废纸质 by number, 票据领用, 自助机报表).
     pub fn open_invoices(&self) {
         self.dialog.set(Some(Dialog::Invoices));
+    }
+
+    /// Opens 日结 (F10); it needs no patient on the desk.
+    pub fn open_day_end(&self) {
+        self.dialog.set(Some(Dialog::DayEnd));
     }
 
     /// Reloads the account shown (after a deposit, settlement, recall…); an answer for a

@@ -10,6 +10,9 @@ use contract::cashier::{
     AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
     ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
 };
+use contract::close::{
+    CancelCloseRequest, CloseRequest, CloseView, DailyReport, HandInRequest, HandInView, MonthlyReport, WaitingClose,
+};
 use contract::invoice::{
     InvoiceView, KioskReport, PaperCopyOutcome, PaperCopyRequest, PaperVoided, StockRequest, StockView,
     VoidPaperRequest,
@@ -357,4 +360,72 @@ pub async fn kiosk_invoices(day: &str) -> Result<KioskReport, ApiError> {
 
 pub async fn finish_invoices() -> Result<usize, ApiError> {
     call("finish_invoices", &NoArgs {}).await
+}
+
+// ---- 日结 ----
+
+#[derive(Serialize)]
+struct CloseNoArgs<'a> {
+    #[serde(rename = "closeNo")]
+    close_no: &'a str,
+}
+
+#[derive(Serialize)]
+struct HandInNoArgs<'a> {
+    #[serde(rename = "handInNo")]
+    hand_in_no: &'a str,
+}
+
+#[derive(Serialize)]
+struct MonthArgs<'a> {
+    month: &'a str,
+}
+
+#[derive(Serialize)]
+struct PeriodArgs<'a> {
+    period: &'a str,
+}
+
+pub async fn preview_close(request: &CloseRequest) -> Result<CloseView, ApiError> {
+    call("preview_close", &RequestArgs { request }).await
+}
+
+pub async fn close_day(request: &CloseRequest) -> Result<CloseView, ApiError> {
+    call("close_day", &RequestArgs { request }).await
+}
+
+pub async fn cancel_close(request: &CancelCloseRequest) -> Result<CloseView, ApiError> {
+    call("cancel_close", &RequestArgs { request }).await
+}
+
+pub async fn print_close(close_no: &str) -> Result<PrintOutcome, ApiError> {
+    call("print_close", &CloseNoArgs { close_no }).await
+}
+
+pub async fn waiting_closes() -> Result<Vec<WaitingClose>, ApiError> {
+    call("waiting_closes", &NoArgs {}).await
+}
+
+pub async fn hand_in(request: &HandInRequest) -> Result<HandInView, ApiError> {
+    call("hand_in", &RequestArgs { request }).await
+}
+
+pub async fn print_hand_in(hand_in_no: &str) -> Result<PrintOutcome, ApiError> {
+    call("print_hand_in", &HandInNoArgs { hand_in_no }).await
+}
+
+pub async fn daily_report(day: &str) -> Result<DailyReport, ApiError> {
+    call("daily_report", &DayArgs { day }).await
+}
+
+pub async fn monthly_report(month: &str) -> Result<MonthlyReport, ApiError> {
+    call("monthly_report", &MonthArgs { month }).await
+}
+
+pub async fn print_day_end(period: &str) -> Result<PrintOutcome, ApiError> {
+    call("print_day_end", &PeriodArgs { period }).await
+}
+
+pub async fn export_day_end(period: &str) -> Result<String, ApiError> {
+    call("export_day_end", &PeriodArgs { period }).await
 }

@@ -5,6 +5,7 @@
 
 mod blood_commands;
 mod commands;
+mod day_end_commands;
 mod invoice_commands;
 mod options;
 mod recon_commands;
@@ -64,6 +65,18 @@ fn main() {
             invoice_commands::paper_stock,
             invoice_commands::kiosk_invoices,
             invoice_commands::finish_invoices,
+            day_end_commands::preview_close,
+            day_end_commands::close_day,
+            day_end_commands::cancel_close,
+            day_end_commands::my_closes,
+            day_end_commands::print_close,
+            day_end_commands::waiting_closes,
+            day_end_commands::hand_in,
+            day_end_commands::print_hand_in,
+            day_end_commands::daily_report,
+            day_end_commands::monthly_report,
+            day_end_commands::print_day_end,
+            day_end_commands::export_day_end,
             recon_commands::recon_batches,
             recon_commands::recon_run,
             recon_commands::recon_items,

@@ -19,6 +19,7 @@ mod blood_waiver;
 mod clock;
 mod close;
 mod close_view;
+mod day_end_print;
 mod day_report;
 pub mod demo_seed;
 mod deposits;

@@ -251,3 +251,15 @@ pub struct MonthlyReport {
     pub inpatient_fee_rollforward: RollForward,
     pub identity_holds: bool,
 }
+
+/// The notes and coins finance counts, largest first: the face value as the hand-in takes it
+/// ("100.00", "0.50") and its label ("100元", "5角") — from `domain::hand_in`.
+pub fn denominations() -> Vec<(String, String)> {
+    domain::hand_in::DENOMINATIONS_FEN
+        .iter()
+        .filter_map(|fen| {
+            let face = domain::Money::from_fen(*fen).ok()?;
+            Some((face.to_string(), domain::hand_in::denomination_label(*fen)))
+        })
+        .collect()
+}

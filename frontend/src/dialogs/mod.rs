@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod blood;
+pub mod day_end;
 pub mod deposit;
 pub mod invoices;
 pub mod recall;

@@ -12,6 +12,7 @@ pub fn ActionBar(
     reviewing: RwSignal<bool>,
     blood: Option<bool>,
     invoices: bool,
+    day_end: bool,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let no_patient = move || desk.account.with(Option::is_none);
@@ -31,6 +32,9 @@ pub fn ActionBar(
             {blood.map(|may_review| view! {
                 <button id="open-blood" disabled=move || no_patient() && !may_review on:click=move |_| desk.open_blood(may_review)>"F7 用血减免"</button>
             })}
+            <Show when=move || day_end>
+                <button id="open-day-end" on:click=move |_| desk.open_day_end()>"F10 日结"</button>
+            </Show>
             <button id="open-recall" disabled=no_patient on:click=move |_| desk.open(Dialog::Recall)>"F11 召回"</button>
             <button id="print-statement" disabled=no_patient on:click=move |_| desk.print_statement()>"F12 打印费用清单"</button>
             <span class="spacer"></span>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::desk::{Desk, Dialog};
 use crate::dialogs::audit::AuditDialog;
 use crate::dialogs::blood::BloodDialog;
+use crate::dialogs::day_end::DayEndDialog;
 use crate::dialogs::deposit::DepositDialog;
 use crate::dialogs::invoices::InvoicesDialog;
 use crate::dialogs::recall::RecallDialog;
@@ -22,6 +23,7 @@ pub fn DialogSwitch() -> impl IntoView {
             Dialog::Audit => view! { <AuditDialog/> }.into_any(),
             Dialog::Blood => view! { <BloodDialog/> }.into_any(),
             Dialog::Invoices => view! { <InvoicesDialog/> }.into_any(),
+            Dialog::DayEnd => view! { <DayEndDialog/> }.into_any(),
             Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
             Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
         })

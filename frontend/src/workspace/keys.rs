@@ -1,6 +1,7 @@
 //! The desk's keyboard map: F2 or / search, ↑/↓/Enter in results, F3 票据 (for those who may
 //! take money or read the kiosk report), F4 deposit, F5 trial, F9 settle, F6 fee audit, F7
-//! 用血减免 (for those who may register or review a blood-fee waiver), F11 recall, F12 print,
+//! 用血减免 (for those who may register or review a blood-fee waiver), F10 日结 (for those who
+//! close a day or collect one), F11 recall, F12 print,
 //! Esc close; for finance, supervisors and administrators F8
 //! switches to 对账复核 and back (Esc also returns). An open dialog, or the review, owns the
 //! keyboard instead.
@@ -28,6 +29,8 @@ pub fn KeyMap(
     blood: Option<bool>,
     /// Whether 票据 is open to the operator.
     invoices: bool,
+    /// Whether 日结 is open to the operator.
+    day_end: bool,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
     let reviewing = review.open;
@@ -73,6 +76,12 @@ pub fn KeyMap(
                 }
             }
             "F4" => shortcut(Dialog::Deposit),
+            "F10" => {
+                ev.prevent_default();
+                if day_end {
+                    desk.open_day_end();
+                }
+            }
             "F5" | "F9" => shortcut(Dialog::Settle(SettleKind::Discharge)),
             "F6" if auditor => shortcut(Dialog::Audit),
             "F7" => {

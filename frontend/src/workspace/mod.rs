@@ -34,6 +34,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     let reviewer = session.may(Permission::ReviewReconciliation);
     let blood = crate::dialogs::blood::may_open(&session).then_some(session.may(Permission::ReviewBloodWaiver));
     let invoices = crate::dialogs::invoices::may_open(&session);
+    let day_end = crate::dialogs::day_end::may_open(&session);
     // The dialogs ask the session what the operator may do (`Session::may`).
     provide_context(session.clone());
     // The review opens on yesterday: the day whose statements the channels have delivered.
@@ -58,11 +59,11 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
 
     view! {
         <div class="desk">
-            <KeyMap search=search review=review auditor=auditor reviewer=reviewer blood=blood invoices=invoices/>
+            <KeyMap search=search review=review auditor=auditor reviewer=reviewer blood=blood invoices=invoices day_end=day_end/>
             <TopBar session=session demo=demo on_logout=on_logout/>
-            <Rail reviewer=reviewer reviewing=reviewing blood=blood invoices=invoices/>
+            <Rail reviewer=reviewer reviewing=reviewing blood=blood invoices=invoices day_end=day_end/>
             <WorkArea search=search reviewing=reviewing/>
-            <ActionBar search=search auditor=auditor reviewing=reviewing blood=blood invoices=invoices/>
+            <ActionBar search=search auditor=auditor reviewing=reviewing blood=blood invoices=invoices day_end=day_end/>
             <Show when=move || reviewing.get()>
                 <ReconView review=review/>
             </Show>

@@ -1,13 +1,19 @@
 //! The work-area rail on the left: 住院收费, 用血减免 (F7) for those who may register or review
-//! a blood-fee waiver, 票据 (F3) for those who may take money or read the kiosk report, the
-//! areas of later versions, and 对账复核 (F8) for those who may review the reconciliation.
+//! a blood-fee waiver, 票据 (F3) for those who may take money or read the kiosk report, 日结
+//! (F10) for those who close a day or collect one, the areas of later versions, and 对账复核 (F8) for those who may review the reconciliation.
 
 use leptos::prelude::*;
 
 use crate::desk::Desk;
 
 #[component]
-pub fn Rail(reviewer: bool, reviewing: RwSignal<bool>, blood: Option<bool>, invoices: bool) -> impl IntoView {
+pub fn Rail(
+    reviewer: bool,
+    reviewing: RwSignal<bool>,
+    blood: Option<bool>,
+    invoices: bool,
+    day_end: bool,
+) -> impl IntoView {
     let desk = expect_context::<Desk>();
     view! {
         <nav class="rail">
@@ -47,7 +53,24 @@ pub fn Rail(reviewer: bool, reviewing: RwSignal<bool>, blood: Option<bool>, invo
             } else {
                 view! { <a class="disabled" title="收费员、收费组长或财务使用">"票据"</a> }.into_any()
             }}
-            <a class="disabled" title="后续版本">"日结"</a>
+            {if day_end {
+                view! {
+                    <button
+                        id="day-end-open"
+                        class="rail-item"
+                        title="F10：日结（本人日结、缴款确认、日报 / 月报）"
+                        on:click=move |_| {
+                            reviewing.set(false);
+                            desk.open_day_end();
+                        }
+                    >
+                        "日结" <span class="key">"F10"</span>
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! { <a class="disabled" title="收费员、收费组长或财务使用">"日结"</a> }.into_any()
+            }}
             {if reviewer {
                 view! {
                     <button
