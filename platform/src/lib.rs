@@ -13,6 +13,7 @@ pub mod auth;
 pub mod blood;
 pub mod body;
 pub mod clock;
+pub mod closes;
 pub mod db;
 pub mod demo_seed;
 pub mod error;

@@ -25,6 +25,8 @@ use crate::routes;
         routes::sync::changes,
         routes::sync::find_patients,
         routes::pending::list,
+        routes::closes::close,
+        routes::closes::cancel,
         routes::pending::resolve,
         routes::pending::verify_audit,
         routes::invoices::unfinished,

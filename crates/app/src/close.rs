@@ -57,6 +57,8 @@ impl App {
         view.made_at = Some(store_time(now));
         view.status = "closed".into();
         view.status_label = "已日结".into();
+        // A linked counter's close goes to the platform first: refused there, nothing is written.
+        self.report_close(operator, key, &view, &plan.members, plan.from, plan.until).await?;
         let report = serde_json::to_string(&view).map_err(AppError::internal)?;
         let new = closes::NewClose {
             key,
@@ -114,6 +116,7 @@ impl App {
             });
         }
         let now = self.clock.now();
+        self.report_cancel(key, close_no).await?;
         closes::cancel(&mut tx, key, close.id, &operator.username, now).await?;
         tx.commit().await.map_err(store::StoreError::from)?;
         tracing::info!(%close_no, "close cancelled");

@@ -18,6 +18,7 @@ mod blood_month;
 mod blood_waiver;
 mod clock;
 mod close;
+pub mod close_desk;
 mod close_view;
 mod day_end_print;
 mod day_report;
@@ -98,6 +99,8 @@ pub struct AppConfig {
     pub fiscal: Option<Arc<dyn FiscalPlatform>>,
     /// Where paper copies are registered (`None`: the counter's own fiscal adapter, if any).
     pub paper_desk: Option<Arc<dyn paper::PaperDesk>>,
+    /// Where closes are reported (`None`: a stand-alone counter's closes are its own).
+    pub close_desk: Option<Arc<dyn close_desk::CloseDesk>>,
 }
 
 impl AppConfig {
@@ -119,6 +122,7 @@ impl AppConfig {
             blood_platform: None,
             fiscal: None,
             paper_desk: None,
+            close_desk: None,
         }
     }
 }
@@ -150,6 +154,7 @@ pub struct App {
     blood_platform: Option<Arc<dyn BloodPlatform>>,
     fiscal: Option<Arc<dyn FiscalPlatform>>,
     paper_desk: Option<Arc<dyn paper::PaperDesk>>,
+    close_desk: Option<Arc<dyn close_desk::CloseDesk>>,
 }
 
 impl App {
@@ -220,6 +225,7 @@ impl App {
             blood_platform,
             fiscal,
             paper_desk,
+            close_desk: config.close_desk,
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;

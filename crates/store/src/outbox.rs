@@ -153,6 +153,15 @@ pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<(String, Option<Stri
         .await?)
 }
 
+/// Operations the platform has not answered yet (waiting or failed and retried).
+pub async fn unacknowledged(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM outbox_acks a WHERE a.key = o.key)",
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::retry_wait;

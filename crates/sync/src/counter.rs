@@ -51,6 +51,8 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     config.paper_desk = Some(Arc::new(crate::paper::PlatformPaper { session: session.clone() }));
     // Approvals are tokens the platform issues once the approver's password checked out there.
     config.approvals = Some(Arc::new(PlatformApprovals { session: session.clone() }));
+    // Closes too: the platform keeps every cashier's closes and checks each against its journal.
+    config.close_desk = Some(Arc::new(crate::closes::PlatformCloses { session: session.clone() }));
     let app = App::open(config).await?;
     Ok(Counter { app, session: Some(session) })
 }

@@ -22,6 +22,7 @@ pub mod apply;
 pub mod approval;
 pub mod blood;
 pub mod client;
+pub mod closes;
 pub mod counter;
 pub mod device_secret;
 pub mod insurance;

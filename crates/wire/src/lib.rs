@@ -9,6 +9,7 @@
 pub mod api;
 pub mod approval;
 pub mod blood;
+pub mod close;
 pub mod convert;
 pub mod error;
 pub mod fold;

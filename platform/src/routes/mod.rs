@@ -5,6 +5,7 @@
 pub(crate) mod approvals;
 pub(crate) mod auth;
 pub(crate) mod blood;
+pub(crate) mod closes;
 pub(crate) mod devices;
 pub(crate) mod his;
 pub(crate) mod insurance;
@@ -49,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/changes", get(sync::changes))
         .route("/api/v1/patients", get(sync::find_patients))
         .route("/api/v1/pending", get(pending::list))
+        .route("/api/v1/closes", post(closes::close))
+        .route("/api/v1/closes/cancel", post(closes::cancel))
         .route("/api/v1/invoices/unfinished", get(invoices::unfinished))
         .route("/api/v1/invoices/retry", post(invoices::retry))
         .route("/api/v1/invoices/paper", post(invoices::paper))

@@ -217,3 +217,30 @@ pub async fn cancellation_by_key(conn: &mut SqliteConnection, key: Uuid) -> Resu
         .fetch_optional(conn)
         .await?)
 }
+
+/// The journal keys (idempotency keys) of a close's money records — deposits, settlements and
+/// recalls — as the platform knows them.
+pub async fn record_keys(conn: &mut SqliteConnection, members: &[(MemberKind, i64, bool)]) -> Result<Vec<Uuid>> {
+    let mut keys = Vec::with_capacity(members.len());
+    for (kind, table) in [
+        (MemberKind::Deposit, "deposits"),
+        (MemberKind::Settlement, "settlements"),
+        (MemberKind::Recall, "settlement_recalls"),
+    ] {
+        let ids: Vec<i64> = members.iter().filter(|m| m.0 == kind).map(|m| m.1).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let ids = serde_json::to_string(&ids).map_err(|e| crate::StoreError::BadRow(e.to_string()))?;
+        let found: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT idempotency_key FROM {table} WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id"
+        )))
+        .bind(ids)
+        .fetch_all(&mut *conn)
+        .await?;
+        for key in found {
+            keys.push(crate::codec::uuid(&key)?);
+        }
+    }
+    Ok(keys)
+}
