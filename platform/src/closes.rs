@@ -322,6 +322,12 @@ pub async fn cancel(state: &AppState, caller: &Caller, request: &CancelClose) ->
     .bind(&caller.username)
     .fetch_optional(&mut *tx)
     .await?;
+    if let Some(hand_in_no) = crate::hand_ins::collected_by(&mut tx, close_key).await? {
+        return Err(conflict(
+            "CLOSE_COLLECTED",
+            format!("日结 {} 已由财务缴款确认（{hand_in_no}），不能取消", request.close_no.trim()),
+        ));
+    }
     if latest != Some(close_key) {
         return Err(conflict("CLOSE_NOT_LATEST", format!("日结 {} 不是最近一次或已取消", request.close_no.trim())));
     }

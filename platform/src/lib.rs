@@ -17,6 +17,7 @@ pub mod closes;
 pub mod db;
 pub mod demo_seed;
 pub mod error;
+pub mod hand_ins;
 pub mod insurance;
 pub mod invoice_check;
 pub mod invoices;

@@ -1,13 +1,16 @@
-//! Where a linked counter's closes go: the platform, which keeps every cashier's closes, refuses
-//! one that overlaps or does not add up from its own journal, and re-derives its figures. A
-//! stand-alone counter has no desk; its closes are its own.
+//! Where a linked counter's day's end goes: the platform, which keeps every cashier's closes,
+//! refuses one that overlaps or does not add up from its own journal, re-derives its figures,
+//! and keeps finance's hand-ins of them (finance collects at any counter, so the closes waiting
+//! and the hand-ins are the platform's). The hospital's reports at a linked counter are made
+//! from the platform's records: the counter pulls the feed to its end first, and takes the
+//! closes from the platform. A stand-alone counter has no desk; its day's end is its own.
 
 use std::fmt::Debug;
 
 use contract::close::CloseView;
 use store::closes::MemberKind;
 use uuid::Uuid;
-use wire::close::CloseStatement;
+use wire::close::{CloseStatement, CloseWaiting, ClosedTakings, HandInRecord, HandInStatement, ReverseHandIn};
 
 use crate::paper::BoxFuture;
 use crate::{App, AppError, Operator};
@@ -16,6 +19,19 @@ use crate::{App, AppError, Operator};
 pub trait CloseDesk: Debug + Send + Sync {
     fn report<'a>(&'a self, statement: &'a CloseStatement) -> BoxFuture<'a, Result<(), AppError>>;
     fn cancel<'a>(&'a self, key: Uuid, close_no: &'a str) -> BoxFuture<'a, Result<(), AppError>>;
+    /// Every cashier's closes waiting for collection.
+    fn waiting(&self) -> BoxFuture<'_, Result<Vec<CloseWaiting>, AppError>>;
+    fn hand_in<'a>(&'a self, statement: &'a HandInStatement) -> BoxFuture<'a, Result<HandInRecord, AppError>>;
+    fn reverse_hand_in<'a>(&'a self, request: &'a ReverseHandIn) -> BoxFuture<'a, Result<HandInRecord, AppError>>;
+    fn hand_in_by_no<'a>(&'a self, hand_in_no: &'a str) -> BoxFuture<'a, Result<HandInRecord, AppError>>;
+    /// The closes in force whose cut-off lies in `[from, until)`.
+    fn closed_between(
+        &self,
+        from: chrono::NaiveDateTime,
+        until: chrono::NaiveDateTime,
+    ) -> BoxFuture<'_, Result<Vec<ClosedTakings>, AppError>>;
+    /// Pulls the platform's feed into `store` up to its end.
+    fn catch_up<'a>(&'a self, store: &'a store::Store) -> BoxFuture<'a, Result<(), AppError>>;
 }
 
 impl App {

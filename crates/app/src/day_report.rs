@@ -66,6 +66,7 @@ impl App {
     pub async fn daily_report(&self, operator: &Operator, day: NaiveDate) -> Result<DailyReport, AppError> {
         operator.require(Permission::CollectHandIn)?;
         let (from, to) = (midnight(day), midnight(day) + chrono::Duration::days(1));
+        self.catch_up("生成住院日报").await?;
         let mut conn = self.store.conn().await?;
         let start_deposits = day_book::deposit_balance(&mut conn, from).await?;
         let start_fees = day_book::unsettled_fees(&mut conn, from).await?;
@@ -87,6 +88,7 @@ impl App {
         .ok_or_else(|| AppError::internal("月份无效"))?;
         let today = self.clock.now().date();
         let last = (next - chrono::Duration::days(1)).min(today.max(first));
+        self.catch_up("生成住院月报").await?;
         let mut conn = self.store.conn().await?;
         let mut deposits = day_book::deposit_balance(&mut conn, midnight(first)).await?;
         let mut fees = day_book::unsettled_fees(&mut conn, midnight(first)).await?;
@@ -131,6 +133,14 @@ impl App {
         })
     }
 
+    /// At a linked counter the hospital's reports are made from the platform's records: the feed
+    /// is pulled to its end first (and the report refused offline, where it could not be whole).
+    async fn catch_up(&self, what: &str) -> Result<(), AppError> {
+        let Some(desk) = &self.close_desk else { return Ok(()) };
+        self.require_online(what)?;
+        desk.catch_up(&self.store).await
+    }
+
     async fn day_between(
         &self,
         conn: &mut store::SqliteConnection,
@@ -141,16 +151,24 @@ impl App {
         start_fees: i64,
     ) -> Result<DailyReport, AppError> {
         let cashiers = day_book::cashiers_between(conn, from, to).await?;
-        let closes = closes::until_between(conn, from, to).await?;
+        let closes: Vec<(String, ByTender)> = match &self.close_desk {
+            Some(desk) => desk.closed_between(from, to).await?.into_iter().map(|c| (c.cashier_name, c.net)).collect(),
+            None => {
+                let mut out = Vec::new();
+                for close in closes::until_between(conn, from, to).await? {
+                    out.push((close.cashier_name.clone(), crate::close_view::stored(&close)?.net));
+                }
+                out
+            }
+        };
         let mut all = CloseFigures::default();
         let mut by_cashier = Vec::with_capacity(cashiers.len());
         for sums in &cashiers {
             let figures = figures_of(sums);
             all.merge(&figures);
             let mut closed = ByTender::new();
-            for close in closes.iter().filter(|c| c.cashier_name == sums.cashier) {
-                let view = crate::close_view::stored(close)?;
-                add_tenders(&mut closed, &view.net);
+            for (_, net) in closes.iter().filter(|(name, _)| *name == sums.cashier) {
+                add_tenders(&mut closed, net);
             }
             by_cashier.push(CashierTakings {
                 cashier: sums.cashier.clone(),

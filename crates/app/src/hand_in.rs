@@ -4,11 +4,12 @@
 //! once while the hand-in stands.
 
 use contract::Yuan;
-use contract::close::{ChequeLine, HandInRequest, HandInView, ReverseHandInRequest, WaitingClose};
-use domain::hand_in::{self, Difference};
+use contract::close::{ChequeLine, HandInFigures, HandInRequest, HandInView, ReverseHandInRequest, WaitingClose};
+use domain::hand_in;
 use domain::{Money, Permission};
 use store::closes;
 use store::hand_ins::{self, HandIn};
+use wire::close::{Cheque, HandInStatement, Pieces, ReverseHandIn};
 
 use crate::close::store_time;
 use crate::{App, AppError, Operator, input};
@@ -17,6 +18,23 @@ impl App {
     /// The closes waiting for collection, oldest first (finance).
     pub async fn waiting_closes(&self, operator: &Operator) -> Result<Vec<WaitingClose>, AppError> {
         operator.require(Permission::CollectHandIn)?;
+        if let Some(desk) = &self.close_desk {
+            self.require_online("缴款确认")?;
+            return Ok(desk
+                .waiting()
+                .await?
+                .into_iter()
+                .map(|c| WaitingClose {
+                    close_no: c.close_no,
+                    cashier: c.cashier_name,
+                    cashier_username: c.cashier,
+                    from: store_time(c.from),
+                    until: store_time(c.until),
+                    cash_to_hand_in: c.cash,
+                    cheques: c.cheques,
+                })
+                .collect());
+        }
         let mut conn = self.store.conn().await?;
         Ok(closes::waiting(&mut conn)
             .await?
@@ -37,11 +55,12 @@ impl App {
     pub async fn hand_in(&self, operator: &Operator, request: &HandInRequest) -> Result<HandInView, AppError> {
         operator.require(Permission::CollectHandIn)?;
         let key = input::key(&request.key)?;
-        let mut conn = self.store.conn().await?;
-        if let Some((_, done)) = hand_ins::by_key(&mut conn, key).await? {
-            return view(&done);
+        if self.close_desk.is_none() {
+            let mut conn = self.store.conn().await?;
+            if let Some((_, done)) = hand_ins::by_key(&mut conn, key).await? {
+                return view(&done);
+            }
         }
-        drop(conn);
         let counted = counted_cash(request)?;
         let mut cheques = Vec::with_capacity(request.cheques.len());
         for cheque in &request.cheques {
@@ -60,6 +79,21 @@ impl App {
         numbers.dedup();
         if numbers.is_empty() {
             return Err(AppError::invalid("HAND_IN_NO_CLOSE", "请选择要缴款的日结", "close_nos"));
+        }
+        let reason = request.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if let Some(desk) = &self.close_desk {
+            self.require_online("缴款确认")?;
+            let statement = HandInStatement {
+                key,
+                close_nos: numbers.iter().map(|n| (*n).to_owned()).collect(),
+                counted_cash: Yuan(counted.cash),
+                pieces: counted.pieces.iter().map(|&(face_fen, count)| Pieces { face_fen, count }).collect(),
+                cheques: cheques.iter().map(|c| Cheque { number: c.number.clone(), amount: c.amount }).collect(),
+                reason: reason.map(|r| input::reason(r, "")).transpose()?,
+            };
+            let record = desk.hand_in(&statement).await?;
+            tracing::info!(hand_in = %record.hand_in_no, closes = ?record.closes, "handed in at the platform");
+            return Ok(record.figures().into());
         }
         let mut tx = self.store.begin().await?;
         let mut rows = Vec::with_capacity(numbers.len());
@@ -90,25 +124,11 @@ impl App {
         let expected_cash: i64 = rows.iter().map(|c| c.cash_fen).sum();
         let expected_cheque: i64 = rows.iter().map(|c| c.cheque_fen).sum();
         let counted_cheque: Money = cheques.iter().map(|c| c.amount.money()).sum();
-        let counted_total = counted.0 + counted_cheque;
+        let counted_total = counted.cash + counted_cheque;
         let expected_total = money(expected_cash + expected_cheque);
-        let difference = Difference::of(counted_total, expected_total);
-        let reason = match (difference, request.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
-            (Difference::Even, reason) => reason.map(str::to_owned),
-            (_, Some(reason)) => Some(input::reason(reason, "")?),
-            (d, None) => {
-                return Err(AppError::invalid(
-                    "HAND_IN_REASON_REQUIRED",
-                    format!(
-                        "实收 {} 与应缴 {} 不符（{} {}），请填写原因",
-                        counted_total.yuan(),
-                        expected_total.yuan(),
-                        d.label(),
-                        (counted_total - expected_total).abs().yuan()
-                    ),
-                    "reason",
-                ));
-            }
+        let reason = match hand_in::settle_count(counted_total, expected_total, reason) {
+            Ok(_) => reason.map(|r| input::reason(r, "")).transpose()?,
+            Err(missing) => return Err(AppError::invalid("HAND_IN_REASON_REQUIRED", missing.to_string(), "reason")),
         };
         let now = self.clock.now();
         let seq = hand_ins::count(&mut tx).await? + 1;
@@ -119,8 +139,8 @@ impl App {
             by_user: operator.username.clone(),
             at: now,
             expected_cash_fen: expected_cash,
-            counted_cash_fen: counted.0.fen(),
-            denominations: counted.1,
+            counted_cash_fen: counted.cash.fen(),
+            denominations: counted.stored,
             expected_cheque_fen: expected_cheque,
             cheques: serde_json::to_string(&cheques).map_err(AppError::internal)?,
             counted_cheque_fen: counted_cheque.fen(),
@@ -145,6 +165,11 @@ impl App {
         operator.require(Permission::ApproveRecall)?;
         let key = input::key(&request.key)?;
         let reason = input::reason(&request.reason, "请填写冲销原因")?;
+        if let Some(desk) = &self.close_desk {
+            self.require_online("冲销缴款")?;
+            let request = ReverseHandIn { key, hand_in_no: request.hand_in_no.trim().to_owned(), reason };
+            return Ok(desk.reverse_hand_in(&request).await?.figures().into());
+        }
         let mut tx = self.store.begin().await?;
         if hand_ins::reversal_by_key(&mut tx, key).await?.is_none() {
             let (id, found) = hand_ins::by_no(&mut tx, request.hand_in_no.trim())
@@ -171,6 +196,10 @@ impl App {
     /// A hand-in by its number (finance).
     pub async fn hand_in_by_no(&self, operator: &Operator, hand_in_no: &str) -> Result<HandInView, AppError> {
         operator.require(Permission::CollectHandIn)?;
+        if let Some(desk) = &self.close_desk {
+            self.require_online("查看缴款")?;
+            return Ok(desk.hand_in_by_no(hand_in_no.trim()).await?.figures().into());
+        }
         let mut conn = self.store.conn().await?;
         let (_, found) = hand_ins::by_no(&mut conn, hand_in_no.trim())
             .await?
@@ -183,9 +212,17 @@ fn money(fen: i64) -> Money {
     Money::from_fen(fen).unwrap_or(Money::ZERO)
 }
 
-/// The cash counted, and the denominations as stored (JSON), from the request: a total, pieces
-/// by denomination, or both agreeing.
-fn counted_cash(request: &HandInRequest) -> Result<(Money, Option<String>), AppError> {
+/// The cash counted, as a total or by denomination.
+struct Counted {
+    cash: Money,
+    /// The denominations as stored (JSON: face value in fen → pieces).
+    stored: Option<String>,
+    /// Face value in fen and pieces; empty when counted as a total.
+    pieces: Vec<(i64, u32)>,
+}
+
+/// The cash counted, from the request: a total, pieces by denomination, or both agreeing.
+fn counted_cash(request: &HandInRequest) -> Result<Counted, AppError> {
     let total = match request.counted_cash.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
         Some(text) => {
@@ -202,7 +239,7 @@ fn counted_cash(request: &HandInRequest) -> Result<(Money, Option<String>), AppE
         }
     };
     if request.denominations.is_empty() {
-        return total.map(|t| (t, None)).ok_or_else(|| {
+        return total.map(|cash| Counted { cash, stored: None, pieces: Vec::new() }).ok_or_else(|| {
             AppError::invalid("HAND_IN_CASH_REQUIRED", "请填写实收现金（合计或按面额清点）", "counted_cash")
         });
     }
@@ -232,7 +269,7 @@ fn counted_cash(request: &HandInRequest) -> Result<(Money, Option<String>), AppE
     }
     let stored: std::collections::BTreeMap<String, u32> =
         pieces.iter().filter(|(_, n)| *n > 0).map(|(f, n)| (f.to_string(), *n)).collect();
-    Ok((by_note, Some(serde_json::to_string(&stored).map_err(AppError::internal)?)))
+    Ok(Counted { cash: by_note, stored: Some(serde_json::to_string(&stored).map_err(AppError::internal)?), pieces })
 }
 
 fn view(record: &HandIn) -> Result<HandInView, AppError> {
@@ -241,31 +278,23 @@ fn view(record: &HandIn) -> Result<HandInView, AppError> {
         Some(json) => serde_json::from_str(json).map_err(AppError::internal)?,
         None => Default::default(),
     };
-    let mut denominations: Vec<(i64, u32)> =
-        pieces.iter().filter_map(|(f, n)| f.parse::<i64>().ok().map(|f| (f, *n))).collect();
-    denominations.sort_by_key(|d| std::cmp::Reverse(d.0));
-    let difference = money(record.difference_fen);
-    let kind = Difference::of(difference, Money::ZERO);
-    Ok(HandInView {
+    Ok(HandInFigures {
         hand_in_no: record.hand_in_no.clone(),
         cashier: record.cashier.clone(),
         collected_by: record.by_user.clone(),
         at: store_time(record.at),
         closes: record.closes.clone(),
-        expected_cash: Yuan(money(record.expected_cash_fen)),
-        counted_cash: Yuan(money(record.counted_cash_fen)),
-        counted_cash_words: money(record.counted_cash_fen).words(),
-        denominations: denominations.into_iter().map(|(f, n)| (hand_in::denomination_label(f), n)).collect(),
-        expected_cheques: Yuan(money(record.expected_cheque_fen)),
-        counted_cheques: Yuan(money(record.counted_cheque_fen)),
+        expected_cash: money(record.expected_cash_fen),
+        counted_cash: money(record.counted_cash_fen),
+        pieces: pieces.iter().filter_map(|(f, n)| f.parse::<i64>().ok().map(|f| (f, *n))).collect(),
+        expected_cheques: money(record.expected_cheque_fen),
+        counted_cheques: money(record.counted_cheque_fen),
         cheques,
-        difference: Yuan(difference),
-        difference_kind: kind.code().to_owned(),
-        difference_label: kind.label().to_owned(),
         reason: record.reason.clone(),
         reversed: record
             .reversed
             .as_ref()
             .map(|(by, at, reason)| format!("{by} 于 {} 冲销：{reason}", store_time(*at))),
-    })
+    }
+    .into())
 }

@@ -176,6 +176,55 @@ pub struct HandInView {
     pub reversed: Option<String>,
 }
 
+/// A hand-in's figures as kept (by a stand-alone counter or the platform), before they are shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandInFigures {
+    pub hand_in_no: String,
+    pub cashier: String,
+    pub collected_by: String,
+    pub at: String,
+    pub closes: Vec<String>,
+    pub expected_cash: domain::Money,
+    pub counted_cash: domain::Money,
+    /// Face value in fen and pieces, when counted by denomination.
+    pub pieces: Vec<(i64, u32)>,
+    pub expected_cheques: domain::Money,
+    pub counted_cheques: domain::Money,
+    pub cheques: Vec<ChequeLine>,
+    pub reason: Option<String>,
+    /// "by 于 at 冲销：reason".
+    pub reversed: Option<String>,
+}
+
+impl From<HandInFigures> for HandInView {
+    fn from(f: HandInFigures) -> HandInView {
+        use domain::hand_in::{Difference, denomination_label};
+        let mut pieces: Vec<(i64, u32)> = f.pieces.into_iter().filter(|(_, n)| *n > 0).collect();
+        pieces.sort_by_key(|p| std::cmp::Reverse(p.0));
+        let difference = f.counted_cash + f.counted_cheques - f.expected_cash - f.expected_cheques;
+        let kind = Difference::of(difference, domain::Money::ZERO);
+        HandInView {
+            hand_in_no: f.hand_in_no,
+            cashier: f.cashier,
+            collected_by: f.collected_by,
+            at: f.at,
+            closes: f.closes,
+            expected_cash: Yuan(f.expected_cash),
+            counted_cash: Yuan(f.counted_cash),
+            counted_cash_words: f.counted_cash.words(),
+            denominations: pieces.into_iter().map(|(face, n)| (denomination_label(face), n)).collect(),
+            expected_cheques: Yuan(f.expected_cheques),
+            counted_cheques: Yuan(f.counted_cheques),
+            cheques: f.cheques,
+            difference: Yuan(difference),
+            difference_kind: kind.code().to_owned(),
+            difference_label: kind.label().to_owned(),
+            reason: f.reason,
+            reversed: f.reversed,
+        }
+    }
+}
+
 /// 冲销缴款 by a supervisor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -69,6 +69,38 @@ impl Difference {
     }
 }
 
+/// A count that differs from what the closes say, without a reason: refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReasonMissing {
+    pub counted: Money,
+    pub expected: Money,
+    pub difference: Difference,
+}
+
+impl std::fmt::Display for ReasonMissing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "实收 {} 与应缴 {} 不符（{} {}），请填写原因",
+            self.counted.yuan(),
+            self.expected.yuan(),
+            self.difference.label(),
+            (self.counted - self.expected).abs().yuan()
+        )
+    }
+}
+
+/// How a hand-in stands: even, or 长款 / 短款 — which needs a reason (the counter and the
+/// platform both decide it here).
+pub fn settle_count(counted: Money, expected: Money, reason: Option<&str>) -> Result<Difference, ReasonMissing> {
+    let difference = Difference::of(counted, expected);
+    let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
+    if difference != Difference::Even && !has_reason {
+        return Err(ReasonMissing { counted, expected, difference });
+    }
+    Ok(difference)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +126,14 @@ mod tests {
         assert_eq!(Difference::of(m("100.10"), m("100.00")), Difference::Over(m("0.10")));
         assert_eq!(Difference::of(m("99.00"), m("100.00")), Difference::Short(m("1.00")));
         assert_eq!(Difference::Short(m("1.00")).label(), "短款");
+    }
+
+    #[test]
+    fn a_difference_needs_a_reason_and_an_even_count_does_not() {
+        let m = |t: &str| Money::parse(t).unwrap();
+        assert_eq!(settle_count(m("10.00"), m("10.00"), None), Ok(Difference::Even));
+        let missing = settle_count(m("9.90"), m("10.00"), Some("  ")).unwrap_err();
+        assert_eq!(missing.to_string(), "实收 ¥9.90 与应缴 ¥10.00 不符（短款 ¥0.10），请填写原因");
+        assert_eq!(settle_count(m("10.50"), m("10.00"), Some("多收")), Ok(Difference::Over(m("0.50"))));
     }
 }

@@ -122,6 +122,10 @@ impl Client {
         }
     }
 
+    pub(crate) fn get(&self, path_and_query: &str, token: &str) -> reqwest::RequestBuilder {
+        self.http.get(format!("{}{path_and_query}", self.base)).bearer_auth(token)
+    }
+
     /// Sends raw bytes to `path` and returns the status and the JSON answer, whatever they are:
     /// for diagnostics and for the tests that check what the platform refuses.
     pub async fn raw(

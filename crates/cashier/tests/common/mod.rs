@@ -259,12 +259,13 @@ impl Counter {
         (id, secret.trim().to_owned())
     }
 
-    /// `cashier WORD [WORD2] --db THIS.db REST…` (`device`, `pending`, `invoice`, `stock` and `report` take two words).
+    /// `cashier WORD [WORD2] --db THIS.db REST…` (`device`, `pending`, `invoice`, `stock` and `report` take two
+    /// words, as do `hand-in waiting|reverse` and `close cancel|show`).
     pub fn command(&self, args: &[&str]) -> Command {
-        let words = if matches!(args.first(), Some(&"device" | &"pending" | &"invoice" | &"stock" | &"report")) {
-            2
-        } else {
-            1
+        let words = match (args.first(), args.get(1)) {
+            (Some(&"device" | &"pending" | &"invoice" | &"stock" | &"report"), _) => 2,
+            (Some(&"hand-in"), Some(&"waiting" | &"reverse")) | (Some(&"close"), Some(&"cancel" | &"show")) => 2,
+            _ => 1,
         };
         let mut command = Command::new(cashier_bin());
         command.args(&args[..words]).arg("--db").arg(&self.db).args(&args[words..]);
