@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 use uuid::Uuid;
 use wire::close::{
-    Cheque, CloseWaiting, ClosedTakings, HandInRecord, HandInReversal, HandInStatement, Pieces, ReverseHandIn,
+    Cheque, CloseWaiting, ClosedTakings, HandInRecord, HandInReversal, HandInStatement, MyClose, Pieces, ReverseHandIn,
 };
 
 use crate::auth::Caller;
@@ -90,6 +90,20 @@ pub async fn closed_between(
             })
         })
         .collect()
+}
+
+/// The caller's closes in force, newest first, with the standing hand-in that collected each.
+pub async fn of_cashier(state: &AppState, caller: &Caller) -> ApiResult<Vec<MyClose>> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT c.close_no,
+                (SELECT h.hand_in_no FROM hand_in_closes hc JOIN hand_ins h ON h.key = hc.hand_in_key
+                  WHERE hc.close_key = c.key AND NOT EXISTS (SELECT 1 FROM hand_in_reversals r WHERE r.hand_in_key = h.key))
+         FROM closes c WHERE c.cashier = $1 AND {IN_FORCE} ORDER BY c.until_at DESC"
+    )))
+    .bind(&caller.username)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(close_no, hand_in_no)| MyClose { close_no, hand_in_no }).collect())
 }
 
 /// Whether a standing hand-in collected the close `key` (its number if so).

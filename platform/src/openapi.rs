@@ -28,6 +28,7 @@ use crate::routes;
         routes::closes::close,
         routes::closes::cancel,
         routes::closes::waiting,
+        routes::closes::mine,
         routes::closes::closed,
         routes::closes::hand_in,
         routes::closes::hand_in_by_no,

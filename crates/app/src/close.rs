@@ -130,7 +130,30 @@ impl App {
         operator.require(Permission::HandleMoney)?;
         let mut conn = self.store.conn().await?;
         let rows = closes::of_cashier(&mut conn, &operator.username).await?;
-        rows.iter().rev().map(close_view::stored).collect()
+        drop(conn);
+        let mut views: Vec<CloseView> = rows.iter().rev().map(close_view::stored).collect::<Result<_, _>>()?;
+        self.mark_collected_at_platform(&mut views).await;
+        Ok(views)
+    }
+
+    /// At a linked counter finance collects at the platform: its standing hand-ins mark the
+    /// operator's closes here (read when online; offline the counter shows what it knows).
+    async fn mark_collected_at_platform(&self, views: &mut [CloseView]) {
+        let Some(desk) = &self.close_desk else { return };
+        if self.link.as_ref().is_some_and(|l| !l.is_online()) {
+            return;
+        }
+        match desk.mine().await {
+            Ok(held) => {
+                for view in views.iter_mut().filter(|v| v.status == "closed") {
+                    let hand_in = held.iter().find(|h| Some(&h.close_no) == view.close_no.as_ref());
+                    if let Some(hand_in_no) = hand_in.and_then(|h| h.hand_in_no.as_deref()) {
+                        close_view::collected(view, hand_in_no);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the platform's hand-ins could not be read"),
+        }
     }
 
     /// One close by its number: its cashier's, or anyone's for finance.
@@ -139,10 +162,14 @@ impl App {
         let close = closes::by_no(&mut conn, close_no.trim())
             .await?
             .ok_or_else(|| AppError::NotFound(format!("没有日结单号为 {} 的日结", close_no.trim())))?;
+        drop(conn);
+        let mut view = close_view::stored(&close)?;
         if close.cashier != operator.username {
             operator.require(Permission::CollectHandIn)?;
+        } else {
+            self.mark_collected_at_platform(std::slice::from_mut(&mut view)).await;
         }
-        close_view::stored(&close)
+        Ok(view)
     }
 
     async fn plan_close(&self, operator: &Operator, request: &CloseRequest) -> Result<Plan, AppError> {

@@ -10,7 +10,7 @@ use std::fmt::Debug;
 use contract::close::CloseView;
 use store::closes::MemberKind;
 use uuid::Uuid;
-use wire::close::{CloseStatement, CloseWaiting, ClosedTakings, HandInRecord, HandInStatement, ReverseHandIn};
+use wire::close::{CloseStatement, CloseWaiting, ClosedTakings, HandInRecord, HandInStatement, MyClose, ReverseHandIn};
 
 use crate::paper::BoxFuture;
 use crate::{App, AppError, Operator};
@@ -19,6 +19,8 @@ use crate::{App, AppError, Operator};
 pub trait CloseDesk: Debug + Send + Sync {
     fn report<'a>(&'a self, statement: &'a CloseStatement) -> BoxFuture<'a, Result<(), AppError>>;
     fn cancel<'a>(&'a self, key: Uuid, close_no: &'a str) -> BoxFuture<'a, Result<(), AppError>>;
+    /// The logged-in cashier's closes in force and the hand-in that collected each.
+    fn mine(&self) -> BoxFuture<'_, Result<Vec<MyClose>, AppError>>;
     /// Every cashier's closes waiting for collection.
     fn waiting(&self) -> BoxFuture<'_, Result<Vec<CloseWaiting>, AppError>>;
     fn hand_in<'a>(&'a self, statement: &'a HandInStatement) -> BoxFuture<'a, Result<HandInRecord, AppError>>;

@@ -188,9 +188,14 @@ pub(crate) fn stored(row: &CloseRow) -> Result<CloseView, AppError> {
         view.status = "cancelled".into();
         view.status_label = "已取消".into();
     } else if let Some(hand_in) = &row.collected_by {
-        view.status = "collected".into();
-        view.status_label = "已缴款".into();
-        view.hand_in_no = Some(hand_in.clone());
+        collected(&mut view, hand_in);
     }
     Ok(view)
+}
+
+/// Marks a close collected by the hand-in `hand_in_no`.
+pub(crate) fn collected(view: &mut CloseView, hand_in_no: &str) {
+    view.status = "collected".into();
+    view.status_label = "已缴款".into();
+    view.hand_in_no = Some(hand_in_no.to_owned());
 }

@@ -157,6 +157,16 @@ fn finance_collects_a_close_made_at_another_counter_through_the_platform() {
         .sql(&format!("SELECT cashier, by_user, expected_cash_fen FROM hand_ins WHERE hand_in_no = '{hand_in_no}'"));
     assert_eq!(held.trim(), format!("cashier|finance|{fen}"));
 
+    // The cashier's counter shows it collected (the platform's hand-in), without a hand-in of its own.
+    let out = window.run(&["close", "show", "--as", "cashier", &close_no]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = json_of(&out);
+    assert_eq!(
+        (shown["status"].as_str(), shown["hand_in_no"].as_str()),
+        (Some("collected"), Some(hand_in_no.as_str()))
+    );
+    assert_eq!(window.sqlite("SELECT count(*) FROM hand_ins").trim(), "0");
+
     // Collected: not listed, not collected twice, not cancelled by its cashier.
     let out = office.run(&["hand-in", "waiting", "--as", "finance"]);
     assert!(!text(&out.stdout).contains(&close_no), "{}", text(&out.stdout));
@@ -187,6 +197,8 @@ fn finance_collects_a_close_made_at_another_counter_through_the_platform() {
     assert_eq!(footprint(&platform), "1/1/1");
     let out = office.run(&["hand-in", "waiting", "--as", "finance"]);
     assert!(text(&out.stdout).contains(&close_no), "{}", text(&out.stdout));
+    let out = window.run(&["close", "show", "--as", "cashier", &close_no]);
+    assert_eq!(json_of(&out)["status"], "closed", "{}", text(&out.stdout));
     let out = office.run(&["hand-in", "reverse", "--as", "supervisor", &hand_in_no, "--reason", "再来一次"]);
     assert!(!out.status.success() && text(&out.stderr).contains("HAND_IN_REVERSED"), "{}", text(&out.stderr));
 

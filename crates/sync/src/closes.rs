@@ -11,7 +11,7 @@ use app::close_desk::CloseDesk;
 use app::paper::BoxFuture;
 use uuid::Uuid;
 use wire::close::{
-    CancelClose, CloseAccepted, CloseStatement, CloseWaiting, ClosedTakings, HandInRecord, HandInStatement,
+    CancelClose, CloseAccepted, CloseStatement, CloseWaiting, ClosedTakings, HandInRecord, HandInStatement, MyClose,
     ReverseHandIn,
 };
 
@@ -85,6 +85,14 @@ impl CloseDesk for PlatformCloses {
             let _: CancelClose =
                 client.send(client.post("/api/v1/closes/cancel", Some(&token), &body)).await.map_err(refused)?;
             Ok(())
+        })
+    }
+
+    fn mine(&self) -> BoxFuture<'_, Result<Vec<MyClose>, AppError>> {
+        Box::pin(async move {
+            let token = self.token()?;
+            let client = &self.session.client;
+            client.send(client.get("/api/v1/closes/mine", &token)).await.map_err(refused)
         })
     }
 

@@ -53,6 +53,14 @@ pub struct CancelClose {
     pub close_no: String,
 }
 
+/// One of the caller's closes in force, and the hand-in that collected it (if one stands).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyClose {
+    pub close_no: String,
+    pub hand_in_no: Option<String>,
+}
+
 /// Notes and coins of one face value, counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use domain::Permission;
 use serde::Deserialize;
 use wire::close::{
-    CancelClose, CloseAccepted, CloseStatement, CloseWaiting, ClosedTakings, HandInRecord, HandInStatement,
+    CancelClose, CloseAccepted, CloseStatement, CloseWaiting, ClosedTakings, HandInRecord, HandInStatement, MyClose,
     ReverseHandIn,
 };
 
@@ -48,6 +48,16 @@ pub async fn cancel(
     caller.require(Permission::HandleMoney)?;
     closes::cancel(&state, &caller, &request).await?;
     Ok(Json(request))
+}
+
+/// The caller's closes in force and whether finance collected each (the cashier's 日结 list).
+#[utoipa::path(get, path = "/api/v1/closes/mine",
+    responses((status = 200, body = Vec<MyClose>), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn mine(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<MyClose>>> {
+    caller.require(Permission::HandleMoney)?;
+    Ok(Json(hand_ins::of_cashier(&state, &caller).await?))
 }
 
 /// The closes in force that no standing hand-in collected (finance).

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/closes", post(closes::close).get(closes::closed))
         .route("/api/v1/closes/cancel", post(closes::cancel))
         .route("/api/v1/closes/waiting", get(closes::waiting))
+        .route("/api/v1/closes/mine", get(closes::mine))
         .route("/api/v1/hand-ins", post(closes::hand_in).get(closes::hand_in_by_no))
         .route("/api/v1/hand-ins/reverse", post(closes::reverse_hand_in))
         .route("/api/v1/invoices/unfinished", get(invoices::unfinished))
