@@ -68,8 +68,7 @@ impl App {
         let (from, to) = (midnight(day), midnight(day) + chrono::Duration::days(1));
         self.catch_up("生成住院日报").await?;
         let mut conn = self.store.conn().await?;
-        let start_deposits = day_book::deposit_balance(&mut conn, from).await?;
-        let start_fees = day_book::unsettled_fees(&mut conn, from).await?;
+        let (start_deposits, start_fees) = day_book::balances_at(&mut conn, day).await?;
         let report = self.day_between(&mut conn, day, from, to, start_deposits, start_fees).await?;
         Ok(report)
     }
@@ -90,8 +89,7 @@ impl App {
         let last = (next - chrono::Duration::days(1)).min(today.max(first));
         self.catch_up("生成住院月报").await?;
         let mut conn = self.store.conn().await?;
-        let mut deposits = day_book::deposit_balance(&mut conn, midnight(first)).await?;
-        let mut fees = day_book::unsettled_fees(&mut conn, midnight(first)).await?;
+        let (mut deposits, mut fees) = day_book::balances_at(&mut conn, first).await?;
         let (month_deposits, month_fees) = (deposits, fees);
         let mut days = Vec::new();
         let mut day = first;
@@ -185,8 +183,7 @@ impl App {
         }
         let dm = day_book::deposit_movements(conn, from, to).await?;
         let fm = day_book::fee_movements(conn, from, to).await?;
-        let end_deposits = day_book::deposit_balance(conn, to).await?;
-        let end_fees = day_book::unsettled_fees(conn, to).await?;
+        let (end_deposits, end_fees) = day_book::balances_at(conn, day + chrono::Duration::days(1)).await?;
         let deposit_rollforward = roll(
             start_deposits,
             &[
