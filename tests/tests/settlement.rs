@@ -35,6 +35,9 @@ async fn a_discharge_settlement_with_a_split_tender_and_a_printed_fee_list() {
     let amounts = desktop.driver().find_all(thirtyfour::By::Css(".tender-amount")).await.unwrap();
     assert_eq!(amounts.len(), 2);
     amounts[1].send_keys("400").await.unwrap();
+    // The card row asks for the POS slip (终端号:参考号); the settlement waits for it.
+    let slip = desktop.driver().find(thirtyfour::By::Css(".tender-reference")).await.unwrap();
+    slip.send_keys("ab123456:123456789012").await.unwrap();
     // The first row follows as the keystrokes are handled: wait for it rather than race it.
     let started = std::time::Instant::now();
     let mut first = String::new();
@@ -51,6 +54,7 @@ async fn a_discharge_settlement_with_a_split_tender_and_a_printed_fee_list() {
     desktop.press(F9).await;
     let confirmation = desktop.wait_text("settle-confirmation", |t| t.contains("壹仟元整")).await;
     assert!(confirmation.contains("¥1,000.00"), "{confirmation}");
+    assert!(confirmation.contains("签购单 ab123456:123456789012"), "{confirmation}");
     desktop.screenshot("settlement-confirm.png").await;
     desktop.wait_focus("settle-confirm").await;
     desktop.press(ENTER).await;
@@ -65,6 +69,7 @@ async fn a_discharge_settlement_with_a_split_tender_and_a_printed_fee_list() {
     let paid: Vec<(String, String)> =
         account.settlements[0].payments.iter().map(|p| (p.tender.code.clone(), p.amount.to_string())).collect();
     assert_eq!(paid, vec![("cash".to_owned(), "600.00".to_owned()), ("card".to_owned(), "400.00".to_owned())]);
+    assert_eq!(account.settlements[0].payments[1].reference.as_deref(), Some("AB123456:123456789012"));
     assert_eq!(account.totals.balance.to_string(), "0.00");
     assert_eq!(account.patient.state.code, "settled");
     app.store().close().await;

@@ -44,12 +44,12 @@ async fn main() {
             app.trial(&cashier, &TrialRequest { case_no: case_no.clone(), kind: "discharge".into() }).await.unwrap();
         let due = trial.due.money();
         let tenders = if due.is_positive() {
-            vec![TenderInput { tender: "cash".into(), amount: due.to_string() }]
+            vec![TenderInput::new("cash", due.to_string())]
         } else {
             trial
                 .refund_suggestion
                 .iter()
-                .map(|t| TenderInput { tender: t.tender.code.clone(), amount: t.amount.to_string() })
+                .map(|t| TenderInput::new(t.tender.code.clone(), t.amount.to_string()))
                 .collect()
         };
         let key = app.operation_key();

@@ -57,12 +57,12 @@ async fn main() {
         let after_trial = Instant::now();
         let due = trial.due.money();
         let tenders = if due.is_positive() {
-            vec![TenderInput { tender: "card".into(), amount: due.to_string() }]
+            vec![TenderInput::new("card", due.to_string()).with_reference("BENCH001:000000000001")]
         } else {
             trial
                 .refund_suggestion
                 .iter()
-                .map(|t| TenderInput { tender: t.tender.code.clone(), amount: t.amount.to_string() })
+                .map(|t| TenderInput::new(t.tender.code.clone(), t.amount.to_string()))
                 .collect()
         };
         let request = SettleRequest {

@@ -41,7 +41,20 @@ pub fn tenders(inputs: &[TenderInput]) -> Result<Vec<TenderLine>, AppError> {
                 .map_err(|e| AppError::invalid("TENDER_UNKNOWN", e.to_string(), "tenders"))?;
             let amount = PaymentAmount::parse(&input.amount)
                 .map_err(|e| AppError::invalid(e.code(), format!("{}：{e}", tender.label()), "tenders"))?;
-            Ok(TenderLine { tender, amount: amount.money(), reference: None })
+            let reference = input.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            // The POS slip of a card (checked with the collection's rules) or a cheque's number;
+            // other tenders have nothing the cashier could type there.
+            if reference.is_some() && !(tender.on_pos_terminal() || tender == Tender::Cheque) {
+                return Err(AppError::invalid(
+                    "TENDER_REFERENCE_UNEXPECTED",
+                    format!("{}不填写参考号", tender.label()),
+                    "tenders",
+                ));
+            }
+            if reference.is_some_and(|r| r.chars().count() > 64) {
+                return Err(AppError::invalid("TENDER_REFERENCE_MALFORMED", "参考号最多 64 个字符", "tenders"));
+            }
+            Ok(TenderLine { tender, amount: amount.money(), reference: reference.map(str::to_owned) })
         })
         .collect()
 }
@@ -80,5 +93,20 @@ pub fn tender_argument(text: &str) -> Result<TenderInput, AppError> {
             "tender",
         )
     })?;
-    Ok(TenderInput { tender: tender.trim().to_owned(), amount: amount.trim().to_owned() })
+    Ok(TenderInput::new(tender.trim(), amount.trim()))
+}
+
+/// Gives the POS slips of `--ref`, in order, to the tenders taken on the POS terminal.
+pub fn attach_slips(tenders: &mut [TenderInput], slips: &[String]) -> Result<(), AppError> {
+    let mut slips = slips.iter();
+    for input in tenders.iter_mut() {
+        let on_pos = Tender::parse(&input.tender).is_ok_and(|t| t.on_pos_terminal());
+        if on_pos && let Some(slip) = slips.next() {
+            input.reference = Some(slip.trim().to_owned());
+        }
+    }
+    if slips.next().is_some() {
+        return Err(AppError::invalid("TENDER_REFERENCE_UNEXPECTED", "--ref 多于银行卡、社保卡支付方式的个数", "ref"));
+    }
+    Ok(())
 }

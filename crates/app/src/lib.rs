@@ -55,7 +55,7 @@ pub use blood_month::month_start;
 pub use clock::Clock;
 pub use demo_seed::{SeedOptions, SeedReport, seed_demo};
 pub use error::AppError;
-pub use input::tender_argument;
+pub use input::{attach_slips, tender_argument};
 pub use invoice_pdf::kiosk_report_model;
 pub use login::Operator;
 pub use printing::Printing;

@@ -13,7 +13,7 @@ use std::time::Instant;
 use app::link::Link;
 use app::{App, AppConfig};
 use common::{Counter, Platform};
-use contract::cashier::DepositRequest;
+use contract::cashier::{DepositRequest, TenderInput};
 
 fn operations() -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -49,7 +49,11 @@ fn main() {
             let request = DepositRequest {
                 case_no: cases[i % cases.len()].clone(),
                 key: app.operation_key(),
-                tenders: vec![app::tender_argument(if i % 3 == 0 { "银行卡:200.00" } else { "现金:100.00" }).unwrap()],
+                tenders: vec![if i % 3 == 0 {
+                    TenderInput::new("银行卡", "200.00").with_reference(format!("T0000001:{i:012}"))
+                } else {
+                    TenderInput::new("现金", "100.00")
+                }],
                 cash_received: None,
             };
             app.take_deposit(&operator, &request).await.unwrap();

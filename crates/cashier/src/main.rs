@@ -67,6 +67,10 @@ enum Command {
         /// `现金:500.00`, `wechat:300` … (cash, cheque, card, wechat, alipay, sscard); repeatable.
         #[arg(long = "tender", required = true)]
         tenders: Vec<String>,
+        /// The POS slip of each bank or social-security card tender, in their order:
+        /// `TERMINAL:REFERENCE[:VOUCHER]` (终端号:参考号[:凭证号]); repeatable.
+        #[arg(long = "ref")]
+        slips: Vec<String>,
         /// Cash handed over, when more than the cash tender.
         #[arg(long)]
         cash_received: Option<String>,
@@ -111,6 +115,10 @@ enum Command {
         /// Collections, or refund routes; a refund without tenders takes the suggested routes.
         #[arg(long = "tender")]
         tenders: Vec<String>,
+        /// The POS slip of each bank or social-security card tender collected, in their order:
+        /// `TERMINAL:REFERENCE[:VOUCHER]` (终端号:参考号[:凭证号]); repeatable.
+        #[arg(long = "ref")]
+        slips: Vec<String>,
         #[arg(long)]
         cash_received: Option<String>,
         #[arg(long = "as", default_value = "cashier")]
@@ -312,15 +320,12 @@ async fn run(command: Command) -> Result<(), AppError> {
                 println!("{}", serde_json::to_string(&hit).map_err(|e| AppError::Io(e.to_string()))?);
             }
         }
-        Command::Deposit { db, case_no, tenders, cash_received, operator, pdf } => {
+        Command::Deposit { db, case_no, tenders, slips, cash_received, operator, pdf } => {
             let app = open(&db).await?;
             let operator = app.console_operator(&operator).await?;
-            let request = DepositRequest {
-                case_no: case_no.clone(),
-                key: app.operation_key(),
-                tenders: tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<_, _>>()?,
-                cash_received,
-            };
+            let mut tenders = tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<Vec<_>, _>>()?;
+            app::attach_slips(&mut tenders, &slips)?;
+            let request = DepositRequest { case_no: case_no.clone(), key: app.operation_key(), tenders, cash_received };
             let receipt = app.take_deposit(&operator, &request).await?;
             if let Some(out) = pdf {
                 let printed = app.print_deposit_receipt(&operator, &case_no, &receipt.receipt_no).await?;
@@ -342,7 +347,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             };
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
         }
-        Command::Settle { db, case_no, trial, kind, tenders, cash_received, operator, pdf } => {
+        Command::Settle { db, case_no, trial, kind, tenders, slips, cash_received, operator, pdf } => {
             let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, pause_from_env()).await?;
             let shown = app.trial(&operator, &TrialRequest { case_no: case_no.clone(), kind: kind.clone() }).await?;
             if trial {
@@ -350,11 +355,12 @@ async fn run(command: Command) -> Result<(), AppError> {
                 return Ok(());
             }
             let mut tenders = tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<Vec<_>, _>>()?;
+            app::attach_slips(&mut tenders, &slips)?;
             if tenders.is_empty() && shown.due.money().is_negative() {
                 tenders = shown
                     .refund_suggestion
                     .iter()
-                    .map(|t| TenderInput { tender: t.tender.code.clone(), amount: t.amount.to_string() })
+                    .map(|t| TenderInput::new(t.tender.code.clone(), t.amount.to_string()))
                     .collect();
             }
             let request = SettleRequest {

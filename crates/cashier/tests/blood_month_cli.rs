@@ -82,7 +82,7 @@ fn deducted(dir: &TempDir) -> (String, i64) {
         let refund: Vec<TenderInput> = trial
             .refund_suggestion
             .iter()
-            .map(|t| TenderInput { tender: t.tender.code.clone(), amount: t.amount.to_string() })
+            .map(|t| TenderInput::new(t.tender.code.clone(), t.amount.to_string()))
             .collect();
         let settle = SettleRequest {
             case_no: "2026900501".into(),

@@ -89,10 +89,11 @@ fn deposit_trial_settle_and_refusals_from_the_command_line() {
     let args: Vec<String> = if due.starts_with('-') || due == "0.00" {
         vec![]
     } else {
-        let out = cashier(&["settle", "--db", &db, &case_no, "--tender", "银行卡:0.01"]);
+        let out =
+            cashier(&["settle", "--db", &db, &case_no, "--tender", "银行卡:0.01", "--ref", "AB123456:123456789012"]);
         assert_eq!(out.status.code(), Some(2));
         assert!(text(&out.stderr).contains("不符"), "{}", text(&out.stderr));
-        vec!["--tender".into(), format!("银行卡:{due}")]
+        vec!["--tender".into(), format!("银行卡:{due}"), "--ref".into(), "AB123456:123456789012".into()]
     };
     let mut full: Vec<&str> = vec!["settle", "--db", &db, &case_no, "--pdf", pdf.to_str().unwrap()];
     full.extend(args.iter().map(String::as_str));

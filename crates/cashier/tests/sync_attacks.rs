@@ -136,6 +136,56 @@ fn numbers_come_only_from_this_devices_and_cashiers_blocks_once() {
     });
 }
 
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_card_collected_names_the_pos_slip_the_platform_reads() {
+    let platform = Platform::start("atk_pos_slip", 4);
+    let (a, deposit) = counter_with_a_deposit(&platform, "窗口A");
+    let device = device_of(&a);
+    let used = deposit["records"][0]["receipt_no"].as_str().unwrap().to_owned();
+    let card = |number: i64, reference: Value| {
+        let mut forged = forged_deposit(&deposit, &bump(&used, number), None);
+        forged["records"][0]["tenders"][0]["tender"] = json!("card");
+        forged["records"][0]["tenders"][0]["reference"] = reference;
+        forged
+    };
+    let c = platform.client();
+    let journal = || platform.sql("SELECT count(*) FROM journal");
+    runtime().block_on(async {
+        let cashier = token_at(&c, &a, "cashier").await;
+        let (before, money) = (journal(), platform.ledger());
+        // The counter took the money, so the platform decides: rejected, named, to the pending list.
+        for (number, reference, code) in
+            [(1, Value::Null, "TENDER_REFERENCE_REQUIRED"), (2, json!("123456789012"), "TENDER_REFERENCE_MALFORMED")]
+        {
+            let (outcome, said, message) = push(&c, &cashier, &device, &card(number, reference)).await;
+            assert_eq!((outcome.as_str(), said.as_str()), ("rejected", code), "{message}");
+            assert!(message.contains("参考号"), "{message}");
+        }
+        assert_eq!((journal(), platform.ledger()), (before, money), "a rejected deposit moved money");
+        let pending = platform
+            .sql("SELECT count(*) FROM operations WHERE outcome = 'rejected' AND code LIKE 'TENDER_REFERENCE%'");
+        assert_eq!(pending.trim(), "2", "both wait in the pending list");
+        let (outcome, code, message) = push(&c, &cashier, &device, &card(3, json!("AB123456:123456789012"))).await;
+        assert_eq!(outcome, "applied", "{code} {message}");
+    });
+    // The counter's own card deposit names its slip, kept as the record says.
+    let case_no = common::case_numbers(&platform).remove(0);
+    let out = a.run(&["deposit", &case_no, "--as", "cashier", "--tender", "card:200.00"]);
+    assert!(!out.status.success() && text(&out.stderr).contains("TENDER_REFERENCE_REQUIRED"), "{}", text(&out.stderr));
+    let out =
+        a.run(&["deposit", &case_no, "--as", "cashier", "--tender", "card:200.00", "--ref", "cd654321:210987654321"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let receipt: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(receipt["tenders"][0]["reference"], "CD654321:210987654321", "{receipt}");
+    a.drain("cashier");
+    let held = platform.sql(&format!(
+        "SELECT record #>> '{{tenders,0,reference}}' FROM journal WHERE record ->> 'receipt_no' = '{}'",
+        receipt["receipt_no"].as_str().unwrap()
+    ));
+    assert_eq!(held.trim(), "CD654321:210987654321");
+}
+
 /// `envelope` (one deposit) restated at `at`, under new keys and the number `receipt_no`.
 fn restated(envelope: &Value, receipt_no: &str, at: &str) -> Value {
     let mut forged = forged_deposit(envelope, receipt_no, None);
@@ -179,7 +229,8 @@ fn a_reversal_inside_its_window_when_stated_but_received_after_it_is_refused() {
     let device = device_of(&counter);
     let card_no = bump(cash["records"][0]["receipt_no"].as_str().unwrap(), 1);
     let mut card = forged_deposit(&cash, &card_no, None);
-    card["records"][0]["tenders"] = json!([{"tender": "card", "amount": "100.00", "reference": "6222001"}]);
+    card["records"][0]["tenders"] =
+        json!([{"tender": "card", "amount": "100.00", "reference": "T0000001:000006222001"}]);
     let c = platform.client();
     let deposit_at = card["records"][0]["at"].as_str().unwrap().to_owned();
     runtime().block_on(async {
@@ -201,7 +252,7 @@ fn a_reversal_inside_its_window_when_stated_but_received_after_it_is_refused() {
     record["deposit_kind"] = json!("reversal");
     record["reverses"] = card["records"][0]["key"].clone();
     record["amount"] = json!("-100.00");
-    record["tenders"] = json!([{"tender": "card", "amount": "-100.00", "reference": "6222001"}]);
+    record["tenders"] = json!([{"tender": "card", "amount": "-100.00", "reference": "T0000001:000006222001"}]);
     let c = platform.client();
     runtime().block_on(async {
         let before = footprint(&platform);

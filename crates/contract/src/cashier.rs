@@ -7,12 +7,26 @@ use serde::{Deserialize, Serialize};
 use crate::account::{FeeLineView, TenderView};
 use crate::{PrintOutcome, Tag, Yuan};
 
-/// One tender as typed: `{tender: "wechat" | "微信", amount: "300.00"}`.
+/// One tender as typed: `{tender: "wechat" | "微信", amount: "300.00"}`; a bank or
+/// social-security card collected names the POS terminal's slip, `reference:
+/// "TERMINAL:REFERENCE[:VOUCHER]"` (终端号:参考号[:凭证号]); a cheque may name its number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenderInput {
     pub tender: String,
     pub amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+impl TenderInput {
+    pub fn new(tender: impl Into<String>, amount: impl Into<String>) -> TenderInput {
+        TenderInput { tender: tender.into(), amount: amount.into(), reference: None }
+    }
+
+    pub fn with_reference(self, reference: impl Into<String>) -> TenderInput {
+        TenderInput { reference: Some(reference.into()), ..self }
+    }
 }
 
 /// A supervisor's own credentials, typed into the approval dialog.

@@ -10,6 +10,8 @@ pub struct TenderOption {
     pub collects_through_platform: bool,
     /// Refunding by this route needs the platform (otherwise cash is handed back).
     pub refunds_through_platform: bool,
+    /// Taken on the POS terminal: a collection names the slip (终端号:参考号).
+    pub on_pos_terminal: bool,
 }
 
 /// Every tender, in the order the dialogs list them.
@@ -21,6 +23,7 @@ pub fn tender_options() -> Vec<TenderOption> {
             label: t.label(),
             collects_through_platform: t.collects_through_platform(),
             refunds_through_platform: t.refunds_through_platform(),
+            on_pos_terminal: t.on_pos_terminal(),
         })
         .collect()
 }
@@ -28,6 +31,11 @@ pub fn tender_options() -> Vec<TenderOption> {
 /// The label of a tender code (`cash` → 现金), or the code itself when unknown.
 pub fn tender_label(code: &str) -> &str {
     domain::Tender::ALL.into_iter().find(|t| t.code() == code).map(|t| t.label()).unwrap_or(code)
+}
+
+/// Whether the tender of `code` is taken on the POS terminal (its collection names the slip).
+pub fn on_pos_terminal(code: &str) -> bool {
+    domain::Tender::ALL.into_iter().any(|t| t.code() == code && t.on_pos_terminal())
 }
 
 /// The code of cash, the tender every refund can fall back to.

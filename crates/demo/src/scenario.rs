@@ -108,7 +108,12 @@ impl Scenario {
                     tenders: vec![TenderLine {
                         tender: *tender,
                         amount: *amount,
-                        reference: Some(format!("REF{}{i}", self.case_no)),
+                        // A card's is its POS slip (终端号:参考号), others' a number of their own.
+                        reference: Some(if tender.on_pos_terminal() {
+                            format!("T0000009:{:012}", slip_number(&self.case_no, i))
+                        } else {
+                            format!("REF{}{i}", self.case_no)
+                        }),
                     }],
                     at,
                     cashier: "孙浩".into(),
@@ -128,4 +133,10 @@ impl Scenario {
             .collect();
         DemoAdmission { admission, events, fees, deposits, blood: Vec::new() }
     }
+}
+
+/// A 12-digit 参考号 of a scenario's `i`-th deposit, the same on every run.
+fn slip_number(case_no: &str, i: usize) -> u64 {
+    let start = u64::try_from(i).unwrap_or(0);
+    case_no.bytes().fold(start, |n, b| n.wrapping_mul(31).wrapping_add(u64::from(b))) % 1_000_000_000_000
 }

@@ -348,8 +348,9 @@ fn reference(tender: Tender, rng: &mut ChaCha8Rng) -> Option<String> {
         Tender::Cash => None,
         Tender::WeChat => Some(format!("4200002{}", digits(21, rng))),
         Tender::Alipay => Some(format!("2026{}", digits(24, rng))),
-        Tender::BankCard => Some(format!("UP{}", digits(12, rng))),
-        Tender::SocialSecurityCard => Some(format!("SB{}", digits(10, rng))),
+        // The POS slip: 终端号:参考号 (the same draws as before, so the demo hospital is unchanged).
+        Tender::BankCard => Some(format!("T0000001:{}", digits(12, rng))),
+        Tender::SocialSecurityCard => Some(format!("T0000002:00{}", digits(10, rng))),
         Tender::Cheque => Some(format!("ZP{}", digits(8, rng))),
     }
 }

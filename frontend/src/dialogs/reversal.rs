@@ -62,7 +62,7 @@ pub fn ReverseDialog(deposit: DepositView) -> impl IntoView {
             key,
             receipt_no: receipt_no.get_value(),
             amount: amount.get_untracked(),
-            tenders: vec![TenderInput { tender: route.get_untracked(), amount: amount.get_untracked() }],
+            tenders: vec![TenderInput::new(route.get_untracked(), amount.get_untracked())],
             reason: reason.get_untracked(),
         });
     };

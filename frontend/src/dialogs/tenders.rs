@@ -1,5 +1,6 @@
 //! Tender rows (支付方式 + 金额) shared by the deposit and settlement dialogs, the cash panel
-//! with the change (找零) shown large, and the sums the dialogs check before sending.
+//! with the change (找零) shown large, the POS slip (终端号:参考号) beside a card collected, and
+//! the sums the dialogs check before sending.
 //!
 //! The tenders are the contract's ([`tender_options`]); on a linked counter that is offline,
 //! those collected through the platform are shown disabled (离线不可用) before anyone scans.
@@ -9,7 +10,7 @@
 
 use contract::Money;
 use contract::cashier::TenderInput;
-use contract::tender::{CASH, TenderOption, tender_label, tender_options};
+use contract::tender::{CASH, TenderOption, on_pos_terminal, tender_label, tender_options};
 use leptos::prelude::*;
 
 use crate::link::Link;
@@ -22,11 +23,13 @@ pub struct TenderRow {
     pub id: usize,
     pub tender: String,
     pub amount: String,
+    /// The POS slip of a card collected (终端号:参考号[:凭证号]).
+    pub reference: String,
 }
 
 impl TenderRow {
     pub fn new(id: usize, tender: &str, amount: String) -> TenderRow {
-        TenderRow { id, tender: tender.to_owned(), amount }
+        TenderRow { id, tender: tender.to_owned(), amount, reference: String::new() }
     }
 }
 
@@ -42,18 +45,28 @@ pub fn cash_part(rows: &[TenderRow]) -> Money {
 pub fn inputs(rows: &[TenderRow]) -> Vec<TenderInput> {
     rows.iter()
         .filter(|r| !r.amount.trim().is_empty())
-        .map(|r| TenderInput { tender: r.tender.clone(), amount: r.amount.trim().to_owned() })
+        .map(|r| {
+            let input = TenderInput::new(r.tender.clone(), r.amount.trim());
+            match r.reference.trim() {
+                "" => input,
+                slip if on_pos_terminal(&r.tender) => input.with_reference(slip),
+                _ => input,
+            }
+        })
         .collect()
 }
 
-/// "现金 ¥600.00；银行卡 ¥400.00" for a confirmation.
+/// "现金 ¥600.00；银行卡 ¥400.00（签购单 AB123456:123456789012）" for a confirmation.
 pub fn describe(rows: &[TenderRow]) -> String {
     rows.iter()
         .filter(|r| !r.amount.trim().is_empty())
         .map(|r| {
             let label = tender_label(&r.tender);
             let amount = Money::parse(&r.amount).map(Money::yuan).unwrap_or_else(|_| r.amount.clone());
-            format!("{label} {amount}")
+            match r.reference.trim() {
+                slip if !slip.is_empty() && on_pos_terminal(&r.tender) => format!("{label} {amount}（签购单 {slip}）"),
+                _ => format!("{label} {amount}"),
+            }
         })
         .collect::<Vec<_>>()
         .join("；")
@@ -144,6 +157,16 @@ pub fn TenderRows(
                                     }
                                 }
                             />
+                            <Show when=move || !refund && on_pos_terminal(&field(rows, id, |r| r.tender.clone()))>
+                                <input
+                                    class="tender-reference"
+                                    type="text"
+                                    title="POS 签购单上的终端号和参考号（凭证号可选）"
+                                    placeholder="终端号:参考号"
+                                    prop:value=move || field(rows, id, |r| r.reference.clone())
+                                    on:input=move |ev| edit(rows, id, |r| r.reference = event_target_value(&ev))
+                                />
+                            </Show>
                             <Show when=move || { index > 0 }>
                                 <button
                                     class="link"

@@ -60,7 +60,11 @@ fn row(
     LedgerRow {
         order_no,
         channel: channel_of_tender(tender),
-        third_party_no: reference.clone().unwrap_or_default(),
+        // A card's reference is the POS slip: UnionPay's day file carries its 参考号.
+        third_party_no: reference
+            .as_deref()
+            .map(|r| domain::account::pos::PosSlip::reference_of(r).unwrap_or_else(|| r.to_owned()))
+            .unwrap_or_default(),
         kind: if refund_no.is_empty() { "payment" } else { "refund" },
         refund_no,
         fen: fen.abs(),
@@ -340,7 +344,12 @@ mod tests {
             fee_keys: Vec::new(),
             blood_waiver: None,
             payments: vec![
-                PaymentRecord { tender: "card".into(), amount: yuan("250.00"), reference: None, deposit: None },
+                PaymentRecord {
+                    tender: "card".into(),
+                    amount: yuan("250.00"),
+                    reference: Some("AB123456:123456789012:000321".into()),
+                    deposit: None,
+                },
                 PaymentRecord {
                     tender: "wechat".into(),
                     amount: yuan("-50.00"),
@@ -387,6 +396,8 @@ mod tests {
             ]
         );
         assert_eq!(rows[0].third_party_no, "4200001");
+        // A card is matched by the 参考号 of its POS slip, the key of UnionPay's day file.
+        assert_eq!(rows[3].third_party_no, "123456789012");
         let csv = String::from_utf8(to_csv(&rows)).unwrap();
         assert!(csv.starts_with(statements::LEDGER_HEADER));
         assert!(csv.contains("\nJS01-YB,insurance,SETL0001,payment,,800.00,success,2026-11-24 15:00:00\n"), "{csv}");

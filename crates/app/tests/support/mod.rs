@@ -56,8 +56,17 @@ pub async fn login(app: &App, username: &str) -> Operator {
     app.log_in(&LoginRequest { username: username.into(), password: demo::DEMO_PASSWORD.into() }).await.unwrap()
 }
 
+/// A tender as the cashier enters it; a card taken on the POS names a slip, as the terminal
+/// prints one (a new 参考号 each time).
 pub fn tender(name: &str, amount: &str) -> TenderInput {
-    TenderInput { tender: name.into(), amount: amount.into() }
+    let input = TenderInput::new(name, amount);
+    if Tender::parse(name).is_ok_and(|t| t.on_pos_terminal()) { input.with_reference(slip()) } else { input }
+}
+
+/// A POS slip with a 参考号 not used before in this process.
+pub fn slip() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    format!("T0000001:{:012}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }
 
 /// What a test admission starts with.

@@ -100,6 +100,12 @@ fn wait_for_port(port: u16, within: Duration) {
     }
 }
 
+/// A POS slip (终端号:参考号) with a 参考号 not used before in this process.
+pub fn slip() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    format!("T0000001:{:012}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
 /// A platform server on its own fresh database, seeded with the demo hospital.
 pub struct Platform {
     pub url: String,
@@ -299,8 +305,14 @@ impl Counter {
         panic!("the outbox of {} did not drain", self.db.display());
     }
 
+    /// A deposit of one tender; a card names a POS slip, as the terminal prints one.
     pub fn deposit(&self, user: &str, case_no: &str, tender: &str) -> Output {
-        self.run(&["deposit", case_no, "--as", user, "--tender", tender])
+        let on_pos = ["银行卡", "card", "社保卡", "sscard"].iter().any(|t| tender.starts_with(&format!("{t}:")));
+        if on_pos {
+            self.run(&["deposit", case_no, "--as", user, "--tender", tender, "--ref", &slip()])
+        } else {
+            self.run(&["deposit", case_no, "--as", user, "--tender", tender])
+        }
     }
 
     pub fn sqlite(&self, sql: &str) -> String {

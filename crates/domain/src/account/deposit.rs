@@ -80,6 +80,8 @@ impl super::InpatientAccount {
         if self.state == super::state::AdmissionState::Settled {
             return Err(DepositError::Settled);
         }
-        Ok(super::tenders::check_tenders(lines, cash_received)?)
+        let mut tendered = super::tenders::check_tenders(lines, cash_received)?;
+        super::tenders::check_slips(&mut tendered.lines)?;
+        Ok(tendered)
     }
 }

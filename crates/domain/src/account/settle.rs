@@ -165,7 +165,8 @@ impl Trial {
             return if lines.is_empty() { Ok((Vec::new(), Money::ZERO)) } else { Err(PaymentError::NothingDue) };
         }
         if due.is_positive() {
-            let tendered = check_exact(lines, due, cash_received)?;
+            let mut tendered = check_exact(lines, due, cash_received)?;
+            super::tenders::check_slips(&mut tendered.lines)?;
             let payments =
                 tendered.lines.into_iter().map(|line| SettlementPayment { line, deposit_id: None }).collect();
             return Ok((payments, tendered.change));

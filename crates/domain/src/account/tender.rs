@@ -63,6 +63,15 @@ impl Tender {
         }
     }
 
+    /// Taken on the window's POS terminal (bank card, social-security card): the tender names the
+    /// terminal's slip (`account::pos::PosSlip`), the key of the day's reconciliation.
+    pub fn on_pos_terminal(self) -> bool {
+        match self {
+            Tender::BankCard | Tender::SocialSecurityCard => true,
+            Tender::Cash | Tender::Cheque | Tender::WeChat | Tender::Alipay => false,
+        }
+    }
+
     /// Giving money back by this route needs the channel (only cash is handed back at the
     /// counter): an offline counter refunds in cash or not at all.
     pub fn refunds_through_platform(self) -> bool {

@@ -30,6 +30,8 @@ pub enum TenderError {
     SumMismatch { tendered: Money, expected: Money },
     #[error("现金实收 {} 少于现金应收 {}", .received.yuan(), .cash.yuan())]
     CashShort { received: Money, cash: Money },
+    #[error(transparent)]
+    Slip(#[from] super::pos::SlipError),
 }
 
 impl TenderError {
@@ -41,6 +43,7 @@ impl TenderError {
             TenderError::Repeated { .. } => "TENDER_REPEATED",
             TenderError::SumMismatch { .. } => "TENDER_SUM_MISMATCH",
             TenderError::CashShort { .. } => "CASH_SHORT",
+            TenderError::Slip(e) => e.code(),
         }
     }
 }
@@ -88,6 +91,17 @@ pub fn check_exact(
         return Err(TenderError::SumMismatch { tendered: tendered.total, expected });
     }
     Ok(tendered)
+}
+
+/// Money collected (a deposit, a settlement's 补缴): each tender taken on the POS terminal names
+/// its slip, in the canonical form `TERMINAL:REFERENCE[:VOUCHER]` (the lines come back with it).
+pub fn check_slips(lines: &mut [TenderLine]) -> Result<(), TenderError> {
+    for line in lines {
+        if let Some(slip) = super::pos::PosSlip::required(line.tender, line.reference.as_deref())? {
+            line.reference = Some(slip.to_string());
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

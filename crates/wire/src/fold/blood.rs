@@ -112,7 +112,7 @@ mod tests {
         let rows = [
             json!({"kind": "deposit", "key": Uuid::from_u128(3), "admission_id": ADMISSION,
                 "receipt_no": "YJ0100000001", "deposit_kind": "deposit", "reverses": null, "settlement": null,
-                "amount": "500.00", "tenders": [{"tender": "card", "amount": "500.00", "reference": "6222"}],
+                "amount": "500.00", "tenders": [{"tender": "card", "amount": "500.00", "reference": "T0000001:000000006222"}],
                 "at": "2026-01-01T09:00:00", "cashier": "王丽"}),
             json!({"kind": "fee", "key": Uuid::from_u128(4), "admission_id": ADMISSION, "item_code": "XF0001",
                 "item_name": "悬浮红细胞", "category": "blood", "spec": "1U", "unit": "U", "quantity": "1",
@@ -131,7 +131,7 @@ mod tests {
             "insurance_fund": "0.00", "personal_account": "0.00", "blood_reimbursement": "100.00",
             "deposits_applied": "500.00", "due": "-380.00", "insurance_ref": null, "place": "counter",
             "cashier": "王丽", "at": "2026-01-03T10:00:00", "trial_version": "v", "fee_keys": [Uuid::from_u128(4)],
-            "payments": [{"tender": "card", "amount": "-380.00", "reference": "6222", "deposit": Uuid::from_u128(3)}],
+            "payments": [{"tender": "card", "amount": "-380.00", "reference": "T0000001:000000006222", "deposit": Uuid::from_u128(3)}],
             "blood_waiver": {"reference": "XY-1", "amount": "100.00", "ml": 100,
                 "uses": [{"certificate_no": "ZJ1", "ml": 100}], "offline": false}});
         (ledger, settlement)

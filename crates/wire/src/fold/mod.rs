@@ -416,7 +416,7 @@ mod tests {
         let kind = if reverses.is_some() { "reversal" } else { "deposit" };
         serde_json::from_value(json!({"kind": "deposit", "key": key, "admission_id": admission,
             "receipt_no": "YJ0100000001", "deposit_kind": kind, "reverses": reverses, "settlement": null,
-            "amount": amount, "tenders": [{"tender": "card", "amount": amount, "reference": "6222"}],
+            "amount": amount, "tenders": [{"tender": "card", "amount": amount, "reference": "T0000001:000000006222"}],
             "at": at, "cashier": "王丽"}))
         .unwrap()
     }

@@ -301,7 +301,7 @@ mod tests {
         ledger
             .apply(&record(json!({"kind": "deposit", "key": DEPOSIT, "admission_id": ADMISSION,
                 "receipt_no": "YJ0100000001", "deposit_kind": "deposit", "reverses": null, "settlement": null,
-                "amount": "500.00", "tenders": [{"tender": "card", "amount": "500.00", "reference": "6222"}],
+                "amount": "500.00", "tenders": [{"tender": "card", "amount": "500.00", "reference": "T0000001:000000006222"}],
                 "at": "2026-01-01T09:00:00", "cashier": "王丽"})))
             .unwrap();
         ledger.apply(&fee(FEE, "300.00", "confirmed")).unwrap();
@@ -327,7 +327,7 @@ mod tests {
             ("mid_stay", "300.00", "300.00", "0.00", json!([FEE]))
         };
         let payments = if discharge {
-            json!([{"tender": "card", "amount": "-150.00", "reference": "6222", "deposit": DEPOSIT}])
+            json!([{"tender": "card", "amount": "-150.00", "reference": "T0000001:000000006222", "deposit": DEPOSIT}])
         } else {
             json!([])
         };
