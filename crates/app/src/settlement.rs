@@ -60,6 +60,9 @@ impl App {
             return Err(stale());
         }
         let (payments, change) = trial.payments(&account, &tenders, cash_received, now)?;
+        if payments.iter().any(|p| p.line.amount.is_positive() && p.line.tender.collects_through_platform()) {
+            self.require_online("使用微信、支付宝或社保卡收款（可用现金、支票、银行卡）")?;
+        }
         if payments.iter().any(|p| p.line.amount.is_negative() && p.line.tender.refunds_through_platform()) {
             self.require_online("原路退款（可改用现金退款）")?;
         }

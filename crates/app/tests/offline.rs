@@ -1,7 +1,7 @@
 //! A counter linked to a platform it cannot reach: what still works (cash, cheque and card
 //! deposits, self-pay settlement — each queued in the outbox, numbered from the platform's
-//! block) and what is refused with a message saying so (WeChat/Alipay/社保卡 payments, refunds
-//! to a channel, insurance settlement), writing nothing.
+//! block) and what is refused with a message saying so (WeChat/Alipay/社保卡 payments, for a
+//! deposit or a settlement's 补缴, refunds to a channel, insurance settlement), writing nothing.
 
 mod support;
 
@@ -113,6 +113,12 @@ async fn offline_a_self_pay_patient_settles_an_insured_one_and_a_channel_refund_
     assert_eq!(in_cash.due, by_wechat.due);
 
     let self_pay = trial(&app, &cashier, "2026990001").await;
+    let before = version(&app, "2026990001").await;
+    for channel in ["微信", "支付宝", "社保卡"] {
+        let message = refused_offline(app.settle(&cashier, &settle(&self_pay, channel)).await);
+        assert!(message.contains("离线") && message.contains("现金"), "{message}");
+    }
+    assert_eq!(version(&app, "2026990001").await, before, "a refused settlement wrote something");
     let settled = app.settle(&cashier, &settle(&self_pay, "现金")).await.unwrap();
     assert!(settled.settlement_no.starts_with("JS01"), "{}", settled.settlement_no);
     assert_eq!(waiting(&app).await, 2, "both settlements wait in the outbox");
