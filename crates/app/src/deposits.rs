@@ -21,17 +21,51 @@ impl App {
         operator.require(Permission::HandleMoney)?;
         let key = input::key(&request.key)?;
         let case_no = input::case_no(&request.case_no)?;
-        let tenders = input::tenders(&request.tenders)?;
+        let mut tenders = input::tenders(&request.tenders)?;
         let cash_received = input::optional_amount(request.cash_received.as_deref(), "cash_received")?;
-        let mut op = self.begin_op(operator, key, &case_no).await?;
+        let codes = if self.pay_desk.is_some() { crate::pay_desk::codes_of(&request.tenders)? } else { Vec::new() };
+        if tenders.iter().any(|t| t.tender.collects_through_platform()) {
+            self.require_online("使用微信、支付宝或社保卡收款（可用现金、支票、银行卡）")?;
+        }
+        // The payer's codes are collected first, outside the write (the payer may take 30 s),
+        // once the deposit would be taken; a retry of the operation finds its orders paid.
+        let collected = if codes.is_empty() {
+            Default::default()
+        } else {
+            let mut conn = self.store.conn().await?;
+            let done = deposits::by_key(&mut conn, key).await?.is_some();
+            drop(conn);
+            if done {
+                Default::default()
+            } else {
+                let (_, account) = self.load_account(&request.case_no).await?;
+                account.check_new_deposit(&tenders, cash_received)?;
+                self.collect_codes(key, &mut tenders, &codes, "住院预交金").await?
+            }
+        };
+        match self.write_deposit(operator, key, &case_no, &tenders, cash_received).await {
+            Ok(receipt) => Ok(receipt),
+            Err(e) => {
+                self.give_back(collected).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn write_deposit(
+        &self,
+        operator: &Operator,
+        key: uuid::Uuid,
+        case_no: &domain::CaseNo,
+        tenders: &[domain::TenderLine],
+        cash_received: Option<Money>,
+    ) -> Result<DepositReceipt, AppError> {
+        let mut op = self.begin_op(operator, key, case_no).await?;
         if let Some(earlier) = deposits::by_key(op.conn(), key).await? {
             let total: Money = tenders.iter().map(|t| t.amount).sum();
             return replayed(&op.account, earlier, total, &op.summary.admission);
         }
-        if tenders.iter().any(|t| t.tender.collects_through_platform()) {
-            self.require_online("使用微信、支付宝或社保卡收款（可用现金、支票、银行卡）")?;
-        }
-        let tendered = op.account.check_new_deposit(&tenders, cash_received)?;
+        let tendered = op.account.check_new_deposit(tenders, cash_received)?;
         let number = op.take_number(Series::Deposit).await?;
         let entry = DepositEntry {
             id: 0,

@@ -96,6 +96,25 @@ pub fn tender_argument(text: &str) -> Result<TenderInput, AppError> {
     Ok(TenderInput::new(tender.trim(), amount.trim()))
 }
 
+/// Gives the payer's codes of `--auth-code`, in order, to the WeChat and Alipay tenders.
+pub fn attach_codes(tenders: &mut [TenderInput], codes: &[String]) -> Result<(), AppError> {
+    let mut codes = codes.iter();
+    for input in tenders.iter_mut() {
+        let scanned = Tender::parse(&input.tender).is_ok_and(domain::account::pay_code::PayCode::scanned_for);
+        if scanned && let Some(code) = codes.next() {
+            input.auth_code = Some(code.trim().to_owned());
+        }
+    }
+    if codes.next().is_some() {
+        return Err(AppError::invalid(
+            "PAY_CODE_UNEXPECTED",
+            "--auth-code 多于微信、支付宝支付方式的个数",
+            "auth_code",
+        ));
+    }
+    Ok(())
+}
+
 /// Gives the POS slips of `--ref`, in order, to the tenders taken on the POS terminal.
 pub fn attach_slips(tenders: &mut [TenderInput], slips: &[String]) -> Result<(), AppError> {
     let mut slips = slips.iter();

@@ -38,6 +38,7 @@ mod materials;
 mod op;
 mod outbox;
 pub mod paper;
+pub mod pay_desk;
 mod printing;
 mod recall;
 pub mod reprints;
@@ -55,7 +56,7 @@ pub use blood_month::month_start;
 pub use clock::Clock;
 pub use demo_seed::{SeedOptions, SeedReport, seed_demo};
 pub use error::AppError;
-pub use input::{attach_slips, tender_argument};
+pub use input::{attach_codes, attach_slips, tender_argument};
 pub use invoice_pdf::kiosk_report_model;
 pub use login::Operator;
 pub use printing::Printing;
@@ -101,6 +102,12 @@ pub struct AppConfig {
     pub paper_desk: Option<Arc<dyn paper::PaperDesk>>,
     /// Where closes are reported (`None`: a stand-alone counter's closes are its own).
     pub close_desk: Option<Arc<dyn close_desk::CloseDesk>>,
+    /// Where WeChat and Alipay codes are collected. `None`: a stand-alone counter runs the
+    /// channels' sandboxes in-process; a linked counter has none yet (its channel tenders are
+    /// recorded as taken, as before the channels were connected).
+    pub pay_desk: Option<Arc<dyn pay_desk::PayDesk>>,
+    /// How long a stand-alone counter's code payment waits for the payer, and how often it asks.
+    pub pay_patience: channels::Patience,
 }
 
 impl AppConfig {
@@ -123,6 +130,8 @@ impl AppConfig {
             fiscal: None,
             paper_desk: None,
             close_desk: None,
+            pay_desk: None,
+            pay_patience: channels::Patience::default(),
         }
     }
 }
@@ -155,6 +164,7 @@ pub struct App {
     fiscal: Option<Arc<dyn FiscalPlatform>>,
     paper_desk: Option<Arc<dyn paper::PaperDesk>>,
     close_desk: Option<Arc<dyn close_desk::CloseDesk>>,
+    pay_desk: Option<Arc<dyn pay_desk::PayDesk>>,
 }
 
 impl App {
@@ -203,6 +213,12 @@ impl App {
                 Some(Arc::new(Arc::new(sandbox).adapter()))
             }
         };
+        let pay_desk: Option<Arc<dyn pay_desk::PayDesk>> = match (config.pay_desk, &config.link) {
+            (Some(desk), _) => Some(desk),
+            (None, Some(_)) => None,
+            (None, None) if registered => None,
+            (None, None) => Some(Arc::new(pay_desk::ChannelDesk::sandboxes(config.pay_patience))),
+        };
         let paper_desk = config
             .paper_desk
             .or_else(|| fiscal.clone().map(|fiscal| Arc::new(paper::OwnFiscal(fiscal)) as Arc<dyn paper::PaperDesk>));
@@ -226,6 +242,7 @@ impl App {
             fiscal,
             paper_desk,
             close_desk: config.close_desk,
+            pay_desk,
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;

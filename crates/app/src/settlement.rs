@@ -46,6 +46,12 @@ impl App {
         let expected_due = input::signed_amount(&request.expected_due, "expected_due")?;
         let tenders = input::tenders(&request.tenders)?;
         let cash_received = input::optional_amount(request.cash_received.as_deref(), "cash_received")?;
+        // A 补缴 by WeChat or Alipay carries the payer's code (a refund goes back by its route).
+        let codes = if self.pay_desk.is_some() && expected_due.is_positive() {
+            crate::pay_desk::codes_of(&request.tenders)?
+        } else {
+            Vec::new()
+        };
         let now = self.clock.now();
 
         if let Some(view) = self.settled_under(key, &request.case_no).await? {
@@ -59,7 +65,7 @@ impl App {
         if trial.figures.due != expected_due {
             return Err(stale());
         }
-        let (payments, change) = trial.payments(&account, &tenders, cash_received, now)?;
+        let (mut payments, change) = trial.payments(&account, &tenders, cash_received, now)?;
         if payments.iter().any(|p| p.line.amount.is_positive() && p.line.tender.collects_through_platform()) {
             self.require_online("使用微信、支付宝或社保卡收款（可用现金、支票、银行卡）")?;
         }
@@ -86,6 +92,24 @@ impl App {
             }
         };
 
+        // The payer's money last, once insurance and the blood platform agreed.
+        let mut lines: Vec<domain::TenderLine> = payments.iter().map(|p| p.line.clone()).collect();
+        let collected = match self.collect_codes(key, &mut lines, &codes, "住院结算").await {
+            Ok(collected) => collected,
+            Err(e) => {
+                if granted.is_some() {
+                    self.cancel_blood(key).await;
+                }
+                if let Some(reference) = &insurance_ref {
+                    self.reverse_insurance(key, reference, "患者付款未成功").await?;
+                }
+                return Err(e);
+            }
+        };
+        for (payment, line) in payments.iter_mut().zip(lines) {
+            payment.line = line;
+        }
+
         let case_no = input::case_no(&request.case_no)?;
         let mut op = self.begin_op(operator, key, &case_no).await?;
         op.now = now; // the moment the refund windows were checked against
@@ -98,6 +122,7 @@ impl App {
         }
         if op.account.version != seen {
             drop(op);
+            self.give_back(collected).await;
             if granted.is_some() {
                 self.cancel_blood(key).await;
             }

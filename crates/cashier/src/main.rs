@@ -71,6 +71,10 @@ enum Command {
         /// `TERMINAL:REFERENCE[:VOUCHER]` (终端号:参考号[:凭证号]); repeatable.
         #[arg(long = "ref")]
         slips: Vec<String>,
+        /// The payer's code (付款码) scanned for each WeChat or Alipay tender, in their order;
+        /// repeatable.
+        #[arg(long = "auth-code")]
+        auth_codes: Vec<String>,
         /// Cash handed over, when more than the cash tender.
         #[arg(long)]
         cash_received: Option<String>,
@@ -119,6 +123,10 @@ enum Command {
         /// `TERMINAL:REFERENCE[:VOUCHER]` (终端号:参考号[:凭证号]); repeatable.
         #[arg(long = "ref")]
         slips: Vec<String>,
+        /// The payer's code (付款码) scanned for each WeChat or Alipay tender, in their order;
+        /// repeatable.
+        #[arg(long = "auth-code")]
+        auth_codes: Vec<String>,
         #[arg(long)]
         cash_received: Option<String>,
         #[arg(long = "as", default_value = "cashier")]
@@ -320,11 +328,12 @@ async fn run(command: Command) -> Result<(), AppError> {
                 println!("{}", serde_json::to_string(&hit).map_err(|e| AppError::Io(e.to_string()))?);
             }
         }
-        Command::Deposit { db, case_no, tenders, slips, cash_received, operator, pdf } => {
+        Command::Deposit { db, case_no, tenders, slips, auth_codes, cash_received, operator, pdf } => {
             let app = open(&db).await?;
             let operator = app.console_operator(&operator).await?;
             let mut tenders = tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<Vec<_>, _>>()?;
             app::attach_slips(&mut tenders, &slips)?;
+            app::attach_codes(&mut tenders, &auth_codes)?;
             let request = DepositRequest { case_no: case_no.clone(), key: app.operation_key(), tenders, cash_received };
             let receipt = app.take_deposit(&operator, &request).await?;
             if let Some(out) = pdf {
@@ -347,7 +356,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             };
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
         }
-        Command::Settle { db, case_no, trial, kind, tenders, slips, cash_received, operator, pdf } => {
+        Command::Settle { db, case_no, trial, kind, tenders, slips, auth_codes, cash_received, operator, pdf } => {
             let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, pause_from_env()).await?;
             let shown = app.trial(&operator, &TrialRequest { case_no: case_no.clone(), kind: kind.clone() }).await?;
             if trial {
@@ -356,6 +365,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             }
             let mut tenders = tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<Vec<_>, _>>()?;
             app::attach_slips(&mut tenders, &slips)?;
+            app::attach_codes(&mut tenders, &auth_codes)?;
             if tenders.is_empty() && shown.due.money().is_negative() {
                 tenders = shown
                     .refund_suggestion

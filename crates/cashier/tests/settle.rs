@@ -62,9 +62,12 @@ fn deposit_trial_settle_and_refusals_from_the_command_line() {
         "现金:500.00",
         "--tender",
         "wechat:300",
+        "--auth-code",
+        "134567890123456789",
         "--cash-received",
         "600",
     ]));
+    assert!(receipt["tenders"][1]["reference"].as_str().is_some_and(|t| t.starts_with("4200")), "{receipt}");
     assert_eq!((receipt["amount"].as_str(), receipt["change"].as_str()), (Some("800.00"), Some("100.00")));
     assert_eq!(receipt["amount_words"], "捌佰元整");
     for (args, message) in [

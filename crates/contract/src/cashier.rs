@@ -9,7 +9,8 @@ use crate::{PrintOutcome, Tag, Yuan};
 
 /// One tender as typed: `{tender: "wechat" | "微信", amount: "300.00"}`; a bank or
 /// social-security card collected names the POS terminal's slip, `reference:
-/// "TERMINAL:REFERENCE[:VOUCHER]"` (终端号:参考号[:凭证号]); a cheque may name its number.
+/// "TERMINAL:REFERENCE[:VOUCHER]"` (终端号:参考号[:凭证号]); a cheque may name its number; a
+/// WeChat or Alipay tender collected carries the payer's code, `auth_code`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenderInput {
@@ -17,15 +18,22 @@ pub struct TenderInput {
     pub amount: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// The payer's code (付款码) scanned for a WeChat or Alipay tender collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
 }
 
 impl TenderInput {
     pub fn new(tender: impl Into<String>, amount: impl Into<String>) -> TenderInput {
-        TenderInput { tender: tender.into(), amount: amount.into(), reference: None }
+        TenderInput { tender: tender.into(), amount: amount.into(), reference: None, auth_code: None }
     }
 
     pub fn with_reference(self, reference: impl Into<String>) -> TenderInput {
         TenderInput { reference: Some(reference.into()), ..self }
+    }
+
+    pub fn with_auth_code(self, code: impl Into<String>) -> TenderInput {
+        TenderInput { auth_code: Some(code.into()), ..self }
     }
 }
 

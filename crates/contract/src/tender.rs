@@ -38,6 +38,11 @@ pub fn on_pos_terminal(code: &str) -> bool {
     domain::Tender::ALL.into_iter().any(|t| t.code() == code && t.on_pos_terminal())
 }
 
+/// Whether the tender of `code` is collected by scanning the payer's code (付款码).
+pub fn takes_pay_code(code: &str) -> bool {
+    domain::Tender::ALL.into_iter().any(|t| t.code() == code && domain::account::pay_code::PayCode::scanned_for(t))
+}
+
 /// The code of cash, the tender every refund can fall back to.
 pub const CASH: &str = "cash";
 

@@ -10,7 +10,7 @@
 
 use contract::Money;
 use contract::cashier::TenderInput;
-use contract::tender::{CASH, TenderOption, on_pos_terminal, tender_label, tender_options};
+use contract::tender::{CASH, TenderOption, on_pos_terminal, takes_pay_code, tender_label, tender_options};
 use leptos::prelude::*;
 
 use crate::link::Link;
@@ -25,11 +25,13 @@ pub struct TenderRow {
     pub amount: String,
     /// The POS slip of a card collected (终端号:参考号[:凭证号]).
     pub reference: String,
+    /// The payer's code scanned for WeChat or Alipay (付款码).
+    pub auth_code: String,
 }
 
 impl TenderRow {
     pub fn new(id: usize, tender: &str, amount: String) -> TenderRow {
-        TenderRow { id, tender: tender.to_owned(), amount, reference: String::new() }
+        TenderRow { id, tender: tender.to_owned(), amount, reference: String::new(), auth_code: String::new() }
     }
 }
 
@@ -47,9 +49,12 @@ pub fn inputs(rows: &[TenderRow]) -> Vec<TenderInput> {
         .filter(|r| !r.amount.trim().is_empty())
         .map(|r| {
             let input = TenderInput::new(r.tender.clone(), r.amount.trim());
-            match r.reference.trim() {
-                "" => input,
-                slip if on_pos_terminal(&r.tender) => input.with_reference(slip),
+            let input = match r.reference.trim() {
+                slip if !slip.is_empty() && on_pos_terminal(&r.tender) => input.with_reference(slip),
+                _ => input,
+            };
+            match r.auth_code.trim() {
+                code if !code.is_empty() && takes_pay_code(&r.tender) => input.with_auth_code(code),
                 _ => input,
             }
         })
@@ -165,6 +170,20 @@ pub fn TenderRows(
                                     placeholder="终端号:参考号"
                                     prop:value=move || field(rows, id, |r| r.reference.clone())
                                     on:input=move |ev| edit(rows, id, |r| r.reference = event_target_value(&ev))
+                                />
+                            </Show>
+                            // The payer's code: a stand-alone counter collects it through the channel
+                            // itself (a linked counter's channel tenders are recorded as taken until the
+                            // platform collects them).
+                            <Show when=move || !refund && !link.is_some_and(|l| l.linked()) && takes_pay_code(&field(rows, id, |r| r.tender.clone()))>
+                                <input
+                                    class="tender-code"
+                                    type="text"
+                                    inputmode="numeric"
+                                    title="扫描患者手机上的付款码"
+                                    placeholder="扫描付款码"
+                                    prop:value=move || field(rows, id, |r| r.auth_code.clone())
+                                    on:input=move |ev| edit(rows, id, |r| r.auth_code = event_target_value(&ev))
                                 />
                             </Show>
                             <Show when=move || { index > 0 }>

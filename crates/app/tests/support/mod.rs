@@ -60,7 +60,22 @@ pub async fn login(app: &App, username: &str) -> Operator {
 /// prints one (a new 参考号 each time).
 pub fn tender(name: &str, amount: &str) -> TenderInput {
     let input = TenderInput::new(name, amount);
-    if Tender::parse(name).is_ok_and(|t| t.on_pos_terminal()) { input.with_reference(slip()) } else { input }
+    match Tender::parse(name) {
+        Ok(t) if t.on_pos_terminal() => input.with_reference(slip()),
+        Ok(t) if domain::account::pay_code::PayCode::scanned_for(t) => input.with_auth_code(pay_code(t)),
+        _ => input,
+    }
+}
+
+/// A payer's code of `tender`'s channel not scanned before in this process (the sandbox takes
+/// each once).
+pub fn pay_code(tender: Tender) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    match tender {
+        Tender::Alipay => format!("28{n:014}"),
+        _ => format!("13{n:016}"),
+    }
 }
 
 /// A POS slip with a 参考号 not used before in this process.

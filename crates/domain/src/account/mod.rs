@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod deposit;
 pub mod fee;
+pub mod pay_code;
 pub mod pos;
 pub mod recall;
 pub mod reversal;

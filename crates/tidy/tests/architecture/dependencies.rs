@@ -89,6 +89,20 @@ fn the_insurance_adapter_depends_only_on_the_domain_and_a_timer() {
     assert_none("crates/insurance depends only on domain, uuid, thiserror, tokio and rust_decimal", &found);
 }
 
+/// What the payment channels may depend on: like insurance, called from a counter in-process
+/// and (for linked counters) from the platform.
+const CHANNELS_MAY_USE: [&str; 3] = ["domain", "thiserror", "tokio"];
+
+#[test]
+fn the_payment_channels_depend_only_on_the_domain_and_a_timer() {
+    let found: Vec<Violation> = dependencies("crates/channels")
+        .into_iter()
+        .filter(|d| d.is_normal() && !CHANNELS_MAY_USE.contains(&d.name.as_str()))
+        .map(|d| Violation::new(&d.file, d.line, format!("crates/channels depends on {}", d.name)))
+        .collect();
+    assert_none("crates/channels depends only on domain, thiserror and tokio", &found);
+}
+
 #[test]
 fn crate_families_are_matched_by_name() {
     assert!(of_family("sqlx", "sqlx") && of_family("sqlx-core", "sqlx") && of_family("serde_json", "serde"));
