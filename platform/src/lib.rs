@@ -26,6 +26,7 @@ pub mod kiosk;
 pub mod ledgers;
 pub mod materials;
 pub mod openapi;
+pub mod payments;
 pub mod push;
 pub mod push_checks;
 pub mod recon;
@@ -73,6 +74,11 @@ pub struct AppState {
     pub hospital: String,
     /// Woken when a push applied a settlement or a recall (`None`: no runner, e.g. in tools).
     pub invoices: Option<Arc<invoices::Runner>>,
+    /// The payment channels every linked counter's WeChat and Alipay collection goes through (the
+    /// sandboxes in this process; their faults from `CASHIER_CHANNEL_FAULT`).
+    pub channels: Vec<Arc<dyn ::channels::PayChannel>>,
+    /// How a code payment waits for the payer.
+    pub pay_patience: ::channels::Patience,
 }
 
 impl AppState {
@@ -104,6 +110,14 @@ impl AppState {
             fiscal: Arc::new(Arc::new(::fiscal::SandboxFiscal::demo(std::time::Duration::ZERO)).adapter()),
             hospital: demo::HOSPITAL_NAME.to_owned(),
             invoices: None,
+            channels: [domain::Tender::WeChat, domain::Tender::Alipay]
+                .into_iter()
+                .map(|tender| {
+                    Arc::new(::channels::sandbox::SandboxChannel::new(tender, std::time::Duration::ZERO))
+                        as Arc<dyn ::channels::PayChannel>
+                })
+                .collect(),
+            pay_patience: ::channels::Patience::default(),
         }
     }
 }

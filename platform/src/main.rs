@@ -76,6 +76,12 @@ enum Command {
         /// Seconds between retries of e-invoices not issued or not reversed yet.
         #[arg(long, env = "PLATFORM_INVOICE_RETRY_SECS", default_value_t = 30)]
         invoice_retry_secs: u64,
+        /// How often a code payment asks the channel while the payer confirms (支付中), in ms.
+        #[arg(long, env = "PLATFORM_PAY_POLL_MS", default_value_t = 5_000)]
+        pay_poll_ms: u64,
+        /// How long a code payment waits for the payer before cancelling (撤销), in ms.
+        #[arg(long, env = "PLATFORM_PAY_TIMEOUT_MS", default_value_t = 30_000)]
+        pay_timeout_ms: u64,
         #[command(flatten)]
         audit: AuditFiles,
         /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
@@ -331,6 +337,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fiscal_register,
             hospital,
             invoice_retry_secs,
+            pay_poll_ms,
+            pay_timeout_ms,
             audit,
             audit_checkpoint_secs,
         } => {
@@ -352,6 +360,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.max_clock_skew = chrono::Duration::seconds(max_clock_skew_secs.max(0));
             state.max_offline = chrono::Duration::days(max_offline_days.max(0));
             state.discharge_recall_days = discharge_recall_days;
+            state.pay_patience = channels::Patience {
+                every: std::time::Duration::from_millis(pay_poll_ms.max(1)),
+                timeout: std::time::Duration::from_millis(pay_timeout_ms),
+            };
             if let Some(path) = &blood_register {
                 let sandbox = blood_platform::SandboxBloodPlatform::open(
                     domain::blood::BloodPolicy::default(),

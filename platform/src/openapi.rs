@@ -33,6 +33,8 @@ use crate::routes;
         routes::closes::hand_in,
         routes::closes::hand_in_by_no,
         routes::closes::reverse_hand_in,
+        routes::pay::code,
+        routes::pay::cancel,
         routes::pending::resolve,
         routes::pending::verify_audit,
         routes::invoices::unfinished,

@@ -3,7 +3,8 @@
 //! nobody approves their own recall, and that each receipt and settlement number comes from a
 //! block the platform handed this device and cashier and was not used before; that the operation
 //! and every actor in its records is the user whose token pushes; that its stated times are
-//! neither ahead of the platform's clock nor older than a device may have been offline. A refusal is
+//! neither ahead of the platform's clock nor older than a device may have been offline; that a
+//! WeChat or Alipay collection names a transaction the platform collected (`payments`). A refusal is
 //! answered `invalid` with its code (nothing is kept): a counter keeping the rules never sends
 //! such an operation, so there is nothing for a supervisor to resolve.
 
@@ -78,7 +79,11 @@ pub async fn check(
     if let Some(refusal) = stated_times(conn, device_id, times, envelope).await? {
         return Ok(Some(refusal));
     }
-    numbers(conn, device_id, envelope).await
+    if let Some(refusal) = numbers(conn, device_id, envelope).await? {
+        return Ok(Some(refusal));
+    }
+    // Last: it marks the channel's transactions used by this operation.
+    crate::payments::check_pushed(conn, &pusher.username, envelope).await
 }
 
 /// The person a record says did it (a display name, as printed); `None` for HIS-only records.

@@ -40,7 +40,7 @@ impl App {
             } else {
                 let (_, account) = self.load_account(&request.case_no).await?;
                 account.check_new_deposit(&tenders, cash_received)?;
-                self.collect_codes(key, &mut tenders, &codes, "住院预交金").await?
+                self.collect_codes(key, &mut tenders, &codes, &request.case_no, "住院预交金").await?
             }
         };
         match self.write_deposit(operator, key, &case_no, &tenders, cash_received).await {

@@ -103,8 +103,7 @@ pub struct AppConfig {
     /// Where closes are reported (`None`: a stand-alone counter's closes are its own).
     pub close_desk: Option<Arc<dyn close_desk::CloseDesk>>,
     /// Where WeChat and Alipay codes are collected. `None`: a stand-alone counter runs the
-    /// channels' sandboxes in-process; a linked counter has none yet (its channel tenders are
-    /// recorded as taken, as before the channels were connected).
+    /// channels' sandboxes in-process; a linked counter's is the platform's (set by `sync`).
     pub pay_desk: Option<Arc<dyn pay_desk::PayDesk>>,
     /// How long a stand-alone counter's code payment waits for the payer, and how often it asks.
     pub pay_patience: channels::Patience,

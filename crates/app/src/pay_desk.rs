@@ -19,8 +19,9 @@ use crate::{App, AppError};
 
 /// The channels' side of a code payment.
 pub trait PayDesk: Debug + Send + Sync {
-    /// Collects `order`; the channel's transaction number (微信订单号 / 支付宝交易号).
-    fn collect<'a>(&'a self, order: &'a CodeOrder) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Collects `order` for the admission `case_no`; the channel's transaction number (微信订单号
+    /// / 支付宝交易号).
+    fn collect<'a>(&'a self, order: &'a CodeOrder, case_no: &'a str) -> BoxFuture<'a, Result<String, AppError>>;
     /// 撤销 an order this counter collected but could not record.
     fn cancel<'a>(&'a self, tender: Tender, order_no: &'a str) -> BoxFuture<'a, Result<(), AppError>>;
 }
@@ -48,7 +49,7 @@ impl ChannelDesk {
 }
 
 impl PayDesk for ChannelDesk {
-    fn collect<'a>(&'a self, order: &'a CodeOrder) -> BoxFuture<'a, Result<String, AppError>> {
+    fn collect<'a>(&'a self, order: &'a CodeOrder, _case_no: &'a str) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(async move {
             let channel = self.channel(order.tender)?;
             collect(channel.as_ref(), order, self.patience)
@@ -90,6 +91,7 @@ impl App {
         key: Uuid,
         lines: &mut [TenderLine],
         codes: &[(Tender, PayCode)],
+        case_no: &str,
         subject: &str,
     ) -> Result<Collected, AppError> {
         let mut collected = Collected::default();
@@ -106,7 +108,7 @@ impl App {
                 auth_code: code.as_str().to_owned(),
                 subject: subject.to_owned(),
             };
-            match desk.collect(&order).await {
+            match desk.collect(&order, case_no).await {
                 Ok(transaction_id) => {
                     tracing::info!(order = %order.order_no, tender = line.tender.code(), "code payment collected");
                     line.reference = Some(transaction_id);

@@ -94,7 +94,7 @@ impl App {
 
         // The payer's money last, once insurance and the blood platform agreed.
         let mut lines: Vec<domain::TenderLine> = payments.iter().map(|p| p.line.clone()).collect();
-        let collected = match self.collect_codes(key, &mut lines, &codes, "住院结算").await {
+        let collected = match self.collect_codes(key, &mut lines, &codes, &request.case_no, "住院结算").await {
             Ok(collected) => collected,
             Err(e) => {
                 if granted.is_some() {

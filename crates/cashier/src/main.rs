@@ -329,8 +329,9 @@ async fn run(command: Command) -> Result<(), AppError> {
             }
         }
         Command::Deposit { db, case_no, tenders, slips, auth_codes, cash_received, operator, pdf } => {
-            let app = open(&db).await?;
-            let operator = app.console_operator(&operator).await?;
+            // A linked counter logs in at the platform (CASHIER_PASSWORD): a WeChat or Alipay code
+            // is collected there.
+            let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, None).await?;
             let mut tenders = tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<Vec<_>, _>>()?;
             app::attach_slips(&mut tenders, &slips)?;
             app::attach_codes(&mut tenders, &auth_codes)?;

@@ -113,11 +113,12 @@ impl CollectError {
 /// order (a retry), it answers from the channel's register and never pays twice.
 pub async fn collect(channel: &dyn PayChannel, order: &CodeOrder, patience: Patience) -> Result<String, CollectError> {
     let tender = order.tender.label();
+    let seconds = u64::try_from(patience.timeout.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
     let decided = |state: OrderState| -> Option<Result<String, CollectError>> {
         match state {
             OrderState::Paid { transaction_id } => Some(Ok(transaction_id)),
             OrderState::Refused { code, message } => Some(Err(CollectError::Refused { tender, code, message })),
-            OrderState::Closed => Some(Err(CollectError::TimedOut { tender, seconds: patience.timeout.as_secs() })),
+            OrderState::Closed => Some(Err(CollectError::TimedOut { tender, seconds })),
             OrderState::Paying | OrderState::Unknown => None,
         }
     };
@@ -151,7 +152,7 @@ pub async fn collect(channel: &dyn PayChannel, order: &CodeOrder, patience: Pati
     // Past the timeout: cancel (a paid order is given back), then make sure of the outcome.
     for _ in 0..3 {
         if channel.cancel(&order.order_no).await.is_ok() {
-            return Err(CollectError::TimedOut { tender, seconds: patience.timeout.as_secs() });
+            return Err(CollectError::TimedOut { tender, seconds });
         }
         tokio::time::sleep(patience.every).await;
     }

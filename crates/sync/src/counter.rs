@@ -53,6 +53,8 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     config.approvals = Some(Arc::new(PlatformApprovals { session: session.clone() }));
     // Closes too: the platform keeps every cashier's closes and checks each against its journal.
     config.close_desk = Some(Arc::new(crate::closes::PlatformCloses { session: session.clone() }));
+    // WeChat and Alipay codes too: the platform holds the merchant credentials.
+    config.pay_desk = Some(Arc::new(crate::pay::PlatformPay { session: session.clone() }));
     let app = App::open(config).await?;
     Ok(Counter { app, session: Some(session) })
 }

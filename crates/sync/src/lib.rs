@@ -28,6 +28,7 @@ pub mod device_secret;
 pub mod insurance;
 pub mod materials;
 pub mod paper;
+pub mod pay;
 pub mod pull;
 pub mod push;
 pub mod recon;

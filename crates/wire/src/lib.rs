@@ -14,6 +14,7 @@ pub mod convert;
 pub mod error;
 pub mod fold;
 pub mod insurance;
+pub mod pay;
 pub mod records;
 
 pub use error::{ErrorBody, codes};

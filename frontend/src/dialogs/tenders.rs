@@ -172,10 +172,9 @@ pub fn TenderRows(
                                     on:input=move |ev| edit(rows, id, |r| r.reference = event_target_value(&ev))
                                 />
                             </Show>
-                            // The payer's code: a stand-alone counter collects it through the channel
-                            // itself (a linked counter's channel tenders are recorded as taken until the
-                            // platform collects them).
-                            <Show when=move || !refund && !link.is_some_and(|l| l.linked()) && takes_pay_code(&field(rows, id, |r| r.tender.clone()))>
+                            // The payer's code (a linked counter's goes to the platform, a stand-alone
+                            // counter's to the channel itself).
+                            <Show when=move || !refund && takes_pay_code(&field(rows, id, |r| r.tender.clone()))>
                                 <input
                                     class="tender-code"
                                     type="text"

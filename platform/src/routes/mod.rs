@@ -10,6 +10,7 @@ pub(crate) mod devices;
 pub(crate) mod his;
 pub(crate) mod insurance;
 pub(crate) mod invoices;
+pub(crate) mod pay;
 pub(crate) mod pending;
 pub(crate) mod recon;
 pub(crate) mod sync;
@@ -56,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/closes/mine", get(closes::mine))
         .route("/api/v1/hand-ins", post(closes::hand_in).get(closes::hand_in_by_no))
         .route("/api/v1/hand-ins/reverse", post(closes::reverse_hand_in))
+        .route("/api/v1/pay/code", post(pay::code))
+        .route("/api/v1/pay/cancel", post(pay::cancel))
         .route("/api/v1/invoices/unfinished", get(invoices::unfinished))
         .route("/api/v1/invoices/retry", post(invoices::retry))
         .route("/api/v1/invoices/paper", post(invoices::paper))
