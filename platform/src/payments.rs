@@ -90,6 +90,20 @@ pub async fn collect(state: &AppState, caller: &Caller, request: &CodePayment) -
             .await?;
         }
     }
+    // An order already paid here is answered from the platform's own register: a retry after a
+    // lost answer (or after the channel's connection was renewed) never pays again.
+    let paid: Option<String> = sqlx::query_scalar::<_, Option<String>>(
+        "SELECT e.transaction_id FROM channel_order_events e WHERE e.order_no = $1 AND e.outcome = 'paid'
+           AND NOT EXISTS (SELECT 1 FROM channel_order_events c WHERE c.order_no = $1 AND c.outcome = 'cancelled')
+         ORDER BY e.id DESC LIMIT 1",
+    )
+    .bind(order_no)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    if let Some(transaction_id) = paid {
+        return Ok(CodePaid { order_no: order_no.to_owned(), transaction_id });
+    }
     drop(conn);
     let order = CodeOrder {
         order_no: order_no.to_owned(),

@@ -51,6 +51,24 @@ fn a_linked_counters_wechat_deposit_is_collected_by_the_platform_which_checks_ev
     assert_eq!(kept.trim(), format!("wechat|30000|cashier|{case_no}"));
     let envelope = newest_envelope(&counter);
     counter.drain("cashier");
+    // Asked again for the same order, even after a restart (the sandbox channel forgets), the
+    // platform answers the payment it holds and pays nothing more.
+    platform.restart();
+    let order_no = platform.sql(&format!(
+        "SELECT order_no FROM channel_order_events WHERE transaction_id = '{transaction}' AND outcome = 'paid'"
+    ));
+    let again = json!({"order_no": order_no.trim(), "tender": "wechat", "amount": "300.00",
+                       "auth_code": "134567890123450031", "case_no": case_no, "subject": "住院预交金"});
+    let c = platform.client();
+    runtime().block_on(async {
+        let cashier = token_at(&c, &counter, "cashier").await;
+        let body = serde_json::to_vec(&again).unwrap();
+        let (status, answer) =
+            c.raw(reqwest::Method::POST, "/api/v1/pay/code", Some(&cashier), Some(body)).await.unwrap();
+        assert_eq!((status, answer["transaction_id"].as_str()), (200, Some(transaction.as_str())), "{answer}");
+    });
+    let paid = platform.sql("SELECT count(*) FROM channel_order_events WHERE outcome = 'paid'");
+    assert_eq!(paid.trim(), "1", "one payment");
     let held = platform.sql(&format!("SELECT count(*) FROM channel_order_uses WHERE transaction_id = '{transaction}'"));
     assert_eq!(held.trim(), "1", "the deposit pushed names the platform's transaction");
 
@@ -63,7 +81,6 @@ fn a_linked_counters_wechat_deposit_is_collected_by_the_platform_which_checks_ev
         forged["records"][0]["tenders"] = json!([{"tender": "wechat", "amount": amount, "reference": reference}]);
         forged
     };
-    let c = platform.client();
     runtime().block_on(async {
         let cashier = token_at(&c, &counter, "cashier").await;
         let before = footprint(&platform);
