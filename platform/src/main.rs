@@ -82,6 +82,13 @@ enum Command {
         /// How long a code payment waits for the payer before cancelling (撤销), in ms.
         #[arg(long, env = "PLATFORM_PAY_TIMEOUT_MS", default_value_t = 30_000)]
         pay_timeout_ms: u64,
+        /// A code payment no record named after this many seconds is given back (撤销 is
+        /// allowed for the day).
+        #[arg(long, env = "PLATFORM_PAY_ORPHAN_SECS", default_value_t = 6 * 3600)]
+        pay_orphan_secs: i64,
+        /// Seconds between looks for such payments.
+        #[arg(long, env = "PLATFORM_PAY_SWEEP_SECS", default_value_t = 60)]
+        pay_sweep_secs: u64,
         #[command(flatten)]
         audit: AuditFiles,
         /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
@@ -339,6 +346,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             invoice_retry_secs,
             pay_poll_ms,
             pay_timeout_ms,
+            pay_orphan_secs,
+            pay_sweep_secs,
             audit,
             audit_checkpoint_secs,
         } => {
@@ -406,6 +415,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let invoice_runner = std::sync::Arc::new(platform::invoices::Runner::default());
             state.invoices = Some(invoice_runner.clone());
             tokio::spawn(invoice_runner.run(state.clone(), std::time::Duration::from_secs(invoice_retry_secs.max(1))));
+            tokio::spawn(platform::payments::run_orphan_sweep(
+                state.clone(),
+                chrono::Duration::seconds(pay_orphan_secs.max(1)),
+                std::time::Duration::from_secs(pay_sweep_secs.max(1)),
+            ));
             let app = platform::routes::router(state);
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key).await?;
             eprintln!("platform listening on https://{listen}");

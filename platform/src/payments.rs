@@ -3,7 +3,9 @@
 //! operation's key and the code: a retry is the same order, never a second payment). The order
 //! and every outcome the channel gave are kept (`channel_orders`, `channel_order_events`), and a
 //! pushed deposit or settlement must name a transaction paid here, of that tender and amount, by
-//! that cashier, used by no other record (`check_pushed`).
+//! that cashier, used by no other record (`check_pushed`). A payment no record named within a
+//! day (the counter crashed and the operation was never retried) is given back to the payer
+//! automatically and logged (`give_back_orphans`): never money taken without a record.
 
 use axum::http::StatusCode;
 use channels::{CodeOrder, CollectError};
@@ -251,4 +253,59 @@ pub async fn check_pushed(conn: &mut PgConnection, cashier: &str, envelope: &Env
         }
     }
     Ok(None)
+}
+
+/// Cancels (撤销: the money goes back) the paid orders no pushed record named for `older_than`,
+/// each logged and audited; how many were given back.
+pub async fn give_back_orphans(state: &AppState, older_than: chrono::Duration) -> ApiResult<usize> {
+    let cutoff = state.clock().now() - older_than;
+    let orphans: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT o.order_no, o.tender, e.transaction_id FROM channel_orders o JOIN channel_order_events e ON e.order_no = o.order_no
+         WHERE e.outcome = 'paid' AND e.at < $1
+           AND NOT EXISTS (SELECT 1 FROM channel_order_events c WHERE c.order_no = o.order_no AND c.outcome = 'cancelled')
+           AND NOT EXISTS (SELECT 1 FROM channel_order_uses u WHERE u.transaction_id = e.transaction_id)
+         ORDER BY e.at",
+    )
+    .bind(cutoff)
+    .fetch_all(&state.pool)
+    .await?;
+    let mut given = 0;
+    for (order_no, tender, transaction_id) in orphans {
+        let tender = Tender::parse(&tender).map_err(ApiError::internal)?;
+        if let Err(e) = channel(state, tender)?.cancel(&order_no).await {
+            tracing::warn!(order = %order_no, error = %e, "an orphan code payment could not be given back yet");
+            continue;
+        }
+        let mut tx = state.pool.begin().await?;
+        // The use check again, under the row's lock: a push that named it meanwhile keeps it.
+        let named: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM channel_order_uses WHERE transaction_id = $1)")
+                .bind(&transaction_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if named {
+            tracing::error!(order = %order_no, "a code payment was named by a record while it was given back");
+        }
+        let message = "无记录的收款，已自动撤销退回付款人";
+        record_outcome(&mut tx, &order_no, "cancelled", None, Some("ORPHAN"), Some(message), state.clock().now())
+            .await?;
+        let detail = serde_json::json!({ "order_no": order_no, "transaction_id": transaction_id });
+        audit::append(&mut tx, "platform", "channel.orphan_given_back", &detail).await?;
+        tx.commit().await?;
+        tracing::warn!(order = %order_no, "a code payment no record named was given back to the payer");
+        given += 1;
+    }
+    Ok(given)
+}
+
+/// Runs [`give_back_orphans`] every `period`.
+pub async fn run_orphan_sweep(state: AppState, older_than: chrono::Duration, period: std::time::Duration) {
+    loop {
+        match give_back_orphans(&state, older_than).await {
+            Ok(0) => {}
+            Ok(given) => tracing::info!(given, "orphan code payments given back"),
+            Err(e) => tracing::warn!(code = e.body.code, "orphan code payment sweep"),
+        }
+        tokio::time::sleep(period).await;
+    }
 }

@@ -95,3 +95,35 @@ fn a_linked_counters_wechat_deposit_is_collected_by_the_platform_which_checks_ev
         assert_eq!(footprint(&platform), before, "a refused operation wrote something");
     });
 }
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_code_payment_no_record_names_is_given_back_by_itself() {
+    let mut platform = Platform::start("pay_orphan", 2);
+    platform.serve_env =
+        vec![("PLATFORM_PAY_ORPHAN_SECS".into(), "1".into()), ("PLATFORM_PAY_SWEEP_SECS".into(), "1".into())];
+    platform.restart();
+    let counter = Counter::register(&platform, &platform.https(), "窗口崩溃");
+    counter.drain("cashier");
+    let case_no = common::case_numbers(&platform).remove(0);
+    // Collected, then the counter crashed before writing the deposit and nobody retried it.
+    let order = json!({"order_no": "0194f0c2a1b2c3d4e5f6a7b8c9d0e1wx", "tender": "wechat", "amount": "88.00",
+                       "auth_code": "134567890123450051", "case_no": case_no, "subject": "住院预交金"});
+    let c = platform.client();
+    runtime().block_on(async {
+        let cashier = token_at(&c, &counter, "cashier").await;
+        let body = serde_json::to_vec(&order).unwrap();
+        let (status, answer) =
+            c.raw(reqwest::Method::POST, "/api/v1/pay/code", Some(&cashier), Some(body)).await.unwrap();
+        assert_eq!(status, 200, "{answer}");
+    });
+    let outcome = || {
+        platform
+            .sql("SELECT string_agg(outcome || ':' || coalesce(code, ''), ',' ORDER BY id) FROM channel_order_events")
+    };
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(15) && !outcome().contains("cancelled") {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(outcome().trim(), "paid:,cancelled:ORPHAN", "given back once, and logged");
+}
