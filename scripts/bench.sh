@@ -23,6 +23,7 @@ cargo bench -p app --bench lookup | tee "$out/lookup.txt"
 cargo bench -p app --bench round_trip | tee "$out/round-trip.txt"
 cargo bench -p app --bench kiosk_month | tee "$out/kiosk-month.txt"
 cargo bench -p app --bench day_end | tee "$out/day-end.txt"
+cargo bench -p app --bench code_payment | tee "$out/code-payment.txt"
 python3 -c 'import duckdb' 2>/dev/null || pip install --user --break-system-packages duckdb >/dev/null
 cargo bench -p reconcile --bench reconcile_day | tee "$out/reconcile-day.txt"
 pg_dir="${CASHIER_PG_DIR:-${TMPDIR:-/tmp}/inpatient-cashier-bench-pg}"
