@@ -9,7 +9,7 @@ use domain::hand_in;
 use domain::{Money, Permission};
 use store::closes;
 use store::hand_ins::{self, HandIn};
-use wire::close::{Cheque, HandInStatement, Pieces, ReverseHandIn};
+use wire::close::{Cheque, CloseWaiting, HandInStatement, Pieces, ReverseHandIn};
 
 use crate::close::store_time;
 use crate::{App, AppError, Operator, input};
@@ -18,26 +18,30 @@ impl App {
     /// The closes waiting for collection, oldest first (finance).
     pub async fn waiting_closes(&self, operator: &Operator) -> Result<Vec<WaitingClose>, AppError> {
         operator.require(Permission::CollectHandIn)?;
-        if let Some(desk) = &self.close_desk {
-            self.require_online("缴款确认")?;
-            return Ok(desk
-                .waiting()
-                .await?
-                .into_iter()
-                .map(|c| WaitingClose {
-                    close_no: c.close_no,
-                    cashier: c.cashier_name,
-                    cashier_username: c.cashier,
-                    from: store_time(c.from),
-                    until: store_time(c.until),
-                    cash_to_hand_in: c.cash,
-                    cheques: c.cheques,
-                })
-                .collect());
-        }
-        let mut conn = self.store.conn().await?;
-        Ok(closes::waiting(&mut conn)
-            .await?
+        // One shape for both homes of the closes: the platform's (linked) or this store's.
+        let waiting: Vec<CloseWaiting> = match &self.close_desk {
+            Some(desk) => {
+                self.require_online("缴款确认")?;
+                desk.waiting().await?
+            }
+            None => {
+                let mut conn = self.store.conn().await?;
+                closes::waiting(&mut conn)
+                    .await?
+                    .into_iter()
+                    .map(|c| CloseWaiting {
+                        close_no: c.close_no,
+                        cashier: c.cashier,
+                        cashier_name: c.cashier_name,
+                        from: c.from,
+                        until: c.until,
+                        cash: Yuan(money(c.cash_fen)),
+                        cheques: Yuan(money(c.cheque_fen)),
+                    })
+                    .collect()
+            }
+        };
+        Ok(waiting
             .into_iter()
             .map(|c| WaitingClose {
                 close_no: c.close_no,
@@ -45,8 +49,8 @@ impl App {
                 cashier_username: c.cashier,
                 from: store_time(c.from),
                 until: store_time(c.until),
-                cash_to_hand_in: Yuan(Money::from_fen(c.cash_fen).unwrap_or(Money::ZERO)),
-                cheques: Yuan(Money::from_fen(c.cheque_fen).unwrap_or(Money::ZERO)),
+                cash_to_hand_in: c.cash,
+                cheques: c.cheques,
             })
             .collect())
     }

@@ -163,27 +163,16 @@ pub fn TenderRows(
                                 }
                             />
                             <Show when=move || !refund && on_pos_terminal(&field(rows, id, |r| r.tender.clone()))>
-                                <input
-                                    class="tender-reference"
-                                    type="text"
+                                <TenderNote rows=rows id=id class="tender-reference" inputmode="text" placeholder="终端号:参考号"
                                     title="POS 签购单上的终端号和参考号（凭证号可选）"
-                                    placeholder="终端号:参考号"
-                                    prop:value=move || field(rows, id, |r| r.reference.clone())
-                                    on:input=move |ev| edit(rows, id, |r| r.reference = event_target_value(&ev))
-                                />
+                                    read=|r| r.reference.clone() write=|r, v| r.reference = v/>
                             </Show>
                             // The payer's code (a linked counter's goes to the platform, a stand-alone
                             // counter's to the channel itself).
                             <Show when=move || !refund && takes_pay_code(&field(rows, id, |r| r.tender.clone()))>
-                                <input
-                                    class="tender-code"
-                                    type="text"
-                                    inputmode="numeric"
+                                <TenderNote rows=rows id=id class="tender-code" inputmode="numeric" placeholder="扫描付款码"
                                     title="扫描患者手机上的付款码"
-                                    placeholder="扫描付款码"
-                                    prop:value=move || field(rows, id, |r| r.auth_code.clone())
-                                    on:input=move |ev| edit(rows, id, |r| r.auth_code = event_target_value(&ev))
-                                />
+                                    read=|r| r.auth_code.clone() write=|r, v| r.auth_code = v/>
                             </Show>
                             <Show when=move || { index > 0 }>
                                 <button
@@ -203,6 +192,33 @@ pub fn TenderRows(
             </For>
             <button class="link add-tender" on:click=add>"＋ 添加支付方式（分笔支付）"</button>
         </div>
+    }
+}
+
+/// What a row notes beside its amount: the POS slip of a card, the payer's code of WeChat or
+/// Alipay.
+#[component]
+fn TenderNote(
+    rows: RwSignal<Vec<TenderRow>>,
+    id: usize,
+    class: &'static str,
+    /// `numeric` for a scanned code.
+    inputmode: &'static str,
+    placeholder: &'static str,
+    title: &'static str,
+    read: fn(&TenderRow) -> String,
+    write: fn(&mut TenderRow, String),
+) -> impl IntoView {
+    view! {
+        <input
+            class=class
+            type="text"
+            inputmode=inputmode
+            title=title
+            placeholder=placeholder
+            prop:value=move || field(rows, id, read)
+            on:input=move |ev| edit(rows, id, |r| write(r, event_target_value(&ev)))
+        />
     }
 }
 
