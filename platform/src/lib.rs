@@ -30,6 +30,7 @@ pub mod payments;
 pub mod push;
 pub mod push_checks;
 pub mod recon;
+pub mod refunds;
 pub mod routes;
 pub mod tls;
 pub mod users;

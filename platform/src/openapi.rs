@@ -35,6 +35,8 @@ use crate::routes;
         routes::closes::reverse_hand_in,
         routes::pay::code,
         routes::pay::cancel,
+        routes::pay::refund,
+        routes::pay::refunds_of,
         routes::pending::resolve,
         routes::pending::verify_audit,
         routes::invoices::unfinished,

@@ -298,13 +298,16 @@ pub async fn give_back_orphans(state: &AppState, older_than: chrono::Duration) -
     Ok(given)
 }
 
-/// Runs [`give_back_orphans`] every `period`.
+/// Runs [`give_back_orphans`] and the refunds' sweep (`refunds::sweep`) every `period`.
 pub async fn run_orphan_sweep(state: AppState, older_than: chrono::Duration, period: std::time::Duration) {
     loop {
         match give_back_orphans(&state, older_than).await {
             Ok(0) => {}
             Ok(given) => tracing::info!(given, "orphan code payments given back"),
             Err(e) => tracing::warn!(code = e.body.code, "orphan code payment sweep"),
+        }
+        if let Err(e) = crate::refunds::sweep(&state).await {
+            tracing::warn!(code = e.body.code, "refund sweep");
         }
         tokio::time::sleep(period).await;
     }

@@ -191,6 +191,10 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
     if let Some(refusal) = push_checks::check(&mut tx, device_id, caller, times, envelope).await? {
         return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message)));
     }
+    let refunds = match crate::refunds::check_pushed(&mut tx, envelope).await? {
+        Ok(refunds) => refunds,
+        Err(refusal) => return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message))),
+    };
     let approval = approvals::check(&mut tx, device_id, envelope, times.now).await?;
     if let Decided::Refused(refusal) = &approval {
         return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message.clone())));
@@ -237,8 +241,13 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
             if let Decided::Offline { approver, checked_at } = &approval {
                 approvals::record_offline(&mut tx, envelope, device_id, approver, *checked_at, times.now).await?;
             }
+            crate::refunds::write(&mut tx, &refunds, &caller.username, envelope.key, times.now).await?;
             tx.commit().await?;
             state.ledgers.store(envelope.admission_id, last, ledger);
+            if !refunds.is_empty() {
+                // The money goes back once the record is kept; the sweep asks again if need be.
+                tokio::spawn(crate::refunds::send_for_operation(state.clone(), envelope.key));
+            }
             Ok(result(envelope.key, "applied", None, None))
         }
         Err(FoldError::Conflict { code, message }) => {

@@ -12,7 +12,14 @@ use crate::{App, AppError};
 impl App {
     pub async fn account(&self, case_no: &str) -> Result<AccountView, AppError> {
         let (summary, account) = self.load_account(case_no).await?;
-        Ok(account_view(&summary.admission, &account, self.clock.now().date()))
+        let mut view = account_view(&summary.admission, &account, self.clock.now().date());
+        let mut conn = self.store.conn().await?;
+        view.refunds = store::refunds::of_admission(&mut conn, summary.admission.id)
+            .await?
+            .iter()
+            .map(crate::refunds::refund_view)
+            .collect::<Result<_, _>>()?;
+        Ok(view)
     }
 
     /// The admission and its account, or a clear "not found".

@@ -1,7 +1,7 @@
 //! Taking a deposit (交预交金), reversing one (冲红), and voiding a spoiled receipt to print it
 //! again under a new number.
 
-use contract::cashier::{DepositReceipt, DepositRequest, ReversalRequest, VoidReceiptRequest};
+use contract::cashier::{DepositReceipt, DepositRequest, ReversalRequest, TenderInput, VoidReceiptRequest};
 use contract::{PrintOutcome, Tag, Yuan};
 use domain::{DepositEntry, DepositKind, Money, Permission};
 use store::deposits;
@@ -138,7 +138,34 @@ impl App {
         let admission = op.summary.admission.clone();
         op.commit().await?;
         tracing::info!(receipt_no = %entry.receipt_no, reverses = deposit_id, "deposit reversed");
+        self.send_refunds(key).await;
         Ok(receipt_view(&admission, &entry, Money::ZERO))
+    }
+
+    /// The reversal of the deposit `receipt_no` a cashier gets without choosing: all that is
+    /// left of it, by its own routes, or in cash when `to_cash`. (amount, tenders)
+    pub async fn reversal_by_route(
+        &self,
+        case_no: &str,
+        receipt_no: &str,
+        to_cash: bool,
+    ) -> Result<(String, Vec<TenderInput>), AppError> {
+        let (_, account) = self.load_account(case_no).await?;
+        let deposit =
+            account.deposits.iter().find(|d| d.receipt_no == receipt_no.trim()).ok_or_else(|| AppError::Rule {
+                code: "DEPOSIT_NOT_FOUND",
+                message: format!("该患者没有收据号为 {} 的预交金", receipt_no.trim()),
+            })?;
+        let lines = account.reversal_routes(deposit.id, to_cash);
+        if lines.is_empty() {
+            return Err(AppError::Rule {
+                code: "DEPOSIT_NOT_REVERSIBLE",
+                message: format!("收据 {} 的预交金已冲红、已用于结算或患者已结算，不能冲红", deposit.receipt_no),
+            });
+        }
+        let amount: Money = lines.iter().map(|l| l.amount).sum();
+        let tenders = lines.iter().map(|l| TenderInput::new(l.tender.code(), &l.amount.to_string())).collect();
+        Ok((amount.to_string(), tenders))
     }
 
     /// Voids a spoiled receipt (作废) and numbers the deposit anew; the old number stays taken.

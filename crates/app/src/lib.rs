@@ -41,6 +41,7 @@ pub mod paper;
 pub mod pay_desk;
 mod printing;
 mod recall;
+mod refunds;
 pub mod reprints;
 mod settlement;
 mod statement;

@@ -280,6 +280,7 @@ impl Op<'_> {
                 records,
                 approval: self.approval.take(),
             };
+            crate::refunds::write(&mut self.tx, &envelope).await?;
             self.app.queue(&mut self.tx, &envelope).await?;
         }
         self.app.pause_before_commit().await;

@@ -9,7 +9,7 @@
 use std::fmt::Debug;
 use std::sync::Arc;
 
-use channels::{CodeOrder, Patience, PayChannel, collect};
+use channels::{CodeOrder, Patience, PayChannel, RefundOrder, RefundState, collect};
 use domain::account::pay_code::PayCode;
 use domain::{Money, Tender, TenderLine};
 use uuid::Uuid;
@@ -24,6 +24,13 @@ pub trait PayDesk: Debug + Send + Sync {
     fn collect<'a>(&'a self, order: &'a CodeOrder, case_no: &'a str) -> BoxFuture<'a, Result<String, AppError>>;
     /// 撤销 an order this counter collected but could not record.
     fn cancel<'a>(&'a self, tender: Tender, order_no: &'a str) -> BoxFuture<'a, Result<(), AppError>>;
+    /// Asks for a refund by the original route (or about it, when asked before): where it stands.
+    fn refund<'a>(&'a self, refund: &'a RefundOrder) -> BoxFuture<'a, Result<RefundState, AppError>>;
+    /// The admission's refunds other counters asked for, as the platform knows them (a
+    /// stand-alone counter has no others).
+    fn refunds_of<'a>(&'a self, _case_no: &'a str) -> BoxFuture<'a, Result<Vec<wire::pay::RefundStatus>, AppError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
 }
 
 /// The channels in this process (a stand-alone counter: the sandboxes).
@@ -62,6 +69,13 @@ impl PayDesk for ChannelDesk {
         Box::pin(
             async move { self.channel(tender)?.cancel(order_no).await.map_err(|e| AppError::Refused(e.to_string())) },
         )
+    }
+
+    fn refund<'a>(&'a self, refund: &'a RefundOrder) -> BoxFuture<'a, Result<RefundState, AppError>> {
+        Box::pin(async move {
+            let channel = self.channel(refund.tender)?;
+            channels::refund::refund(channel.as_ref(), refund).await.map_err(|e| AppError::Refused(e.to_string()))
+        })
     }
 }
 

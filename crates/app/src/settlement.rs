@@ -172,6 +172,7 @@ impl App {
         let admission = op.summary.admission.clone();
         op.commit().await?;
         tracing::info!(settlement_no = %settlement.settlement_no, case_no = %case_no, due = %settlement.figures.due, "settled");
+        self.send_refunds(key).await;
         self.invoice_settlement(key).await;
         let mut view = settlement_view(&admission, &settlement, change);
         view.invoice_status = invoice_tag(self.invoice_state(key).await?);

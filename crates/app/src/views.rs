@@ -91,6 +91,7 @@ pub fn account_view(admission: &Admission, account: &InpatientAccount, today: Na
         categories,
         deposits: account.deposits.iter().map(|d| deposit_view(account, d, used.contains(&d.id))).collect(),
         settlements: account.settlements.iter().map(|s| settlement_view(admission, s, Money::ZERO)).collect(),
+        refunds: Vec::new(),
     }
 }
 

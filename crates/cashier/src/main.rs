@@ -29,6 +29,20 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum RefundCommand {
+    /// Where each refund of the admission stands (待退款, 退款中, 已退款, 退款失败), asking the
+    /// channel again about those not final; JSON on stdout.
+    Status {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        /// JSON on stdout (the only form).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Demo data.
     Demo {
@@ -85,26 +99,39 @@ enum Command {
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
-    /// Reverses (冲红) a deposit by its receipt number, back by the given routes, with the
-    /// reason the rules require; prints the reversal's receipt as JSON.
+    /// Reverses (冲红) a deposit by its receipt number, with the reason the rules require: all
+    /// that is left of it by its original routes (WeChat and Alipay refunded through the
+    /// channel), in cash with `--to-cash`, or by the given `--tender`s; prints the reversal's
+    /// receipt as JSON.
     Reverse {
         #[arg(long)]
         db: PathBuf,
         case_no: String,
         /// The receipt number of the deposit to reverse.
-        #[arg(long)]
-        receipt: String,
-        /// How much to reverse (a non-cash deposit only in full).
-        #[arg(long)]
-        amount: String,
+        #[arg(required_unless_present = "receipt")]
+        receipt_no: Option<String>,
+        /// The same, as an option.
+        #[arg(long, conflicts_with = "receipt_no")]
+        receipt: Option<String>,
+        /// How much to reverse (a non-cash deposit only in full); all that is left by default.
+        #[arg(long, requires = "tenders")]
+        amount: Option<String>,
         /// `现金:50.00` … the routes the money goes back by; repeatable.
-        #[arg(long = "tender", required = true)]
+        #[arg(long = "tender", requires = "amount", conflicts_with = "to_cash")]
         tenders: Vec<String>,
+        /// Give it all back in cash instead of by the original routes.
+        #[arg(long)]
+        to_cash: bool,
         /// 冲红原因.
         #[arg(long)]
         reason: String,
         #[arg(long = "as", default_value = "cashier")]
         operator: String,
+    },
+    /// Refunds by the original route (原路退款): `refund status`.
+    Refund {
+        #[command(subcommand)]
+        command: RefundCommand,
     },
     /// Trial (`--trial`, prints JSON) or settlement (with `--tender`s) of an admission.
     Settle {
@@ -344,18 +371,20 @@ async fn run(command: Command) -> Result<(), AppError> {
             }
             println!("{}", json(&receipt)?);
         }
-        Command::Reverse { db, case_no, receipt, amount, tenders, reason, operator } => {
+        Command::Reverse { db, case_no, receipt_no, receipt, amount, tenders, to_cash, reason, operator } => {
             let app = open(&db).await?;
             let operator = app.console_operator(&operator).await?;
-            let request = ReversalRequest {
-                case_no,
-                key: app.operation_key(),
-                receipt_no: receipt,
-                amount,
-                tenders: tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<_, _>>()?,
-                reason,
+            let receipt_no = receipt_no.or(receipt).unwrap_or_default();
+            let (amount, tenders) = match amount {
+                Some(amount) => (amount, tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<_, _>>()?),
+                None => app.reversal_by_route(&case_no, &receipt_no, to_cash).await?,
             };
+            let request = ReversalRequest { case_no, key: app.operation_key(), receipt_no, amount, tenders, reason };
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
+        }
+        Command::Refund { command: RefundCommand::Status { db, case_no, json: _ } } => {
+            let app = open(&db).await?;
+            println!("{}", json(&app.refund_status(&case_no).await?)?);
         }
         Command::Settle { db, case_no, trial, kind, tenders, slips, auth_codes, cash_received, operator, pdf } => {
             let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, pause_from_env()).await?;

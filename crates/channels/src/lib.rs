@@ -4,10 +4,15 @@
 //! `alipay.trade.query`, `alipay.trade.cancel`). The order number is the operation's: a retry
 //! asks about the same order and never pays twice. [`collect`] runs a collection the way the
 //! services ask: pay; while the payer is still typing a password (支付中), or when no answer
-//! came, ask again; past the timeout, cancel. [`sandbox::SandboxChannel`] behaves like the
-//! services and keeps its own register.
+//! came, ask again; past the timeout, cancel. Refunds (WeChat `secapi/pay/refund` and
+//! `pay/refundquery`, Alipay `alipay.trade.refund` and `alipay.trade.fastpay.refund.query`) go
+//! under the merchant's refund number, so a retry is the same refund ([`refund`]).
+//! [`sandbox::SandboxChannel`] behaves like the services and keeps its own register.
 
+pub mod refund;
 pub mod sandbox;
+
+pub use refund::{RefundOrder, RefundState};
 
 use std::future::Future;
 use std::pin::Pin;
@@ -32,7 +37,7 @@ pub struct CodeOrder {
 }
 
 /// Where an order stands at the channel.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OrderState {
     /// Paid: the channel's transaction number (微信订单号 / 支付宝交易号).
     Paid { transaction_id: String },
@@ -67,6 +72,11 @@ pub trait PayChannel: std::fmt::Debug + Send + Sync {
     fn query<'a>(&'a self, order_no: &'a str) -> BoxFuture<'a, Result<OrderState, ChannelError>>;
     /// 撤销: closes the order; a paid one is given back to the payer.
     fn cancel<'a>(&'a self, order_no: &'a str) -> BoxFuture<'a, Result<(), ChannelError>>;
+    /// 退款: gives back part or all of a paid order; asked again with the same refund number it
+    /// answers the same refund.
+    fn refund<'a>(&'a self, refund: &'a RefundOrder) -> BoxFuture<'a, Result<RefundState, ChannelError>>;
+    /// The refund's state by the merchant's refund number.
+    fn query_refund<'a>(&'a self, refund_no: &'a str) -> BoxFuture<'a, Result<RefundState, ChannelError>>;
 }
 
 /// How long a collection waits for the payer, and how often it asks.

@@ -11,6 +11,9 @@ pub struct AccountView {
     pub categories: Vec<CategoryView>,
     pub deposits: Vec<DepositView>,
     pub settlements: Vec<crate::cashier::SettlementView>,
+    /// Refunds by the original route and where each stands.
+    #[serde(default)]
+    pub refunds: Vec<RefundView>,
 }
 
 /// The strip that stays on screen once a patient is chosen.
@@ -97,4 +100,24 @@ pub struct TenderView {
     pub tender: Tag,
     pub amount: Yuan,
     pub reference: Option<String>,
+}
+
+/// A refund by the original route (原路退款) and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundView {
+    pub refund_no: String,
+    /// The reversal's receipt number or the settlement's number.
+    pub record_no: String,
+    pub tender: Tag,
+    pub amount: Yuan,
+    /// The payment it goes back to (微信订单号 / 支付宝交易号).
+    pub transaction_id: String,
+    /// `requested` 待退款, `processing` 退款中, `refunded` 已退款, `failed` 退款失败.
+    pub state: Tag,
+    /// The channel's refund number once refunded.
+    pub refund_id: Option<String>,
+    /// The channel's words on a failure.
+    pub message: Option<String>,
+    /// `YYYY-MM-DD HH:MM:SS`
+    pub at: String,
 }

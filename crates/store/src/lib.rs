@@ -24,6 +24,7 @@ pub mod paper;
 pub mod patients;
 pub mod prints;
 pub mod receipts;
+pub mod refunds;
 pub mod registrations;
 pub mod settings;
 pub mod settlements;

@@ -9,10 +9,11 @@ use std::time::Duration;
 use app::AppError;
 use app::paper::BoxFuture;
 use app::pay_desk::PayDesk;
-use channels::CodeOrder;
+use channels::{CodeOrder, RefundOrder, RefundState};
 use contract::Yuan;
 use domain::Tender;
-use wire::pay::{CancelOrder, CodePaid, CodePayment};
+use domain::account::refund_progress::RefundProgress;
+use wire::pay::{CancelOrder, CodePaid, CodePayment, RefundAsk, RefundStatus};
 
 use crate::client::ClientError;
 use crate::session::Session;
@@ -92,6 +93,42 @@ impl PayDesk for PlatformPay {
                 .await
                 .map_err(|e| refused(e, order_no))?;
             Ok(())
+        })
+    }
+
+    fn refund<'a>(&'a self, refund: &'a RefundOrder) -> BoxFuture<'a, Result<RefundState, AppError>> {
+        Box::pin(async move {
+            let token = self.token()?;
+            let client = &self.session.client;
+            let body = RefundAsk { refund_no: refund.refund_no.clone() };
+            let answer: Result<RefundStatus, ClientError> =
+                client.send(client.post("/api/v1/pay/refund", Some(&token), &body)).await;
+            let status = match answer {
+                Ok(status) => status,
+                // The record has not reached the platform yet: the refund is asked for there
+                // once it does.
+                Err(ClientError::Refused { status: 404, .. }) => return Ok(RefundState::Unknown),
+                Err(e) => return Err(AppError::Refused(e.to_string())),
+            };
+            Ok(match RefundProgress::parse(&status.state) {
+                Some(RefundProgress::Processing) => RefundState::Processing,
+                Some(RefundProgress::Refunded) => {
+                    RefundState::Refunded { refund_id: status.refund_id.unwrap_or_default() }
+                }
+                Some(RefundProgress::Failed) => {
+                    RefundState::Failed { code: String::new(), message: status.message.unwrap_or_default() }
+                }
+                Some(RefundProgress::Requested) | None => RefundState::Unknown,
+            })
+        })
+    }
+
+    fn refunds_of<'a>(&'a self, case_no: &'a str) -> BoxFuture<'a, Result<Vec<RefundStatus>, AppError>> {
+        Box::pin(async move {
+            let token = self.token()?;
+            let client = &self.session.client;
+            let request = client.get("/api/v1/pay/refunds", &token).query(&[("case_no", case_no)]);
+            client.send(request).await.map_err(|e| AppError::Refused(e.to_string()))
         })
     }
 }

@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/hand-ins/reverse", post(closes::reverse_hand_in))
         .route("/api/v1/pay/code", post(pay::code))
         .route("/api/v1/pay/cancel", post(pay::cancel))
+        .route("/api/v1/pay/refund", post(pay::refund))
+        .route("/api/v1/pay/refunds", get(pay::refunds_of))
         .route("/api/v1/invoices/unfinished", get(invoices::unfinished))
         .route("/api/v1/invoices/retry", post(invoices::retry))
         .route("/api/v1/invoices/paper", post(invoices::paper))

@@ -8,6 +8,7 @@ pub mod fee;
 pub mod pay_code;
 pub mod pos;
 pub mod recall;
+pub mod refund_progress;
 pub mod reversal;
 pub mod routes;
 pub mod settle;

@@ -68,6 +68,33 @@ impl InpatientAccount {
         if open { (deposit.amount - self.reversed_amount(deposit_id)).max(Money::ZERO) } else { Money::ZERO }
     }
 
+    /// What a reversal of deposit `deposit_id` gives back by default: all that is left of it, by
+    /// its own routes (each tender what it paid, cash less what was reversed already), or all
+    /// in cash when `to_cash`. Empty when nothing can be reversed.
+    pub fn reversal_routes(&self, deposit_id: i64, to_cash: bool) -> Vec<TenderLine> {
+        let left = self.reversible_amount(deposit_id);
+        let Some(deposit) = self.deposits.iter().find(|d| d.id == deposit_id) else { return Vec::new() };
+        if !left.is_positive() {
+            return Vec::new();
+        }
+        if to_cash {
+            return vec![TenderLine { tender: Tender::Cash, amount: left, reference: None }];
+        }
+        let mut lines: Vec<TenderLine> = Vec::new();
+        for t in &deposit.tenders {
+            match lines.iter_mut().find(|l| l.tender == t.tender) {
+                Some(line) => line.amount += t.amount,
+                None => lines.push(TenderLine { tender: t.tender, amount: t.amount, reference: None }),
+            }
+        }
+        let reversed = deposit.amount - left;
+        if let Some(cash) = lines.iter_mut().find(|l| l.tender == Tender::Cash) {
+            cash.amount -= reversed;
+        }
+        lines.retain(|l| l.amount.is_positive());
+        lines
+    }
+
     /// Checks reversing `amount` of deposit `deposit_id` back through `lines` (positive amounts
     /// per route) and returns the negative tender lines of the reversal row.
     pub fn plan_reversal(

@@ -329,6 +329,21 @@ fn reversals_follow_the_rules() {
 }
 
 #[test]
+fn a_reversal_goes_back_by_the_deposits_own_routes_unless_sent_to_cash() {
+    let mut l = Ledger::new();
+    let mixed = l.deposit(vec![line(Tender::Cash, m("200")), line(Tender::WeChat, m("300"))]).unwrap();
+    let routes = l.account.reversal_routes(mixed, false);
+    assert_eq!(routes, vec![line(Tender::Cash, m("200")), line(Tender::WeChat, m("300"))]);
+    assert_eq!(l.account.reversal_routes(mixed, true), vec![line(Tender::Cash, m("500"))]);
+    // What the rule allows: the default passes the same checks a cashier's choice does.
+    l.reverse(mixed, m("500"), routes).unwrap();
+    assert!(l.account.reversal_routes(mixed, false).is_empty());
+    let cash = l.deposit(vec![line(Tender::Cash, m("1000"))]).unwrap();
+    l.reverse(cash, m("300"), vec![line(Tender::Cash, m("300"))]).unwrap();
+    assert_eq!(l.account.reversal_routes(cash, false), vec![line(Tender::Cash, m("700"))]);
+}
+
+#[test]
 fn mid_stay_settlements_are_recalled_newest_first() {
     let mut l = Ledger::new();
     l.deposit(vec![line(Tender::Cash, m("5000"))]).unwrap();

@@ -1,0 +1,112 @@
+//! Refunds by the original route (原路退款) at a stand-alone counter, through the channels'
+//! sandbox in-process: a WeChat deposit reversed by its route is written with its refund
+//! (退款中 at WeChat, then 已退款 when asked again), an Alipay one is back at once, a payer whose
+//! card was closed gets 退款失败 with the channel's words, a retry of the reversal is the same
+//! refund, and sending it to cash asks no channel at all.
+
+mod support;
+
+use std::time::Duration;
+
+use app::{App, Clock};
+use contract::cashier::{DepositRequest, ReversalRequest, TenderInput};
+use support::*;
+use tempfile::TempDir;
+
+const CASE: &str = "2026880001";
+
+async fn counter(dir: &TempDir) -> App {
+    let seeded = seeded(dir, 1).await;
+    seeded.store().close().await;
+    let mut config = config(dir, Clock::Fixed(now()));
+    config.pay_patience = channels::Patience { every: Duration::from_millis(10), timeout: Duration::from_millis(80) };
+    App::open(config).await.unwrap()
+}
+
+fn paid(tender: &str, amount: &str, code: &str) -> DepositRequest {
+    DepositRequest {
+        case_no: CASE.into(),
+        key: key(),
+        tenders: vec![TenderInput::new(tender, amount).with_auth_code(code)],
+        cash_received: None,
+    }
+}
+
+async fn reversal(app: &App, receipt_no: &str, to_cash: bool) -> ReversalRequest {
+    let (amount, tenders) = app.reversal_by_route(CASE, receipt_no, to_cash).await.unwrap();
+    ReversalRequest {
+        case_no: CASE.into(),
+        key: key(),
+        receipt_no: receipt_no.into(),
+        amount,
+        tenders,
+        reason: "患者要求退回".into(),
+    }
+}
+
+async fn reverse(app: &App, receipt_no: &str, to_cash: bool) -> contract::cashier::DepositReceipt {
+    let cashier = login(app, "cashier").await;
+    app.reverse_deposit(&cashier, &reversal(app, receipt_no, to_cash).await).await.unwrap()
+}
+
+fn states(refunds: &[contract::account::RefundView]) -> Vec<(String, String, String)> {
+    refunds.iter().map(|r| (r.tender.code.clone(), r.amount.to_string(), r.state.label.clone())).collect()
+}
+
+#[tokio::test]
+async fn reversals_by_the_original_route_move_the_money_back_through_the_channel() {
+    let dir = TempDir::new().unwrap();
+    let app = counter(&dir).await;
+    let cashier = login(&app, "cashier").await;
+    admit(&app, &Stay { deposits: vec![], ..Stay::audited(CASE) }).await;
+    let wechat = app.take_deposit(&cashier, &paid("微信", "300.00", "134567890123450051")).await.unwrap();
+    let alipay = app.take_deposit(&cashier, &paid("支付宝", "200.00", "281234567890123452")).await.unwrap();
+    let closed = app.take_deposit(&cashier, &paid("微信", "100.00", "134567890123459994")).await.unwrap();
+    let cash_bound = app.take_deposit(&cashier, &paid("微信", "50.00", "134567890123450053")).await.unwrap();
+
+    let asked = reversal(&app, &wechat.receipt_no, false).await;
+    let reversal = app.reverse_deposit(&cashier, &asked).await.unwrap();
+    assert_eq!(reversal.tenders[0].reference, wechat.tenders[0].reference, "back to the payment it came from");
+    let account = app.account(CASE).await.unwrap();
+    assert_eq!(states(&account.refunds), [("wechat".into(), "300.00".into(), "退款中".into())]);
+    assert_eq!(account.refunds[0].record_no, reversal.receipt_no);
+    // The reversal again (a retry): the same receipt, the same refund.
+    assert_eq!(app.reverse_deposit(&cashier, &asked).await.unwrap().receipt_no, reversal.receipt_no);
+    assert_eq!(app.account(CASE).await.unwrap().refunds.len(), 1);
+    reverse(&app, &alipay.receipt_no, false).await;
+    reverse(&app, &closed.receipt_no, false).await;
+    let to_cash = reverse(&app, &cash_bound.receipt_no, true).await;
+    assert_eq!(to_cash.tenders[0].tender.code, "cash");
+
+    let status = app.refund_status(CASE).await.unwrap();
+    assert_eq!(
+        states(&status),
+        [
+            ("wechat".into(), "300.00".into(), "已退款".into()),
+            ("alipay".into(), "200.00".into(), "已退款".into()),
+            ("wechat".into(), "100.00".into(), "退款失败".into()),
+        ]
+    );
+    assert!(status[0].refund_id.as_deref().is_some_and(|id| id.starts_with("5030")), "{status:?}");
+    assert!(status[2].message.as_deref().is_some_and(|m| m.contains("卡已注销")), "{status:?}");
+    // Kept: the account shows the same without asking anyone.
+    assert_eq!(states(&app.account(CASE).await.unwrap().refunds), states(&status));
+}
+
+#[tokio::test]
+async fn a_refund_of_a_payment_the_channel_never_saw_is_failed_not_lost() {
+    let dir = TempDir::new().unwrap();
+    let app = counter(&dir).await;
+    // A WeChat deposit written down before the channels were connected: its refund is written
+    // with the reversal, and the channel says it has no such order.
+    admit(&app, &Stay { deposits: vec![(domain::Tender::WeChat, "120.00", 2)], ..Stay::audited(CASE) }).await;
+    let account = app.account(CASE).await.unwrap();
+    let receipt_no = account.deposits[0].receipt_no.clone();
+    reverse(&app, &receipt_no, false).await;
+    let status = app.refund_status(CASE).await.unwrap();
+    assert_eq!(states(&status), [("wechat".into(), "120.00".into(), "退款失败".into())]);
+    assert!(status[0].message.as_deref().is_some_and(|m| m.contains("ORDERNOTEXIST")), "{status:?}");
+    // Nothing to reverse any more: said, nothing written.
+    let again = app.reversal_by_route(CASE, &receipt_no, false).await.unwrap_err();
+    assert_eq!(again.code(), "DEPOSIT_NOT_REVERSIBLE", "{again}");
+}
