@@ -39,6 +39,9 @@ enum RefundCommand {
         /// JSON on stdout (the only form).
         #[arg(long)]
         json: bool,
+        /// Who asks (a linked counter logs in at the platform as them).
+        #[arg(long = "as", default_value = "cashier")]
+        operator: String,
     },
 }
 
@@ -372,8 +375,8 @@ async fn run(command: Command) -> Result<(), AppError> {
             println!("{}", json(&receipt)?);
         }
         Command::Reverse { db, case_no, receipt_no, receipt, amount, tenders, to_cash, reason, operator } => {
-            let app = open(&db).await?;
-            let operator = app.console_operator(&operator).await?;
+            // A linked counter logs in at the platform: a refund by a channel's route goes there.
+            let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, None).await?;
             let receipt_no = receipt_no.or(receipt).unwrap_or_default();
             let (amount, tenders) = match amount {
                 Some(amount) => (amount, tenders.iter().map(|t| app::tender_argument(t)).collect::<Result<_, _>>()?),
@@ -382,8 +385,8 @@ async fn run(command: Command) -> Result<(), AppError> {
             let request = ReversalRequest { case_no, key: app.operation_key(), receipt_no, amount, tenders, reason };
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
         }
-        Command::Refund { command: RefundCommand::Status { db, case_no, json: _ } } => {
-            let app = open(&db).await?;
+        Command::Refund { command: RefundCommand::Status { db, case_no, operator, json: _ } } => {
+            let (app, _) = sync_cmd::open_for_settlement(&db, &operator, None).await?;
             println!("{}", json(&app.refund_status(&case_no).await?)?);
         }
         Command::Settle { db, case_no, trial, kind, tenders, slips, auth_codes, cash_received, operator, pdf } => {

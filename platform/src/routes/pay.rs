@@ -62,6 +62,8 @@ pub async fn refund(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RefundsQuery {
     /// The admission's case number; without it, the refunds that failed (退款失败).
     pub case_no: Option<String>,

@@ -265,11 +265,11 @@ impl Counter {
         (id, secret.trim().to_owned())
     }
 
-    /// `cashier WORD [WORD2] --db THIS.db REST…` (`device`, `pending`, `invoice`, `stock` and `report` take two
+    /// `cashier WORD [WORD2] --db THIS.db REST…` (`device`, `pending`, `invoice`, `stock`, `report` and `refund` take two
     /// words, as do `hand-in waiting|reverse` and `close cancel|show`).
     pub fn command(&self, args: &[&str]) -> Command {
         let words = match (args.first(), args.get(1)) {
-            (Some(&"device" | &"pending" | &"invoice" | &"stock" | &"report"), _) => 2,
+            (Some(&"device" | &"pending" | &"invoice" | &"stock" | &"report" | &"refund"), _) => 2,
             (Some(&"hand-in"), Some(&"waiting" | &"reverse")) | (Some(&"close"), Some(&"cancel" | &"show")) => 2,
             _ => 1,
         };

@@ -1,0 +1,122 @@
+//! 原路退款 at a linked counter against the real platform (PostgreSQL, HTTPS, the channels'
+//! sandboxes in the platform): a WeChat deposit reversed by its route is refunded by the
+//! platform once the reversal reaches it (待退款 at the counter until then, 已退款 after), a
+//! payer whose card was closed gets 退款失败 in the counter's status and the platform's failed
+//! list; and a pushed refund of a payment the platform never collected, or of more than the
+//! payment has left, is refused (`invalid`, nothing kept), while one the ledger rejects leaves
+//! no refund behind. Run by `scripts/test.sh` (needs `CASHIER_TEST_PG`).
+
+#[path = "common/attack.rs"]
+mod attack;
+mod common;
+
+use attack::*;
+use common::{Counter, Platform, runtime, text, token_at};
+use serde_json::{Value, json};
+
+fn by_code(counter: &Counter, case_no: &str, amount: &str, code: &str) -> Value {
+    let tender = format!("微信:{amount}");
+    let out = counter.run(&["deposit", case_no, "--as", "cashier", "--tender", &tender, "--auth-code", code]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn status(counter: &Counter, case_no: &str) -> Vec<(String, String, String)> {
+    let out = counter.run(&["refund", "status", case_no, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let field = |r: &Value, path: &[&str]| path.iter().fold(r, |v, k| &v[*k]).as_str().unwrap_or_default().to_owned();
+    list.iter().map(|r| (field(r, &["amount"]), field(r, &["state", "label"]), field(r, &["message"]))).collect()
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
+fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_refund() {
+    let mut platform = Platform::start("refund_platform", 4);
+    platform.serve_env =
+        vec![("PLATFORM_PAY_POLL_MS".into(), "20".into()), ("PLATFORM_PAY_TIMEOUT_MS".into(), "300".into())];
+    platform.restart();
+    let counter = Counter::register(&platform, &platform.https(), "窗口退款");
+    counter.drain("cashier");
+    let case_no = common::case_numbers(&platform).remove(0);
+    let paid = by_code(&counter, &case_no, "300.00", "134567890123450071");
+    let closed = by_code(&counter, &case_no, "100.00", "134567890123459994");
+    let spare = by_code(&counter, &case_no, "50.00", "134567890123450073");
+    let cash = counter.deposit("cashier", &case_no, "现金:20.00");
+    assert!(cash.status.success(), "{}", text(&cash.stderr));
+    let cash: Value = serde_json::from_slice(&cash.stdout).unwrap();
+    counter.drain("cashier");
+    let transaction = paid["tenders"][0]["reference"].as_str().unwrap().to_owned();
+
+    let reverse = |receipt: &Value| {
+        let receipt_no = receipt["receipt_no"].as_str().unwrap();
+        let out = counter.run(&["reverse", &case_no, receipt_no, "--as", "cashier", "--reason", "患者要求退回"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let reversal = reverse(&paid);
+    assert_eq!(reversal["tenders"][0]["reference"].as_str(), Some(transaction.as_str()), "{reversal}");
+    // Not yet at the platform: asked for, not refunded.
+    assert_eq!(status(&counter, &case_no), [("300.00".into(), "待退款".into(), String::new())]);
+    let envelope = newest_envelope(&counter);
+    counter.drain("cashier");
+    reverse(&closed);
+    counter.drain("cashier");
+    let now = status(&counter, &case_no);
+    assert_eq!(now[0].0, "300.00");
+    assert_eq!(now[0].1, "已退款", "{now:?}");
+    assert_eq!((now[1].0.as_str(), now[1].1.as_str()), ("100.00", "退款失败"), "{now:?}");
+    assert!(now[1].2.contains("卡已注销"), "{now:?}");
+    let kept = platform.sql(&format!(
+        "SELECT r.amount_fen, r.record_no, string_agg(e.state, ',' ORDER BY e.id) FROM channel_refunds r
+         JOIN channel_refund_events e ON e.refund_no = r.refund_no WHERE r.transaction_id = '{transaction}'
+         GROUP BY r.amount_fen, r.record_no"
+    ));
+    assert_eq!(kept.trim(), format!("30000|{}|processing,refunded", reversal["receipt_no"].as_str().unwrap()));
+
+    let c = platform.client();
+    runtime().block_on(async {
+        let finance = token_at(&c, &counter, "supervisor").await;
+        let (code, failed) = c.raw(reqwest::Method::GET, "/api/v1/pay/refunds", Some(&finance), None).await.unwrap();
+        assert_eq!(code, 200, "{failed}");
+        assert_eq!(failed.as_array().map(Vec::len), Some(1), "the failed refund is listed: {failed}");
+        assert_eq!(failed[0]["state"], "failed");
+
+        // Forged reversals: none kept, each named.
+        let cashier = token_at(&c, &counter, "cashier").await;
+        let device = device_of(&counter);
+        let used = envelope["records"][0]["receipt_no"].as_str().unwrap().to_owned();
+        let forged = |n: i64, reference: Value| {
+            let mut forged = forged_deposit(&envelope, &bump(&used, 100 + n), None);
+            forged["records"][0]["tenders"][0]["reference"] = reference;
+            forged
+        };
+        let before = footprint(&platform);
+        let refunds = || platform.sql("SELECT count(*) FROM channel_refunds");
+        let counted = refunds();
+        for (n, reference, code) in [
+            (1, json!("4200000000000000000000009999"), "CHANNEL_REFUND_UNKNOWN"),
+            (2, Value::Null, "CHANNEL_REFUND_UNKNOWN"),
+            (3, json!(transaction), "CHANNEL_REFUND_EXCEEDS"),
+        ] {
+            refused(push(&c, &cashier, &device, &forged(n, reference)).await, code, code);
+        }
+        assert_eq!(footprint(&platform), before, "a refused refund wrote something");
+        // A refund of a real payment the ledger rejects (the cash deposit sent back to WeChat):
+        // rejected, and no refund left behind to be paid.
+        let mut wrong = forged(4, json!(spare["tenders"][0]["reference"]));
+        wrong["records"][0]["reverses"] = json!(
+            platform
+                .sql(&format!(
+                    "SELECT record->>'key' FROM journal WHERE record->>'receipt_no' = '{}'",
+                    cash["receipt_no"].as_str().unwrap()
+                ))
+                .trim()
+        );
+        wrong["records"][0]["amount"] = json!("-20.00");
+        wrong["records"][0]["tenders"][0]["amount"] = json!("-20.00");
+        let answer = push(&c, &cashier, &device, &wrong).await;
+        assert_eq!(answer.0, "rejected", "{answer:?}");
+        assert_eq!(refunds(), counted, "a rejected operation asks no refund");
+    });
+}
