@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod blood;
 pub mod body;
+pub mod channel_config;
 pub mod clock;
 pub mod closes;
 pub mod db;
@@ -25,6 +26,7 @@ pub mod journal;
 pub mod kiosk;
 pub mod ledgers;
 pub mod materials;
+pub mod mobile;
 pub mod openapi;
 pub mod payments;
 pub mod push;
@@ -80,6 +82,27 @@ pub struct AppState {
     pub channels: Vec<Arc<dyn ::channels::PayChannel>>,
     /// How a code payment waits for the payer.
     pub pay_patience: ::channels::Patience,
+    /// The channels that are sandboxes (all of them here): they also take payments in the
+    /// hospital's app and announce them to `notifier`'s URL.
+    pub sandboxes: Vec<Arc<::channels::sandbox::SandboxChannel>>,
+    /// The sandboxes' notifier (`None`: no notify URL configured, e.g. in tools).
+    pub notifier: Option<Arc<::channels::sandbox::notifier::Notifier>>,
+    /// The merchant keys the channels sign notifications with (WeChat, Alipay).
+    pub merchant_keys: MerchantKeys,
+}
+
+/// The merchant keys (商户密钥) the channels' notifications are signed with, per merchant
+/// contract; the sandboxes sign with the same.
+#[derive(Clone, Debug)]
+pub struct MerchantKeys {
+    pub wechat: String,
+    pub alipay: String,
+}
+
+impl Default for MerchantKeys {
+    fn default() -> MerchantKeys {
+        MerchantKeys { wechat: "sandbox-wechat-merchant-key".into(), alipay: "sandbox-alipay-merchant-key".into() }
+    }
 }
 
 impl AppState {
@@ -88,7 +111,19 @@ impl AppState {
         self.clock
     }
 
+    /// The key `tender`'s channel signs its notifications with.
+    pub fn merchant_key(&self, tender: domain::Tender) -> &str {
+        match tender {
+            domain::Tender::Alipay => &self.merchant_keys.alipay,
+            _ => &self.merchant_keys.wechat,
+        }
+    }
+
     pub fn new(pool: PgPool) -> AppState {
+        let sandboxes: Vec<Arc<::channels::sandbox::SandboxChannel>> = [domain::Tender::WeChat, domain::Tender::Alipay]
+            .into_iter()
+            .map(|tender| Arc::new(::channels::sandbox::SandboxChannel::new(tender, std::time::Duration::ZERO)))
+            .collect();
         AppState {
             pool,
             ledgers: Arc::new(ledgers::Ledgers::default()),
@@ -111,14 +146,11 @@ impl AppState {
             fiscal: Arc::new(Arc::new(::fiscal::SandboxFiscal::demo(std::time::Duration::ZERO)).adapter()),
             hospital: demo::HOSPITAL_NAME.to_owned(),
             invoices: None,
-            channels: [domain::Tender::WeChat, domain::Tender::Alipay]
-                .into_iter()
-                .map(|tender| {
-                    Arc::new(::channels::sandbox::SandboxChannel::new(tender, std::time::Duration::ZERO))
-                        as Arc<dyn ::channels::PayChannel>
-                })
-                .collect(),
+            channels: sandboxes.iter().map(|s| s.clone() as Arc<dyn ::channels::PayChannel>).collect(),
             pay_patience: ::channels::Patience::default(),
+            sandboxes,
+            notifier: None,
+            merchant_keys: MerchantKeys::default(),
         }
     }
 }

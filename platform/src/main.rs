@@ -19,6 +19,27 @@ struct Cli {
 }
 
 // Parsed once per process: the size of `Serve`'s many options does not matter.
+#[derive(Subcommand)]
+enum SandboxPayCommand {
+    /// Pays a deposit for the admission in the hospital's app (prints the order as JSON).
+    Deposit {
+        case_no: String,
+        amount: String,
+        /// `wechat` or `alipay`.
+        #[arg(long, default_value = "wechat")]
+        channel: String,
+        /// The platform (`https://host:port`).
+        #[arg(long, env = "PLATFORM_URL", default_value = "https://localhost:8443")]
+        url: String,
+        /// The CA its certificate is checked with.
+        #[arg(long, env = "PLATFORM_CA")]
+        ca: PathBuf,
+        /// The channel announces it twice.
+        #[arg(long)]
+        twice: bool,
+    },
+}
+
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
@@ -90,10 +111,19 @@ enum Command {
         #[arg(long, env = "PLATFORM_PAY_SWEEP_SECS", default_value_t = 60)]
         pay_sweep_secs: u64,
         #[command(flatten)]
+        channels: platform::channel_config::ChannelConfig,
+        #[command(flatten)]
         audit: AuditFiles,
         /// Seconds between checks of the audit chain's head (a checkpoint when it moved).
         #[arg(long, env = "PLATFORM_AUDIT_CHECKPOINT_SECS", default_value_t = 5)]
         audit_checkpoint_secs: u64,
+    },
+    /// The sandbox channels as a patient's phone meets them: `deposit CASE_NO AMOUNT --channel
+    /// alipay` pays a deposit in the hospital's app; the channel then announces it to the
+    /// platform, which credits the admission.
+    SandboxPay {
+        #[command(subcommand)]
+        command: SandboxPayCommand,
     },
     /// Writes what the sandbox channels publish for a day (WeChat bill, HIS export), from the
     /// platform's ledger with a few deliberate differences.
@@ -311,6 +341,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::SandboxPay { command: SandboxPayCommand::Deposit { case_no, amount, channel, url, ca, twice } } => {
+            let pem = std::fs::read(&ca).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", ca.display()))?;
+            let client = channels::sandbox::notifier::https_client(&pem).map_err(anyhow::Error::msg)?;
+            let body = serde_json::json!({ "channel": channel, "case_no": case_no, "amount": amount, "twice": twice });
+            let answer = client
+                .post(format!("{}/sandbox/v1/app-pay", url.trim_end_matches('/')))
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await?;
+            let status = answer.status();
+            let text = answer.text().await?;
+            if !status.is_success() {
+                anyhow::bail!("沙箱渠道未收款（{status}）：{text}");
+            }
+            println!("{text}");
+        }
         Command::SandboxBills { day, dir } => {
             let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")?;
             let pool = platform::db::connect(&url()?).await?;
@@ -348,6 +395,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             pay_timeout_ms,
             pay_orphan_secs,
             pay_sweep_secs,
+            channels: channel_config,
             audit,
             audit_checkpoint_secs,
         } => {
@@ -373,6 +421,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 every: std::time::Duration::from_millis(pay_poll_ms.max(1)),
                 timeout: std::time::Duration::from_millis(pay_timeout_ms),
             };
+            channel_config.apply(&mut state, listen, &cert)?;
             if let Some(path) = &blood_register {
                 let sandbox = blood_platform::SandboxBloodPlatform::open(
                     domain::blood::BloodPolicy::default(),

@@ -164,7 +164,7 @@ impl App {
             });
         }
         let amount: Money = lines.iter().map(|l| l.amount).sum();
-        let tenders = lines.iter().map(|l| TenderInput::new(l.tender.code(), &l.amount.to_string())).collect();
+        let tenders = lines.iter().map(|l| TenderInput::new(l.tender.code(), l.amount.to_string())).collect();
         Ok((amount.to_string(), tenders))
     }
 

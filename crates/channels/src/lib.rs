@@ -9,6 +9,7 @@
 //! under the merchant's refund number, so a retry is the same refund ([`refund`]).
 //! [`sandbox::SandboxChannel`] behaves like the services and keeps its own register.
 
+pub mod notify;
 pub mod refund;
 pub mod sandbox;
 

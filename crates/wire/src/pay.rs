@@ -69,11 +69,14 @@ pub fn refund_no(key: Uuid, tender: Tender, index: usize) -> String {
     format!("{}{suffix}{:02}", key.simple(), index % 100)
 }
 
+/// A tender line as a record states it: tender code, amount, reference.
+type Stated<'a> = (&'a str, domain::Money, Option<&'a String>);
+
 /// The refunds by a channel's route `envelope` asks for, in the order of its records' lines.
 pub fn refund_lines(envelope: &Envelope) -> Vec<RefundLine> {
     let mut lines = Vec::new();
     for record in &envelope.records {
-        let (record_no, reason, tenders): (&str, String, Vec<(&str, domain::Money, Option<&String>)>) = match record {
+        let (record_no, reason, tenders): (&str, String, Vec<Stated<'_>>) = match record {
             Record::Deposit(d) if d.deposit_kind == "reversal" => (
                 &d.receipt_no,
                 d.reason.clone().unwrap_or_else(|| "预交金冲红".into()),

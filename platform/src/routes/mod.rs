@@ -10,6 +10,7 @@ pub(crate) mod devices;
 pub(crate) mod his;
 pub(crate) mod insurance;
 pub(crate) mod invoices;
+pub(crate) mod notify;
 pub(crate) mod pay;
 pub(crate) mod pending;
 pub(crate) mod recon;
@@ -61,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pay/cancel", post(pay::cancel))
         .route("/api/v1/pay/refund", post(pay::refund))
         .route("/api/v1/pay/refunds", get(pay::refunds_of))
+        .route("/api/v1/pay/notify/{channel}", post(notify::notify))
+        .route("/sandbox/v1/app-pay", post(notify::app_pay))
         .route("/api/v1/invoices/unfinished", get(invoices::unfinished))
         .route("/api/v1/invoices/retry", post(invoices::retry))
         .route("/api/v1/invoices/paper", post(invoices::paper))

@@ -9,6 +9,7 @@
 //! register can be kept in a file ([`SandboxChannel::keeping`]) so it outlives the process, as
 //! the real service's does.
 
+pub mod notifier;
 mod register;
 
 use std::path::PathBuf;
@@ -91,6 +92,31 @@ impl SandboxChannel {
             .collect();
         out.sort();
         out
+    }
+
+    /// A payment made in the hospital's app or at a kiosk (no code at the counter): the order
+    /// paid at once; its transaction number. The same order number again is the same payment.
+    pub fn paid_in_app(&self, order_no: &str, amount: Money) -> Result<String, String> {
+        let mut register = self.register.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(seen) = register.orders.get(order_no) {
+            return match &seen.state {
+                OrderState::Paid { transaction_id } if seen.amount() == amount => Ok(transaction_id.clone()),
+                _ => Err(format!("商户订单号 {order_no} 已用于另一笔支付")),
+            };
+        }
+        register.paid += 1;
+        let transaction_id = self.transaction_id(register.paid);
+        let order = Order {
+            amount_fen: amount.fen(),
+            auth_code: String::new(),
+            state: OrderState::Paid { transaction_id: transaction_id.clone() },
+            asked: 0,
+        };
+        register.orders.insert(order_no.to_owned(), order);
+        if let Some(file) = &self.file {
+            register.save(file)?;
+        }
+        Ok(transaction_id)
     }
 
     /// Refunds the channel holds: (refund number, order number, amount, state).

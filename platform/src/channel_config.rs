@@ -1,0 +1,73 @@
+//! How `platform serve` holds the payment channels: the merchant keys their notifications are
+//! signed with, where the sandboxes keep their registers (so they outlive a restart, as the
+//! services' do), and where and how patiently the sandboxes announce payments made in the
+//! hospital's app (the platform's own notify URL, over HTTPS).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use channels::sandbox::SandboxChannel;
+use channels::sandbox::notifier::Notifier;
+use domain::Tender;
+
+use crate::{AppState, MerchantKeys};
+
+#[derive(Debug, clap::Args)]
+pub struct ChannelConfig {
+    /// WeChat Pay's merchant key (商户密钥, APIv2) notifications are signed with.
+    #[arg(long, env = "PLATFORM_WECHAT_KEY", default_value = "sandbox-wechat-merchant-key", hide_env_values = true)]
+    pub wechat_key: String,
+    /// Alipay's key notifications are checked with (the sandbox signs with HMAC-SHA256).
+    #[arg(long, env = "PLATFORM_ALIPAY_KEY", default_value = "sandbox-alipay-merchant-key", hide_env_values = true)]
+    pub alipay_key: String,
+    /// A folder where the sandbox channels keep their registers (`wechat.json`, `alipay.json`);
+    /// without it they live in memory.
+    #[arg(long, env = "PLATFORM_CHANNEL_REGISTER")]
+    pub channel_register: Option<PathBuf>,
+    /// The notify URL the sandboxes announce app payments to (default: this server's own,
+    /// `https://localhost:PORT/api/v1/pay/notify`).
+    #[arg(long, env = "PLATFORM_NOTIFY_URL")]
+    pub notify_url: Option<String>,
+    /// The CA the notify URL's certificate is checked with (default: `ca.pem` beside `--cert`).
+    #[arg(long, env = "PLATFORM_NOTIFY_CA")]
+    pub notify_ca: Option<PathBuf>,
+    /// The waits before each announcement, in ms (WeChat's own: 15 s, 15 s, 30 s, 3 min, …).
+    #[arg(
+        long,
+        env = "PLATFORM_NOTIFY_RETRY_MS",
+        value_delimiter = ',',
+        default_value = "0,15000,15000,30000,180000,600000"
+    )]
+    pub notify_retry_ms: Vec<u64>,
+}
+
+impl ChannelConfig {
+    /// Sets `state`'s channels, keys and notifier.
+    pub fn apply(&self, state: &mut AppState, listen: SocketAddr, cert: &Path) -> anyhow::Result<()> {
+        state.merchant_keys = MerchantKeys { wechat: self.wechat_key.clone(), alipay: self.alipay_key.clone() };
+        if let Some(dir) = &self.channel_register {
+            std::fs::create_dir_all(dir)?;
+            let mut sandboxes = Vec::new();
+            for tender in [Tender::WeChat, Tender::Alipay] {
+                let file = dir.join(format!("{}.json", tender.code()));
+                let sandbox = SandboxChannel::keeping(tender, Duration::ZERO, file).map_err(anyhow::Error::msg)?;
+                sandboxes.push(Arc::new(sandbox));
+            }
+            state.channels = sandboxes.iter().map(|s| s.clone() as Arc<dyn channels::PayChannel>).collect();
+            state.sandboxes = sandboxes;
+        }
+        let url =
+            self.notify_url.clone().unwrap_or_else(|| format!("https://localhost:{}/api/v1/pay/notify", listen.port()));
+        let ca = self.notify_ca.clone().unwrap_or_else(|| cert.with_file_name("ca.pem"));
+        match std::fs::read(&ca) {
+            Ok(pem) => {
+                let schedule = self.notify_retry_ms.iter().map(|ms| Duration::from_millis(*ms)).collect();
+                state.notifier = Some(Arc::new(Notifier::new(&url, &pem, schedule).map_err(anyhow::Error::msg)?));
+            }
+            Err(e) => eprintln!("沙箱渠道的通知地址证书 {} 无法读取（{e}）：移动支付通知不可用", ca.display()),
+        }
+        Ok(())
+    }
+}
