@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::desk::{Desk, Dialog, Level};
 use crate::ipc;
+use crate::refunds::RefundsTable;
 
 #[component]
 pub fn PatientStrip(account: AccountView) -> impl IntoView {
@@ -104,6 +105,12 @@ pub fn AccountDetail(account: AccountView) -> impl IntoView {
                             <thead><tr><th>"结算单号"</th><th>"类型"</th><th>"时间"</th><th class="num">"收/退"</th><th></th></tr></thead>
                             <tbody>{account.settlements.clone().into_iter().map(settlement_row).collect_view()}</tbody>
                         </table>
+                    </Show>
+                    <Show when={
+                        let any = !account.refunds.is_empty();
+                        move || any
+                    }>
+                        <RefundsTable refunds=account.refunds.clone()/>
                     </Show>
                 </div>
             </div>

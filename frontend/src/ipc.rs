@@ -131,6 +131,11 @@ pub async fn reverse_deposit(request: &ReversalRequest) -> Result<DepositReceipt
     call("reverse_deposit", &RequestArgs { request }).await
 }
 
+/// The admission's refunds by the original route, the channels asked again about open ones.
+pub async fn refund_status(case_no: &str) -> Result<Vec<contract::account::RefundView>, ApiError> {
+    call("refund_status", &CaseArgs { case_no }).await
+}
+
 pub async fn void_receipt(request: &VoidReceiptRequest) -> Result<DepositReceipt, ApiError> {
     call("void_receipt", &RequestArgs { request }).await
 }

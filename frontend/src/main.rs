@@ -8,6 +8,7 @@ mod ipc;
 mod link;
 mod login;
 mod recon;
+mod refunds;
 mod search;
 mod workspace;
 

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::sandbox_pay::Notifier;
 use channels::sandbox::SandboxChannel;
-use channels::sandbox::notifier::Notifier;
 use domain::Tender;
 
 use crate::{AppState, MerchantKeys};
@@ -44,20 +44,25 @@ pub struct ChannelConfig {
 }
 
 impl ChannelConfig {
-    /// Sets `state`'s channels, keys and notifier.
+    /// Sets `state`'s channels, keys and notifier (after its clock).
     pub fn apply(&self, state: &mut AppState, listen: SocketAddr, cert: &Path) -> anyhow::Result<()> {
         state.merchant_keys = MerchantKeys { wechat: self.wechat_key.clone(), alipay: self.alipay_key.clone() };
-        if let Some(dir) = &self.channel_register {
-            std::fs::create_dir_all(dir)?;
-            let mut sandboxes = Vec::new();
-            for tender in [Tender::WeChat, Tender::Alipay] {
-                let file = dir.join(format!("{}.json", tender.code()));
-                let sandbox = SandboxChannel::keeping(tender, Duration::ZERO, file).map_err(anyhow::Error::msg)?;
-                sandboxes.push(Arc::new(sandbox));
-            }
-            state.channels = sandboxes.iter().map(|s| s.clone() as Arc<dyn channels::PayChannel>).collect();
-            state.sandboxes = sandboxes;
+        // The sandboxes keep the platform's time (trials may shift it), in memory or on file.
+        let clock = state.clock();
+        let mut sandboxes = Vec::new();
+        for tender in [Tender::WeChat, Tender::Alipay] {
+            let sandbox = match &self.channel_register {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)?;
+                    let file = dir.join(format!("{}.json", tender.code()));
+                    SandboxChannel::keeping(tender, Duration::ZERO, file).map_err(anyhow::Error::msg)?
+                }
+                None => SandboxChannel::new(tender, Duration::ZERO),
+            };
+            sandboxes.push(Arc::new(sandbox.on_clock(Arc::new(move || clock.now()))));
         }
+        state.channels = sandboxes.iter().map(|s| s.clone() as Arc<dyn channels::PayChannel>).collect();
+        state.sandboxes = sandboxes;
         let url =
             self.notify_url.clone().unwrap_or_else(|| format!("https://localhost:{}/api/v1/pay/notify", listen.port()));
         let ca = self.notify_ca.clone().unwrap_or_else(|| cert.with_file_name("ca.pem"));

@@ -34,6 +34,7 @@ pub mod push_checks;
 pub mod recon;
 pub mod refunds;
 pub mod routes;
+pub mod sandbox_pay;
 pub mod tls;
 pub mod users;
 
@@ -86,7 +87,7 @@ pub struct AppState {
     /// hospital's app and announce them to `notifier`'s URL.
     pub sandboxes: Vec<Arc<::channels::sandbox::SandboxChannel>>,
     /// The sandboxes' notifier (`None`: no notify URL configured, e.g. in tools).
-    pub notifier: Option<Arc<::channels::sandbox::notifier::Notifier>>,
+    pub notifier: Option<Arc<sandbox_pay::Notifier>>,
     /// The merchant keys the channels sign notifications with (WeChat, Alipay).
     pub merchant_keys: MerchantKeys,
 }

@@ -19,27 +19,6 @@ struct Cli {
 }
 
 // Parsed once per process: the size of `Serve`'s many options does not matter.
-#[derive(Subcommand)]
-enum SandboxPayCommand {
-    /// Pays a deposit for the admission in the hospital's app (prints the order as JSON).
-    Deposit {
-        case_no: String,
-        amount: String,
-        /// `wechat` or `alipay`.
-        #[arg(long, default_value = "wechat")]
-        channel: String,
-        /// The platform (`https://host:port`).
-        #[arg(long, env = "PLATFORM_URL", default_value = "https://localhost:8443")]
-        url: String,
-        /// The CA its certificate is checked with.
-        #[arg(long, env = "PLATFORM_CA")]
-        ca: PathBuf,
-        /// The channel announces it twice.
-        #[arg(long)]
-        twice: bool,
-    },
-}
-
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
@@ -123,7 +102,7 @@ enum Command {
     /// platform, which credits the admission.
     SandboxPay {
         #[command(subcommand)]
-        command: SandboxPayCommand,
+        command: platform::sandbox_pay::SandboxPayCommand,
     },
     /// Writes what the sandbox channels publish for a day (WeChat bill, HIS export), from the
     /// platform's ledger with a few deliberate differences.
@@ -132,6 +111,10 @@ enum Command {
         day: String,
         #[arg(long, env = "PLATFORM_STATEMENTS_DIR", default_value = "statements")]
         dir: PathBuf,
+        /// The sandbox channels' registers (`serve --channel-register`): the WeChat and Alipay
+        /// bills list what the channels processed; without it they are written from the ledger.
+        #[arg(long, env = "PLATFORM_CHANNEL_REGISTER")]
+        channel_register: Option<PathBuf>,
     },
     /// A self-service kiosk as the sandbox plays it: `receive` a range of invoice paper,
     /// `print` an invoice onto its next paper number (registered with the sandbox fiscal
@@ -341,28 +324,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::SandboxPay { command: SandboxPayCommand::Deposit { case_no, amount, channel, url, ca, twice } } => {
-            let pem = std::fs::read(&ca).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", ca.display()))?;
-            let client = channels::sandbox::notifier::https_client(&pem).map_err(anyhow::Error::msg)?;
-            let body = serde_json::json!({ "channel": channel, "case_no": case_no, "amount": amount, "twice": twice });
-            let answer = client
-                .post(format!("{}/sandbox/v1/app-pay", url.trim_end_matches('/')))
-                .header("content-type", "application/json")
-                .body(body.to_string())
-                .send()
-                .await?;
-            let status = answer.status();
-            let text = answer.text().await?;
-            if !status.is_success() {
-                anyhow::bail!("沙箱渠道未收款（{status}）：{text}");
-            }
-            println!("{text}");
+        Command::SandboxPay {
+            command: platform::sandbox_pay::SandboxPayCommand::Deposit { case_no, amount, channel, url, ca, twice },
+        } => {
+            println!("{}", platform::sandbox_pay::deposit(&url, &ca, &case_no, &amount, &channel, twice).await?);
         }
-        Command::SandboxBills { day, dir } => {
+        Command::SandboxBills { day, dir, channel_register } => {
             let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")?;
             let pool = platform::db::connect(&url()?).await?;
             platform::db::migrate(&pool).await?;
-            let written = platform::recon::sandbox_bills::write(&pool, day, &dir).await?;
+            let written = platform::recon::sandbox_bills::write(&pool, day, &dir, channel_register.as_deref()).await?;
             println!(
                 "已写出 {day} 的沙箱对账单：微信 {} 行，支付宝 {} 行，银联 {} 行，医保 {} 行，HIS {} 行（{}）",
                 written.wechat_rows,
@@ -421,7 +392,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 every: std::time::Duration::from_millis(pay_poll_ms.max(1)),
                 timeout: std::time::Duration::from_millis(pay_timeout_ms),
             };
-            channel_config.apply(&mut state, listen, &cert)?;
             if let Some(path) = &blood_register {
                 let sandbox = blood_platform::SandboxBloodPlatform::open(
                     domain::blood::BloodPolicy::default(),
@@ -452,6 +422,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => platform::clock::Clock::default(),
             };
             state.clock = clock;
+            channel_config.apply(&mut state, listen, &cert)?;
             let runner = std::sync::Arc::new(platform::recon::runner::Runner {
                 pool: state.pool.clone(),
                 source: std::sync::Arc::new(platform::recon::source::SandboxStatements { dir: statements_dir }),

@@ -133,7 +133,7 @@ async fn credit(state: &AppState, n: &Notification) -> ApiResult<Verdict> {
             .bind(n.tender.code())
             .bind(n.amount.fen())
             .bind(n.case_no.trim())
-            .bind(Uuid::now_v7())
+            .bind(state.clock.key())
             .bind(MOBILE_CASHIER)
             .bind(format!("移动预交金无法入账，原路退回：{reason}"))
             .bind(now)
@@ -213,7 +213,7 @@ async fn deposit(
     let Some(ward) = journal::lock_admission(tx, admission_id).await? else {
         return Ok(Err("住院不存在".into()));
     };
-    let key = Uuid::now_v7();
+    let key = state.clock.key();
     let receipt_no = format!("YD{}", n.order_no);
     let record = Record::Deposit(DepositRecord {
         key,

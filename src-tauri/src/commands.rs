@@ -107,6 +107,16 @@ pub async fn settle(shell: State<'_, Shell>, request: SettleRequest) -> Result<S
     Ok(shell.app()?.settle(&operator, &request).await?)
 }
 
+/// The admission's refunds by the original route, the channels asked again about open ones.
+#[tauri::command]
+pub async fn refund_status(
+    shell: State<'_, Shell>,
+    case_no: String,
+) -> Result<Vec<contract::account::RefundView>, ApiError> {
+    shell.operator()?;
+    Ok(shell.app()?.refund_status(&case_no).await?)
+}
+
 #[tauri::command]
 pub async fn print_settlement(
     shell: State<'_, Shell>,

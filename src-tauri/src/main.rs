@@ -40,6 +40,7 @@ fn main() {
             commands::trial,
             commands::settle,
             commands::print_settlement,
+            commands::refund_status,
             commands::recall,
             commands::audit_gate,
             commands::decide_audit,

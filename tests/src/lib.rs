@@ -202,6 +202,7 @@ impl Drop for Desktop {
 
 /// Keys as WebDriver encodes them.
 pub const ENTER: &str = "\u{E007}";
+pub const ESCAPE: &str = "\u{E00C}";
 pub const F4: &str = "\u{E034}";
 pub const F5: &str = "\u{E035}";
 pub const F9: &str = "\u{E039}";

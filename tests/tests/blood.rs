@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use demo::scenario::Scenario;
 use domain::{FeeCategory, FeeStatus, Money};
-use e2e::{Desktop, ENTER, F5, F9, seed_time, seeded_data_dir, store_app};
+use e2e::{Desktop, ENTER, ESCAPE, F5, F9, seed_time, seeded_data_dir, store_app};
 use tempfile::TempDir;
 use thirtyfour::By;
 
@@ -18,7 +18,6 @@ const CASE_NO: &str = "2026990021";
 const CERTIFICATE: &str = "ZJ2024000777";
 /// F7 as WebDriver encodes it.
 const F7: &str = "\u{E037}";
-const ESCAPE: &str = "\u{E00C}";
 const ALT: &str = "\u{E00A}";
 const NULL: &str = "\u{E000}";
 

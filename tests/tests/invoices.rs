@@ -19,13 +19,12 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use common::{Counter, PASSWORD, Platform, text};
-use e2e::{Desktop, ENTER, F11};
+use e2e::{Desktop, ENTER, ESCAPE, F11};
 use serde_json::Value;
 use thirtyfour::By;
 
 /// Keys as WebDriver encodes them.
 const F3: &str = "\u{E033}";
-const ESCAPE: &str = "\u{E00C}";
 const ALT: &str = "\u{E00A}";
 const NULL: &str = "\u{E000}";
 const KIOSK_PAPER: &str = "KS00000001";

@@ -140,6 +140,9 @@ impl AppConfig {
 pub const BLOOD_SANDBOX_FILE: &str = "blood-platform-sandbox.jsonl";
 /// The stand-alone counter's fiscal platform sandbox register, beside the database.
 pub const FISCAL_SANDBOX_FILE: &str = "fiscal-sandbox.jsonl";
+/// Where a stand-alone counter's sandbox channels keep their registers (`wechat.json`,
+/// `alipay.json`), beside its database: a payment taken yesterday can be refunded today.
+pub const CHANNEL_SANDBOX_DIR: &str = "channel-sandbox";
 
 /// The running application: the local store and the counter's settings.
 #[derive(Clone, Debug)]
@@ -217,7 +220,10 @@ impl App {
             (Some(desk), _) => Some(desk),
             (None, Some(_)) => None,
             (None, None) if registered => None,
-            (None, None) => Some(Arc::new(pay_desk::ChannelDesk::sandboxes(config.pay_patience))),
+            (None, None) => Some(Arc::new(
+                pay_desk::ChannelDesk::sandboxes_in(&data_dir.join(CHANNEL_SANDBOX_DIR), config.pay_patience)
+                    .map_err(AppError::Io)?,
+            )),
         };
         let paper_desk = config
             .paper_desk

@@ -47,6 +47,18 @@ impl ChannelDesk {
         ChannelDesk { channels: vec![sandbox(Tender::WeChat), sandbox(Tender::Alipay)], patience }
     }
 
+    /// The same, their registers kept in `dir` (so they outlive the process).
+    pub fn sandboxes_in(dir: &std::path::Path, patience: Patience) -> Result<ChannelDesk, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+        let mut channels: Vec<Arc<dyn PayChannel>> = Vec::new();
+        for tender in [Tender::WeChat, Tender::Alipay] {
+            let file = dir.join(format!("{}.json", tender.code()));
+            let sandbox = channels::sandbox::SandboxChannel::keeping(tender, std::time::Duration::ZERO, file)?;
+            channels.push(Arc::new(sandbox));
+        }
+        Ok(ChannelDesk { channels, patience })
+    }
+
     fn channel(&self, tender: Tender) -> Result<&Arc<dyn PayChannel>, AppError> {
         self.channels
             .iter()

@@ -39,8 +39,12 @@ pub fn ReverseDialog(deposit: DepositView) -> impl IntoView {
             match ipc::reverse_deposit(&request).await {
                 Ok(receipt) => {
                     desk.refresh();
+                    let by_channel = receipt.tenders.iter().find(|t| t.tender.code != CASH && t.reference.is_some());
+                    let route = by_channel
+                        .map(|t| format!("；{}原路退款已提交，到账情况见“原路退款”", t.tender.label))
+                        .unwrap_or_default();
                     desk.say(
-                        format!("已冲红 {}，凭证号 {}", receipt.amount.money().abs().yuan(), receipt.receipt_no),
+                        format!("已冲红 {}，凭证号 {}{route}", receipt.amount.money().abs().yuan(), receipt.receipt_no),
                         Level::Done,
                     );
                     let _ = ipc::print_deposit_receipt(&request.case_no, &receipt.receipt_no).await;

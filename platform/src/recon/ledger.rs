@@ -8,7 +8,8 @@
 //!
 //! Numbers: a deposit's order no. is its receipt no. (`-2`, `-3`… for its further tenders), a
 //! settlement's its settlement no.; a refund keeps the order no. of the money it returns and
-//! gets its own receipt or settlement no. as refund no.
+//! gets its own receipt or settlement no. as refund no. — except WeChat's and Alipay's, which
+//! carry the channel's order and refund numbers (`channel_numbers`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -109,7 +110,9 @@ pub async fn journal_rows(conn: &mut PgConnection, day: NaiveDate) -> ApiResult<
             .await?;
         rows.into_iter().map(|(v,)| serde_json::from_value(v).map_err(ApiError::internal)).collect::<ApiResult<_>>()?
     };
-    Ok(rows_from(&records, &referenced))
+    let mut rows = rows_from(&records, &referenced);
+    super::channel_numbers::apply(conn, day, &mut rows).await?;
+    Ok(rows)
 }
 
 /// The ledger rows of `records`; `referenced` holds the deposits their refunds go back to and

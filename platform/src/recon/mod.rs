@@ -2,6 +2,7 @@
 //! batches per day and channel with their nightly schedule and watchdog, the stored result
 //! items, and finance's review of them. The matching itself is the pure `reconcile` crate.
 
+pub mod channel_numbers;
 pub mod compute;
 pub mod items;
 pub mod ledger;

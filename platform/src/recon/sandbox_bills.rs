@@ -1,7 +1,8 @@
 //! `platform sandbox-bills`: what the sandbox channels would publish for a day — the WeChat Pay
 //! bill (ALL, backtick format, with its summary), the Alipay trade-bill zip, UnionPay's ZM file,
-//! the insurance 3202 detail and the HIS transaction export — written from
-//! the platform's own ledger of that day with a few deliberate differences, so a day's
+//! the insurance 3202 detail and the HIS transaction export — the WeChat and Alipay bills from
+//! what the sandbox channels processed (their registers, `--channel-register`), the others from
+//! the platform's own ledger of that day; all with a few deliberate differences, so a day's
 //! reconciliation has something to find: the first WeChat payment missing (平台单边), the second
 //! one ¥1.00 more (长款), one WeChat payment the platform never recorded (渠道单边), the first
 //! cash payment missing from the HIS and one HIS-only cash payment. The Alipay bill has every
@@ -132,13 +133,47 @@ fn extra(day: NaiveDate, channel: &'static str, order_no: &str, fen: i64) -> Led
     }
 }
 
-/// Writes `dir/<day>/wechat.csv` and `dir/<day>/his.csv` for `day`.
-pub async fn write(pool: &sqlx::PgPool, day: NaiveDate, dir: &Path) -> anyhow::Result<Written> {
+/// What `tender`'s sandbox channel processed on `day`, from its register in `registers`, as
+/// its bill lists it.
+fn processed(registers: &Path, tender: domain::Tender, day: NaiveDate) -> anyhow::Result<Vec<LedgerRow>> {
+    let file = registers.join(format!("{}.json", tender.code()));
+    let channel = channels::sandbox::SandboxChannel::keeping(tender, std::time::Duration::ZERO, file)
+        .map_err(anyhow::Error::msg)?;
+    Ok(channel
+        .day_rows(day)
+        .into_iter()
+        .map(|r| LedgerRow {
+            order_no: r.order_no,
+            channel: ledger::channel_of_tender(tender.code()),
+            third_party_no: r.transaction_id,
+            kind: if r.refund_no.is_empty() { "payment" } else { "refund" },
+            refund_no: r.refund_no,
+            fen: r.amount.fen(),
+            status: "success".to_owned(),
+            at: r.at,
+        })
+        .collect())
+}
+
+/// Writes the day's statements into `dir/<day>/` for `day`: the WeChat and Alipay bills from
+/// the channels' `registers` when given (what they processed), else from the ledger.
+pub async fn write(
+    pool: &sqlx::PgPool,
+    day: NaiveDate,
+    dir: &Path,
+    registers: Option<&Path>,
+) -> anyhow::Result<Written> {
     let mut conn = pool.acquire().await?;
     let mut rows = ledger::journal_rows(&mut conn, day).await.map_err(|e| anyhow::anyhow!(e.body.message))?;
     ledger::apply_adjustments(&mut conn, day, &mut rows).await.map_err(|e| anyhow::anyhow!(e.body.message))?;
     let compact = day.format("%Y%m%d");
-    let mut wechat: Vec<LedgerRow> = rows.iter().filter(|r| r.channel == "wechat").cloned().collect();
+    let of_channel = |tender: domain::Tender| -> anyhow::Result<Vec<LedgerRow>> {
+        match registers {
+            Some(registers) => processed(registers, tender, day),
+            None => Ok(rows.iter().filter(|r| r.channel == tender.code()).cloned().collect()),
+        }
+    };
+    let mut wechat = of_channel(domain::Tender::WeChat)?;
     let first_payment = wechat.iter().position(|r| r.kind == "payment");
     if let Some(i) = first_payment {
         wechat.remove(i);
@@ -158,7 +193,7 @@ pub async fn write(pool: &sqlx::PgPool, day: NaiveDate, dir: &Path) -> anyhow::R
     std::fs::create_dir_all(&folder)?;
     std::fs::write(folder.join("wechat.csv"), wechat_bill(&wechat))?;
     std::fs::write(folder.join("his.csv"), his_export(&his))?;
-    let mut alipay: Vec<LedgerRow> = rows.iter().filter(|r| r.channel == "alipay").cloned().collect();
+    let mut alipay = of_channel(domain::Tender::Alipay)?;
     alipay.push(extra(day, "alipay", &format!("SBA{compact}0001"), 12_000));
     alipay.sort_by_key(|r| r.at);
     std::fs::write(folder.join("alipay.zip"), crate::recon::sandbox_alipay::alipay_bill(day, &alipay)?)?;

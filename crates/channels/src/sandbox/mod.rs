@@ -9,13 +9,13 @@
 //! register can be kept in a file ([`SandboxChannel::keeping`]) so it outlives the process, as
 //! the real service's does.
 
-pub mod notifier;
 mod register;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::NaiveDateTime;
 use domain::{Money, Tender};
 use register::{Order, Refund, Register};
 
@@ -45,7 +45,6 @@ impl Fault {
 }
 
 /// The sandbox of one channel.
-#[derive(Debug)]
 pub struct SandboxChannel {
     tender: Tender,
     register: Mutex<Register>,
@@ -53,12 +52,92 @@ pub struct SandboxChannel {
     delay: Duration,
     /// Where the register is kept, if anywhere.
     file: Option<PathBuf>,
+    /// The channel's clock (payment and refund times in its register and day bill).
+    clock: Clock,
+}
+
+/// A channel's clock.
+pub type Clock = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
+
+fn local_time() -> Clock {
+    Arc::new(|| chrono::Local::now().naive_local())
+}
+
+/// One line of a channel's day bill, from its register: a payment or a refund that reached the
+/// payer that day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayRow {
+    pub order_no: String,
+    pub transaction_id: String,
+    /// Empty for a payment.
+    pub refund_no: String,
+    pub amount: Money,
+    pub at: NaiveDateTime,
+}
+
+impl std::fmt::Debug for SandboxChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxChannel").field("tender", &self.tender).field("file", &self.file).finish_non_exhaustive()
+    }
 }
 
 impl SandboxChannel {
     /// A sandbox of `tender`'s channel (WeChat or Alipay), faults from the environment.
     pub fn new(tender: Tender, delay: Duration) -> SandboxChannel {
-        SandboxChannel { tender, register: Mutex::default(), fault: Mutex::new(Fault::from_env()), delay, file: None }
+        SandboxChannel {
+            tender,
+            register: Mutex::default(),
+            fault: Mutex::new(Fault::from_env()),
+            delay,
+            file: None,
+            clock: local_time(),
+        }
+    }
+
+    /// The same sandbox on another clock (the platform's, which trials may shift).
+    pub fn on_clock(self, clock: Clock) -> SandboxChannel {
+        SandboxChannel { clock, ..self }
+    }
+
+    /// What its day bill lists for `day`: the payments made and the refunds that reached the
+    /// payer that day, in time order.
+    pub fn day_rows(&self, day: chrono::NaiveDate) -> Vec<DayRow> {
+        let register = self.register.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut rows = Vec::new();
+        for (order_no, order) in &register.orders {
+            // A payment cancelled (撤销) afterwards was given back whole: not on the bill.
+            if let (OrderState::Paid { transaction_id }, Some(at)) = (&order.state, order.paid_at)
+                && at.date() == day
+            {
+                rows.push(DayRow {
+                    order_no: order_no.clone(),
+                    transaction_id: transaction_id.clone(),
+                    refund_no: String::new(),
+                    amount: order.amount(),
+                    at,
+                });
+            }
+        }
+        for (refund_no, refund) in &register.refunds {
+            let (RefundState::Refunded { .. }, Some(at)) = (&refund.state, refund.refunded_at) else { continue };
+            if at.date() != day {
+                continue;
+            }
+            let Some(order) = register.orders.get(&refund.order_no) else { continue };
+            let transaction_id = match &order.state {
+                OrderState::Paid { transaction_id } => transaction_id.clone(),
+                _ => String::new(),
+            };
+            rows.push(DayRow {
+                order_no: refund.order_no.clone(),
+                transaction_id,
+                refund_no: refund_no.clone(),
+                amount: refund.amount(),
+                at,
+            });
+        }
+        rows.sort_by(|a, b| (a.at, &a.order_no, &a.refund_no).cmp(&(b.at, &b.order_no, &b.refund_no)));
+        rows
     }
 
     /// A sandbox whose register is kept in `file` (read now, written after every call).
@@ -70,6 +149,7 @@ impl SandboxChannel {
             fault: Mutex::new(Fault::from_env()),
             delay,
             file: Some(file),
+            clock: local_time(),
         })
     }
 
@@ -111,6 +191,7 @@ impl SandboxChannel {
             auth_code: String::new(),
             state: OrderState::Paid { transaction_id: transaction_id.clone() },
             asked: 0,
+            paid_at: Some((self.clock)()),
         };
         register.orders.insert(order_no.to_owned(), order);
         if let Some(file) = &self.file {
@@ -201,11 +282,13 @@ impl PayChannel for SandboxChannel {
                 register.paid += 1;
                 OrderState::Paid { transaction_id: self.transaction_id(register.paid) }
             };
+            let paid_at = matches!(state, OrderState::Paid { .. }).then(|| (self.clock)());
             let kept = Order {
                 amount_fen: order.amount.fen(),
                 auth_code: order.auth_code.clone(),
                 state: state.clone(),
                 asked: 0,
+                paid_at,
             };
             register.orders.insert(order.order_no.clone(), kept);
             state
@@ -220,8 +303,10 @@ impl PayChannel for SandboxChannel {
                 if order.auth_code.ends_with("9992") && order.asked >= 2 {
                     register.paid += 1;
                     let transaction_id = self.transaction_id(register.paid);
+                    let now = (self.clock)();
                     if let Some(order) = register.orders.get_mut(order_no) {
                         order.state = OrderState::Paid { transaction_id };
+                        order.paid_at = Some(now);
                     }
                 }
             }
@@ -282,7 +367,9 @@ impl PayChannel for SandboxChannel {
                 }
                 _ => RefundState::Processing,
             };
-            let kept = Refund { order_no, amount_fen: refund.amount.fen(), state: state.clone(), card_closed };
+            let refunded_at = matches!(state, RefundState::Refunded { .. }).then(|| (self.clock)());
+            let kept =
+                Refund { order_no, amount_fen: refund.amount.fen(), state: state.clone(), card_closed, refunded_at };
             register.refunds.insert(refund.refund_no.clone(), kept);
             state
         }))
@@ -301,7 +388,11 @@ impl PayChannel for SandboxChannel {
                 register.refunded += 1;
                 RefundState::Refunded { refund_id: self.refund_id(register.refunded) }
             };
+            let now = (self.clock)();
             if let Some(found) = register.refunds.get_mut(refund_no) {
+                if let RefundState::Refunded { .. } = &state {
+                    found.refunded_at = Some(now);
+                }
                 found.state = state.clone();
             }
             state

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use chrono::NaiveDateTime;
 use domain::Money;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,9 @@ pub(super) struct Order {
     pub state: OrderState,
     /// Queries answered while the payer confirms.
     pub asked: u32,
+    /// When it was paid (the channel's clock).
+    #[serde(default)]
+    pub paid_at: Option<NaiveDateTime>,
 }
 
 impl Order {
@@ -31,6 +35,9 @@ pub(super) struct Refund {
     pub state: RefundState,
     /// The payer's card was closed: the refund fails at the bank.
     pub card_closed: bool,
+    /// When the money reached the payer (the channel's clock).
+    #[serde(default)]
+    pub refunded_at: Option<NaiveDateTime>,
 }
 
 impl Refund {

@@ -1,12 +1,14 @@
-//! The sandbox channel's notifier: announces a payment to the merchant's notify URL over HTTPS,
-//! signed with the merchant key, again and again until the merchant answers that it took it —
-//! the services' behaviour (WeChat Pay tries 15 times over a day; the sandbox's schedule is
-//! shorter and given). It can also announce a payment twice, as the services sometimes do.
+//! The sandbox channels' side of a payment made in the hospital's app: the notifier announces
+//! it to the merchant's notify URL over HTTPS, signed with the merchant key, again and again
+//! until the merchant answers that it took it — the services' behaviour (WeChat Pay tries 15
+//! times over a day; the sandbox's schedule is given) — and `platform sandbox-pay deposit`, the
+//! patient's phone, pays through the sandbox's door (`/sandbox/v1/app-pay`).
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::notify::{Notification, body, taken};
+use channels::notify::{Notification, body, taken};
 
 /// Where the notifications go, and how patiently.
 #[derive(Clone, Debug)]
@@ -68,4 +70,53 @@ pub fn https_client(ca_pem: &[u8]) -> Result<reqwest::Client, String> {
         .timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// `platform sandbox-pay deposit`: pays `amount` for `case_no` by `channel` in the app at the
+/// platform `url`; the platform's answer (order and transaction numbers) as JSON text.
+pub async fn deposit(
+    url: &str,
+    ca: &Path,
+    case_no: &str,
+    amount: &str,
+    channel: &str,
+    twice: bool,
+) -> anyhow::Result<String> {
+    let pem = std::fs::read(ca).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", ca.display()))?;
+    let client = https_client(&pem).map_err(anyhow::Error::msg)?;
+    let body = serde_json::json!({ "channel": channel, "case_no": case_no, "amount": amount, "twice": twice });
+    let answer = client
+        .post(format!("{}/sandbox/v1/app-pay", url.trim_end_matches('/')))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await?;
+    let status = answer.status();
+    let text = answer.text().await?;
+    if !status.is_success() {
+        anyhow::bail!("沙箱渠道未收款（{status}）：{text}");
+    }
+    Ok(text)
+}
+
+/// `platform sandbox-pay …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum SandboxPayCommand {
+    /// Pays a deposit for the admission in the hospital's app (prints the order as JSON).
+    Deposit {
+        case_no: String,
+        amount: String,
+        /// `wechat` or `alipay`.
+        #[arg(long, default_value = "wechat")]
+        channel: String,
+        /// The platform (`https://host:port`).
+        #[arg(long, env = "PLATFORM_URL", default_value = "https://localhost:8443")]
+        url: String,
+        /// The CA its certificate is checked with.
+        #[arg(long, env = "PLATFORM_CA")]
+        ca: PathBuf,
+        /// The channel announces it twice.
+        #[arg(long)]
+        twice: bool,
+    },
 }

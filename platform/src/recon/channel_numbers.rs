@@ -1,0 +1,83 @@
+//! The numbers WeChat Pay and Alipay know the platform's money by: a WeChat or Alipay payment
+//! is the channel's order (商户订单号, the counter's or the app's) and a refund its refund
+//! number (商户退款单号), so the day's ledger rows of those channels carry them instead of the
+//! receipt and settlement numbers; the channels' day bills are matched on them. Money the
+//! channels took for a mobile deposit that could not be credited, and gave back, is on no
+//! record: its payment and refund are added from the platform's own register, so the channel's
+//! bill finds both.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+
+use super::ledger::LedgerRow;
+use crate::error::ApiResult;
+
+fn through_channel(row: &LedgerRow) -> bool {
+    (row.channel == "wechat" || row.channel == "alipay") && !row.third_party_no.is_empty()
+}
+
+/// Renumbers `rows` of the channels with the channels' numbers; adds the day's mobile payments
+/// refunded without a record.
+pub async fn apply(conn: &mut PgConnection, day: NaiveDate, rows: &mut Vec<LedgerRow>) -> ApiResult<()> {
+    let transactions: Vec<String> =
+        rows.iter().filter(|r| through_channel(r)).map(|r| r.third_party_no.clone()).collect();
+    if !transactions.is_empty() {
+        let orders: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
+            "SELECT transaction_id, order_no FROM channel_order_events WHERE outcome = 'paid' AND transaction_id = ANY($1)",
+        )
+        .bind(&transactions)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+        let refunds: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT transaction_id, record_no, refund_no FROM channel_refunds WHERE transaction_id = ANY($1)",
+        )
+        .bind(&transactions)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows.iter_mut().filter(|r| through_channel(r)) {
+            let Some(order_no) = orders.get(&row.third_party_no) else { continue };
+            if row.kind == "refund" {
+                let refund = refunds.iter().find(|(t, record_no, _)| {
+                    *t == row.third_party_no && row.refund_no.starts_with(record_no.as_str())
+                });
+                match refund {
+                    Some((_, _, refund_no)) => row.refund_no = refund_no.clone(),
+                    None => continue,
+                }
+            }
+            row.order_no = order_no.clone();
+        }
+    }
+    let from = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let to = from + chrono::Duration::days(1);
+    let given_back: Vec<(String, String, String, i64, chrono::NaiveDateTime, String, chrono::NaiveDateTime)> =
+        sqlx::query_as(
+            "SELECT m.order_no, m.tender, m.transaction_id, m.amount_fen, m.paid_at, r.refund_no, r.at
+               FROM mobile_payments m JOIN channel_refunds r ON r.refund_no = m.refund_no
+              WHERE m.outcome = 'refunded' AND m.paid_at >= $1 AND m.paid_at < $2 ORDER BY m.paid_at",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?;
+    for (order_no, tender, transaction_id, fen, paid_at, refund_no, refunded_at) in given_back {
+        let channel = super::ledger::channel_of_tender(&tender);
+        let base = LedgerRow {
+            order_no,
+            channel,
+            third_party_no: transaction_id,
+            kind: "payment",
+            refund_no: String::new(),
+            fen,
+            status: "success".to_owned(),
+            at: paid_at,
+        };
+        rows.push(LedgerRow { kind: "refund", refund_no, at: refunded_at, ..base.clone() });
+        rows.push(base);
+    }
+    Ok(())
+}
