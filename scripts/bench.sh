@@ -2,9 +2,10 @@
 #! Runs every benchmark and keeps its figures in artifacts/bench/: the fee-list PDF, capture of
 #! a 300-dpi A4 scan to its stored thumbnail, patient lookup, the cashier round trip, the month's
 #! kiosk invoice report, the reconciliation of 1,000,000 WeChat orders against DuckDB,
-#! and the offline day (10,000 operations replayed to a release-built platform on a
-#! project-local PostgreSQL). Benchmarks print figures; they are not tests and CI does not run
-#! them (scripts/test.sh stays within its time budget).
+#! the offline day (10,000 operations replayed to a release-built platform on a
+#! project-local PostgreSQL) and 1,000 app deposits notified at once, each twice. Benchmarks
+#! print figures; they are not tests and CI does not run them (scripts/test.sh stays within its
+#! time budget).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,3 +34,5 @@ export CASHIER_TEST_PG
 cargo build --release -p platform
 CASHIER_PLATFORM_BIN="$CARGO_TARGET_DIR/release/platform" \
   cargo bench -p cashier --bench offline_day -- --operations 10000 | tee "$out/offline-day.txt"
+CASHIER_PLATFORM_BIN="$CARGO_TARGET_DIR/release/platform" \
+  cargo bench -p cashier --bench notifications -- --notifications 1000 | tee "$out/notifications.txt"

@@ -48,18 +48,18 @@ impl ChannelConfig {
     pub fn apply(&self, state: &mut AppState, listen: SocketAddr, cert: &Path) -> anyhow::Result<()> {
         state.merchant_keys = MerchantKeys { wechat: self.wechat_key.clone(), alipay: self.alipay_key.clone() };
         // The sandboxes keep the platform's time (trials may shift it), in memory or on file.
-        let clock = state.clock();
         let mut sandboxes = Vec::new();
         for tender in [Tender::WeChat, Tender::Alipay] {
             let sandbox = match &self.channel_register {
                 Some(dir) => {
                     std::fs::create_dir_all(dir)?;
                     let file = dir.join(format!("{}.json", tender.code()));
-                    SandboxChannel::keeping(tender, Duration::ZERO, file).map_err(anyhow::Error::msg)?
+                    SandboxChannel::keeping(tender, Duration::ZERO, file, state.clock().of_channels())
+                        .map_err(anyhow::Error::msg)?
                 }
-                None => SandboxChannel::new(tender, Duration::ZERO),
+                None => SandboxChannel::new(tender, Duration::ZERO, state.clock().of_channels()),
             };
-            sandboxes.push(Arc::new(sandbox.on_clock(Arc::new(move || clock.now()))));
+            sandboxes.push(Arc::new(sandbox));
         }
         state.channels = sandboxes.iter().map(|s| s.clone() as Arc<dyn channels::PayChannel>).collect();
         state.sandboxes = sandboxes;

@@ -26,6 +26,11 @@ impl Clock {
         now.with_nanosecond(0).unwrap_or(now)
     }
 
+    /// This clock, as the sandbox channels read the time (their payment and refund times).
+    pub fn of_channels(self) -> channels::sandbox::Clock {
+        std::sync::Arc::new(move || self.now())
+    }
+
     /// A fresh UUIDv7 stamped with this clock's moment (read as UTC+8, like the counters').
     pub fn key(&self) -> Uuid {
         let utc = (Local::now().naive_local() + self.offset - chrono::Duration::hours(8)).and_utc();

@@ -123,7 +123,13 @@ impl AppState {
     pub fn new(pool: PgPool) -> AppState {
         let sandboxes: Vec<Arc<::channels::sandbox::SandboxChannel>> = [domain::Tender::WeChat, domain::Tender::Alipay]
             .into_iter()
-            .map(|tender| Arc::new(::channels::sandbox::SandboxChannel::new(tender, std::time::Duration::ZERO)))
+            .map(|tender| {
+                Arc::new(::channels::sandbox::SandboxChannel::new(
+                    tender,
+                    std::time::Duration::ZERO,
+                    clock::Clock::default().of_channels(),
+                ))
+            })
             .collect();
         AppState {
             pool,

@@ -30,7 +30,7 @@ async fn main() {
     let db = dir.join("counter.db");
     app::seed_demo(&db, &SeedOptions { seed: 3, patients: 5, now, fees: FeeDetail::None }).await.unwrap();
     let desk = ChannelDesk {
-        channels: vec![Arc::new(SandboxChannel::new(Tender::WeChat, LATENCY))],
+        channels: vec![Arc::new(SandboxChannel::new(Tender::WeChat, LATENCY, Arc::new(|| app::Clock::System.now())))],
         patience: Patience::default(),
     };
     let app = App::open(AppConfig {

@@ -221,8 +221,12 @@ impl App {
             (None, Some(_)) => None,
             (None, None) if registered => None,
             (None, None) => Some(Arc::new(
-                pay_desk::ChannelDesk::sandboxes_in(&data_dir.join(CHANNEL_SANDBOX_DIR), config.pay_patience)
-                    .map_err(AppError::Io)?,
+                pay_desk::ChannelDesk::sandboxes_in(
+                    &data_dir.join(CHANNEL_SANDBOX_DIR),
+                    config.clock,
+                    config.pay_patience,
+                )
+                .map_err(AppError::Io)?,
             )),
         };
         let paper_desk = config

@@ -41,19 +41,16 @@ pub struct ChannelDesk {
 }
 
 impl ChannelDesk {
-    /// The WeChat and Alipay sandboxes, asking every `every` for up to `timeout`.
-    pub fn sandboxes(patience: Patience) -> ChannelDesk {
-        let sandbox = |tender| Arc::new(channels::sandbox::SandboxChannel::new(tender, std::time::Duration::ZERO));
-        ChannelDesk { channels: vec![sandbox(Tender::WeChat), sandbox(Tender::Alipay)], patience }
-    }
-
-    /// The same, their registers kept in `dir` (so they outlive the process).
-    pub fn sandboxes_in(dir: &std::path::Path, patience: Patience) -> Result<ChannelDesk, String> {
+    /// The WeChat and Alipay sandboxes on the counter's `clock`, their registers kept in `dir`
+    /// (so they outlive the process), asking every `every` for up to `timeout`.
+    pub fn sandboxes_in(dir: &std::path::Path, clock: crate::Clock, patience: Patience) -> Result<ChannelDesk, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
         let mut channels: Vec<Arc<dyn PayChannel>> = Vec::new();
         for tender in [Tender::WeChat, Tender::Alipay] {
             let file = dir.join(format!("{}.json", tender.code()));
-            let sandbox = channels::sandbox::SandboxChannel::keeping(tender, std::time::Duration::ZERO, file)?;
+            let on_clock: channels::sandbox::Clock = Arc::new(move || clock.now());
+            let sandbox =
+                channels::sandbox::SandboxChannel::keeping(tender, std::time::Duration::ZERO, file, on_clock)?;
             channels.push(Arc::new(sandbox));
         }
         Ok(ChannelDesk { channels, patience })

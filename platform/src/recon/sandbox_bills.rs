@@ -137,7 +137,8 @@ fn extra(day: NaiveDate, channel: &'static str, order_no: &str, fen: i64) -> Led
 /// its bill lists it.
 fn processed(registers: &Path, tender: domain::Tender, day: NaiveDate) -> anyhow::Result<Vec<LedgerRow>> {
     let file = registers.join(format!("{}.json", tender.code()));
-    let channel = channels::sandbox::SandboxChannel::keeping(tender, std::time::Duration::ZERO, file)
+    let clock = crate::clock::Clock::default().of_channels();
+    let channel = channels::sandbox::SandboxChannel::keeping(tender, std::time::Duration::ZERO, file, clock)
         .map_err(anyhow::Error::msg)?;
     Ok(channel
         .day_rows(day)
