@@ -252,6 +252,7 @@ pub async fn log_in(state: &AppState, request: &LoginRequest) -> ApiResult<Login
         role: user.role,
         receipt_prefix: user.receipt_prefix,
         password_hash: to_device.then_some(user.password_hash),
+        refund_windows: Some(state.refund_windows.to_string()),
     })
 }
 

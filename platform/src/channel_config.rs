@@ -1,5 +1,5 @@
 //! How `platform serve` holds the payment channels: the merchant keys their notifications are
-//! signed with, where the sandboxes keep their registers (so they outlive a restart, as the
+//! signed with, the refund windows of the hospital's contracts, where the sandboxes keep their registers (so they outlive a restart, as the
 //! services' do), and where and how patiently the sandboxes announce payments made in the
 //! hospital's app (the platform's own notify URL, over HTTPS).
 
@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::sandbox_pay::Notifier;
 use channels::sandbox::SandboxChannel;
 use domain::Tender;
+use domain::account::refund_windows::RefundWindows;
 
 use crate::{AppState, MerchantKeys};
 
@@ -27,12 +28,16 @@ pub struct ChannelConfig {
     #[arg(long, env = "PLATFORM_CHANNEL_REGISTER")]
     pub channel_register: Option<PathBuf>,
     /// The notify URL the sandboxes announce app payments to (default: this server's own,
-    /// `https://localhost:PORT/api/v1/pay/notify`).
+    /// `https://localhost:PORT/channels/v1/notify`).
     #[arg(long, env = "PLATFORM_NOTIFY_URL")]
     pub notify_url: Option<String>,
     /// The CA the notify URL's certificate is checked with (default: `ca.pem` beside `--cert`).
     #[arg(long, env = "PLATFORM_NOTIFY_CA")]
     pub notify_ca: Option<PathBuf>,
+    /// The channels' refund windows under the hospital's contracts, in days after payment
+    /// (`none`: no limit); counters take them at login.
+    #[arg(long, env = "PLATFORM_REFUND_WINDOWS", default_value = "wechat=365,alipay=90,card=180,sscard=365")]
+    pub refund_windows: String,
     /// The waits before each announcement, in ms (WeChat's own: 15 s, 15 s, 30 s, 3 min, …).
     #[arg(
         long,
@@ -47,6 +52,7 @@ impl ChannelConfig {
     /// Sets `state`'s channels, keys and notifier (after its clock).
     pub fn apply(&self, state: &mut AppState, listen: SocketAddr, cert: &Path) -> anyhow::Result<()> {
         state.merchant_keys = MerchantKeys { wechat: self.wechat_key.clone(), alipay: self.alipay_key.clone() };
+        state.refund_windows = RefundWindows::parse(&self.refund_windows)?;
         // The sandboxes keep the platform's time (trials may shift it), in memory or on file.
         let mut sandboxes = Vec::new();
         for tender in [Tender::WeChat, Tender::Alipay] {
@@ -63,8 +69,10 @@ impl ChannelConfig {
         }
         state.channels = sandboxes.iter().map(|s| s.clone() as Arc<dyn channels::PayChannel>).collect();
         state.sandboxes = sandboxes;
-        let url =
-            self.notify_url.clone().unwrap_or_else(|| format!("https://localhost:{}/api/v1/pay/notify", listen.port()));
+        let url = self
+            .notify_url
+            .clone()
+            .unwrap_or_else(|| format!("https://localhost:{}/channels/v1/notify", listen.port()));
         let ca = self.notify_ca.clone().unwrap_or_else(|| cert.with_file_name("ca.pem"));
         match std::fs::read(&ca) {
             Ok(pem) => {

@@ -90,6 +90,9 @@ pub struct AppState {
     pub notifier: Option<Arc<sandbox_pay::Notifier>>,
     /// The merchant keys the channels sign notifications with (WeChat, Alipay).
     pub merchant_keys: MerchantKeys,
+    /// The channels' refund windows under the hospital's contracts (`serve --refund-windows`);
+    /// counters take them at login.
+    pub refund_windows: domain::account::refund_windows::RefundWindows,
 }
 
 /// The merchant keys (商户密钥) the channels' notifications are signed with, per merchant
@@ -158,6 +161,7 @@ impl AppState {
             sandboxes,
             notifier: None,
             merchant_keys: MerchantKeys::default(),
+            refund_windows: domain::account::refund_windows::RefundWindows::default(),
         }
     }
 }

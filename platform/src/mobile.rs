@@ -247,6 +247,7 @@ async fn deposit(
         insurance: insurance::answers(tx, &envelope).await?,
         blood: blood::grants(tx, &envelope).await?,
         blood_policy: domain::blood::BloodPolicy::default(),
+        refund_windows: state.refund_windows,
     };
     match ledger.check_and_apply(&envelope, &facts) {
         Ok(()) => {}

@@ -206,6 +206,7 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         insurance: insurance::answers(&mut tx, envelope).await?,
         blood: blood::grants(&mut tx, envelope).await?,
         blood_policy: domain::blood::BloodPolicy::default(),
+        refund_windows: state.refund_windows,
     };
     let verdict = match &approval {
         Decided::ToPending(refusal) => {

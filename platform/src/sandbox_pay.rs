@@ -14,7 +14,7 @@ use channels::notify::{Notification, body, taken};
 #[derive(Clone, Debug)]
 pub struct Notifier {
     http: reqwest::Client,
-    /// The merchant's notify URL without the channel (`https://host:port/api/v1/pay/notify`).
+    /// The merchant's notify URL without the channel (`https://host:port/channels/v1/notify`).
     pub url: String,
     /// The waits before each attempt.
     pub schedule: Vec<Duration>,

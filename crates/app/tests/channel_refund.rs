@@ -110,3 +110,24 @@ async fn a_refund_of_a_payment_the_channel_never_saw_is_failed_not_lost() {
     let again = app.reversal_by_route(CASE, &receipt_no, false).await.unwrap_err();
     assert_eq!(again.code(), "DEPOSIT_NOT_REVERSIBLE", "{again}");
 }
+
+#[tokio::test]
+async fn the_refund_window_is_the_contracts_not_a_constant() {
+    let dir = TempDir::new().unwrap();
+    let app = counter(&dir).await;
+    admit(&app, &Stay { deposits: vec![(domain::Tender::WeChat, "120.00", 3)], ..Stay::audited(CASE) }).await;
+    let receipt_no = app.account(CASE).await.unwrap().deposits[0].receipt_no.clone();
+    let cashier = login(&app, "cashier").await;
+    // Under the standard contract (WeChat 365 days) a three-day-old payment goes back by its
+    // route; under a contract of one day it may not, and cash is the way.
+    let mut conn = app.store().conn().await.unwrap();
+    store::settings::set(&mut conn, store::settings::REFUND_WINDOWS, "wechat=1").await.unwrap();
+    drop(conn);
+    let refused = app.reverse_deposit(&cashier, &reversal(&app, &receipt_no, false).await).await.unwrap_err();
+    assert_eq!(refused.code(), "REFUND_WINDOW_PASSED", "{refused}");
+    assert!(refused.to_string().contains("1 天"), "{refused}");
+    let mut conn = app.store().conn().await.unwrap();
+    store::settings::set(&mut conn, store::settings::REFUND_WINDOWS, "wechat=365").await.unwrap();
+    drop(conn);
+    app.reverse_deposit(&cashier, &reversal(&app, &receipt_no, false).await).await.unwrap();
+}

@@ -55,7 +55,7 @@ fn main() {
             .chain(bodies.iter())
             .map(|(tender, text)| {
                 let client = client.clone();
-                let path = format!("/api/v1/pay/notify/{}", tender.code());
+                let path = format!("/channels/v1/notify/{}", tender.code());
                 let text = text.clone().into_bytes();
                 tokio::spawn(async move { client.raw(reqwest::Method::POST, &path, None, Some(text)).await })
             })

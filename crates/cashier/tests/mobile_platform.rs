@@ -96,7 +96,7 @@ fn a_deposit_paid_in_the_app_is_credited_once_and_one_that_cannot_be_is_refunded
     runtime().block_on(async {
         let (_, text) = body(&forged, "not-the-merchant-key", "n");
         let (status, _) =
-            c.raw(reqwest::Method::POST, "/api/v1/pay/notify/wechat", None, Some(text.into_bytes())).await.unwrap();
+            c.raw(reqwest::Method::POST, "/channels/v1/notify/wechat", None, Some(text.into_bytes())).await.unwrap();
         assert_eq!(status, 400);
     });
     assert_eq!(journal(), before, "a bad signature credited something");
@@ -104,11 +104,14 @@ fn a_deposit_paid_in_the_app_is_credited_once_and_one_that_cannot_be_is_refunded
     assert_eq!(platform.sql(refused).trim(), "refused:NOTIFY_SIGNATURE_INVALID");
     runtime().block_on(async {
         let (_, text) = body(&forged, "sandbox-wechat-merchant-key", "n");
-        let posts = (0..20).map(|_| {
-            let c = c.clone();
-            let text = text.clone();
-            async move { c.raw(reqwest::Method::POST, "/api/v1/pay/notify/wechat", None, Some(text.into_bytes())).await }
-        });
+        let posts =
+            (0..20).map(|_| {
+                let c = c.clone();
+                let text = text.clone();
+                async move {
+                    c.raw(reqwest::Method::POST, "/channels/v1/notify/wechat", None, Some(text.into_bytes())).await
+                }
+            });
         let answers = futures_join(posts).await;
         assert!(answers.iter().all(|a| a.as_ref().is_ok_and(|(s, _)| *s == 200)), "{answers:?}");
     });

@@ -33,8 +33,11 @@ fn status(counter: &Counter, case_no: &str) -> Vec<(String, String, String)> {
 #[ignore = "needs PostgreSQL and the platform binary: scripts/test.sh runs it"]
 fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_refund() {
     let mut platform = Platform::start("refund_platform", 4);
-    platform.serve_env =
-        vec![("PLATFORM_PAY_POLL_MS".into(), "20".into()), ("PLATFORM_PAY_TIMEOUT_MS".into(), "300".into())];
+    platform.serve_env = vec![
+        ("PLATFORM_PAY_POLL_MS".into(), "20".into()),
+        ("PLATFORM_PAY_TIMEOUT_MS".into(), "300".into()),
+        ("PLATFORM_REFUND_WINDOWS".into(), "wechat=30,alipay=30,card=180,sscard=none".into()),
+    ];
     platform.restart();
     let counter = Counter::register(&platform, &platform.https(), "窗口退款");
     counter.drain("cashier");
@@ -47,6 +50,9 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
     let cash: Value = serde_json::from_slice(&cash.stdout).unwrap();
     counter.drain("cashier");
     let transaction = paid["tenders"][0]["reference"].as_str().unwrap().to_owned();
+    // The platform's contracts reach the counter at login: it checks refunds by the same windows.
+    let windows = counter.sqlite("SELECT value FROM settings WHERE key = 'refund_windows'");
+    assert_eq!(windows.trim(), "wechat=30,alipay=30,card=180,sscard=none");
 
     let reverse = |receipt: &Value| {
         let receipt_no = receipt["receipt_no"].as_str().unwrap();

@@ -50,6 +50,7 @@ pub async fn load_account(conn: &mut SqliteConnection, admission: Uuid) -> Resul
         // What the platform approved, and the waivers granted here at settlements (net of recalls).
         blood_approved: blood::approved_total(conn, admission).await? + waivers::total(conn, admission).await?,
         version,
+        refund_windows: crate::settings::refund_windows(conn).await?,
     })
 }
 

@@ -1,4 +1,5 @@
-//! Counter settings kept in the database (hospital name, counter, demo flag).
+//! Counter settings kept in the database (hospital name, counter, demo flag, the channels'
+//! refund windows).
 
 use sqlx::SqliteConnection;
 
@@ -9,6 +10,16 @@ pub const COUNTER_NAME: &str = "counter_name";
 pub const DEMO: &str = "demo";
 /// The device id a platform gave this counter at registration: set, the counter is linked.
 pub const DEVICE_ID: &str = "platform.device_id";
+/// The channels' refund windows under the hospital's contracts (`RefundWindows`' text): a
+/// linked counter takes the platform's at login; unset, the standard contract.
+pub const REFUND_WINDOWS: &str = "refund_windows";
+
+/// The refund windows in force here (a value that does not read is the standard contract's:
+/// only `RefundWindows`' own text is ever stored).
+pub async fn refund_windows(conn: &mut SqliteConnection) -> Result<domain::account::refund_windows::RefundWindows> {
+    let text = get(conn, REFUND_WINDOWS).await?;
+    Ok(text.and_then(|t| domain::account::refund_windows::RefundWindows::parse(&t).ok()).unwrap_or_default())
+}
 
 pub async fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?1").bind(key).fetch_optional(conn).await?)

@@ -154,6 +154,12 @@ impl Session {
                     receipt_prefix: answer.receipt_prefix.clone(),
                 };
                 users::upsert(&mut conn, &record).await?;
+                // The platform's contracts decide how long a refund may go back by its route.
+                if let Some(windows) = answer.refund_windows.as_deref()
+                    && domain::account::refund_windows::RefundWindows::parse(windows).is_ok()
+                {
+                    store::settings::set(&mut conn, store::settings::REFUND_WINDOWS, windows).await?;
+                }
                 drop(conn);
                 if !self.tokens.set(&self.account(&answer.username), &answer.token) {
                     tracing::warn!("keyring refused the token; sync will ask for a new login");

@@ -35,6 +35,10 @@ pub struct LoginAnswer {
     /// Password hash, so the desktop can let this user log in while offline: only to a login
     /// from a registered device, never to a bare API client.
     pub password_hash: Option<String>,
+    /// The channels' refund windows under the hospital's contracts
+    /// (`wechat=365,alipay=90,card=180,sscard=365`): the counter checks refunds by them too.
+    #[serde(default)]
+    pub refund_windows: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

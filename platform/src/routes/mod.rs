@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pay/cancel", post(pay::cancel))
         .route("/api/v1/pay/refund", post(pay::refund))
         .route("/api/v1/pay/refunds", get(pay::refunds_of))
-        .route("/api/v1/pay/notify/{channel}", post(notify::notify))
+        .route("/channels/v1/notify/{channel}", post(notify::notify))
         .route("/sandbox/v1/app-pay", post(notify::app_pay))
         .route("/api/v1/invoices/unfinished", get(invoices::unfinished))
         .route("/api/v1/invoices/retry", post(invoices::retry))

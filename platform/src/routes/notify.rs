@@ -1,5 +1,5 @@
 //! The channels' side of the platform: the notify URLs WeChat Pay and Alipay post payment
-//! notifications to (`/api/v1/pay/notify/{wechat|alipay}`, no bearer: the signature is the
+//! notifications to (`/channels/v1/notify/{wechat|alipay}`, no bearer: the signature is the
 //! proof), answered in each channel's own words; and, while the channels are the sandboxes, the
 //! sandbox's own door for a payment made in the hospital's app or at a kiosk
 //! (`/sandbox/v1/app-pay`, used by `platform sandbox-pay deposit`). Neither is in the OpenAPI

@@ -9,6 +9,7 @@ pub mod pay_code;
 pub mod pos;
 pub mod recall;
 pub mod refund_progress;
+pub mod refund_windows;
 pub mod reversal;
 pub mod routes;
 pub mod settle;
@@ -37,6 +38,8 @@ pub struct InpatientAccount {
     /// Blood reimbursements approved by the blood platform (用血减免), in total.
     pub blood_approved: Money,
     pub version: AccountVersion,
+    /// The channels' refund windows under the hospital's contracts (configured, not loaded).
+    pub refund_windows: refund_windows::RefundWindows,
 }
 
 /// One category's subtotal on the fee list.

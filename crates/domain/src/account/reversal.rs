@@ -136,7 +136,7 @@ impl InpatientAccount {
             if line.amount > paid {
                 return Err(ReversalError::RouteExceeds { tender });
             }
-            if let Some(days) = line.tender.refund_window_days()
+            if let Some(days) = self.refund_windows.days(line.tender)
                 && now - deposit.at > Duration::days(i64::from(days))
             {
                 return Err(ReversalError::OutsideWindow { tender, days });

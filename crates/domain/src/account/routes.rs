@@ -66,9 +66,9 @@ impl InpatientAccount {
                     .sum();
                 let refundable = line.amount - reversed - refunded;
                 if refundable.is_positive() {
-                    let within_window = line
-                        .tender
-                        .refund_window_days()
+                    let within_window = self
+                        .refund_windows
+                        .days(line.tender)
                         .is_none_or(|days| now - entry.at <= Duration::days(i64::from(days)));
                     routes.push(RefundRoute {
                         deposit_id: entry.id,
@@ -105,7 +105,7 @@ impl InpatientAccount {
             let open: Money = mine.iter().filter(|r| r.within_window).map(|r| r.refundable).sum();
             if open < line.amount {
                 if open.is_zero() {
-                    let days = line.tender.refund_window_days().unwrap_or(0);
+                    let days = self.refund_windows.days(line.tender).unwrap_or(0);
                     return Err(RouteError::OutsideWindow { tender, days });
                 }
                 return Err(RouteError::Exceeds { tender, available: open });

@@ -80,18 +80,6 @@ impl Tender {
             Tender::Cheque | Tender::BankCard | Tender::WeChat | Tender::Alipay | Tender::SocialSecurityCard => true,
         }
     }
-
-    /// How many days after payment the channel still accepts an original-route refund;
-    /// `None` where the money is handed back at the counter (cash) or the window is unlimited.
-    pub fn refund_window_days(self) -> Option<u32> {
-        match self {
-            Tender::Alipay => Some(90),
-            Tender::WeChat => Some(365),
-            Tender::BankCard => Some(180),
-            Tender::SocialSecurityCard => Some(365),
-            Tender::Cash | Tender::Cheque => None,
-        }
-    }
 }
 
 /// One tender's part of a payment: 微信 ¥300.00 with the channel's transaction reference.

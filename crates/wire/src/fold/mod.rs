@@ -201,6 +201,8 @@ impl Ledger {
     /// closed when the operation reached the platform is `WINDOW_PASSED_AT_PLATFORM` (refused as
     /// malformed) — and insurance's answers, against which a settlement is re-derived.
     pub fn check_and_apply(&mut self, envelope: &Envelope, facts: &Facts) -> Result<(), FoldError> {
+        // The windows in force now, under the platform's configured contracts.
+        self.account.refund_windows = facts.refund_windows;
         self.check_transfers(envelope)?;
         // One record (most operations): checked, then applied in place, without copying a
         // ledger that may hold thousands of fee lines.

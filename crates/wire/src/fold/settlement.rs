@@ -47,6 +47,8 @@ pub struct Facts {
     pub blood: HashMap<Uuid, BloodGrant>,
     /// The rules a registration is checked with.
     pub blood_policy: domain::blood::BloodPolicy,
+    /// The channels' refund windows under the hospital's contracts.
+    pub refund_windows: domain::account::refund_windows::RefundWindows,
 }
 
 impl Default for Facts {
@@ -57,6 +59,7 @@ impl Default for Facts {
             insurance: HashMap::new(),
             blood: HashMap::new(),
             blood_policy: domain::blood::BloodPolicy::default(),
+            refund_windows: domain::account::refund_windows::RefundWindows::default(),
         }
     }
 }
