@@ -24,7 +24,7 @@ pub fn RefundsTable(refunds: Vec<RefundView>) -> impl IntoView {
                 Ok(list) => {
                     let open =
                         list.iter().filter(|r| r.state.code == "requested" || r.state.code == "processing").count();
-                    let failed = list.iter().filter(|r| r.state.code == "failed").count();
+                    let failed = list.iter().filter(|r| r.state.code == "failed" && r.paid_in_cash.is_none()).count();
                     desk.refresh();
                     let said = match (open, failed) {
                         (0, 0) => "原路退款均已到账".to_owned(),
@@ -49,7 +49,10 @@ pub fn RefundsTable(refunds: Vec<RefundView>) -> impl IntoView {
                     .into_iter()
                     .map(|r| {
                         let class = format!("refund-{}", r.state.code);
-                        let note = r.refund_id.clone().or(r.message.clone()).unwrap_or_default();
+                        let note = match &r.paid_in_cash {
+                            Some(receipt) => format!("已改退现金（收据 {receipt}）"),
+                            None => r.refund_id.clone().or(r.message.clone()).unwrap_or_default(),
+                        };
                         view! {
                             <tr class=class data-refund=r.refund_no.clone()>
                                 <td title=r.refund_no.clone()>{r.record_no}</td>

@@ -83,7 +83,7 @@ pub async fn check(
         return Ok(Some(refusal));
     }
     // Last: it marks the channel's transactions used by this operation.
-    crate::payments::check_pushed(conn, &pusher.username, envelope).await
+    crate::payments::check_pushed(conn, pusher, envelope).await
 }
 
 /// The person a record says did it (a display name, as printed); `None` for HIS-only records.

@@ -166,12 +166,15 @@ pub async fn of_case(state: &AppState, case_no: &str) -> ApiResult<Vec<RefundSta
     rows.iter().map(status).collect()
 }
 
-/// The refunds that failed (退款失败): the pending list's.
+/// The refunds that failed (退款失败) and were not paid in cash since: the pending list's.
 pub async fn failed(state: &AppState) -> ApiResult<Vec<RefundStatus>> {
-    let rows: Vec<Row> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{STATUS} WHERE e.state = 'failed' ORDER BY r.at, r.refund_no")))
-            .fetch_all(&state.pool)
-            .await?;
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{STATUS} WHERE e.state = 'failed'
+           AND NOT EXISTS (SELECT 1 FROM channel_order_uses u WHERE u.transaction_id = r.refund_no)
+         ORDER BY r.at, r.refund_no"
+    )))
+    .fetch_all(&state.pool)
+    .await?;
     rows.iter().map(status).collect()
 }
 

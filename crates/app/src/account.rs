@@ -19,6 +19,7 @@ impl App {
             .iter()
             .map(crate::refunds::refund_view)
             .collect::<Result<_, _>>()?;
+        crate::refunds::mark_paid_in_cash(&mut view.refunds, &account);
         Ok(view)
     }
 

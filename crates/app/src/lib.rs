@@ -41,6 +41,7 @@ pub mod paper;
 pub mod pay_desk;
 mod printing;
 mod recall;
+mod refund_in_cash;
 mod refunds;
 pub mod reprints;
 mod settlement;

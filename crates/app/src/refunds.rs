@@ -35,6 +35,21 @@ pub(crate) async fn write(conn: &mut SqliteConnection, envelope: &wire::Envelope
     Ok(())
 }
 
+/// Marks the failed refunds paid in cash since (改退现金): a deposit of this account names them.
+pub(crate) fn mark_paid_in_cash(views: &mut [RefundView], account: &domain::InpatientAccount) {
+    for view in views.iter_mut().filter(|v| v.state.code == RefundProgress::Failed.code()) {
+        let returned = account.deposits.iter().find(|d| {
+            d.kind == domain::DepositKind::Deposit
+                && d.tenders.iter().any(|t| t.reference.as_deref() == Some(view.refund_no.as_str()))
+        });
+        if let Some(deposit) = returned {
+            let paid = account.deposits.iter().find(|d| d.kind == domain::DepositKind::Reversal { of: deposit.id });
+            let receipt = paid.map_or(deposit.receipt_no.as_str(), |p| p.receipt_no.as_str());
+            view.paid_in_cash = Some(receipt.to_owned());
+        }
+    }
+}
+
 /// A refund as the screen shows it.
 pub(crate) fn refund_view(now: &RefundNow) -> Result<RefundView, AppError> {
     let tender = Tender::parse(&now.refund.tender).map_err(AppError::internal)?;
@@ -49,6 +64,7 @@ pub(crate) fn refund_view(now: &RefundNow) -> Result<RefundView, AppError> {
         refund_id: now.refund_id.clone(),
         message: now.message.clone(),
         at: now.refund.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        paid_in_cash: None,
     })
 }
 
@@ -65,6 +81,7 @@ fn status_view(status: &wire::pay::RefundStatus) -> Result<RefundView, AppError>
         refund_id: status.refund_id.clone(),
         message: status.message.clone(),
         at: status.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        paid_in_cash: None,
     })
 }
 
@@ -138,7 +155,7 @@ impl App {
     /// The admission's refunds by the original route, each asked about again if not final;
     /// at a linked counter also those other counters asked for.
     pub async fn refund_status(&self, case_no: &str) -> Result<Vec<RefundView>, AppError> {
-        let (summary, _) = self.load_account(case_no).await?;
+        let (summary, account) = self.load_account(case_no).await?;
         let mut conn = self.store.conn().await?;
         let mine = store::refunds::of_admission(&mut conn, summary.admission.id).await?;
         drop(conn);
@@ -154,6 +171,7 @@ impl App {
                 views.push(status_view(status)?);
             }
         }
+        mark_paid_in_cash(&mut views, &account);
         Ok(views)
     }
 }

@@ -131,3 +131,50 @@ async fn the_refund_window_is_the_contracts_not_a_constant() {
     drop(conn);
     app.reverse_deposit(&cashier, &reversal(&app, &receipt_no, false).await).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_failed_refund_is_paid_in_cash_by_a_supervisor_once() {
+    let dir = TempDir::new().unwrap();
+    let app = counter(&dir).await;
+    let cashier = login(&app, "cashier").await;
+    admit(&app, &Stay { deposits: vec![], ..Stay::audited(CASE) }).await;
+    let closed = app.take_deposit(&cashier, &paid("微信", "100.00", "134567890123459994")).await.unwrap();
+    let wechat = app.take_deposit(&cashier, &paid("微信", "40.00", "134567890123450096")).await.unwrap();
+    reverse(&app, &closed.receipt_no, false).await;
+    let failed = app.refund_status(CASE).await.unwrap().remove(0);
+    assert_eq!(failed.state.code, "failed");
+    let balance = app.account(CASE).await.unwrap().totals.balance;
+    let ask = |key: String| contract::cashier::RefundInCashRequest {
+        case_no: CASE.into(),
+        key,
+        refund_no: failed.refund_no.clone(),
+        reason: "患者银行卡已注销，现金退回".into(),
+    };
+    let forbidden = app.refund_in_cash(&cashier, &ask(key())).await.unwrap_err();
+    assert_eq!(forbidden.code(), "FORBIDDEN", "{forbidden}");
+    let supervisor = login(&app, "supervisor").await;
+    let once = key();
+    let paid_out = app.refund_in_cash(&supervisor, &ask(once.clone())).await.unwrap();
+    assert_eq!(paid_out.amount.to_string(), "-100.00");
+    assert_eq!(paid_out.tenders[0].tender.code, "cash");
+    // A retry is the same payout; another is refused.
+    assert_eq!(app.refund_in_cash(&supervisor, &ask(once)).await.unwrap().receipt_no, paid_out.receipt_no);
+    let again = app.refund_in_cash(&supervisor, &ask(key())).await.unwrap_err();
+    assert_eq!(again.code(), "REFUND_ALREADY_PAID", "{again}");
+    let account = app.account(CASE).await.unwrap();
+    assert_eq!(account.totals.balance, balance, "the balance was already reduced by the reversal");
+    assert_eq!(account.refunds[0].paid_in_cash.as_deref(), Some(paid_out.receipt_no.as_str()));
+    // The money that came back is not a WeChat route to refund again: only the real payment is.
+    let (_, routes) = app.reversal_by_route(CASE, &wechat.receipt_no, false).await.unwrap();
+    assert_eq!(routes.len(), 1);
+    let refundable: Vec<_> = app
+        .account(CASE)
+        .await
+        .unwrap()
+        .deposits
+        .iter()
+        .filter(|d| d.reversible.money().is_positive())
+        .map(|d| d.receipt_no.clone())
+        .collect();
+    assert_eq!(refundable, std::slice::from_ref(&wechat.receipt_no));
+}

@@ -19,7 +19,9 @@ use std::process::ExitCode;
 use app::{App, AppError, Clock, SeedOptions};
 use chrono::NaiveDateTime;
 use clap::{Parser, Subcommand};
-use contract::cashier::{DepositRequest, ReversalRequest, SettleRequest, TenderInput, TrialRequest};
+use contract::cashier::{
+    DepositRequest, RefundInCashRequest, ReversalRequest, SettleRequest, TenderInput, TrialRequest,
+};
 
 #[derive(Parser)]
 #[command(name = "cashier", version, about = "住院收费客户端命令行")]
@@ -41,6 +43,19 @@ enum RefundCommand {
         json: bool,
         /// Who asks (a linked counter logs in at the platform as them).
         #[arg(long = "as", default_value = "cashier")]
+        operator: String,
+    },
+    /// 改退现金: pays a failed refund (退款失败) in cash instead — a supervisor's; prints the cash
+    /// receipt as JSON.
+    Cash {
+        #[arg(long)]
+        db: PathBuf,
+        case_no: String,
+        /// The failed refund's number (`refund status` lists it).
+        refund_no: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as", default_value = "supervisor")]
         operator: String,
     },
 }
@@ -131,7 +146,7 @@ enum Command {
         #[arg(long = "as", default_value = "cashier")]
         operator: String,
     },
-    /// Refunds by the original route (原路退款): `refund status`.
+    /// Refunds by the original route (原路退款): `refund status`, `refund cash`.
     Refund {
         #[command(subcommand)]
         command: RefundCommand,
@@ -384,6 +399,11 @@ async fn run(command: Command) -> Result<(), AppError> {
             };
             let request = ReversalRequest { case_no, key: app.operation_key(), receipt_no, amount, tenders, reason };
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
+        }
+        Command::Refund { command: RefundCommand::Cash { db, case_no, refund_no, reason, operator } } => {
+            let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, None).await?;
+            let request = RefundInCashRequest { case_no, key: app.operation_key(), refund_no, reason };
+            println!("{}", json(&app.refund_in_cash(&operator, &request).await?)?);
         }
         Command::Refund { command: RefundCommand::Status { db, case_no, operator, json: _ } } => {
             let (app, _) = sync_cmd::open_for_settlement(&db, &operator, None).await?;

@@ -125,4 +125,31 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
         assert_eq!(answer.0, "rejected", "{answer:?}");
         assert_eq!(refunds(), counted, "a rejected operation asks no refund");
     });
+
+    // 改退现金: the supervisor pays the failed refund in cash at the counter; the platform takes
+    // it once, and it leaves the failed list.
+    let failed_no = platform.sql("SELECT refund_no FROM channel_refunds WHERE amount_fen = 10000").trim().to_owned();
+    let cash = |who: &str| {
+        counter.run(&["refund", "cash", &case_no, &failed_no, "--reason", "卡已注销，现金退回", "--as", who])
+    };
+    let out = cash("cashier");
+    assert!(!out.status.success() && text(&out.stderr).contains("FORBIDDEN"), "{}", text(&out.stderr));
+    counter.drain("supervisor"); // the supervisor's receipt numbers at this counter
+    let out = cash("supervisor");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let paid: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (paid["amount"].as_str(), paid["tenders"][0]["tender"]["code"].as_str()),
+        (Some("-100.00"), Some("cash"))
+    );
+    counter.drain("supervisor");
+    let taken = platform.sql(&format!("SELECT count(*) FROM channel_order_uses WHERE transaction_id = '{failed_no}'"));
+    assert_eq!(taken.trim(), "1", "the platform took the payout");
+    let out = cash("supervisor");
+    assert!(!out.status.success() && text(&out.stderr).contains("已改退现金"), "{}", text(&out.stderr));
+    runtime().block_on(async {
+        let finance = token_at(&c, &counter, "supervisor").await;
+        let (_, failed) = c.raw(reqwest::Method::GET, "/api/v1/pay/refunds", Some(&finance), None).await.unwrap();
+        assert_eq!(failed.as_array().map(Vec::len), Some(0), "{failed}");
+    });
 }

@@ -120,4 +120,7 @@ pub struct RefundView {
     pub message: Option<String>,
     /// `YYYY-MM-DD HH:MM:SS`
     pub at: String,
+    /// A failed refund paid in cash since (改退现金): the cash receipt's number.
+    #[serde(default)]
+    pub paid_in_cash: Option<String>,
 }

@@ -238,3 +238,14 @@ pub struct FeeDecision {
     pub confirm: bool,
     pub reason: String,
 }
+
+/// 改退现金: a refund by the original route that failed (退款失败) is paid in cash instead, by a
+/// supervisor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundInCashRequest {
+    pub case_no: String,
+    pub key: String,
+    /// The failed refund's number (商户退款单号).
+    pub refund_no: String,
+    pub reason: String,
+}

@@ -4,7 +4,8 @@
 //! receipt and settlement numbers; the channels' day bills are matched on them. Money the
 //! channels took for a mobile deposit that could not be credited, and gave back, is on no
 //! record: its payment and refund are added from the platform's own register, so the channel's
-//! bill finds both.
+//! bill finds both; a refund the channel could not make, and its money paid in cash instead,
+//! are not on the channel's bill and leave its rows.
 
 use std::collections::HashMap;
 
@@ -52,6 +53,7 @@ pub async fn apply(conn: &mut PgConnection, day: NaiveDate, rows: &mut Vec<Ledge
             row.order_no = order_no.clone();
         }
     }
+    drop_failed_refunds(conn, rows).await?;
     let from = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     let to = from + chrono::Duration::days(1);
     let given_back: Vec<(String, String, String, i64, chrono::NaiveDateTime, String, chrono::NaiveDateTime)> =
@@ -79,5 +81,34 @@ pub async fn apply(conn: &mut PgConnection, day: NaiveDate, rows: &mut Vec<Ledge
         rows.push(LedgerRow { kind: "refund", refund_no, at: refunded_at, ..base.clone() });
         rows.push(base);
     }
+    Ok(())
+}
+
+/// A refund the channel could not make moved no money there: it is not on the channel's bill,
+/// nor is its money coming back onto the deposits (改退现金, the deposit line naming the refund).
+async fn drop_failed_refunds(conn: &mut PgConnection, rows: &mut Vec<LedgerRow>) -> ApiResult<()> {
+    let named: Vec<String> = rows
+        .iter()
+        .filter(|r| r.channel == "wechat" || r.channel == "alipay")
+        .flat_map(|r| [r.refund_no.clone(), r.third_party_no.clone()])
+        .filter(|n| !n.is_empty())
+        .collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let failed: Vec<String> = sqlx::query_scalar(
+        "SELECT r.refund_no FROM channel_refunds r WHERE r.refund_no = ANY($1)
+           AND (SELECT e.state FROM channel_refund_events e WHERE e.refund_no = r.refund_no AND e.state <> 'unavailable'
+                ORDER BY e.id DESC LIMIT 1) = 'failed'",
+    )
+    .bind(&named)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.retain(|r| {
+        let of_channel = r.channel == "wechat" || r.channel == "alipay";
+        let failed_refund = r.kind == "refund" && failed.contains(&r.refund_no);
+        let returned = r.kind == "payment" && failed.contains(&r.third_party_no);
+        !(of_channel && (failed_refund || returned))
+    });
     Ok(())
 }

@@ -64,7 +64,10 @@ impl InpatientAccount {
                     .filter(|p| p.deposit_id == Some(entry.id) && p.line.tender == line.tender)
                     .map(|p| -p.line.amount)
                     .sum();
-                let refundable = line.amount - reversed - refunded;
+                // Never more than is left of the deposit itself (a part reversed in cash, or all
+                // of it: a failed refund's money returned and paid out in cash).
+                let left_of_deposit = entry.amount - self.reversed_amount(entry.id);
+                let refundable = (line.amount - reversed - refunded).min(left_of_deposit);
                 if refundable.is_positive() {
                     let within_window = self
                         .refund_windows
