@@ -16,7 +16,7 @@ use wire::fold::Ledger;
 use wire::records::{DepositRecord, Record, TenderRecord};
 
 use crate::error::ApiResult;
-use crate::{AppState, audit, blood, insurance, journal};
+use crate::{AppState, audit, journal};
 
 /// Who the credited deposits name as their cashier.
 pub const MOBILE_CASHIER: &str = "移动支付";
@@ -241,14 +241,7 @@ async fn deposit(
         approval: None,
     };
     let (seq, mut ledger) = state.ledgers.take(tx, admission_id).await?;
-    let facts = wire::fold::Facts {
-        received: Some(now),
-        discharge_recall_days: state.discharge_recall_days,
-        insurance: insurance::answers(tx, &envelope).await?,
-        blood: blood::grants(tx, &envelope).await?,
-        blood_policy: domain::blood::BloodPolicy::default(),
-        refund_windows: state.refund_windows,
-    };
+    let facts = crate::push::facts(state, tx, &envelope, now).await?;
     match ledger.check_and_apply(&envelope, &facts) {
         Ok(()) => {}
         Err(FoldError::Conflict { message, .. } | FoldError::Malformed { message, .. }) => {

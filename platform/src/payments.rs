@@ -182,6 +182,34 @@ pub async fn cancel(state: &AppState, caller: &Caller, request: &CancelOrder) ->
     Ok(())
 }
 
+/// A payment the platform collected (paid, not cancelled since), by its transaction number.
+pub struct Paid {
+    pub order_no: String,
+    pub tender: String,
+    pub amount_fen: i64,
+    pub cashier: String,
+    pub case_no: String,
+}
+
+pub async fn paid(conn: &mut PgConnection, transaction_id: &str) -> ApiResult<Option<Paid>> {
+    let row: Option<(String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT o.order_no, o.tender, o.amount_fen, o.cashier, o.case_no
+           FROM channel_order_events e JOIN channel_orders o ON o.order_no = e.order_no
+          WHERE e.transaction_id = $1 AND e.outcome = 'paid'
+            AND NOT EXISTS (SELECT 1 FROM channel_order_events c WHERE c.order_no = e.order_no AND c.outcome = 'cancelled')",
+    )
+    .bind(transaction_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(order_no, tender, amount_fen, cashier, case_no)| Paid {
+        order_no,
+        tender,
+        amount_fen,
+        cashier,
+        case_no,
+    }))
+}
+
 /// The WeChat and Alipay collections a pushed operation states: (tender, amount in fen, reference).
 fn collections(envelope: &Envelope) -> Vec<(&str, i64, Option<&str>)> {
     let mut out = Vec::new();
@@ -225,15 +253,9 @@ pub async fn check_pushed(conn: &mut PgConnection, pusher: &Pusher, envelope: &E
                 Returned::Refused(refusal) => return Ok(Some(refusal)),
             }
         }
-        let paid: Option<(String, i64, String)> = sqlx::query_as(
-            "SELECT o.tender, o.amount_fen, o.cashier FROM channel_order_events e JOIN channel_orders o ON o.order_no = e.order_no
-             WHERE e.transaction_id = $1 AND e.outcome = 'paid'
-               AND NOT EXISTS (SELECT 1 FROM channel_order_events c WHERE c.order_no = e.order_no AND c.outcome = 'cancelled')",
-        )
-        .bind(transaction)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some((paid_tender, paid_fen, paid_by)) = paid else {
+        let Some(Paid { tender: paid_tender, amount_fen: paid_fen, cashier: paid_by, .. }) =
+            paid(conn, transaction).await?
+        else {
             return Ok(Some(Refusal {
                 code: "CHANNEL_PAYMENT_UNKNOWN",
                 message: format!("平台没有经{label}收到交易号为 {transaction} 的付款（或已撤销）"),

@@ -157,6 +157,24 @@ async fn apply_or_fail(
     ))
 }
 
+/// What the fold checks `envelope` against, from the platform's registers and configuration, as
+/// it stands at `now`.
+pub async fn facts(
+    state: &AppState,
+    conn: &mut sqlx::PgConnection,
+    envelope: &Envelope,
+    now: chrono::NaiveDateTime,
+) -> ApiResult<wire::fold::Facts> {
+    Ok(wire::fold::Facts {
+        received: Some(now),
+        discharge_recall_days: state.discharge_recall_days,
+        insurance: insurance::answers(conn, envelope).await?,
+        blood: blood::grants(conn, envelope).await?,
+        blood_policy: domain::blood::BloodPolicy::default(),
+        refund_windows: state.refund_windows,
+    })
+}
+
 async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope: &Envelope) -> ApiResult<PushResult> {
     let hash = payload_hash(envelope)?;
     let mut tx = state.pool.begin().await?;
@@ -200,14 +218,7 @@ async fn apply_one(state: &AppState, caller: &Pusher, device_id: Uuid, envelope:
         return Ok(result(envelope.key, "invalid", Some(refusal.code), Some(refusal.message.clone())));
     }
     let (seq, mut ledger) = state.ledgers.take(&mut tx, envelope.admission_id).await?;
-    let facts = wire::fold::Facts {
-        received: Some(times.now),
-        discharge_recall_days: state.discharge_recall_days,
-        insurance: insurance::answers(&mut tx, envelope).await?,
-        blood: blood::grants(&mut tx, envelope).await?,
-        blood_policy: domain::blood::BloodPolicy::default(),
-        refund_windows: state.refund_windows,
-    };
+    let facts = facts(state, &mut tx, envelope, times.now).await?;
     let verdict = match &approval {
         Decided::ToPending(refusal) => {
             Err(FoldError::Conflict { code: refusal.code, message: refusal.message.clone() })

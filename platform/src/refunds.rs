@@ -39,15 +39,9 @@ pub async fn check_pushed(conn: &mut PgConnection, envelope: &Envelope) -> ApiRe
                 message: format!("原路退回{label}的款项没有原交易号，不能原路退款"),
             }));
         };
-        let paid: Option<(String, String, i64, String)> = sqlx::query_as(
-            "SELECT o.order_no, o.tender, o.amount_fen, o.case_no FROM channel_order_events e JOIN channel_orders o ON o.order_no = e.order_no
-             WHERE e.transaction_id = $1 AND e.outcome = 'paid'
-               AND NOT EXISTS (SELECT 1 FROM channel_order_events c WHERE c.order_no = e.order_no AND c.outcome = 'cancelled')",
-        )
-        .bind(&transaction)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some((order_no, tender, paid_fen, case_no)) = paid else {
+        let Some(crate::payments::Paid { order_no, tender, amount_fen: paid_fen, case_no, .. }) =
+            crate::payments::paid(conn, &transaction).await?
+        else {
             return Ok(Err(Refusal {
                 code: "CHANNEL_REFUND_UNKNOWN",
                 message: format!("平台没有经{label}收到交易号为 {transaction} 的付款，不能原路退款"),

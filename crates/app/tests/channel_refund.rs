@@ -6,22 +6,12 @@
 
 mod support;
 
-use std::time::Duration;
-
-use app::{App, Clock};
+use app::App;
 use contract::cashier::{DepositRequest, ReversalRequest, TenderInput};
 use support::*;
 use tempfile::TempDir;
 
 const CASE: &str = "2026880001";
-
-async fn counter(dir: &TempDir) -> App {
-    let seeded = seeded(dir, 1).await;
-    seeded.store().close().await;
-    let mut config = config(dir, Clock::Fixed(now()));
-    config.pay_patience = channels::Patience { every: Duration::from_millis(10), timeout: Duration::from_millis(80) };
-    App::open(config).await.unwrap()
-}
 
 fn paid(tender: &str, amount: &str, code: &str) -> DepositRequest {
     DepositRequest {
@@ -56,7 +46,7 @@ fn states(refunds: &[contract::account::RefundView]) -> Vec<(String, String, Str
 #[tokio::test]
 async fn reversals_by_the_original_route_move_the_money_back_through_the_channel() {
     let dir = TempDir::new().unwrap();
-    let app = counter(&dir).await;
+    let app = channel_counter(&dir).await;
     let cashier = login(&app, "cashier").await;
     admit(&app, &Stay { deposits: vec![], ..Stay::audited(CASE) }).await;
     let wechat = app.take_deposit(&cashier, &paid("微信", "300.00", "134567890123450051")).await.unwrap();
@@ -96,7 +86,7 @@ async fn reversals_by_the_original_route_move_the_money_back_through_the_channel
 #[tokio::test]
 async fn a_refund_of_a_payment_the_channel_never_saw_is_failed_not_lost() {
     let dir = TempDir::new().unwrap();
-    let app = counter(&dir).await;
+    let app = channel_counter(&dir).await;
     // A WeChat deposit written down before the channels were connected: its refund is written
     // with the reversal, and the channel says it has no such order.
     admit(&app, &Stay { deposits: vec![(domain::Tender::WeChat, "120.00", 2)], ..Stay::audited(CASE) }).await;
@@ -114,7 +104,7 @@ async fn a_refund_of_a_payment_the_channel_never_saw_is_failed_not_lost() {
 #[tokio::test]
 async fn the_refund_window_is_the_contracts_not_a_constant() {
     let dir = TempDir::new().unwrap();
-    let app = counter(&dir).await;
+    let app = channel_counter(&dir).await;
     admit(&app, &Stay { deposits: vec![(domain::Tender::WeChat, "120.00", 3)], ..Stay::audited(CASE) }).await;
     let receipt_no = app.account(CASE).await.unwrap().deposits[0].receipt_no.clone();
     let cashier = login(&app, "cashier").await;
@@ -135,7 +125,7 @@ async fn the_refund_window_is_the_contracts_not_a_constant() {
 #[tokio::test]
 async fn a_failed_refund_is_paid_in_cash_by_a_supervisor_once() {
     let dir = TempDir::new().unwrap();
-    let app = counter(&dir).await;
+    let app = channel_counter(&dir).await;
     let cashier = login(&app, "cashier").await;
     admit(&app, &Stay { deposits: vec![], ..Stay::audited(CASE) }).await;
     let closed = app.take_deposit(&cashier, &paid("微信", "100.00", "134567890123459994")).await.unwrap();
@@ -153,6 +143,19 @@ async fn a_failed_refund_is_paid_in_cash_by_a_supervisor_once() {
     let forbidden = app.refund_in_cash(&cashier, &ask(key())).await.unwrap_err();
     assert_eq!(forbidden.code(), "FORBIDDEN", "{forbidden}");
     let supervisor = login(&app, "supervisor").await;
+    // Only a refund that failed, and one of this admission.
+    let unknown = contract::cashier::RefundInCashRequest { refund_no: "NOSUCH".into(), ..ask(key()) };
+    assert_eq!(app.refund_in_cash(&supervisor, &unknown).await.unwrap_err().code(), "REFUND_NOT_FOUND");
+    reverse(
+        &app,
+        &app.take_deposit(&cashier, &paid("微信", "20.00", "134567890123450097")).await.unwrap().receipt_no,
+        false,
+    )
+    .await;
+    let fine = app.refund_status(CASE).await.unwrap().into_iter().find(|r| r.amount.to_string() == "20.00").unwrap();
+    let not_failed = contract::cashier::RefundInCashRequest { refund_no: fine.refund_no, ..ask(key()) };
+    let said = app.refund_in_cash(&supervisor, &not_failed).await.unwrap_err();
+    assert_eq!(said.code(), "REFUND_NOT_FAILED", "{said}");
     let once = key();
     let paid_out = app.refund_in_cash(&supervisor, &ask(once.clone())).await.unwrap();
     assert_eq!(paid_out.amount.to_string(), "-100.00");

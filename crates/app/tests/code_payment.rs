@@ -7,21 +7,10 @@
 
 mod support;
 
-use std::time::Duration;
-
-use app::{App, Clock};
 use contract::cashier::{DepositRequest, SettleRequest, TenderInput, TrialRequest};
 use domain::Tender;
 use support::*;
 use tempfile::TempDir;
-
-async fn counter(dir: &TempDir) -> App {
-    let seeded = seeded(dir, 1).await;
-    seeded.store().close().await;
-    let mut config = config(dir, Clock::Fixed(now()));
-    config.pay_patience = channels::Patience { every: Duration::from_millis(10), timeout: Duration::from_millis(80) };
-    App::open(config).await.unwrap()
-}
 
 fn deposit(key: &str, tender: TenderInput) -> DepositRequest {
     DepositRequest { case_no: "2026880001".into(), key: key.into(), tenders: vec![tender], cash_received: None }
@@ -34,7 +23,7 @@ fn wechat(code: &str) -> TenderInput {
 #[tokio::test]
 async fn a_deposit_by_payment_code_is_collected_once_and_a_refusal_writes_nothing() {
     let dir = TempDir::new().unwrap();
-    let app = counter(&dir).await;
+    let app = channel_counter(&dir).await;
     let cashier = login(&app, "cashier").await;
     admit(&app, &Stay { deposits: vec![], ..Stay::audited("2026880001") }).await;
     let before = version(&app, "2026880001").await;
@@ -78,7 +67,7 @@ async fn a_deposit_by_payment_code_is_collected_once_and_a_refusal_writes_nothin
 #[tokio::test]
 async fn a_settlement_collected_by_alipay_keeps_the_trade_number() {
     let dir = TempDir::new().unwrap();
-    let app = counter(&dir).await;
+    let app = channel_counter(&dir).await;
     let cashier = login(&app, "cashier").await;
     admit(&app, &Stay { deposits: vec![], ..Stay::audited("2026880001") }).await;
     let trial =

@@ -9,10 +9,9 @@
 mod common;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use channels::notify::{Notification, body};
-use common::{Counter, Platform, platform_bin, runtime, text};
+use common::{Counter, Platform, platform_bin, runtime, settles_on, text};
 use domain::{Money, Tender};
 use serde_json::Value;
 
@@ -26,18 +25,6 @@ fn app_pay(platform: &Platform, case_no: &str, amount: &str, channel: &str, twic
     let out = command.output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// Waits until `sql` answers `want`.
-fn settles_on(platform: &Platform, sql: &str, want: &str) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if platform.sql(sql).trim() == want {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{sql}: {} (wanted {want})", platform.sql(sql).trim());
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Counter, Platform, platform_bin, runtime, text, token};
+use common::{Counter, Platform, platform_bin, runtime, settles_on, text, token};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -25,17 +25,6 @@ fn platform(args: &[&str], platform: &Platform) -> String {
     let out = Command::new(platform_bin()).args(args).env("DATABASE_URL", &platform.url).output().unwrap();
     assert!(out.status.success(), "platform {args:?}: {}", text(&out.stderr));
     text(&out.stdout)
-}
-
-fn settles_on(platform: &Platform, sql: &str, want: &str) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if platform.sql(sql).trim() == want {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{sql}: {} (wanted {want})", platform.sql(sql).trim());
 }
 
 #[test]

@@ -135,3 +135,16 @@ pub async fn version(app: &App, case_no: &str) -> String {
 pub fn key() -> String {
     Clock::Fixed(now()).key().to_string()
 }
+
+/// A stand-alone counter with one seeded patient whose channels (the sandboxes, in-process)
+/// are asked every 10 ms for up to 80 ms while the payer confirms.
+pub async fn channel_counter(dir: &TempDir) -> App {
+    let seeded = seeded(dir, 1).await;
+    seeded.store().close().await;
+    let mut config = config(dir, Clock::Fixed(now()));
+    config.pay_patience = channels::Patience {
+        every: std::time::Duration::from_millis(10),
+        timeout: std::time::Duration::from_millis(80),
+    };
+    App::open(config).await.unwrap()
+}

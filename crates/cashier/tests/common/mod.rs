@@ -425,3 +425,15 @@ pub fn sandbox_bills(platform: &Platform, day: &str) {
         .unwrap();
     assert!(out.status.success(), "sandbox-bills: {}", text(&out.stderr));
 }
+
+/// Waits (up to 20 s) until `sql` answers `want` on the platform.
+pub fn settles_on(platform: &Platform, sql: &str, want: &str) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if platform.sql(sql).trim() == want {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{sql}: {} (wanted {want})", platform.sql(sql).trim());
+}
