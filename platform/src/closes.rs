@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use axum::http::StatusCode;
 use contract::Yuan;
 use domain::close::{CloseFigures, CloseRecord};
 use domain::{Money, SettlementFigures, Tender, TenderLine};
@@ -21,10 +20,6 @@ use wire::records::{SettlementRecord, TenderRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::{AppState, audit, journal};
-
-fn conflict(code: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message)
-}
 
 fn lines(tenders: &[TenderRecord]) -> ApiResult<Vec<TenderLine>> {
     tenders
@@ -124,7 +119,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &CloseStatemen
             .await?;
     if let Some((seen_hash, net, fees, seen_no)) = seen {
         if seen_hash != payload {
-            return Err(conflict(wire::codes::KEY_CONFLICT, "同一操作编号已用于另一次不同的日结"));
+            return Err(ApiError::conflict(wire::codes::KEY_CONFLICT, "同一操作编号已用于另一次不同的日结"));
         }
         return Ok(CloseAccepted {
             close_no: seen_no,
@@ -145,7 +140,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &CloseStatemen
     if let Some((previous_no, previous_until)) = &previous
         && statement.from < *previous_until
     {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "CLOSE_OVERLAP",
             format!("日结 {close_no} 的期间（自 {}）与日结 {previous_no}（截至 {previous_until}）重叠", statement.from),
         ));
@@ -158,7 +153,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &CloseStatemen
     if rows.len() != keys.len() {
         let found: HashSet<Uuid> = rows.iter().map(|r| r.0).collect();
         let missing = keys.iter().find(|k| !found.contains(k)).copied().unwrap_or_default();
-        return Err(conflict("CLOSE_RECORD_UNKNOWN", format!("平台上没有记录 {missing}，请先同步再日结")));
+        return Err(ApiError::conflict("CLOSE_RECORD_UNKNOWN", format!("平台上没有记录 {missing}，请先同步再日结")));
     }
     let closed: Option<Uuid> = sqlx::query_scalar(
         "SELECT r.record_key FROM close_records r
@@ -169,7 +164,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &CloseStatemen
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(key) = closed {
-        return Err(conflict("CLOSE_RECORD_CLOSED", format!("记录 {key} 已在另一次日结中")));
+        return Err(ApiError::conflict("CLOSE_RECORD_CLOSED", format!("记录 {key} 已在另一次日结中")));
     }
     let mut counted = Vec::with_capacity(rows.len());
     for (key, admission_id, json) in rows {
@@ -227,7 +222,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &CloseStatemen
     .fetch_one(&mut *tx)
     .await?;
     if left_out > 0 {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "CLOSE_RECORDS_MISSING",
             format!(
                 "平台上还有 {left_out} 笔 {} 截至 {} 的记录未计入本次日结，请先同步再日结",
@@ -239,7 +234,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &CloseStatemen
     figures.check().map_err(|e| ApiError::internal(e.to_string()))?;
     let net = net_of(&figures);
     if net != statement.net || figures.fees_settled != statement.fees_settled.money() {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "CLOSE_FIGURES_MISMATCH",
             format!(
                 "平台按记录计算的净额 {} 、结算费用 {} 与柜台报送的净额 {} 、结算费用 {} 不符，本次日结未入账",
@@ -255,7 +250,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &CloseStatemen
         .fetch_optional(&mut *tx)
         .await?;
     if taken.is_some() {
-        return Err(conflict("CLOSE_NO_TAKEN", format!("日结单号 {close_no} 已被使用")));
+        return Err(ApiError::conflict("CLOSE_NO_TAKEN", format!("日结单号 {close_no} 已被使用")));
     }
     sqlx::query(
         "INSERT INTO closes (key, close_no, cashier, cashier_name, device_id, from_at, until_at, net, fees_settled_fen, payload_hash)
@@ -323,13 +318,16 @@ pub async fn cancel(state: &AppState, caller: &Caller, request: &CancelClose) ->
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(hand_in_no) = crate::hand_ins::collected_by(&mut tx, close_key).await? {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "CLOSE_COLLECTED",
             format!("日结 {} 已由财务缴款确认（{hand_in_no}），不能取消", request.close_no.trim()),
         ));
     }
     if latest != Some(close_key) {
-        return Err(conflict("CLOSE_NOT_LATEST", format!("日结 {} 不是最近一次或已取消", request.close_no.trim())));
+        return Err(ApiError::conflict(
+            "CLOSE_NOT_LATEST",
+            format!("日结 {} 不是最近一次或已取消", request.close_no.trim()),
+        ));
     }
     sqlx::query("INSERT INTO close_cancellations (key, close_key, by_user) VALUES ($1, $2, $3)")
         .bind(request.key)

@@ -24,10 +24,6 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::{AppState, audit};
 
-fn conflict(code: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message)
-}
-
 fn money(fen: i64) -> ApiResult<Money> {
     Money::from_fen(fen).map_err(ApiError::internal)
 }
@@ -251,7 +247,7 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &HandInStateme
         .await?;
     if let Some(seen) = seen {
         if seen != payload {
-            return Err(conflict(wire::codes::KEY_CONFLICT, "同一操作编号已用于另一次不同的缴款"));
+            return Err(ApiError::conflict(wire::codes::KEY_CONFLICT, "同一操作编号已用于另一次不同的缴款"));
         }
         return record(&mut tx, Some(statement.key), None).await?.ok_or_else(|| ApiError::internal("缴款消失"));
     }
@@ -267,10 +263,13 @@ pub async fn accept(state: &AppState, caller: &Caller, statement: &HandInStateme
             return Err(ApiError::not_found(format!("平台上没有日结单号为 {number} 的日结")));
         };
         if cancelled {
-            return Err(conflict("CLOSE_CANCELLED", format!("日结 {number} 已取消")));
+            return Err(ApiError::conflict("CLOSE_CANCELLED", format!("日结 {number} 已取消")));
         }
         if let Some(hand_in_no) = collected_by(&mut tx, key).await? {
-            return Err(conflict("CLOSE_COLLECTED", format!("日结 {number} 已缴款确认（{hand_in_no}），不能重复缴款")));
+            return Err(ApiError::conflict(
+                "CLOSE_COLLECTED",
+                format!("日结 {number} 已缴款确认（{hand_in_no}），不能重复缴款"),
+            ));
         }
         if cashier == caller.username {
             return Err(ApiError::new(
@@ -355,7 +354,7 @@ pub async fn reverse(state: &AppState, caller: &Caller, request: &ReverseHandIn)
     };
     match reversal {
         Some(done) if done == request.key => {}
-        Some(_) => return Err(conflict("HAND_IN_REVERSED", format!("缴款 {number} 已冲销"))),
+        Some(_) => return Err(ApiError::conflict("HAND_IN_REVERSED", format!("缴款 {number} 已冲销"))),
         None => {
             sqlx::query(
                 "INSERT INTO hand_in_reversals (key, hand_in_key, by_user, at, reason) VALUES ($1, $2, $3, $4, $5)",

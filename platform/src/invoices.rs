@@ -194,7 +194,7 @@ pub async fn adopt(state: &AppState, settlement_key: Uuid) -> ApiResult<()> {
     .await?;
     drop(conn);
     let request = request_for(state, &ledger, &admission, settlement_key)?
-        .ok_or_else(|| conflict("INVOICE_NOT_NEEDED", "该结算费用不为正，无需开具电子票据".into()))?;
+        .ok_or_else(|| ApiError::conflict("INVOICE_NOT_NEEDED", "该结算费用不为正，无需开具电子票据"))?;
     let issued = issue_once(state.fiscal.as_ref(), &request).await.map_err(|e| fiscal_refused(&e))?;
     if !recorded {
         let settlement_no = request.settlement_no.clone();
@@ -385,10 +385,6 @@ pub async fn held_by_number(conn: &mut PgConnection, number: &str) -> ApiResult<
     Ok(row.map(held))
 }
 
-fn conflict(code: &str, message: String) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message)
-}
-
 fn fiscal_refused(e: &fiscal::FiscalError) -> ApiError {
     match e {
         fiscal::FiscalError::Refused { code, message } => ApiError::new(StatusCode::CONFLICT, code, message.clone()),
@@ -409,12 +405,15 @@ pub async fn print_paper(
     let mut conn = state.pool.acquire().await?;
     let invoice = held_by_settlement(&mut conn, settlement_key)
         .await?
-        .ok_or_else(|| conflict("INVOICE_NOT_ISSUED", "该结算的电子票据尚未开具，不能换开纸质票据".into()))?;
+        .ok_or_else(|| ApiError::conflict("INVOICE_NOT_ISSUED", "该结算的电子票据尚未开具，不能换开纸质票据"))?;
     if invoice.reversed {
-        return Err(conflict("INVOICE_REVERSED", format!("票据 {} 已冲红，不能换开纸质票据", invoice.number)));
+        return Err(ApiError::conflict(
+            "INVOICE_REVERSED",
+            format!("票据 {} 已冲红，不能换开纸质票据", invoice.number),
+        ));
     }
     if let Some(valid) = invoice.valid_paper {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "PAPER_VALID",
             format!("票据 {} 已换开纸质票据 {valid}，请先作废或使用重新换开", invoice.number),
         ));
@@ -424,7 +423,7 @@ pub async fn print_paper(
         .fetch_one(&mut *conn)
         .await?;
     if used || paper_no.is_empty() {
-        return Err(conflict("PAPER_USED", format!("纸质票据号 {paper_no} 无效或已使用")));
+        return Err(ApiError::conflict("PAPER_USED", format!("纸质票据号 {paper_no} 无效或已使用")));
     }
     drop(conn);
     state.fiscal.print_paper(settlement_key, paper_no).await.map_err(|e| fiscal_refused(&e))?;
@@ -472,7 +471,7 @@ pub async fn void_paper(
     .fetch_one(&mut *conn)
     .await?;
     if voided {
-        return Err(conflict("PAPER_ALREADY_VOID", format!("纸质票据 {paper_no} 已作废")));
+        return Err(ApiError::conflict("PAPER_ALREADY_VOID", format!("纸质票据 {paper_no} 已作废")));
     }
     drop(conn);
     state.fiscal.void_paper(paper_no, reason.trim()).await.map_err(|e| fiscal_refused(&e))?;

@@ -33,7 +33,7 @@ pub async fn render(
         return Err(ApiError::not_found(format!("{day} {label}尚未对账，没有报表")));
     };
     if status == "running" {
-        return Err(ApiError::bad_request("RECON_RUNNING", format!("{day} {label}正在对账，请完成后再下载报表")));
+        return Err(ApiError::conflict("RECON_RUNNING", format!("{day} {label}正在对账，请完成后再下载报表")));
     }
     let statement = stored::original(conn, statement_id).await?;
     let ledger = stored::original(conn, ledger_id).await?;

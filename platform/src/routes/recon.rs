@@ -123,7 +123,7 @@ pub async fn batches(
 /// Queues a run of a day (all batch channels, or those named) and wakes the runner.
 #[utoipa::path(post, path = "/api/v1/recon/runs", request_body(content = serde_json::Value, description = "RunReconciliation: day, channels"),
     responses((status = 200, body = serde_json::Value, description = "The day's batches (ReconBatch[])"), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
-        (status = 413, body = wire::ErrorBody)),
+        (status = 409, body = wire::ErrorBody), (status = 413, body = wire::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn run(
     State(state): State<AppState>,
@@ -164,7 +164,7 @@ pub async fn run(
     }
     if queued < channels.len() as u64 {
         tx.rollback().await?;
-        return Err(ApiError::bad_request("RECON_RUNNING", format!("{day} 正在对账，请等本轮完成后再开始")));
+        return Err(ApiError::conflict("RECON_RUNNING", format!("{day} 正在对账，请等本轮完成后再开始")));
     }
     let detail = serde_json::json!({"day": day.to_string(), "channels": channels});
     crate::audit::append(&mut tx, &caller.username, "recon_run", &detail).await?;
