@@ -1,7 +1,7 @@
 //! The state every part of the cashier's desk shares: the chosen patient's account, the open
 //! dialog, the status line — and reloading the account after money moved.
 
-use contract::account::{AccountView, DepositView};
+use contract::account::{AccountView, DepositView, RefundView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -85,6 +85,8 @@ pub enum Dialog {
     DayEnd,
     Reverse(DepositView),
     VoidReceipt(DepositView),
+    /// 改退: a refund by the original route that failed, paid in cash or by transfer.
+    RefundOtherwise(RefundView),
 }
 
 #[derive(Clone, Copy)]

@@ -8,7 +8,8 @@ use contract::blood_desk::{
 };
 use contract::cashier::{
     AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
-    ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
+    RefundOtherwiseRequest, ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView,
+    VoidReceiptRequest,
 };
 use contract::close::{
     CancelCloseRequest, CloseRequest, CloseView, DailyReport, HandInRequest, HandInView, MonthlyReport, WaitingClose,
@@ -134,6 +135,11 @@ pub async fn reverse_deposit(request: &ReversalRequest) -> Result<DepositReceipt
 /// The admission's refunds by the original route, the channels asked again about open ones.
 pub async fn refund_status(case_no: &str) -> Result<Vec<contract::account::RefundView>, ApiError> {
     call("refund_status", &CaseArgs { case_no }).await
+}
+
+/// 改退现金 / 转账退款 of a failed refund (a supervisor's).
+pub async fn refund_otherwise(request: &RefundOtherwiseRequest) -> Result<DepositReceipt, ApiError> {
+    call("refund_otherwise", &RequestArgs { request }).await
 }
 
 pub async fn void_receipt(request: &VoidReceiptRequest) -> Result<DepositReceipt, ApiError> {

@@ -28,6 +28,7 @@ pub mod ledgers;
 pub mod materials;
 pub mod mobile;
 pub mod openapi;
+pub mod paid_otherwise;
 pub mod payments;
 pub mod push;
 pub mod push_checks;

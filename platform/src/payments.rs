@@ -17,6 +17,7 @@ use wire::{Envelope, Record};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::paid_otherwise::Returned;
 use crate::push_checks::{Pusher, Refusal};
 use crate::{AppState, audit};
 
@@ -246,12 +247,11 @@ pub async fn check_pushed(conn: &mut PgConnection, pusher: &Pusher, envelope: &E
                 message: format!("{label}收款没有交易号：平台未经支付渠道收到这笔钱"),
             }));
         };
-        // 改退现金: the money of a refund the channel could not make, back on the deposits.
-        if let Some(refusal) = returned_refund(conn, pusher, tender, fen, transaction, record_key).await? {
-            match refusal {
-                Returned::Taken => continue,
-                Returned::Refused(refusal) => return Ok(Some(refusal)),
-            }
+        // 改退: the money of a refund the channel could not make, back on the deposits.
+        match crate::paid_otherwise::returned(conn, pusher, tender, fen, transaction, record_key).await? {
+            Returned::Taken => continue,
+            Returned::Refused(refusal) => return Ok(Some(refusal)),
+            Returned::NotARefund => {}
         }
         let Some(Paid { tender: paid_tender, amount_fen: paid_fen, cashier: paid_by, .. }) =
             paid(conn, transaction).await?
@@ -283,51 +283,6 @@ pub async fn check_pushed(conn: &mut PgConnection, pusher: &Pusher, envelope: &E
         }
     }
     Ok(None)
-}
-
-enum Returned {
-    Taken,
-    Refused(Refusal),
-}
-
-/// A deposit line naming a refund that failed (退款失败) brings its money back to be paid in
-/// cash: only a supervisor's, of that refund's tender and amount, once.
-async fn returned_refund(
-    conn: &mut PgConnection,
-    pusher: &Pusher,
-    tender: &str,
-    fen: i64,
-    refund_no: &str,
-    record_key: uuid::Uuid,
-) -> ApiResult<Option<Returned>> {
-    let failed: Option<(String, i64)> = sqlx::query_as(
-        "SELECT r.tender, r.amount_fen FROM channel_refunds r WHERE r.refund_no = $1
-           AND (SELECT e.state FROM channel_refund_events e WHERE e.refund_no = r.refund_no AND e.state <> 'unavailable'
-                ORDER BY e.id DESC LIMIT 1) = 'failed'",
-    )
-    .bind(refund_no)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((refund_tender, refund_fen)) = failed else { return Ok(None) };
-    let refused = |code: &'static str, message: String| Ok(Some(Returned::Refused(Refusal { code, message })));
-    if !pusher.role.is_some_and(|r| r.may(domain::Permission::ResolvePending)) {
-        return refused("REFUND_IN_CASH_FORBIDDEN", format!("退款单 {refund_no} 改退现金须由主管办理"));
-    }
-    if refund_tender != tender || refund_fen != fen {
-        return refused("CHANNEL_PAYMENT_MISMATCH", format!("退回的款项与退款单 {refund_no} 的支付方式或金额不符"));
-    }
-    let taken = sqlx::query(
-        "INSERT INTO channel_order_uses (transaction_id, record_key) VALUES ($1, $2) ON CONFLICT (transaction_id) DO NOTHING",
-    )
-    .bind(refund_no)
-    .bind(record_key)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if taken == 0 {
-        return refused("CHANNEL_PAYMENT_USED", format!("退款单 {refund_no} 已改退现金"));
-    }
-    Ok(Some(Returned::Taken))
 }
 
 /// Cancels (撤销: the money goes back) the paid orders no pushed record named for `older_than`,

@@ -82,6 +82,9 @@ pub async fn check(
     if let Some(refusal) = numbers(conn, device_id, envelope).await? {
         return Ok(Some(refusal));
     }
+    if let Some(refusal) = crate::paid_otherwise::check_transfers(conn, pusher, envelope).await? {
+        return Ok(Some(refusal));
+    }
     // Last: it marks the channel's transactions used by this operation.
     crate::payments::check_pushed(conn, pusher, envelope).await
 }

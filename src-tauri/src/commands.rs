@@ -4,7 +4,8 @@
 use contract::account::AccountView;
 use contract::cashier::{
     AuditDecision, AuditGate, DepositReceipt, DepositRequest, FeeDecision, RecallOutcome, RecallRequest,
-    ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView, VoidReceiptRequest,
+    RefundOtherwiseRequest, ReversalRequest, SettleRequest, SettlementView, TrialRequest, TrialView,
+    VoidReceiptRequest,
 };
 use contract::link::LinkStatus;
 use contract::patient::PatientHit;
@@ -77,6 +78,16 @@ pub async fn take_deposit(shell: State<'_, Shell>, request: DepositRequest) -> R
 pub async fn reverse_deposit(shell: State<'_, Shell>, request: ReversalRequest) -> Result<DepositReceipt, ApiError> {
     let operator = shell.operator()?;
     Ok(shell.app()?.reverse_deposit(&operator, &request).await?)
+}
+
+/// 改退现金 / 转账退款: a supervisor pays a refund the channel could not make another way.
+#[tauri::command]
+pub async fn refund_otherwise(
+    shell: State<'_, Shell>,
+    request: RefundOtherwiseRequest,
+) -> Result<DepositReceipt, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.refund_otherwise(&operator, &request).await?)
 }
 
 #[tauri::command]

@@ -41,6 +41,7 @@ fn main() {
             commands::settle,
             commands::print_settlement,
             commands::refund_status,
+            commands::refund_otherwise,
             commands::recall,
             commands::audit_gate,
             commands::decide_audit,

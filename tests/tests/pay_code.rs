@@ -3,7 +3,8 @@
 //! its field; a code whose payer has too little money is refused with the channel's words and
 //! nothing is written; a good code is collected, and the receipt's tender keeps the channel's
 //! transaction number; reversed by its route, the money goes back through the channel (退款中,
-//! then 已退款 on 刷新退款状态).
+//! then 已退款 on 刷新退款状态). A payer whose account was closed gets 退款失败: the cashier is told
+//! to ask a supervisor, who pays it by transfer to the patient's account (转账退款), kept masked.
 
 use std::time::Duration;
 
@@ -26,6 +27,16 @@ async fn wait_for(desktop: &Desktop, css: &str, accept: impl Fn(&str) -> bool) -
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("{css} never showed what was expected; last: {last}");
+}
+
+async fn click(desktop: &Desktop, css: &str) {
+    let element = desktop.driver().find(By::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    // The account's panes scroll: as the cashier would, bring it into view first.
+    element.scroll_into_view().await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    if let Err(e) = element.click().await {
+        desktop.screenshot("pay-code-not-clickable.png").await;
+        panic!("{css}: {e}");
+    }
 }
 
 async fn enter_wechat(desktop: &Desktop, code: &str) {
@@ -79,20 +90,59 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     desktop.find_id("refresh-refunds").await.click().await.unwrap();
     wait_for(&desktop, "#refunds .refund-state", |t| t == "已退款").await;
     desktop.screenshot("refund-by-route.png").await;
+
+    // The next payer's account was closed: the refund fails, and only a supervisor may pay it
+    // another way.
+    desktop.press(F4).await;
+    enter_wechat(&desktop, "134567890123459994").await;
+    let closed_no = desktop.wait_text("deposit-receipt-no", |t| t.starts_with("YJ") && t != receipt_no).await;
+    desktop.press(ESCAPE).await;
+    let reverse =
+        format!("//table[@id='deposits']//tr[td[1][text()='{closed_no}']]//button[contains(@class,'reverse')]");
+    desktop.driver().find(By::XPath(&reverse)).await.unwrap().click().await.unwrap();
+    desktop.find_id("reverse-reason").await.send_keys("患者要求退回").await.unwrap();
+    desktop.find_id("reverse-confirm").await.click().await.unwrap();
+    desktop.wait_text("notice", |t| t.contains("原路退款已提交")).await;
+    desktop.find_id("refresh-refunds").await.click().await.unwrap();
+    desktop.wait_text("notice", |t| t.contains("原路退款失败")).await;
+    let said = wait_for(&desktop, "#refunds tr.refund-failed", |t| t.contains("请主管改退")).await;
+    assert!(said.contains("退款失败"), "{said}");
+    click(&desktop, "#log-out").await;
+    desktop.log_in("supervisor").await;
+    desktop.scan(CASE_NO).await;
+    click(&desktop, "#refunds tr.refund-failed button.pay-otherwise").await;
+    desktop.find_id("otherwise-way").await;
+    click(&desktop, "#otherwise-way option[value='transfer']").await;
+    desktop.find_id("otherwise-bank").await.send_keys("中国工商银行").await.unwrap();
+    desktop.find_id("otherwise-holder").await.send_keys("张三").await.unwrap();
+    desktop.find_id("otherwise-account").await.send_keys("6222 0212 3456 7890 123").await.unwrap();
+    desktop.find_id("otherwise-reason").await.send_keys("微信账户已注销").await.unwrap();
+    desktop.screenshot("refund-by-transfer.png").await;
+    desktop.find_id("otherwise-confirm").await.click().await.unwrap();
+    let said = desktop.wait_text("notice", |t| t.contains("已登记转账退款")).await;
+    assert!(said.contains("6222***********0123"), "{said}");
+    wait_for(&desktop, "#refunds tr.refund-failed", |t| {
+        t.contains("已转账退款至 中国工商银行 张三 6222***********0123")
+    })
+    .await;
+    desktop.screenshot("refund-transferred.png").await;
     desktop.quit().await;
 
     let app = store_app(dir.path()).await;
     let account = app.account(CASE_NO).await.unwrap();
     assert_eq!(
         account.deposits.len(),
-        deposits_before + 2,
-        "one deposit and its reversal, the refused one left nothing"
+        deposits_before + 6,
+        "two deposits and their reversals, the failed refund's money returned and transferred; the refused one left nothing"
     );
-    assert_eq!(account.refunds.len(), 1);
-    assert_eq!(
-        (account.refunds[0].amount.to_string().as_str(), account.refunds[0].state.code.as_str()),
-        ("300.00", "refunded")
-    );
+    let states: Vec<_> = account
+        .refunds
+        .iter()
+        .map(|r| (r.amount.to_string(), r.state.code.clone(), r.paid_otherwise.clone()))
+        .collect();
+    assert_eq!((states[0].0.as_str(), states[0].1.as_str()), ("300.00", "refunded"), "{states:?}");
+    let paid = states[1].2.clone().expect("the failed refund paid otherwise");
+    assert_eq!((states[1].1.as_str(), paid.tender.code.as_str()), ("failed", "transfer"), "{states:?}");
     let taken = account.deposits.iter().find(|d| d.receipt_no == receipt_no).expect("the deposit");
     assert_eq!(taken.tenders[0].tender.code, "wechat");
     let transaction = taken.tenders[0].reference.clone().unwrap_or_default();

@@ -19,7 +19,7 @@ impl App {
             .iter()
             .map(crate::refunds::refund_view)
             .collect::<Result<_, _>>()?;
-        crate::refunds::mark_paid_in_cash(&mut view.refunds, &account);
+        crate::refunds::mark_paid_otherwise(&mut view.refunds, &account);
         Ok(view)
     }
 

@@ -98,6 +98,12 @@ impl App {
             .map_err(|e| AppError::invalid(e.code(), format!("冲红金额：{e}"), "amount"))?
             .money();
         let routes = input::tenders(&request.tenders)?;
+        if routes.iter().any(|l| l.tender == domain::Tender::Transfer) {
+            return Err(AppError::Rule {
+                code: "TRANSFER_ONLY_FOR_FAILED_REFUND",
+                message: "转账退款只用于原路退款失败的款项，请由主管在“原路退款”中办理".into(),
+            });
+        }
         let reason = input::reason(&request.reason, "请填写冲红原因")?;
         let receipt_no = request.receipt_no.trim();
         let mut op = self.begin_op(operator, key, &case_no).await?;

@@ -41,7 +41,7 @@ pub mod paper;
 pub mod pay_desk;
 mod printing;
 mod recall;
-mod refund_in_cash;
+mod refund_otherwise;
 mod refunds;
 pub mod reprints;
 mod settlement;

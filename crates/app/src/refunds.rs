@@ -7,7 +7,7 @@
 
 use channels::{RefundOrder, RefundState};
 use contract::Tag;
-use contract::account::RefundView;
+use contract::account::{PaidOtherwise, RefundView};
 use domain::account::refund_progress::RefundProgress;
 use domain::{Money, Tender};
 use store::SqliteConnection;
@@ -35,8 +35,9 @@ pub(crate) async fn write(conn: &mut SqliteConnection, envelope: &wire::Envelope
     Ok(())
 }
 
-/// Marks the failed refunds paid in cash since (改退现金): a deposit of this account names them.
-pub(crate) fn mark_paid_in_cash(views: &mut [RefundView], account: &domain::InpatientAccount) {
+/// Marks the failed refunds paid another way since (改退现金, 转账退款): a deposit of this
+/// account names them, and its reversal says how.
+pub(crate) fn mark_paid_otherwise(views: &mut [RefundView], account: &domain::InpatientAccount) {
     for view in views.iter_mut().filter(|v| v.state.code == RefundProgress::Failed.code()) {
         let returned = account.deposits.iter().find(|d| {
             d.kind == domain::DepositKind::Deposit
@@ -44,8 +45,13 @@ pub(crate) fn mark_paid_in_cash(views: &mut [RefundView], account: &domain::Inpa
         });
         if let Some(deposit) = returned {
             let paid = account.deposits.iter().find(|d| d.kind == domain::DepositKind::Reversal { of: deposit.id });
-            let receipt = paid.map_or(deposit.receipt_no.as_str(), |p| p.receipt_no.as_str());
-            view.paid_in_cash = Some(receipt.to_owned());
+            let line = paid.and_then(|p| p.tenders.first());
+            let tender = line.map_or(Tender::Cash, |l| l.tender);
+            view.paid_otherwise = Some(PaidOtherwise {
+                receipt_no: paid.map_or(&deposit.receipt_no, |p| &p.receipt_no).clone(),
+                tender: Tag::new(tender.code(), tender.label()),
+                payee: line.filter(|l| l.tender == Tender::Transfer).and_then(|l| l.reference.clone()),
+            });
         }
     }
 }
@@ -64,7 +70,7 @@ pub(crate) fn refund_view(now: &RefundNow) -> Result<RefundView, AppError> {
         refund_id: now.refund_id.clone(),
         message: now.message.clone(),
         at: now.refund.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-        paid_in_cash: None,
+        paid_otherwise: None,
     })
 }
 
@@ -81,7 +87,7 @@ fn status_view(status: &wire::pay::RefundStatus) -> Result<RefundView, AppError>
         refund_id: status.refund_id.clone(),
         message: status.message.clone(),
         at: status.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-        paid_in_cash: None,
+        paid_otherwise: None,
     })
 }
 
@@ -171,7 +177,7 @@ impl App {
                 views.push(status_view(status)?);
             }
         }
-        mark_paid_in_cash(&mut views, &account);
+        mark_paid_otherwise(&mut views, &account);
         Ok(views)
     }
 }

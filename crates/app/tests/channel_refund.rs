@@ -134,18 +134,19 @@ async fn a_failed_refund_is_paid_in_cash_by_a_supervisor_once() {
     let failed = app.refund_status(CASE).await.unwrap().remove(0);
     assert_eq!(failed.state.code, "failed");
     let balance = app.account(CASE).await.unwrap().totals.balance;
-    let ask = |key: String| contract::cashier::RefundInCashRequest {
+    let ask = |key: String| contract::cashier::RefundOtherwiseRequest {
         case_no: CASE.into(),
         key,
         refund_no: failed.refund_no.clone(),
         reason: "患者银行卡已注销，现金退回".into(),
+        payee: None,
     };
-    let forbidden = app.refund_in_cash(&cashier, &ask(key())).await.unwrap_err();
+    let forbidden = app.refund_otherwise(&cashier, &ask(key())).await.unwrap_err();
     assert_eq!(forbidden.code(), "FORBIDDEN", "{forbidden}");
     let supervisor = login(&app, "supervisor").await;
     // Only a refund that failed, and one of this admission.
-    let unknown = contract::cashier::RefundInCashRequest { refund_no: "NOSUCH".into(), ..ask(key()) };
-    assert_eq!(app.refund_in_cash(&supervisor, &unknown).await.unwrap_err().code(), "REFUND_NOT_FOUND");
+    let unknown = contract::cashier::RefundOtherwiseRequest { refund_no: "NOSUCH".into(), ..ask(key()) };
+    assert_eq!(app.refund_otherwise(&supervisor, &unknown).await.unwrap_err().code(), "REFUND_NOT_FOUND");
     reverse(
         &app,
         &app.take_deposit(&cashier, &paid("微信", "20.00", "134567890123450097")).await.unwrap().receipt_no,
@@ -153,20 +154,21 @@ async fn a_failed_refund_is_paid_in_cash_by_a_supervisor_once() {
     )
     .await;
     let fine = app.refund_status(CASE).await.unwrap().into_iter().find(|r| r.amount.to_string() == "20.00").unwrap();
-    let not_failed = contract::cashier::RefundInCashRequest { refund_no: fine.refund_no, ..ask(key()) };
-    let said = app.refund_in_cash(&supervisor, &not_failed).await.unwrap_err();
+    let not_failed = contract::cashier::RefundOtherwiseRequest { refund_no: fine.refund_no, ..ask(key()) };
+    let said = app.refund_otherwise(&supervisor, &not_failed).await.unwrap_err();
     assert_eq!(said.code(), "REFUND_NOT_FAILED", "{said}");
     let once = key();
-    let paid_out = app.refund_in_cash(&supervisor, &ask(once.clone())).await.unwrap();
+    let paid_out = app.refund_otherwise(&supervisor, &ask(once.clone())).await.unwrap();
     assert_eq!(paid_out.amount.to_string(), "-100.00");
     assert_eq!(paid_out.tenders[0].tender.code, "cash");
     // A retry is the same payout; another is refused.
-    assert_eq!(app.refund_in_cash(&supervisor, &ask(once)).await.unwrap().receipt_no, paid_out.receipt_no);
-    let again = app.refund_in_cash(&supervisor, &ask(key())).await.unwrap_err();
+    assert_eq!(app.refund_otherwise(&supervisor, &ask(once)).await.unwrap().receipt_no, paid_out.receipt_no);
+    let again = app.refund_otherwise(&supervisor, &ask(key())).await.unwrap_err();
     assert_eq!(again.code(), "REFUND_ALREADY_PAID", "{again}");
     let account = app.account(CASE).await.unwrap();
     assert_eq!(account.totals.balance, balance, "the balance was already reduced by the reversal");
-    assert_eq!(account.refunds[0].paid_in_cash.as_deref(), Some(paid_out.receipt_no.as_str()));
+    let otherwise = account.refunds[0].paid_otherwise.clone().expect("marked paid otherwise");
+    assert_eq!((otherwise.receipt_no.as_str(), otherwise.tender.code.as_str()), (paid_out.receipt_no.as_str(), "cash"));
     // The money that came back is not a WeChat route to refund again: only the real payment is.
     let (_, routes) = app.reversal_by_route(CASE, &wechat.receipt_no, false).await.unwrap();
     assert_eq!(routes.len(), 1);
@@ -180,4 +182,70 @@ async fn a_failed_refund_is_paid_in_cash_by_a_supervisor_once() {
         .map(|d| d.receipt_no.clone())
         .collect();
     assert_eq!(refundable, std::slice::from_ref(&wechat.receipt_no));
+}
+
+#[tokio::test]
+async fn a_failed_refund_is_transferred_to_the_patients_account_kept_masked() {
+    let dir = TempDir::new().unwrap();
+    let app = channel_counter(&dir).await;
+    let cashier = login(&app, "cashier").await;
+    admit(&app, &Stay { deposits: vec![], ..Stay::audited(CASE) }).await;
+    let closed = app.take_deposit(&cashier, &paid("支付宝", "250.00", "281234567890129994")).await.unwrap();
+    reverse(&app, &closed.receipt_no, false).await;
+    let failed = app.refund_status(CASE).await.unwrap().remove(0);
+    assert_eq!(failed.state.code, "failed");
+    let supervisor = login(&app, "supervisor").await;
+    let ask = |account: &str| contract::cashier::RefundOtherwiseRequest {
+        case_no: CASE.into(),
+        key: key(),
+        refund_no: failed.refund_no.clone(),
+        reason: "支付宝账户已注销，转账退回".into(),
+        payee: Some(contract::cashier::PayeeInput {
+            bank: "中国工商银行".into(),
+            holder: "李四".into(),
+            account: account.into(),
+        }),
+    };
+    // A number that cannot be an account changes nothing.
+    let bad = app.refund_otherwise(&supervisor, &ask("6222-0212")).await.unwrap_err();
+    assert_eq!(bad.code(), "PAYEE_ACCOUNT_INVALID", "{bad}");
+    let deposits = app.account(CASE).await.unwrap().deposits.len();
+    let sent = app.refund_otherwise(&supervisor, &ask("6222 0212 3456 7890 123")).await.unwrap();
+    assert_eq!(sent.amount.to_string(), "-250.00");
+    assert_eq!(sent.tenders[0].tender.code, "transfer");
+    let payee = sent.tenders[0].reference.clone().unwrap();
+    assert_eq!(payee, "中国工商银行 李四 6222***********0123");
+    let account = app.account(CASE).await.unwrap();
+    assert_eq!(account.deposits.len(), deposits + 2, "the money back on the deposits and its transfer");
+    let otherwise = account.refunds[0].paid_otherwise.clone().unwrap();
+    assert_eq!((otherwise.tender.code.as_str(), otherwise.payee.as_deref()), ("transfer", Some(payee.as_str())));
+    // The full number is nowhere in the counter's database.
+    let raw = std::fs::read(dir.path().join("cashier.db")).unwrap_or_default();
+    let wal = std::fs::read(dir.path().join("cashier.db-wal")).unwrap_or_default();
+    for bytes in [raw, wal] {
+        assert!(!bytes.windows(11).any(|w| w == b"02123456789"), "the account number is kept masked");
+    }
+    // A cashier cannot send money out by transfer in an ordinary reversal either.
+    let cash = app
+        .take_deposit(
+            &cashier,
+            &DepositRequest {
+                case_no: CASE.into(),
+                key: key(),
+                tenders: vec![TenderInput::new("现金", "30.00")],
+                cash_received: None,
+            },
+        )
+        .await
+        .unwrap();
+    let by_transfer = ReversalRequest {
+        case_no: CASE.into(),
+        key: key(),
+        receipt_no: cash.receipt_no,
+        amount: "30.00".into(),
+        tenders: vec![TenderInput::new("转账", "30.00")],
+        reason: "退回".into(),
+    };
+    let refused = app.reverse_deposit(&cashier, &by_transfer).await.unwrap_err();
+    assert_eq!(refused.code(), "TRANSFER_ONLY_FOR_FAILED_REFUND", "{refused}");
 }

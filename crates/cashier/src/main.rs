@@ -9,6 +9,7 @@ mod recon_input;
 mod reconcile_cmd;
 mod reconcile_json;
 mod reconcile_run;
+mod refund_cmd;
 mod report_cmd;
 mod statement_cmd;
 mod sync_cmd;
@@ -19,45 +20,13 @@ use std::process::ExitCode;
 use app::{App, AppError, Clock, SeedOptions};
 use chrono::NaiveDateTime;
 use clap::{Parser, Subcommand};
-use contract::cashier::{
-    DepositRequest, RefundInCashRequest, ReversalRequest, SettleRequest, TenderInput, TrialRequest,
-};
+use contract::cashier::{DepositRequest, ReversalRequest, SettleRequest, TenderInput, TrialRequest};
 
 #[derive(Parser)]
 #[command(name = "cashier", version, about = "住院收费客户端命令行")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Subcommand)]
-enum RefundCommand {
-    /// Where each refund of the admission stands (待退款, 退款中, 已退款, 退款失败), asking the
-    /// channel again about those not final; JSON on stdout.
-    Status {
-        #[arg(long)]
-        db: PathBuf,
-        case_no: String,
-        /// JSON on stdout (the only form).
-        #[arg(long)]
-        json: bool,
-        /// Who asks (a linked counter logs in at the platform as them).
-        #[arg(long = "as", default_value = "cashier")]
-        operator: String,
-    },
-    /// 改退现金: pays a failed refund (退款失败) in cash instead — a supervisor's; prints the cash
-    /// receipt as JSON.
-    Cash {
-        #[arg(long)]
-        db: PathBuf,
-        case_no: String,
-        /// The failed refund's number (`refund status` lists it).
-        refund_no: String,
-        #[arg(long)]
-        reason: String,
-        #[arg(long = "as", default_value = "supervisor")]
-        operator: String,
-    },
 }
 
 #[derive(Subcommand)]
@@ -146,10 +115,10 @@ enum Command {
         #[arg(long = "as", default_value = "cashier")]
         operator: String,
     },
-    /// Refunds by the original route (原路退款): `refund status`, `refund cash`.
+    /// Refunds by the original route (原路退款): `refund status`, `refund cash`, `refund transfer`.
     Refund {
         #[command(subcommand)]
-        command: RefundCommand,
+        command: refund_cmd::RefundCommand,
     },
     /// Trial (`--trial`, prints JSON) or settlement (with `--tender`s) of an admission.
     Settle {
@@ -400,15 +369,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             let request = ReversalRequest { case_no, key: app.operation_key(), receipt_no, amount, tenders, reason };
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
         }
-        Command::Refund { command: RefundCommand::Cash { db, case_no, refund_no, reason, operator } } => {
-            let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, None).await?;
-            let request = RefundInCashRequest { case_no, key: app.operation_key(), refund_no, reason };
-            println!("{}", json(&app.refund_in_cash(&operator, &request).await?)?);
-        }
-        Command::Refund { command: RefundCommand::Status { db, case_no, operator, json: _ } } => {
-            let (app, _) = sync_cmd::open_for_settlement(&db, &operator, None).await?;
-            println!("{}", json(&app.refund_status(&case_no).await?)?);
-        }
+        Command::Refund { command } => refund_cmd::run(command).await?,
         Command::Settle { db, case_no, trial, kind, tenders, slips, auth_codes, cash_received, operator, pdf } => {
             let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, pause_from_env()).await?;
             let shown = app.trial(&operator, &TrialRequest { case_no: case_no.clone(), kind: kind.clone() }).await?;

@@ -45,9 +45,9 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
     let paid = by_code(&counter, &case_no, "300.00", "134567890123450071");
     let closed = by_code(&counter, &case_no, "100.00", "134567890123459994");
     let spare = by_code(&counter, &case_no, "50.00", "134567890123450073");
-    let cash = counter.deposit("cashier", &case_no, "现金:20.00");
-    assert!(cash.status.success(), "{}", text(&cash.stderr));
-    let cash: Value = serde_json::from_slice(&cash.stdout).unwrap();
+    let by_cash = counter.deposit("cashier", &case_no, "现金:20.00");
+    assert!(by_cash.status.success(), "{}", text(&by_cash.stderr));
+    let by_cash: Value = serde_json::from_slice(&by_cash.stdout).unwrap();
     counter.drain("cashier");
     let transaction = paid["tenders"][0]["reference"].as_str().unwrap().to_owned();
     // The platform's contracts reach the counter at login: it checks refunds by the same windows.
@@ -107,6 +107,10 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
         ] {
             refused(push(&c, &cashier, &device, &forged(n, reference)).await, code, code);
         }
+        // A WeChat payment sent back to Alipay.
+        let mut elsewhere = forged(5, json!(transaction));
+        elsewhere["records"][0]["tenders"][0]["tender"] = json!("alipay");
+        refused(push(&c, &cashier, &device, &elsewhere).await, "CHANNEL_REFUND_MISMATCH", "another channel");
         assert_eq!(footprint(&platform), before, "a refused refund wrote something");
         // A refund of a real payment the ledger rejects (the cash deposit sent back to WeChat):
         // rejected, and no refund left behind to be paid.
@@ -115,7 +119,7 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
             platform
                 .sql(&format!(
                     "SELECT record->>'key' FROM journal WHERE record->>'receipt_no' = '{}'",
-                    cash["receipt_no"].as_str().unwrap()
+                    by_cash["receipt_no"].as_str().unwrap()
                 ))
                 .trim()
         );
@@ -146,10 +150,91 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
     let taken = platform.sql(&format!("SELECT count(*) FROM channel_order_uses WHERE transaction_id = '{failed_no}'"));
     assert_eq!(taken.trim(), "1", "the platform took the payout");
     let out = cash("supervisor");
-    assert!(!out.status.success() && text(&out.stderr).contains("已改退现金"), "{}", text(&out.stderr));
+    assert!(!out.status.success() && text(&out.stderr).contains("已改退"), "{}", text(&out.stderr));
     runtime().block_on(async {
         let finance = token_at(&c, &counter, "supervisor").await;
         let (_, failed) = c.raw(reqwest::Method::GET, "/api/v1/pay/refunds", Some(&finance), None).await.unwrap();
         assert_eq!(failed.as_array().map(Vec::len), Some(0), "{failed}");
     });
+    transfer_refund(&platform, &counter, &case_no, &envelope, &by_cash);
+}
+
+/// 转账退款: another refund fails; forged pushes that bring its money back or pay it out by
+/// transfer without a supervisor, or transfer an ordinary deposit's money, are refused; the
+/// supervisor's transfer is taken, the account kept masked.
+fn transfer_refund(platform: &Platform, counter: &Counter, case_no: &str, template: &Value, cash: &Value) {
+    by_code(counter, case_no, "80.00", "134567890123419994");
+    counter.drain("cashier");
+    let receipt_no =
+        platform.sql("SELECT record->>'receipt_no' FROM journal WHERE record->'tenders'->0->>'amount' = '80.00'");
+    let out = counter.run(&["reverse", case_no, receipt_no.trim(), "--as", "cashier", "--reason", "患者要求退回"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    counter.drain("cashier");
+    let failed_no = platform.sql("SELECT refund_no FROM channel_refunds WHERE amount_fen = 8000").trim().to_owned();
+    assert!(status(counter, case_no).iter().any(|s| s.0 == "80.00" && s.1 == "退款失败"));
+    let c = platform.client();
+    let device = device_of(counter);
+    let supervisor_name =
+        platform.sql("SELECT display_name FROM users WHERE username = 'supervisor'").trim().to_owned();
+    let first = first_of_block(platform, &device, "supervisor");
+    runtime().block_on(async {
+        let cashier = token_at(&c, counter, "cashier").await;
+        let supervisor = token_at(&c, counter, "supervisor").await;
+        let used = template["records"][0]["receipt_no"].as_str().unwrap().to_owned();
+        let before = footprint(platform);
+        // The cashier brings the failed refund's money back to pay it out: a supervisor's act.
+        let mut back = forged_deposit(template, &bump(&used, 120), None);
+        let record = &mut back["records"][0];
+        record["deposit_kind"] = json!("deposit");
+        record["reverses"] = Value::Null;
+        record["amount"] = json!("80.00");
+        record["tenders"] = json!([{"tender": "wechat", "amount": "80.00", "reference": failed_no}]);
+        refused(push(&c, &cashier, &device, &back).await, "REFUND_IN_CASH_FORBIDDEN", "returned by a cashier");
+        // The cashier pays the cash deposit out by transfer.
+        let cash_key = platform.sql(&format!(
+            "SELECT record->>'key' FROM journal WHERE record->>'receipt_no' = '{}'",
+            cash["receipt_no"].as_str().unwrap()
+        ));
+        let mut out = forged_deposit(template, &bump(&used, 121), None);
+        let record = &mut out["records"][0];
+        record["reverses"] = json!(cash_key.trim());
+        record["amount"] = json!("-20.00");
+        record["tenders"] =
+            json!([{"tender": "transfer", "amount": "-20.00", "reference": "中国银行 张三 6222*******0123"}]);
+        refused(push(&c, &cashier, &device, &out).await, "TRANSFER_FORBIDDEN", "a cashier's transfer");
+        // Even a supervisor transfers only a failed refund's money.
+        let mut theirs = forged_deposit(&out, &bump(&first, 40), Some("supervisor"));
+        theirs["records"][0]["cashier"] = json!(supervisor_name);
+        refused(push(&c, &supervisor, &device, &theirs).await, "TRANSFER_NOT_FOR_REFUND", "an ordinary deposit");
+        assert_eq!(footprint(platform), before, "a refused transfer wrote something");
+    });
+    let transfer = |who: &str| {
+        counter.run(&[
+            "refund",
+            "transfer",
+            case_no,
+            &failed_no,
+            "--bank",
+            "中国建设银行",
+            "--holder",
+            "王五",
+            "--account",
+            "6217 0000 1234 5678 901",
+            "--reason",
+            "微信零钱已注销",
+            "--as",
+            who,
+        ])
+    };
+    let out = transfer("cashier");
+    assert!(!out.status.success() && text(&out.stderr).contains("FORBIDDEN"), "{}", text(&out.stderr));
+    let out = transfer("supervisor");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    counter.drain("supervisor");
+    let kept = platform.sql(
+        "SELECT t->>'reference' FROM journal, jsonb_array_elements(record->'tenders') t WHERE t->>'tender' = 'transfer'",
+    );
+    assert_eq!(kept.trim(), "中国建设银行 王五 6217***********8901", "only the masked account reaches the platform");
+    let taken = platform.sql(&format!("SELECT count(*) FROM channel_order_uses WHERE transaction_id = '{failed_no}'"));
+    assert_eq!(taken.trim(), "1", "the platform took the transfer");
 }

@@ -120,7 +120,16 @@ pub struct RefundView {
     pub message: Option<String>,
     /// `YYYY-MM-DD HH:MM:SS`
     pub at: String,
-    /// A failed refund paid in cash since (改退现金): the cash receipt's number.
+    /// A failed refund paid another way since (改退现金 / 转账退款).
     #[serde(default)]
-    pub paid_in_cash: Option<String>,
+    pub paid_otherwise: Option<PaidOtherwise>,
+}
+
+/// How a failed refund was paid instead: the reversal's receipt, its tender (现金 or 转账) and,
+/// for a transfer, the designated account (masked).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidOtherwise {
+    pub receipt_no: String,
+    pub tender: Tag,
+    pub payee: Option<String>,
 }

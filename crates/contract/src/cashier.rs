@@ -239,13 +239,28 @@ pub struct FeeDecision {
     pub reason: String,
 }
 
-/// 改退现金: a refund by the original route that failed (退款失败) is paid in cash instead, by a
-/// supervisor.
+/// 改退: a refund by the original route that failed (退款失败) is paid another way, by a
+/// supervisor: in cash from the drawer (改退现金), or by the hospital's bank to an account the
+/// patient designates (转账退款) when `payee` is given.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefundInCashRequest {
+pub struct RefundOtherwiseRequest {
     pub case_no: String,
     pub key: String,
     /// The failed refund's number (商户退款单号).
     pub refund_no: String,
     pub reason: String,
+    /// 转账退款: where the money goes. None: in cash.
+    #[serde(default)]
+    pub payee: Option<PayeeInput>,
+}
+
+/// The designated account as typed; only its masked number is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayeeInput {
+    /// 开户银行.
+    pub bank: String,
+    /// 收款人.
+    pub holder: String,
+    /// 账号, spaces allowed.
+    pub account: String,
 }

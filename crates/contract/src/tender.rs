@@ -12,6 +12,8 @@ pub struct TenderOption {
     pub refunds_through_platform: bool,
     /// Taken on the POS terminal: a collection names the slip (终端号:参考号).
     pub on_pos_terminal: bool,
+    /// Money can be taken by it (a transfer only pays out a failed refund).
+    pub collects: bool,
 }
 
 /// Every tender, in the order the dialogs list them.
@@ -24,8 +26,15 @@ pub fn tender_options() -> Vec<TenderOption> {
             collects_through_platform: t.collects_through_platform(),
             refunds_through_platform: t.refunds_through_platform(),
             on_pos_terminal: t.on_pos_terminal(),
+            collects: t.collects(),
         })
         .collect()
+}
+
+/// The tenders a cashier types into a deposit's or a settlement's rows (not 转账, which only a
+/// supervisor's 转账退款 uses).
+pub fn collecting_tenders() -> Vec<TenderOption> {
+    tender_options().into_iter().filter(|t| t.collects).collect()
 }
 
 /// The label of a tender code (`cash` → 现金), or the code itself when unknown.
@@ -46,6 +55,9 @@ pub fn takes_pay_code(code: &str) -> bool {
 /// The code of cash, the tender every refund can fall back to.
 pub const CASH: &str = "cash";
 
+/// The code of 转账, how a supervisor pays a failed refund to the patient's designated account.
+pub const TRANSFER: &str = "transfer";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +68,13 @@ mod tests {
         assert_eq!(cash.label, "现金");
         assert!(!cash.refunds_through_platform);
         assert_eq!(tender_label("wechat"), "微信");
+    }
+
+    #[test]
+    fn a_transfer_is_never_offered_for_collecting() {
+        let transfer = tender_options().into_iter().find(|t| t.code == TRANSFER).unwrap();
+        assert_eq!((transfer.label, transfer.collects), ("转账", false));
+        assert!(collecting_tenders().iter().all(|t| t.code != TRANSFER));
+        assert_eq!(collecting_tenders().len(), tender_options().len() - 1);
     }
 }

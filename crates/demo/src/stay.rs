@@ -345,7 +345,7 @@ fn reference(tender: Tender, rng: &mut ChaCha8Rng) -> Option<String> {
         (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect::<String>()
     };
     match tender {
-        Tender::Cash => None,
+        Tender::Cash | Tender::Transfer => None,
         Tender::WeChat => Some(format!("4200002{}", digits(21, rng))),
         Tender::Alipay => Some(format!("2026{}", digits(24, rng))),
         // The POS slip: 终端号:参考号 (the same draws as before, so the demo hospital is unchanged).

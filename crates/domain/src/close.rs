@@ -57,7 +57,7 @@ pub struct InsuranceFigures {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CloseFigures {
     /// In `Tender::ALL` order.
-    pub tenders: [TenderFigures; 6],
+    pub tenders: [TenderFigures; Tender::ALL.len()],
     pub deposits_applied: Money,
     /// In `InsuranceType::ALL` order.
     pub insurance: [InsuranceFigures; 3],
@@ -296,9 +296,9 @@ mod tests {
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
-            (0usize..6, 1i64..500_000).prop_map(|(t, f)| Op::Deposit(t, f)),
-            (0usize..6, 1i64..500_000).prop_map(|(t, f)| Op::Reverse(t, f)),
-            (1i64..2_000_000, 0i64..100, 0i64..100, 0i64..100, 0i64..3_000_000, 0usize..6, 0usize..3)
+            (0usize..Tender::ALL.len(), 1i64..500_000).prop_map(|(t, f)| Op::Deposit(t, f)),
+            (0usize..Tender::ALL.len(), 1i64..500_000).prop_map(|(t, f)| Op::Reverse(t, f)),
+            (1i64..2_000_000, 0i64..100, 0i64..100, 0i64..100, 0i64..3_000_000, 0usize..Tender::ALL.len(), 0usize..3)
                 .prop_map(|(f, a, b, c, d, t, i)| Op::Settle(f, a, b, c, d, t, i)),
             Just(Op::Recall),
         ]
@@ -311,7 +311,7 @@ mod tests {
         #[test]
         fn closes_balance_and_add_up(ops in prop::collection::vec(op(), 1..60), cuts in prop::collection::vec(0usize..60, 0..6)) {
             let mut records = Vec::new();
-            let mut drawer = [0i64; 6];
+            let mut drawer = [0i64; Tender::ALL.len()];
             let mut settled: Vec<(SettlementFigures, InsuranceType, Vec<TenderLine>)> = Vec::new();
             for op in ops {
                 match op {

@@ -35,6 +35,9 @@ impl PayChannel {
             PayChannel::Tender(Tender::WeChat) => "04",
             PayChannel::Tender(Tender::Alipay) => "05",
             PayChannel::Tender(Tender::SocialSecurityCard) => "06",
+            // Never on an invoice (a transfer only pays out); the code the fiscal platform's
+            // table gives 其他.
+            PayChannel::Tender(Tender::Transfer) => "99",
         }
     }
 
@@ -52,7 +55,7 @@ impl PayChannel {
     pub fn all() -> Vec<PayChannel> {
         let mut all =
             vec![PayChannel::InsuranceFund, PayChannel::PersonalAccount, PayChannel::BloodWaiver, PayChannel::Deposit];
-        all.extend(Tender::ALL.into_iter().map(PayChannel::Tender));
+        all.extend(Tender::ALL.into_iter().filter(|t| t.collects()).map(PayChannel::Tender));
         all
     }
 
@@ -116,7 +119,7 @@ pub fn invoice_amounts(
         (PayChannel::BloodWaiver, figures.blood_reimbursement),
         (PayChannel::Deposit, (-owed).max(Money::ZERO)),
     ];
-    for tender in Tender::ALL {
+    for tender in Tender::ALL.into_iter().filter(|t| t.collects()) {
         let collected: Money = settlement
             .payments
             .iter()

@@ -7,6 +7,7 @@ pub mod day_end;
 pub mod deposit;
 pub mod invoices;
 pub mod recall;
+pub mod refund_otherwise;
 pub mod reversal;
 pub mod settle;
 pub mod tenders;

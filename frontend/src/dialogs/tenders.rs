@@ -2,7 +2,7 @@
 //! with the change (找零) shown large, the POS slip (终端号:参考号) beside a card collected, and
 //! the sums the dialogs check before sending.
 //!
-//! The tenders are the contract's ([`tender_options`]); on a linked counter that is offline,
+//! The tenders are the contract's ([`collecting_tenders`]); on a linked counter that is offline,
 //! those collected through the platform are shown disabled (离线不可用) before anyone scans.
 //!
 //! Rows are plain data in one signal (no signal per row): rows outlive the dialog step that
@@ -10,7 +10,7 @@
 
 use contract::Money;
 use contract::cashier::TenderInput;
-use contract::tender::{CASH, TenderOption, on_pos_terminal, takes_pay_code, tender_label, tender_options};
+use contract::tender::{CASH, TenderOption, collecting_tenders, on_pos_terminal, takes_pay_code, tender_label};
 use leptos::prelude::*;
 
 use crate::link::Link;
@@ -98,7 +98,7 @@ fn unavailable(option: &TenderOption, refund: bool, offline: bool) -> bool {
 /// The tender a new row starts with: bank card when unused, else the first unused one that
 /// can be taken now.
 fn next_tender(list: &[TenderRow], refund: bool, offline: bool) -> &'static str {
-    let unused: Vec<TenderOption> = tender_options()
+    let unused: Vec<TenderOption> = collecting_tenders()
         .into_iter()
         .filter(|o| !list.iter().any(|r| r.tender == o.code) && !unavailable(o, refund, offline))
         .collect();
@@ -144,7 +144,7 @@ pub fn TenderRows(
                     view! {
                         <div class="tender-row">
                             <select class="tender-kind" on:change=move |ev| edit(rows, id, |r| r.tender = event_target_value(&ev))>
-                                {tender_options()
+                                {collecting_tenders()
                                     .into_iter()
                                     .map(|option| view! { <TenderChoice rows=rows id=id option=option refund=refund/> })
                                     .collect_view()}

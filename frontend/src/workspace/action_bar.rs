@@ -48,7 +48,11 @@ pub fn ActionBar(
 fn StatusLine(loading: Memo<bool>) -> impl IntoView {
     let desk = expect_context::<Desk>();
     view! {
-        <span id="notice" class=move || desk.notice.with(|n| n.as_ref().map(|n| n.class()).unwrap_or_default())>
+        <span
+            id="notice"
+            class=move || desk.notice.with(|n| n.as_ref().map(|n| n.class()).unwrap_or_default())
+            title=move || desk.notice.with(|n| n.as_ref().map(|n| n.text.clone()).unwrap_or_default())
+        >
             {move || if loading.get() { Some("正在加载…".to_owned()) } else { desk.notice.get().map(|n| n.text) }}
         </span>
     }

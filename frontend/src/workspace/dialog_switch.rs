@@ -9,6 +9,7 @@ use crate::dialogs::day_end::DayEndDialog;
 use crate::dialogs::deposit::DepositDialog;
 use crate::dialogs::invoices::InvoicesDialog;
 use crate::dialogs::recall::RecallDialog;
+use crate::dialogs::refund_otherwise::RefundOtherwiseDialog;
 use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
 use crate::dialogs::settle::SettleDialog;
 
@@ -25,6 +26,7 @@ pub fn DialogSwitch() -> impl IntoView {
             Dialog::Invoices => view! { <InvoicesDialog/> }.into_any(),
             Dialog::DayEnd => view! { <DayEndDialog/> }.into_any(),
             Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
+            Dialog::RefundOtherwise(refund) => view! { <RefundOtherwiseDialog refund=refund/> }.into_any(),
             Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
         })
     }

@@ -81,7 +81,7 @@ impl super::InpatientAccount {
             return Err(DepositError::Settled);
         }
         let mut tendered = super::tenders::check_tenders(lines, cash_received)?;
-        super::tenders::check_slips(&mut tendered.lines)?;
+        super::tenders::check_collected(&mut tendered.lines)?;
         Ok(tendered)
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod deposit;
 pub mod fee;
 pub mod pay_code;
+pub mod payee;
 pub mod pos;
 pub mod recall;
 pub mod refund_progress;

@@ -30,15 +30,15 @@ impl Default for RefundWindows {
 pub struct RefundWindowsError(pub String);
 
 impl RefundWindows {
-    /// The window of `tender`'s route; `None` for cash and cheques (handed back at the counter)
-    /// and for a channel without a limit.
+    /// The window of `tender`'s route; `None` for cash and cheques (handed back at the counter),
+    /// for a transfer (the hospital's bank pays it) and for a channel without a limit.
     pub fn days(&self, tender: Tender) -> Option<u32> {
         match tender {
             Tender::WeChat => self.wechat,
             Tender::Alipay => self.alipay,
             Tender::BankCard => self.card,
             Tender::SocialSecurityCard => self.sscard,
-            Tender::Cash | Tender::Cheque => None,
+            Tender::Cash | Tender::Cheque | Tender::Transfer => None,
         }
     }
 
@@ -58,7 +58,7 @@ impl RefundWindows {
                 Tender::Alipay => windows.alipay = days,
                 Tender::BankCard => windows.card = days,
                 Tender::SocialSecurityCard => windows.sscard = days,
-                Tender::Cash | Tender::Cheque => return Err(bad()),
+                Tender::Cash | Tender::Cheque | Tender::Transfer => return Err(bad()),
             }
         }
         Ok(windows)

@@ -127,7 +127,7 @@ impl InpatientAccount {
             return Err(ReversalError::Exceeds { requested: amount, available: remaining });
         }
         let original = deposit.tenders.iter().map(|t| t.tender.label()).collect::<Vec<_>>().join("、");
-        for line in lines.iter().filter(|l| l.tender != Tender::Cash) {
+        for line in lines.iter().filter(|l| !l.tender.paid_out_by_hospital()) {
             let tender = line.tender.label();
             let paid: Money = deposit.tenders.iter().filter(|t| t.tender == line.tender).map(|t| t.amount).sum();
             if paid.is_zero() {
@@ -142,12 +142,17 @@ impl InpatientAccount {
                 return Err(ReversalError::OutsideWindow { tender, days });
             }
         }
+        // A route names what it goes back to (the deposit's transaction); a transfer keeps its
+        // own reference (the designated account).
         Ok(lines
             .iter()
             .map(|l| TenderLine {
                 tender: l.tender,
                 amount: -l.amount,
-                reference: deposit.tenders.iter().find(|t| t.tender == l.tender).and_then(|t| t.reference.clone()),
+                reference: match l.tender {
+                    Tender::Transfer => l.reference.clone(),
+                    _ => deposit.tenders.iter().find(|t| t.tender == l.tender).and_then(|t| t.reference.clone()),
+                },
             })
             .collect())
     }

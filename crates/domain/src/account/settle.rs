@@ -166,7 +166,7 @@ impl Trial {
         }
         if due.is_positive() {
             let mut tendered = check_exact(lines, due, cash_received)?;
-            super::tenders::check_slips(&mut tendered.lines)?;
+            super::tenders::check_collected(&mut tendered.lines)?;
             let payments =
                 tendered.lines.into_iter().map(|line| SettlementPayment { line, deposit_id: None }).collect();
             return Ok((payments, tendered.change));

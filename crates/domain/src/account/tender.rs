@@ -13,15 +13,25 @@ pub enum Tender {
     WeChat,
     Alipay,
     SocialSecurityCard,
+    /// 转账: paid out by the hospital's bank to an account the patient designates, when a refund
+    /// by the original route failed. Never collected.
+    Transfer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("未知的支付方式：“{0}”（可用：现金、支票、银行卡、微信、支付宝、社保卡）")]
+#[error("未知的支付方式：“{0}”（可用：现金、支票、银行卡、微信、支付宝、社保卡、转账）")]
 pub struct UnknownTender(pub String);
 
 impl Tender {
-    pub const ALL: [Tender; 6] =
-        [Tender::Cash, Tender::Cheque, Tender::BankCard, Tender::WeChat, Tender::Alipay, Tender::SocialSecurityCard];
+    pub const ALL: [Tender; 7] = [
+        Tender::Cash,
+        Tender::Cheque,
+        Tender::BankCard,
+        Tender::WeChat,
+        Tender::Alipay,
+        Tender::SocialSecurityCard,
+        Tender::Transfer,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -31,6 +41,7 @@ impl Tender {
             Tender::WeChat => "wechat",
             Tender::Alipay => "alipay",
             Tender::SocialSecurityCard => "sscard",
+            Tender::Transfer => "transfer",
         }
     }
 
@@ -42,6 +53,7 @@ impl Tender {
             Tender::WeChat => "微信",
             Tender::Alipay => "支付宝",
             Tender::SocialSecurityCard => "社保卡",
+            Tender::Transfer => "转账",
         }
     }
 
@@ -59,8 +71,19 @@ impl Tender {
     pub fn collects_through_platform(self) -> bool {
         match self {
             Tender::WeChat | Tender::Alipay | Tender::SocialSecurityCard => true,
-            Tender::Cash | Tender::Cheque | Tender::BankCard => false,
+            Tender::Cash | Tender::Cheque | Tender::BankCard | Tender::Transfer => false,
         }
+    }
+
+    /// Money can be taken by this tender (a deposit, a settlement's 补缴). A transfer only pays out.
+    pub fn collects(self) -> bool {
+        self != Tender::Transfer
+    }
+
+    /// The hospital pays this out itself (the drawer's cash, its bank's transfer), so it needs no
+    /// original route: any deposit's money may go back this way.
+    pub fn paid_out_by_hospital(self) -> bool {
+        matches!(self, Tender::Cash | Tender::Transfer)
     }
 
     /// Taken on the window's POS terminal (bank card, social-security card): the tender names the
@@ -68,7 +91,7 @@ impl Tender {
     pub fn on_pos_terminal(self) -> bool {
         match self {
             Tender::BankCard | Tender::SocialSecurityCard => true,
-            Tender::Cash | Tender::Cheque | Tender::WeChat | Tender::Alipay => false,
+            Tender::Cash | Tender::Cheque | Tender::WeChat | Tender::Alipay | Tender::Transfer => false,
         }
     }
 
@@ -76,7 +99,7 @@ impl Tender {
     /// counter): an offline counter refunds in cash or not at all.
     pub fn refunds_through_platform(self) -> bool {
         match self {
-            Tender::Cash => false,
+            Tender::Cash | Tender::Transfer => false,
             Tender::Cheque | Tender::BankCard | Tender::WeChat | Tender::Alipay | Tender::SocialSecurityCard => true,
         }
     }
@@ -101,6 +124,7 @@ mod tests {
         assert_eq!(Tender::parse("CASH"), Ok(Tender::Cash));
         assert_eq!(Tender::parse("社保卡"), Ok(Tender::SocialSecurityCard));
         assert_eq!(Tender::parse("card"), Ok(Tender::BankCard));
+        assert_eq!(Tender::parse("转账"), Ok(Tender::Transfer));
         assert!(Tender::parse("比特币").is_err());
         for t in Tender::ALL {
             assert_eq!(Tender::parse(t.code()), Ok(t));

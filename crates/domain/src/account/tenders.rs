@@ -30,6 +30,8 @@ pub enum TenderError {
     SumMismatch { tendered: Money, expected: Money },
     #[error("现金实收 {} 少于现金应收 {}", .received.yuan(), .cash.yuan())]
     CashShort { received: Money, cash: Money },
+    #[error("{tender}只用于退款，不能收款")]
+    NotCollected { tender: &'static str },
     #[error(transparent)]
     Slip(#[from] super::pos::SlipError),
 }
@@ -43,6 +45,7 @@ impl TenderError {
             TenderError::Repeated { .. } => "TENDER_REPEATED",
             TenderError::SumMismatch { .. } => "TENDER_SUM_MISMATCH",
             TenderError::CashShort { .. } => "CASH_SHORT",
+            TenderError::NotCollected { .. } => "TENDER_NOT_COLLECTED",
             TenderError::Slip(e) => e.code(),
         }
     }
@@ -93,10 +96,14 @@ pub fn check_exact(
     Ok(tendered)
 }
 
-/// Money collected (a deposit, a settlement's 补缴): each tender taken on the POS terminal names
-/// its slip, in the canonical form `TERMINAL:REFERENCE[:VOUCHER]` (the lines come back with it).
-pub fn check_slips(lines: &mut [TenderLine]) -> Result<(), TenderError> {
+/// Money collected (a deposit, a settlement's 补缴): every tender is one that collects, and each
+/// taken on the POS terminal names its slip, in the canonical form `TERMINAL:REFERENCE[:VOUCHER]`
+/// (the lines come back with it).
+pub fn check_collected(lines: &mut [TenderLine]) -> Result<(), TenderError> {
     for line in lines {
+        if !line.tender.collects() {
+            return Err(TenderError::NotCollected { tender: line.tender.label() });
+        }
         if let Some(slip) = super::pos::PosSlip::required(line.tender, line.reference.as_deref())? {
             line.reference = Some(slip.to_string());
         }
@@ -110,6 +117,13 @@ mod tests {
 
     fn line(tender: Tender, amount: &str) -> TenderLine {
         TenderLine { tender, amount: Money::parse(amount).unwrap(), reference: None }
+    }
+
+    #[test]
+    fn a_transfer_pays_out_but_never_collects() {
+        let mut lines = [line(Tender::Cash, "100"), line(Tender::Transfer, "50")];
+        assert_eq!(check_collected(&mut lines).unwrap_err().code(), "TENDER_NOT_COLLECTED");
+        assert!(check_collected(&mut [line(Tender::Cash, "100")]).is_ok());
     }
 
     #[test]

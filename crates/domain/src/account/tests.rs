@@ -329,6 +329,16 @@ fn reversals_follow_the_rules() {
 }
 
 #[test]
+fn a_transfer_pays_back_any_deposit_but_takes_none() {
+    let mut l = Ledger::new();
+    let refused = l.account.check_new_deposit(&[line(Tender::Transfer, m("100"))], None).unwrap_err();
+    assert_eq!(refused.code(), "TENDER_NOT_COLLECTED");
+    let wechat = l.deposit(vec![line(Tender::WeChat, m("500"))]).unwrap();
+    l.reverse(wechat, m("500"), vec![line(Tender::Transfer, m("500"))]).unwrap();
+    assert!(l.account.reversible_amount(wechat).is_zero());
+}
+
+#[test]
 fn a_reversal_goes_back_by_the_deposits_own_routes_unless_sent_to_cash() {
     let mut l = Ledger::new();
     let mixed = l.deposit(vec![line(Tender::Cash, m("200")), line(Tender::WeChat, m("300"))]).unwrap();
