@@ -87,6 +87,8 @@ pub enum Dialog {
     VoidReceipt(DepositView),
     /// 改退: a refund by the original route that failed, paid in cash or by transfer.
     RefundOtherwise(RefundView),
+    /// 待处理: the refunds that failed, across patients.
+    Pending,
 }
 
 #[derive(Clone, Copy)]
@@ -140,6 +142,11 @@ impl Desk {
     /// dialog offers what needs none (作废纸质 by number, 票据领用, 自助机报表).
     pub fn open_invoices(&self) {
         self.dialog.set(Some(Dialog::Invoices));
+    }
+
+    /// Opens 待处理; it needs no patient on the desk.
+    pub fn open_pending(&self) {
+        self.dialog.set(Some(Dialog::Pending));
     }
 
     /// Opens 日结 (F10); it needs no patient on the desk.

@@ -137,6 +137,11 @@ pub async fn refund_status(case_no: &str) -> Result<Vec<contract::account::Refun
     call("refund_status", &CaseArgs { case_no }).await
 }
 
+/// 待处理: the failed refunds waiting to be paid another way.
+pub async fn pending() -> Result<contract::pending::PendingList, ApiError> {
+    call("pending", &NoArgs {}).await
+}
+
 /// 改退现金 / 转账退款 of a failed refund (a supervisor's).
 pub async fn refund_otherwise(request: &RefundOtherwiseRequest) -> Result<DepositReceipt, ApiError> {
     call("refund_otherwise", &RequestArgs { request }).await

@@ -80,6 +80,13 @@ pub async fn reverse_deposit(shell: State<'_, Shell>, request: ReversalRequest) 
     Ok(shell.app()?.reverse_deposit(&operator, &request).await?)
 }
 
+/// 待处理: the failed refunds waiting to be paid another way.
+#[tauri::command]
+pub async fn pending(shell: State<'_, Shell>) -> Result<contract::pending::PendingList, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.pending(&operator).await?)
+}
+
 /// 改退现金 / 转账退款: a supervisor pays a refund the channel could not make another way.
 #[tauri::command]
 pub async fn refund_otherwise(

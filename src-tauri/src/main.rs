@@ -42,6 +42,7 @@ fn main() {
             commands::print_settlement,
             commands::refund_status,
             commands::refund_otherwise,
+            commands::pending,
             commands::recall,
             commands::audit_gate,
             commands::decide_audit,

@@ -4,7 +4,8 @@
 //! nothing is written; a good code is collected, and the receipt's tender keeps the channel's
 //! transaction number; reversed by its route, the money goes back through the channel (退款中,
 //! then 已退款 on 刷新退款状态). A payer whose account was closed gets 退款失败: the cashier is told
-//! to ask a supervisor, who pays it by transfer to the patient's account (转账退款), kept masked.
+//! to ask a supervisor, who finds it on 待处理, opens the patient from there and pays it by
+//! transfer to the patient's account (转账退款), kept masked.
 
 use std::time::Duration;
 
@@ -109,7 +110,13 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     assert!(said.contains("退款失败"), "{said}");
     click(&desktop, "#log-out").await;
     desktop.log_in("supervisor").await;
-    desktop.scan(CASE_NO).await;
+    // The supervisor finds it on 待处理 and opens the patient from there.
+    click(&desktop, "#pending-open").await;
+    let listed = wait_for(&desktop, "#pending-refunds tbody", |t| t.contains(CASE_NO)).await;
+    assert!(listed.contains("卡已注销") && listed.contains("¥300.00"), "{listed}");
+    desktop.screenshot("pending-refunds.png").await;
+    click(&desktop, "#pending-refunds button.open-pending").await;
+    desktop.wait_text("patient-case-no", |t| t == CASE_NO).await;
     click(&desktop, "#refunds tr.refund-failed button.pay-otherwise").await;
     desktop.find_id("otherwise-way").await;
     click(&desktop, "#otherwise-way option[value='transfer']").await;

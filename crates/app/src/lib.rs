@@ -39,6 +39,7 @@ mod op;
 mod outbox;
 pub mod paper;
 pub mod pay_desk;
+mod pending;
 mod printing;
 mod recall;
 mod refund_otherwise;

@@ -31,6 +31,11 @@ pub trait PayDesk: Debug + Send + Sync {
     fn refunds_of<'a>(&'a self, _case_no: &'a str) -> BoxFuture<'a, Result<Vec<wire::pay::RefundStatus>, AppError>> {
         Box::pin(async { Ok(Vec::new()) })
     }
+    /// Every counter's refunds that failed and were not paid another way, as the platform lists
+    /// them (a stand-alone counter has only its own, which it keeps).
+    fn failed_refunds(&self) -> BoxFuture<'_, Result<Vec<wire::pay::RefundStatus>, AppError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
 }
 
 /// The channels in this process (a stand-alone counter: the sandboxes).

@@ -74,7 +74,7 @@ pub(crate) fn refund_view(now: &RefundNow) -> Result<RefundView, AppError> {
     })
 }
 
-fn status_view(status: &wire::pay::RefundStatus) -> Result<RefundView, AppError> {
+pub(crate) fn status_view(status: &wire::pay::RefundStatus) -> Result<RefundView, AppError> {
     let tender = Tender::parse(&status.tender).map_err(AppError::internal)?;
     let progress = RefundProgress::parse(&status.state).unwrap_or(RefundProgress::Requested);
     Ok(RefundView {

@@ -195,6 +195,13 @@ async fn a_failed_refund_is_transferred_to_the_patients_account_kept_masked() {
     let failed = app.refund_status(CASE).await.unwrap().remove(0);
     assert_eq!(failed.state.code, "failed");
     let supervisor = login(&app, "supervisor").await;
+    // 待处理 lists it for a supervisor (not for a cashier), with its patient.
+    assert_eq!(app.pending(&cashier).await.unwrap_err().code(), "FORBIDDEN");
+    let pending = app.pending(&supervisor).await.unwrap();
+    assert!(!pending.platform_unreached);
+    let listed: Vec<_> = pending.refunds.iter().map(|p| (p.case_no.as_str(), p.refund.refund_no.as_str())).collect();
+    assert_eq!(listed, [(CASE, failed.refund_no.as_str())]);
+    assert!(!pending.refunds[0].patient_name.is_empty());
     let ask = |account: &str| contract::cashier::RefundOtherwiseRequest {
         case_no: CASE.into(),
         key: key(),
@@ -217,6 +224,7 @@ async fn a_failed_refund_is_transferred_to_the_patients_account_kept_masked() {
     assert_eq!(payee, "中国工商银行 李四 6222***********0123");
     let account = app.account(CASE).await.unwrap();
     assert_eq!(account.deposits.len(), deposits + 2, "the money back on the deposits and its transfer");
+    assert!(app.pending(&supervisor).await.unwrap().refunds.is_empty(), "paid: no longer pending");
     let otherwise = account.refunds[0].paid_otherwise.clone().unwrap();
     assert_eq!((otherwise.tender.code.as_str(), otherwise.payee.as_deref()), ("transfer", Some(payee.as_str())));
     // The full number is nowhere in the counter's database.

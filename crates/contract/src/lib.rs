@@ -13,6 +13,7 @@ pub mod error;
 pub mod invoice;
 pub mod link;
 pub mod patient;
+pub mod pending;
 pub mod recon;
 pub mod session;
 pub mod tender;

@@ -120,3 +120,22 @@ pub async fn of_operation(conn: &mut SqliteConnection, key: Uuid) -> Result<Vec<
         .await?;
     rows.into_iter().map(now_of).collect()
 }
+
+/// The refunds whose last answer is 退款失败, oldest first, each with its admission's case
+/// number (待处理: they wait for a supervisor to pay them another way).
+pub async fn failed(conn: &mut SqliteConnection) -> Result<Vec<(String, RefundNow)>> {
+    let rows: Vec<Row> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{NOW} WHERE e.state = 'failed' ORDER BY r.at, r.rowid")))
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for now in rows.into_iter().map(now_of) {
+        let now = now?;
+        let case_no: String = sqlx::query_scalar("SELECT case_no FROM admissions WHERE id = ?1")
+            .bind(now.refund.admission_id.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+        out.push((case_no, now));
+    }
+    Ok(out)
+}

@@ -131,4 +131,12 @@ impl PayDesk for PlatformPay {
             client.send(request).await.map_err(|e| AppError::Refused(e.to_string()))
         })
     }
+
+    fn failed_refunds(&self) -> BoxFuture<'_, Result<Vec<RefundStatus>, AppError>> {
+        Box::pin(async move {
+            let token = self.token()?;
+            let client = &self.session.client;
+            client.send(client.get("/api/v1/pay/refunds", &token)).await.map_err(|e| AppError::Refused(e.to_string()))
+        })
+    }
 }

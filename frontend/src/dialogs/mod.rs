@@ -6,6 +6,7 @@ pub mod blood;
 pub mod day_end;
 pub mod deposit;
 pub mod invoices;
+pub mod pending;
 pub mod recall;
 pub mod refund_otherwise;
 pub mod reversal;

@@ -8,6 +8,7 @@ use crate::dialogs::blood::BloodDialog;
 use crate::dialogs::day_end::DayEndDialog;
 use crate::dialogs::deposit::DepositDialog;
 use crate::dialogs::invoices::InvoicesDialog;
+use crate::dialogs::pending::PendingDialog;
 use crate::dialogs::recall::RecallDialog;
 use crate::dialogs::refund_otherwise::RefundOtherwiseDialog;
 use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
@@ -27,6 +28,7 @@ pub fn DialogSwitch() -> impl IntoView {
             Dialog::DayEnd => view! { <DayEndDialog/> }.into_any(),
             Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
             Dialog::RefundOtherwise(refund) => view! { <RefundOtherwiseDialog refund=refund/> }.into_any(),
+            Dialog::Pending => view! { <PendingDialog/> }.into_any(),
             Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
         })
     }

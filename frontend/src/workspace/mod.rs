@@ -30,11 +30,13 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     provide_context(desk);
     provide_context(Link::start());
     let search = Search::new(desk);
+    provide_context(search);
     let auditor = session.may(Permission::AuditFees);
     let reviewer = session.may(Permission::ReviewReconciliation);
     let blood = crate::dialogs::blood::may_open(&session).then_some(session.may(Permission::ReviewBloodWaiver));
     let invoices = crate::dialogs::invoices::may_open(&session);
     let day_end = crate::dialogs::day_end::may_open(&session);
+    let pending = session.may(Permission::ViewPending);
     // The dialogs ask the session what the operator may do (`Session::may`).
     provide_context(session.clone());
     // The review opens on yesterday: the day whose statements the channels have delivered.
@@ -61,7 +63,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
         <div class="desk">
             <KeyMap search=search review=review auditor=auditor reviewer=reviewer blood=blood invoices=invoices day_end=day_end/>
             <TopBar session=session demo=demo on_logout=on_logout/>
-            <Rail reviewer=reviewer reviewing=reviewing blood=blood invoices=invoices day_end=day_end/>
+            <Rail reviewer=reviewer reviewing=reviewing blood=blood invoices=invoices day_end=day_end pending=pending/>
             <WorkArea search=search reviewing=reviewing/>
             <ActionBar search=search auditor=auditor reviewing=reviewing blood=blood invoices=invoices day_end=day_end/>
             <Show when=move || reviewing.get()>

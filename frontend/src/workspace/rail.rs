@@ -1,6 +1,8 @@
 //! The work-area rail on the left: 住院收费, 用血减免 (F7) for those who may register or review
 //! a blood-fee waiver, 票据 (F3) for those who may take money or read the kiosk report, 日结
-//! (F10) for those who close a day or collect one, the areas of later versions, and 对账复核 (F8) for those who may review the reconciliation.
+//! (F10) for those who close a day or collect one, 待处理 for supervisors and finance (the
+//! refunds that failed), the areas of later versions, and 对账复核 (F8) for those who may review
+//! the reconciliation.
 
 use leptos::prelude::*;
 
@@ -13,6 +15,7 @@ pub fn Rail(
     blood: Option<bool>,
     invoices: bool,
     day_end: bool,
+    pending: bool,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
     view! {
@@ -71,6 +74,21 @@ pub fn Rail(
             } else {
                 view! { <a class="disabled" title="收费员、收费组长或财务使用">"日结"</a> }.into_any()
             }}
+            {pending.then(|| {
+                view! {
+                    <button
+                        id="pending-open"
+                        class="rail-item"
+                        title="待处理：原路退款失败，待改退现金或转账退款"
+                        on:click=move |_| {
+                            reviewing.set(false);
+                            desk.open_pending();
+                        }
+                    >
+                        "待处理"
+                    </button>
+                }
+            })}
             {if reviewer {
                 view! {
                     <button
