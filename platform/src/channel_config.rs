@@ -38,6 +38,10 @@ pub struct ChannelConfig {
     /// (`none`: no limit); counters take them at login.
     #[arg(long, env = "PLATFORM_REFUND_WINDOWS", default_value = "wechat=365,alipay=90,card=180,sscard=365")]
     pub refund_windows: String,
+    /// How many announcements of an app payment that cannot be credited (the case unknown, the
+    /// admission settled) are answered "not yet" before it is refunded by its route.
+    #[arg(long, env = "PLATFORM_MOBILE_CREDIT_ATTEMPTS", default_value_t = 3)]
+    pub mobile_credit_attempts: u32,
     /// The waits before each announcement, in ms (WeChat's own: 15 s, 15 s, 30 s, 3 min, …).
     #[arg(
         long,
@@ -50,9 +54,10 @@ pub struct ChannelConfig {
 
 impl ChannelConfig {
     /// Sets `state`'s channels, keys and notifier (after its clock).
-    pub fn apply(&self, state: &mut AppState, listen: SocketAddr, cert: &Path) -> anyhow::Result<()> {
+    pub async fn apply(&self, state: &mut AppState, listen: SocketAddr, cert: &Path) -> anyhow::Result<()> {
         state.merchant_keys = MerchantKeys { wechat: self.wechat_key.clone(), alipay: self.alipay_key.clone() };
         state.refund_windows = RefundWindows::parse(&self.refund_windows)?;
+        state.mobile_credit_attempts = self.mobile_credit_attempts.max(1);
         // The sandboxes keep the platform's time (trials may shift it), in memory or on file.
         let mut sandboxes = Vec::new();
         for tender in [Tender::WeChat, Tender::Alipay] {
@@ -67,6 +72,7 @@ impl ChannelConfig {
             };
             sandboxes.push(Arc::new(sandbox));
         }
+        remember_what_was_paid(&state.pool, &sandboxes).await?;
         state.channels = sandboxes.iter().map(|s| s.clone() as Arc<dyn channels::PayChannel>).collect();
         state.sandboxes = sandboxes;
         let url = self
@@ -83,4 +89,29 @@ impl ChannelConfig {
         }
         Ok(())
     }
+}
+
+/// A channel knows every payment it ever took: the sandboxes (in memory, or on file since some
+/// later day) learn the paid orders the platform recorded — the demo's seeded ones included —
+/// so any of them can still go back by its route.
+async fn remember_what_was_paid(pool: &sqlx::PgPool, sandboxes: &[Arc<SandboxChannel>]) -> anyhow::Result<()> {
+    let paid: Vec<(String, String, String, i64, chrono::NaiveDateTime)> = sqlx::query_as(
+        "SELECT o.order_no, o.tender, e.transaction_id, o.amount_fen, e.at
+         FROM channel_orders o JOIN channel_order_events e ON e.order_no = o.order_no AND e.outcome = 'paid'
+         WHERE NOT EXISTS (SELECT 1 FROM channel_order_events c WHERE c.order_no = o.order_no AND c.outcome = 'cancelled')
+         ORDER BY e.at",
+    )
+    .fetch_all(pool)
+    .await?;
+    for sandbox in sandboxes {
+        let tender = channels::PayChannel::tender(sandbox.as_ref());
+        let history = paid.iter().filter(|p| p.1 == tender.code()).filter_map(|(order_no, _, transaction, fen, at)| {
+            Some((order_no.clone(), transaction.clone(), domain::Money::from_fen(*fen).ok()?, *at))
+        });
+        let learned = sandbox.remember_paid(history).map_err(anyhow::Error::msg)?;
+        if learned > 0 {
+            tracing::info!(tender = tender.code(), learned, "the sandbox channel learned the payments recorded here");
+        }
+    }
+    Ok(())
 }

@@ -61,6 +61,10 @@ pub async fn seed(pool: &sqlx::PgPool, seed: u64, patients: usize, now: NaiveDat
                 .await
                 .map_err(|e| anyhow::anyhow!(e.body.message))?;
         }
+        let case_no = stay.admission.case_no.to_string();
+        for paid in demo::channel_payments(&stay) {
+            remember_paid(&mut tx, &paid, &case_no).await?;
+        }
         tx.commit().await?;
         count += 1;
     }
@@ -73,4 +77,31 @@ pub async fn seed(pool: &sqlx::PgPool, seed: u64, patients: usize, now: NaiveDat
             .await?;
     }
     Ok(count)
+}
+
+/// The demo's WeChat or Alipay deposit as if collected here: the order, its `paid` outcome and
+/// its use by the deposit record — so it can be refunded by its route like any other.
+async fn remember_paid(tx: &mut sqlx::PgConnection, paid: &demo::ChannelPayment, case_no: &str) -> anyhow::Result<()> {
+    let cashier = demo::receipt_owner(&paid.receipt_no).map_or("cashier", |(user, _)| user);
+    sqlx::query("INSERT INTO channel_orders (order_no, tender, amount_fen, case_no, cashier, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&paid.order_no)
+        .bind(paid.tender.code())
+        .bind(paid.amount.fen())
+        .bind(case_no)
+        .bind(cashier)
+        .bind(paid.at)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO channel_order_events (order_no, outcome, transaction_id, at) VALUES ($1, 'paid', $2, $3)")
+        .bind(&paid.order_no)
+        .bind(&paid.transaction_id)
+        .bind(paid.at)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO channel_order_uses (transaction_id, record_key) VALUES ($1, $2)")
+        .bind(&paid.transaction_id)
+        .bind(paid.deposit_key)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

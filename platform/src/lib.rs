@@ -94,6 +94,9 @@ pub struct AppState {
     /// The channels' refund windows under the hospital's contracts (`serve --refund-windows`);
     /// counters take them at login.
     pub refund_windows: domain::account::refund_windows::RefundWindows,
+    /// How many times a mobile payment that cannot be credited is announced before it is
+    /// refunded (the admission may yet arrive from the HIS).
+    pub mobile_credit_attempts: u32,
 }
 
 /// The merchant keys (商户密钥) the channels' notifications are signed with, per merchant
@@ -163,6 +166,7 @@ impl AppState {
             notifier: None,
             merchant_keys: MerchantKeys::default(),
             refund_windows: domain::account::refund_windows::RefundWindows::default(),
+            mobile_credit_attempts: 3,
         }
     }
 }

@@ -422,7 +422,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => platform::clock::Clock::default(),
             };
             state.clock = clock;
-            channel_config.apply(&mut state, listen, &cert)?;
+            channel_config.apply(&mut state, listen, &cert).await?;
             let runner = std::sync::Arc::new(platform::recon::runner::Runner {
                 pool: state.pool.clone(),
                 source: std::sync::Arc::new(platform::recon::source::SandboxStatements { dir: statements_dir }),

@@ -2,9 +2,11 @@
 //! channel's signed notification. The platform checks the signature with the merchant key,
 //! credits the admission's deposit (a journal record every counter pulls, checked by the same
 //! fold as a counter's) and only then answers the channel; a notification already taken is
-//! answered again and changes nothing. A payment that cannot be credited — the case unknown,
-//! the admission settled — is refunded by the original route at once, with the reason. Each
-//! notification is logged (`channel_notifications`), whatever became of it.
+//! answered again and changes nothing. A payment that cannot be credited — the case unknown
+//! (the admission may not have reached the platform from the HIS yet), the admission settled —
+//! is answered "not yet" so the channel announces it again, and once it has been announced
+//! `serve --mobile-credit-attempts` times (3) it is refunded by the original route, with the
+//! reason. Each notification is logged (`channel_notifications`), whatever became of it.
 
 use channels::notify::{Notification, NotifyError};
 use domain::Tender;
@@ -18,6 +20,9 @@ use wire::records::{DepositRecord, Record, TenderRecord};
 use crate::error::ApiResult;
 use crate::{AppState, audit, journal};
 
+/// The code logged for an announcement answered "not yet" (the payment cannot be credited).
+const NOT_CREDITABLE: &str = "NOT_CREDITABLE";
+
 /// Who the credited deposits name as their cashier.
 pub const MOBILE_CASHIER: &str = "移动支付";
 
@@ -28,6 +33,8 @@ pub enum Verdict {
     Credited(String),
     /// Not creditable: refunded by the original route (why).
     Refunded(String),
+    /// Not creditable yet (why): the channel announces it again.
+    NotYet(String),
     /// Taken before: nothing done.
     Duplicate,
 }
@@ -54,7 +61,8 @@ async fn log(
     Ok(())
 }
 
-/// Takes a notification `tender`'s channel posted: Ok when the channel may stop announcing it.
+/// Takes a notification `tender`'s channel posted: Ok when it was read (the verdict says whether
+/// the channel may stop announcing it).
 pub async fn receive(state: &AppState, tender: Tender, body: &[u8]) -> Result<Verdict, NotifyError> {
     let key = state.merchant_key(tender);
     let notification = match channels::notify::read(tender, body, key) {
@@ -69,6 +77,12 @@ pub async fn receive(state: &AppState, tender: Tender, body: &[u8]) -> Result<Ve
     let mut last = None;
     for _ in 0..3 {
         match credit(state, &notification).await {
+            Ok(Verdict::NotYet(reason)) => {
+                tracing::info!(transaction = %notification.transaction_id, %reason, "a mobile payment not creditable yet");
+                let _ =
+                    log(state, tender, "failed", Some(NOT_CREDITABLE), Some(&notification.transaction_id), body).await;
+                return Ok(Verdict::NotYet(reason));
+            }
             Ok(verdict) => {
                 let said = if verdict == Verdict::Duplicate { "duplicate" } else { "taken" };
                 let _ = log(state, tender, said, None, Some(&notification.transaction_id), body).await;
@@ -97,6 +111,17 @@ fn refund_no_of(n: &Notification) -> String {
     format!("{}tk", n.order_no)
 }
 
+/// How many announcements of `n`'s payment were answered "not yet" before this one.
+async fn announced_before(conn: &mut PgConnection, n: &Notification) -> ApiResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM channel_notifications WHERE transaction_id = $1 AND verdict = 'failed' AND code = $2",
+    )
+    .bind(&n.transaction_id)
+    .bind(NOT_CREDITABLE)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// Credits `n` once: the deposit, or (when it cannot be) the refund, in one transaction.
 async fn credit(state: &AppState, n: &Notification) -> ApiResult<Verdict> {
     let mut tx = state.pool.begin().await?;
@@ -121,6 +146,10 @@ async fn credit(state: &AppState, n: &Notification) -> ApiResult<Verdict> {
     };
     let credit = match refused {
         Ok(credit) => credit,
+        Err(reason) if announced_before(&mut tx, n).await? + 1 < i64::from(state.mobile_credit_attempts) => {
+            tx.rollback().await?;
+            return Ok(Verdict::NotYet(reason));
+        }
         Err(reason) => {
             let refund_no = refund_no_of(n);
             sqlx::query(

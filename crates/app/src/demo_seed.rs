@@ -6,7 +6,6 @@ use std::time::Instant;
 use chrono::{NaiveDate, NaiveDateTime};
 use demo::{DemoAdmission, DemoConfig, FeeDetail};
 use domain::DepositKind;
-use domain::account::pay_code::PayCode;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use store::receipts::{self, Numbered, Series};
@@ -79,13 +78,13 @@ pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport,
     }
     let config = DemoConfig { seed: options.seed, patients: options.patients, now: options.now, fees: options.fees };
     let mut report = SeedReport { admissions: 0, fee_lines: 0, deposits: 0, millis: 0 };
-    let mut paid: Vec<(domain::Tender, (String, String, domain::Money, chrono::NaiveDateTime))> = Vec::new();
+    let mut paid: Vec<demo::ChannelPayment> = Vec::new();
     for stay in demo::admissions(&config) {
         write_admission(&mut tx, &stay).await?;
         report.admissions += 1;
         report.fee_lines += stay.fees.len();
         report.deposits += stay.deposits.len();
-        paid.extend(channel_payments(&stay));
+        paid.extend(demo::channel_payments(&stay));
     }
     tx.commit().await.map_err(store::StoreError::from)?;
     store.close().await;
@@ -95,29 +94,9 @@ pub async fn seed_demo(path: &Path, options: &SeedOptions) -> Result<SeedReport,
     Ok(report)
 }
 
-/// The demo's WeChat and Alipay payments, as the channels took them: (tender, (order number,
-/// transaction number, amount, when)).
-fn channel_payments(
-    stay: &DemoAdmission,
-) -> Vec<(domain::Tender, (String, String, domain::Money, chrono::NaiveDateTime))> {
-    let mut out = Vec::new();
-    for deposit in stay.deposits.iter().filter(|d| d.value.kind == DepositKind::Deposit) {
-        for (i, line) in deposit.value.tenders.iter().enumerate() {
-            if let Some(reference) = line.reference.as_ref().filter(|_| PayCode::scanned_for(line.tender)) {
-                let order_no = format!("{}-{}", deposit.value.receipt_no, i + 1);
-                out.push((line.tender, (order_no, reference.clone(), line.amount, deposit.value.at)));
-            }
-        }
-    }
-    out
-}
-
 /// Gives a stand-alone counter's sandbox channels the demo's history, so its WeChat and Alipay
 /// deposits can go back by their route.
-fn remember_in_sandboxes(
-    path: &Path,
-    paid: Vec<(domain::Tender, (String, String, domain::Money, chrono::NaiveDateTime))>,
-) -> Result<(), AppError> {
+fn remember_in_sandboxes(path: &Path, paid: Vec<demo::ChannelPayment>) -> Result<(), AppError> {
     let dir = path.parent().unwrap_or(Path::new(".")).join(crate::CHANNEL_SANDBOX_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| AppError::Io(format!("无法创建 {}：{e}", dir.display())))?;
     for tender in [domain::Tender::WeChat, domain::Tender::Alipay] {
@@ -125,7 +104,10 @@ fn remember_in_sandboxes(
         let clock: channels::sandbox::Clock = std::sync::Arc::new(chrono::NaiveDateTime::default);
         let sandbox = channels::sandbox::SandboxChannel::keeping(tender, std::time::Duration::ZERO, file, clock)
             .map_err(AppError::Io)?;
-        let history = paid.iter().filter(|(t, _)| *t == tender).map(|(_, p)| p.clone());
+        let history = paid
+            .iter()
+            .filter(|p| p.tender == tender)
+            .map(|p| (p.order_no.clone(), p.transaction_id.clone(), p.amount, p.at));
         sandbox.remember_paid(history).map_err(AppError::Io)?;
     }
     Ok(())

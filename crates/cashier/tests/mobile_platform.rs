@@ -3,8 +3,8 @@
 //! URL, signed; the platform credits the admission (a journal record every counter pulls) and
 //! only then answers. The same notification twice is credited once, also when both arrive at
 //! the same moment; a notification with a bad signature changes nothing; a payment for a
-//! settled admission or an unknown case is refunded by the original route at once, with the
-//! reason. Run by `scripts/test.sh` (needs `CASHIER_TEST_PG`).
+//! settled admission or an unknown case is answered "not yet" until its third announcement and
+//! then refunded by the original route, with the reason. Run by `scripts/test.sh` (needs `CASHIER_TEST_PG`).
 
 mod common;
 
@@ -104,7 +104,8 @@ fn a_deposit_paid_in_the_app_is_credited_once_and_one_that_cannot_be_is_refunded
     });
     assert_eq!(deposits(&forged.transaction_id).trim(), "1", "credited exactly once");
 
-    // Cannot be credited: refunded at once by the original route, with the reason.
+    // Cannot be credited: answered "not yet" twice (the admission might still arrive), then
+    // refunded by the original route on the third announcement, with the reason.
     let settled = counter.ready_self_pay().remove(0);
     let out = counter.settle("cashier", &settled);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -116,6 +117,10 @@ fn a_deposit_paid_in_the_app_is_credited_once_and_one_that_cannot_be_is_refunded
         let reason = platform.sql(&format!("SELECT reason FROM mobile_payments WHERE transaction_id = '{t}'"));
         assert!(reason.contains(said), "{case_no}: {reason}");
         assert_eq!(deposits(t).trim(), "0");
+        let announced = platform.sql(&format!(
+            "SELECT string_agg(verdict || ':' || COALESCE(code, ''), ',' ORDER BY id) FROM channel_notifications WHERE transaction_id = '{t}'"
+        ));
+        assert!(announced.trim().starts_with("failed:NOT_CREDITABLE,failed:NOT_CREDITABLE,taken:"), "{announced}");
         settles_on(
             &platform,
             &format!(

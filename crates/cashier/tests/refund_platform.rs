@@ -36,7 +36,7 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
     platform.serve_env = vec![
         ("PLATFORM_PAY_POLL_MS".into(), "20".into()),
         ("PLATFORM_PAY_TIMEOUT_MS".into(), "300".into()),
-        ("PLATFORM_REFUND_WINDOWS".into(), "wechat=30,alipay=30,card=180,sscard=none".into()),
+        ("PLATFORM_REFUND_WINDOWS".into(), "wechat=none,alipay=30,card=180,sscard=none".into()),
     ];
     platform.restart();
     let counter = Counter::register(&platform, &platform.https(), "窗口退款");
@@ -52,7 +52,7 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
     let transaction = paid["tenders"][0]["reference"].as_str().unwrap().to_owned();
     // The platform's contracts reach the counter at login: it checks refunds by the same windows.
     let windows = counter.sqlite("SELECT value FROM settings WHERE key = 'refund_windows'");
-    assert_eq!(windows.trim(), "wechat=30,alipay=30,card=180,sscard=none");
+    assert_eq!(windows.trim(), "wechat=none,alipay=30,card=180,sscard=none");
 
     let reverse = |receipt: &Value| {
         let receipt_no = receipt["receipt_no"].as_str().unwrap();
@@ -157,6 +157,30 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
         assert_eq!(failed.as_array().map(Vec::len), Some(0), "{failed}");
     });
     transfer_refund(&platform, &counter, &case_no, &envelope, &by_cash);
+    seeded_deposit_goes_back(&platform, &counter);
+}
+
+/// A WeChat deposit of the demo hospital the platform was seeded with goes back by its route
+/// like one taken today: the seed recorded it as a paid order, and the sandbox learned it.
+fn seeded_deposit_goes_back(platform: &Platform, counter: &Counter) {
+    let found = platform.sql(
+        "SELECT o.case_no || '|' || o.order_no || '|' || o.amount_fen FROM channel_orders o
+         WHERE o.device_id IS NULL AND o.tender = 'wechat' AND o.case_no <> (SELECT min(case_no) FROM channel_orders)
+         ORDER BY o.order_no LIMIT 1",
+    );
+    let parts: Vec<&str> = found.trim().split('|').collect();
+    assert_eq!(parts.len(), 3, "the demo's second patient paid by WeChat: {found}");
+    // The demo's order number is `{receipt}-{line}`.
+    let (case_no, receipt_no) = (parts[0], parts[1].rsplit_once('-').unwrap().0);
+    let out = counter.run(&["reverse", case_no, receipt_no, "--as", "cashier", "--reason", "患者要求退回"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let reversal: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let routes = reversal["tenders"].as_array().unwrap();
+    assert!(routes.iter().any(|t| t["tender"]["code"] == "wechat"), "by its route: {reversal}");
+    counter.drain("cashier");
+    let amount = format!("{}.00", parts[2].parse::<i64>().unwrap() / 100);
+    let now = status(counter, case_no);
+    assert!(now.iter().any(|s| s.0 == amount && s.1 == "已退款"), "{now:?}");
 }
 
 /// 转账退款: another refund fails; forged pushes that bring its money back or pay it out by

@@ -96,6 +96,43 @@ pub struct DemoAdmission {
     pub blood: Vec<Keyed<ApprovedBloodReimbursement>>,
 }
 
+/// A WeChat or Alipay deposit of the demo, as the channel took it: the order number the demo
+/// gives it (`{receipt}-{line}`), the channel's transaction number, the amount and when; and the
+/// deposit record that names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelPayment {
+    pub tender: domain::Tender,
+    pub order_no: String,
+    pub transaction_id: String,
+    pub amount: domain::Money,
+    pub at: NaiveDateTime,
+    pub deposit_key: Uuid,
+    pub receipt_no: String,
+}
+
+/// The demo stay's WeChat and Alipay deposits (a stand-alone counter's sandboxes and the
+/// platform's order register learn them, so they can go back by their route).
+pub fn channel_payments(stay: &DemoAdmission) -> Vec<ChannelPayment> {
+    let mut out = Vec::new();
+    for deposit in stay.deposits.iter().filter(|d| d.value.kind == domain::DepositKind::Deposit) {
+        for (i, line) in deposit.value.tenders.iter().enumerate() {
+            let scanned = domain::account::pay_code::PayCode::scanned_for(line.tender) && line.amount.is_positive();
+            if let Some(reference) = line.reference.as_ref().filter(|_| scanned) {
+                out.push(ChannelPayment {
+                    tender: line.tender,
+                    order_no: format!("{}-{}", deposit.value.receipt_no, i + 1),
+                    transaction_id: reference.clone(),
+                    amount: line.amount,
+                    at: deposit.value.at,
+                    deposit_key: deposit.key,
+                    receipt_no: deposit.value.receipt_no.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The admissions of the demo hospital, generated one at a time so 100k patients fit in
 /// little memory. Receipt numbers run on per cashier across admissions.
 pub fn admissions(config: &DemoConfig) -> impl Iterator<Item = DemoAdmission> + '_ {
@@ -139,6 +176,15 @@ mod tests {
         let other = DemoConfig { seed: 43, ..config(20) };
         let c: Vec<_> = admissions(&other).collect();
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn every_deposit_line_takes_money_and_every_channel_payment_is_positive() {
+        let all: Vec<_> = admissions(&config(2000)).collect();
+        let lines = all.iter().flat_map(|a| a.deposits.iter()).filter(|d| d.value.kind == domain::DepositKind::Deposit);
+        assert!(lines.flat_map(|d| d.value.tenders.iter()).all(|t| t.amount.is_positive()));
+        let paid: Vec<_> = all.iter().flat_map(channel_payments).collect();
+        assert!(paid.len() > 100 && paid.iter().all(|p| p.amount.is_positive() && !p.transaction_id.is_empty()));
     }
 
     #[test]

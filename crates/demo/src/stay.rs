@@ -364,7 +364,10 @@ fn deposit(
     let cashier = rng.random_range(0..CASHIERS.len());
     let amount = Money::from_fen(amount_yuan * 100).expect("small amounts");
     let tenders = if rng.random_bool(0.1) && amount_yuan > 1000 {
-        let cash = Money::from_fen(rng.random_range(1..5) * 50_000).expect("small");
+        // The same draw as ever; a cash part as large as the deposit leaves ¥100 for WeChat
+        // (a split line is never zero or negative).
+        let drawn = Money::from_fen(rng.random_range(1..5) * 50_000).expect("small");
+        let cash = drawn.min(amount - Money::from_fen(10_000).expect("small"));
         vec![
             TenderLine { tender: Tender::Cash, amount: cash, reference: None },
             TenderLine { tender: Tender::WeChat, amount: amount - cash, reference: reference(Tender::WeChat, rng) },

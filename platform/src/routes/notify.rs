@@ -31,6 +31,7 @@ pub async fn notify(State(state): State<AppState>, Path(name): Path<String>, bod
     };
     let (status, taken, message) = match mobile::receive(&state, tender, &body).await {
         Ok(Verdict::Credited(_) | Verdict::Duplicate | Verdict::Refunded(_)) => (StatusCode::OK, true, String::new()),
+        Ok(Verdict::NotYet(reason)) => (StatusCode::SERVICE_UNAVAILABLE, false, format!("暂时无法入账：{reason}")),
         Err(e @ channels::notify::NotifyError::Malformed(_)) if e.to_string().contains("暂时无法入账") => {
             (StatusCode::SERVICE_UNAVAILABLE, false, e.to_string())
         }
