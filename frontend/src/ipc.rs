@@ -142,6 +142,13 @@ pub async fn pending() -> Result<contract::pending::PendingList, ApiError> {
     call("pending", &NoArgs {}).await
 }
 
+/// 待处理: a supervisor's resolution of an operation the platform refused.
+pub async fn resolve_pending(
+    request: &contract::pending::ResolveRequest,
+) -> Result<contract::pending::RefusedOperation, ApiError> {
+    call("resolve_pending", &RequestArgs { request }).await
+}
+
 /// 改退现金 / 转账退款 of a failed refund (a supervisor's).
 pub async fn refund_otherwise(request: &RefundOtherwiseRequest) -> Result<DepositReceipt, ApiError> {
     call("refund_otherwise", &RequestArgs { request }).await

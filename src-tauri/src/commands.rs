@@ -87,6 +87,16 @@ pub async fn pending(shell: State<'_, Shell>) -> Result<contract::pending::Pendi
     Ok(shell.app()?.pending(&operator).await?)
 }
 
+/// 待处理: a supervisor resolves an operation the platform refused.
+#[tauri::command]
+pub async fn resolve_pending(
+    shell: State<'_, Shell>,
+    request: contract::pending::ResolveRequest,
+) -> Result<contract::pending::RefusedOperation, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.resolve_pending(&operator, &request).await?)
+}
+
 /// 改退现金 / 转账退款: a supervisor pays a refund the channel could not make another way.
 #[tauri::command]
 pub async fn refund_otherwise(

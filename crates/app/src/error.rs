@@ -59,6 +59,7 @@ impl AppError {
             AppError::Refused(_) => codes::FORBIDDEN,
             AppError::Open(e) => e.code(),
             AppError::Store(StoreError::Busy) => codes::DB_LOCKED,
+            AppError::Store(StoreError::NumbersExhausted) => codes::NUMBERS_EXHAUSTED,
             AppError::Store(_) | AppError::Report(_) | AppError::Io(_) | AppError::Internal(_) => codes::INTERNAL,
             AppError::Print(_) => codes::PRINT_FAILED,
         }

@@ -40,10 +40,12 @@ mod outbox;
 pub mod paper;
 pub mod pay_desk;
 mod pending;
+pub mod pending_desk;
 mod printing;
 mod recall;
 mod refund_otherwise;
 mod refunds;
+mod refused;
 pub mod reprints;
 mod settlement;
 mod statement;
@@ -108,6 +110,8 @@ pub struct AppConfig {
     /// Where WeChat and Alipay codes are collected. `None`: a stand-alone counter runs the
     /// channels' sandboxes in-process; a linked counter's is the platform's (set by `sync`).
     pub pay_desk: Option<Arc<dyn pay_desk::PayDesk>>,
+    /// Where the operations the platform refused are listed and resolved (`None`: stand-alone).
+    pub pending_desk: Option<Arc<dyn pending_desk::PendingDesk>>,
     /// How long a stand-alone counter's code payment waits for the payer, and how often it asks.
     pub pay_patience: channels::Patience,
 }
@@ -133,6 +137,7 @@ impl AppConfig {
             paper_desk: None,
             close_desk: None,
             pay_desk: None,
+            pending_desk: None,
             pay_patience: channels::Patience::default(),
         }
     }
@@ -170,6 +175,7 @@ pub struct App {
     paper_desk: Option<Arc<dyn paper::PaperDesk>>,
     close_desk: Option<Arc<dyn close_desk::CloseDesk>>,
     pay_desk: Option<Arc<dyn pay_desk::PayDesk>>,
+    pending_desk: Option<Arc<dyn pending_desk::PendingDesk>>,
 }
 
 impl App {
@@ -255,6 +261,7 @@ impl App {
             paper_desk,
             close_desk: config.close_desk,
             pay_desk,
+            pending_desk: config.pending_desk,
         };
         // Insurance calls a crash left unfinished are repaired before anything else runs.
         app.sweep_insurance(false).await?;

@@ -2,7 +2,8 @@
 //! pay them another way — this counter's own, and at a linked counter every counter's as the
 //! platform lists them (offline: this counter's own, and the list says so). A refund whose
 //! money was already returned and paid out here (改退现金 / 转账退款, perhaps not pushed yet)
-//! is not listed.
+//! is not listed. At a linked counter the list also holds the operations the platform refused
+//! (`refused.rs`).
 
 use std::collections::BTreeSet;
 
@@ -61,6 +62,20 @@ impl App {
             }));
         }
         refunds.sort_by(|a, b| a.refund.at.cmp(&b.refund.at));
-        Ok(PendingList { refunds, platform_unreached })
+        let mut refused = Vec::new();
+        if let Some(desk) = &self.pending_desk {
+            match desk.refused().await {
+                Ok(items) => {
+                    for item in &items {
+                        refused.push(self.refused_view(item).await?);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the platform's refused operations not read");
+                    platform_unreached = true;
+                }
+            }
+        }
+        Ok(PendingList { refunds, refused, platform_unreached })
     }
 }

@@ -138,6 +138,9 @@ fn a_linked_counters_reversal_is_refunded_by_the_platform_which_checks_every_ref
     };
     let out = cash("cashier");
     assert!(!out.status.success() && text(&out.stderr).contains("FORBIDDEN"), "{}", text(&out.stderr));
+    // The supervisor has no receipt numbers at this counter yet: said so, nothing written.
+    let out = cash("supervisor");
+    assert!(!out.status.success() && text(&out.stderr).contains("NUMBERS_EXHAUSTED"), "{}", text(&out.stderr));
     counter.drain("supervisor"); // the supervisor's receipt numbers at this counter
     let out = cash("supervisor");
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -45,5 +45,7 @@ pub mod codes {
     pub const DB_MISSING: &str = "DB_MISSING";
     pub const DB_UNAVAILABLE: &str = "DB_UNAVAILABLE";
     pub const PRINT_FAILED: &str = "PRINT_FAILED";
+    /// No receipt numbers left at this counter for the operator (sync to get a block).
+    pub const NUMBERS_EXHAUSTED: &str = "NUMBERS_EXHAUSTED";
     pub const INTERNAL: &str = "INTERNAL";
 }

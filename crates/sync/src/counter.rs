@@ -55,6 +55,8 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     config.close_desk = Some(Arc::new(crate::closes::PlatformCloses { session: session.clone() }));
     // WeChat and Alipay codes too: the platform holds the merchant credentials.
     config.pay_desk = Some(Arc::new(crate::pay::PlatformPay { session: session.clone() }));
+    // 待处理 too: the operations the platform refused are the platform's.
+    config.pending_desk = Some(Arc::new(crate::pending::PlatformPending { session: session.clone() }));
     let app = App::open(config).await?;
     Ok(Counter { app, session: Some(session) })
 }

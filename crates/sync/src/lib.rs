@@ -29,6 +29,7 @@ pub mod insurance;
 pub mod materials;
 pub mod paper;
 pub mod pay;
+pub mod pending;
 pub mod pull;
 pub mod push;
 pub mod recon;

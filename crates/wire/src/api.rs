@@ -149,6 +149,30 @@ pub struct PendingItem {
     pub note: Option<String>,
 }
 
+impl PendingItem {
+    /// Tenders the refused operation collected from the patient (positive deposit or collection
+    /// lines): what `deposit` keeps as a deposit, or `refund` gives back.
+    pub fn money_taken(&self) -> Vec<crate::records::TenderRecord> {
+        let mut out = Vec::new();
+        for record in &self.records {
+            match record {
+                Record::Deposit(d) if d.deposit_kind == "deposit" => out.extend(d.tenders.iter().cloned()),
+                Record::Settlement(s) => {
+                    out.extend(s.payments.iter().filter(|p| p.amount.money().is_positive()).map(|p| {
+                        crate::records::TenderRecord {
+                            tender: p.tender.clone(),
+                            amount: p.amount,
+                            reference: p.reference.clone(),
+                        }
+                    }))
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolvePending {

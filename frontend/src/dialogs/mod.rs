@@ -9,6 +9,7 @@ pub mod invoices;
 pub mod pending;
 pub mod recall;
 pub mod refund_otherwise;
+pub mod refused;
 pub mod reversal;
 pub mod settle;
 pub mod tenders;

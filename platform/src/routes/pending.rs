@@ -106,7 +106,7 @@ pub async fn resolve(
     .await?;
     if request.action == "deposit" {
         // The money the refused operation took becomes a deposit of the admission.
-        let taken = money_taken(&pending.records);
+        let taken = pending.money_taken();
         if !taken.is_empty() {
             let ward = journal::lock_admission(&mut tx, pending.admission_id)
                 .await?
@@ -136,27 +136,6 @@ pub async fn resolve(
     resolved.resolved_by = Some(caller.username);
     resolved.note = Some(request.note);
     Ok(Json(resolved))
-}
-
-/// Tenders a refused operation collected from the patient (positive deposit or collection lines).
-fn money_taken(records: &[Record]) -> Vec<wire::records::TenderRecord> {
-    let mut out = Vec::new();
-    for record in records {
-        match record {
-            Record::Deposit(d) if d.deposit_kind == "deposit" => out.extend(d.tenders.iter().cloned()),
-            Record::Settlement(s) => {
-                out.extend(s.payments.iter().filter(|p| p.amount.money().is_positive()).map(|p| {
-                    wire::records::TenderRecord {
-                        tender: p.tender.clone(),
-                        amount: p.amount,
-                        reference: p.reference.clone(),
-                    }
-                }))
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Walks the audit chain (admin only); names the first broken row.
