@@ -33,7 +33,7 @@ trap 'scripts/pg.sh stop "$CASHIER_PG_DIR"' EXIT
 CASHIER_TEST_PG=$(scripts/pg.sh start "$CASHIER_PG_DIR")
 export CASHIER_TEST_PG
 cargo build -p platform -p cashier --features cashier/fault-injection
-cargo test -p cashier --features fault-injection --test sync_converge --test sync_faults --test sync_feed --test sync_security --test sync_attacks --test approvals --test settlement_attacks --test platform_attacks --test platform_users --test platform_openapi --test recon_platform --test recon_cross_day --test platform_limits --test blood_platform --test blood_materials --test invoice_platform --test invoice_paper --test close_platform --test hand_in_platform --test pay_platform --test refund_platform --test mobile_platform --test recon_channels \
+cargo test -p cashier --features fault-injection --test sync_converge --test sync_faults --test sync_feed --test sync_security --test sync_attacks --test approvals --test settlement_attacks --test platform_attacks --test platform_users --test platform_openapi --test recon_platform --test recon_cross_day --test platform_limits --test blood_platform --test blood_materials --test invoice_platform --test invoice_paper --test close_platform --test hand_in_platform --test pay_platform --test refund_platform --test mobile_platform --test recon_channels --test platform_backup \
   -- --ignored --test-threads=2
 
 step "build the frontend and the desktop app"

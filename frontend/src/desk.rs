@@ -89,6 +89,10 @@ pub enum Dialog {
     RefundOtherwise(RefundView),
     /// 待处理: the refunds that failed, across patients.
     Pending,
+    /// 工作清单 (Alt+W): who waits for the settlement or the fee audit.
+    Worklist,
+    /// F1: the key map.
+    Keys,
 }
 
 #[derive(Clone, Copy)]
@@ -142,6 +146,16 @@ impl Desk {
     /// dialog offers what needs none (作废纸质 by number, 票据领用, 自助机报表).
     pub fn open_invoices(&self) {
         self.dialog.set(Some(Dialog::Invoices));
+    }
+
+    /// Opens the key map (F1).
+    pub fn open_keys(&self) {
+        self.dialog.set(Some(Dialog::Keys));
+    }
+
+    /// Opens 工作清单 (Alt+W); it needs no patient on the desk.
+    pub fn open_worklist(&self) {
+        self.dialog.set(Some(Dialog::Worklist));
     }
 
     /// Opens 待处理; it needs no patient on the desk.

@@ -137,6 +137,11 @@ pub async fn refund_status(case_no: &str) -> Result<Vec<contract::account::Refun
     call("refund_status", &CaseArgs { case_no }).await
 }
 
+/// 工作清单: who waits for the settlement or the fee audit.
+pub async fn worklists() -> Result<contract::worklist::Worklists, ApiError> {
+    call("worklists", &NoArgs {}).await
+}
+
 /// 待处理: the failed refunds waiting to be paid another way.
 pub async fn pending() -> Result<contract::pending::PendingList, ApiError> {
     call("pending", &NoArgs {}).await

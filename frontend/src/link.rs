@@ -1,13 +1,16 @@
 //! The link to the platform as the desk knows it, refreshed every few seconds: the status
 //! bar's badge (在线, or 离线（自 … 起）, with the operations waiting to be sent and those the
-//! platform refused), and whether tenders that collect through the platform can be taken now.
+//! platform refused — a click opens 待处理 for those who may see it), and whether tenders that
+//! collect through the platform can be taken now.
 
 use std::time::Duration;
 
 use contract::link::LinkStatus;
+use contract::session::{Permission, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::desk::Desk;
 use crate::ipc;
 
 const REFRESH: Duration = Duration::from_secs(3);
@@ -59,8 +62,11 @@ fn is_offline(status: &Option<LinkStatus>) -> bool {
 #[component]
 pub fn LinkBadge() -> impl IntoView {
     let link = expect_context::<Link>();
+    let desk = expect_context::<Desk>();
+    let viewer = use_context::<Session>().is_some_and(|s| s.may(Permission::ViewPending));
     move || {
         link.status.get().map(|s| {
+            let pending = viewer && s.refused > 0;
             let class = match (s.linked, s.online) {
                 (false, _) => "badge attention",
                 (true, true) => "badge online",
@@ -73,7 +79,13 @@ pub fn LinkBadge() -> impl IntoView {
                     "本机未登记到平台，数据只在本地".to_owned()
                 }
             });
-            view! { <span id="link-status" class=class title=title>{s.label()}</span> }
+            let title = if pending { format!("{title}（点击查看待处理）") } else { title };
+            let open = move |_| {
+                if pending {
+                    desk.open_pending();
+                }
+            };
+            view! { <span id="link-status" class=class class:clickable=pending title=title on:click=open>{s.label()}</span> }
         })
     }
 }

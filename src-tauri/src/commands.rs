@@ -80,6 +80,13 @@ pub async fn reverse_deposit(shell: State<'_, Shell>, request: ReversalRequest) 
     Ok(shell.app()?.reverse_deposit(&operator, &request).await?)
 }
 
+/// 工作清单: who waits for the settlement or the fee audit.
+#[tauri::command]
+pub async fn worklists(shell: State<'_, Shell>) -> Result<contract::worklist::Worklists, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.worklists(&operator).await?)
+}
+
 /// 待处理: the failed refunds waiting to be paid another way.
 #[tauri::command]
 pub async fn pending(shell: State<'_, Shell>) -> Result<contract::pending::PendingList, ApiError> {

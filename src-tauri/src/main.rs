@@ -43,6 +43,7 @@ fn main() {
             commands::refund_status,
             commands::refund_otherwise,
             commands::pending,
+            commands::worklists,
             commands::resolve_pending,
             commands::recall,
             commands::audit_gate,

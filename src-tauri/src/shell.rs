@@ -60,8 +60,19 @@ impl Shell {
             }
             Err(problem) => (Err(problem), None),
         };
-        if let Err(problem) = &app {
-            tracing::error!(code = %problem.code, message = %problem.message, "local database not usable");
+        match &app {
+            // The start of the day's backup, while the cashier logs in.
+            Ok(app) => {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = app.back_up_if_due().await {
+                        tracing::error!(code = e.code(), error = %e, "the start of the day's backup failed");
+                    }
+                });
+            }
+            Err(problem) => {
+                tracing::error!(code = %problem.code, message = %problem.message, "local database not usable")
+            }
         }
         let status = StartupStatus {
             ready: app.is_ok(),

@@ -10,6 +10,7 @@
 mod account;
 pub mod approval;
 mod audit;
+pub mod backup;
 mod blood_capture;
 mod blood_deduction;
 mod blood_desk;
@@ -50,6 +51,7 @@ pub mod reprints;
 mod settlement;
 mod statement;
 mod views;
+mod worklist;
 
 use std::path::PathBuf;
 use std::sync::Arc;

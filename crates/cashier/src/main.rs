@@ -1,6 +1,7 @@
 //! `cashier`: the command line over the app's use cases, for operations, scripts and checks.
 //! Exit status 0 on success, 2 for refused input, 1 for anything else; messages in zh-CN.
 
+mod backup_cmd;
 mod blood_cmd;
 mod close_cmd;
 mod invoice_cmd;
@@ -114,6 +115,11 @@ enum Command {
         reason: String,
         #[arg(long = "as", default_value = "cashier")]
         operator: String,
+    },
+    /// 备份: `backup now`, `backup verify FILE`, `backup restore --db PATH FILE [--force]`.
+    Backup {
+        #[command(subcommand)]
+        command: backup_cmd::BackupCommand,
     },
     /// Refunds by the original route (原路退款): `refund status`, `refund cash`, `refund transfer`.
     Refund {
@@ -370,6 +376,7 @@ async fn run(command: Command) -> Result<(), AppError> {
             println!("{}", json(&app.reverse_deposit(&operator, &request).await?)?);
         }
         Command::Refund { command } => refund_cmd::run(command).await?,
+        Command::Backup { command } => backup_cmd::run(command).await?,
         Command::Settle { db, case_no, trial, kind, tenders, slips, auth_codes, cash_received, operator, pdf } => {
             let (app, operator) = sync_cmd::open_for_settlement(&db, &operator, pause_from_env()).await?;
             let shown = app.trial(&operator, &TrialRequest { case_no: case_no.clone(), kind: kind.clone() }).await?;
@@ -419,7 +426,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 }
 
 /// Opens an existing database; the command line never invents one.
-async fn open(db: &Path) -> Result<App, AppError> {
+pub(crate) async fn open(db: &Path) -> Result<App, AppError> {
     sync_cmd::open(db, pause_from_env()).await
 }
 

@@ -17,6 +17,7 @@ pub mod pending;
 pub mod recon;
 pub mod session;
 pub mod tender;
+pub mod worklist;
 mod yuan;
 
 pub use domain::Money;

@@ -6,6 +6,7 @@
 //! balance is stored, every balance is derived by the domain from the rows; SQL errors never
 //! leak upward untranslated (see [`StoreError`]).
 
+pub mod backup;
 pub mod blood;
 pub mod closes;
 mod codec;

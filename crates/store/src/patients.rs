@@ -211,6 +211,35 @@ pub async fn case_no_of(conn: &mut SqliteConnection, id: Uuid) -> Result<CaseNo>
     CaseNo::parse(&text).map_err(|e| StoreError::BadRow(format!("病案号 {text}：{e}")))
 }
 
+/// The admissions at discharge — a discharge order given and not settled since (the state each
+/// replays to says whether the fees were audited) — with when the newest discharge order came,
+/// oldest first. The last event's index keeps 100k settled stays out of the reading.
+pub async fn at_discharge(conn: &mut SqliteConnection) -> Result<Vec<(AdmissionSummary, chrono::NaiveDateTime)>> {
+    let rows: Vec<AdmissionRow> = sqlx::query_as(concat!(
+        admission_select!(),
+        "WHERE a.id IN (SELECT admission_id FROM admission_events WHERE kind = 'discharge_ordered')
+           AND (SELECT e.kind FROM admission_events e WHERE e.admission_id = a.id ORDER BY e.id DESC LIMIT 1) <> 'settled'"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let summary = summary_from_row(row)?;
+        if !matches!(summary.state, AdmissionState::DischargeOrdered | AdmissionState::FeesAudited) {
+            continue;
+        }
+        let since: String = sqlx::query_scalar(
+            "SELECT max(at) FROM admission_events WHERE admission_id = ?1 AND kind = 'discharge_ordered'",
+        )
+        .bind(summary.admission.id.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+        out.push((summary, time(&since)?));
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.admission.case_no.as_str().cmp(b.0.admission.case_no.as_str())));
+    Ok(out)
+}
+
 /// Every case number, in order (for scripts and checks).
 pub async fn case_numbers(conn: &mut SqliteConnection) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar("SELECT case_no FROM admissions ORDER BY case_no").fetch_all(conn).await?)

@@ -10,6 +10,11 @@ pub const COUNTER_NAME: &str = "counter_name";
 pub const DEMO: &str = "demo";
 /// The device id a platform gave this counter at registration: set, the counter is linked.
 pub const DEVICE_ID: &str = "platform.device_id";
+/// How far this counter has pulled the platform's feed (the last sequence number applied).
+pub const PULL_CURSOR: &str = "platform.cursor";
+/// Where backups go (default: `backups/` beside the database) and how many are kept (14).
+pub const BACKUP_DIR: &str = "backup.dir";
+pub const BACKUP_KEEP: &str = "backup.keep";
 /// The channels' refund windows under the hospital's contracts (`RefundWindows`' text): a
 /// linked counter takes the platform's at login; unset, the standard contract.
 pub const REFUND_WINDOWS: &str = "refund_windows";

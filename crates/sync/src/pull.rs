@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::apply;
 use crate::client::{Client, ClientError};
 
-pub const CURSOR: &str = "platform.cursor";
+pub const CURSOR: &str = settings::PULL_CURSOR;
 
 /// How long a pull waits, at most, for records the platform holds back behind a transaction
 /// still open on the server, before leaving them to the next round.

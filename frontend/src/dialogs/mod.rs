@@ -6,6 +6,7 @@ pub mod blood;
 pub mod day_end;
 pub mod deposit;
 pub mod invoices;
+pub mod key_help;
 pub mod pending;
 pub mod recall;
 pub mod refund_otherwise;
@@ -13,6 +14,7 @@ pub mod refused;
 pub mod reversal;
 pub mod settle;
 pub mod tenders;
+pub mod worklist;
 
 use leptos::html::Div;
 use leptos::prelude::*;

@@ -8,11 +8,13 @@ use crate::dialogs::blood::BloodDialog;
 use crate::dialogs::day_end::DayEndDialog;
 use crate::dialogs::deposit::DepositDialog;
 use crate::dialogs::invoices::InvoicesDialog;
+use crate::dialogs::key_help::KeyHelpDialog;
 use crate::dialogs::pending::PendingDialog;
 use crate::dialogs::recall::RecallDialog;
 use crate::dialogs::refund_otherwise::RefundOtherwiseDialog;
 use crate::dialogs::reversal::{ReverseDialog, VoidReceiptDialog};
 use crate::dialogs::settle::SettleDialog;
+use crate::dialogs::worklist::WorklistDialog;
 
 #[component]
 pub fn DialogSwitch() -> impl IntoView {
@@ -29,6 +31,8 @@ pub fn DialogSwitch() -> impl IntoView {
             Dialog::Reverse(deposit) => view! { <ReverseDialog deposit=deposit/> }.into_any(),
             Dialog::RefundOtherwise(refund) => view! { <RefundOtherwiseDialog refund=refund/> }.into_any(),
             Dialog::Pending => view! { <PendingDialog/> }.into_any(),
+            Dialog::Worklist => view! { <WorklistDialog/> }.into_any(),
+            Dialog::Keys => view! { <KeyHelpDialog/> }.into_any(),
             Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
         })
     }

@@ -1,8 +1,8 @@
-//! The desk's keyboard map: F2 or / search, ↑/↓/Enter in results, F3 票据 (for those who may
+//! The desk's keyboard map (F1 shows it: `dialogs::key_help`): F2 or / search, ↑/↓/Enter in results, F3 票据 (for those who may
 //! take money or read the kiosk report), F4 deposit, F5 trial, F9 settle, F6 fee audit, F7
 //! 用血减免 (for those who may register or review a blood-fee waiver), F10 日结 (for those who
-//! close a day or collect one), F11 recall, F12 print,
-//! Esc close; for finance, supervisors and administrators F8
+//! close a day or collect one), F11 recall, F12 print, Alt+W 工作清单 (for those who settle or
+//! audit), Esc close; for finance, supervisors and administrators F8
 //! switches to 对账复核 and back (Esc also returns). An open dialog, or the review, owns the
 //! keyboard instead.
 
@@ -61,6 +61,10 @@ pub fn KeyMap(
             desk.open(dialog);
         };
         match key.as_str() {
+            "F1" => {
+                ev.prevent_default();
+                desk.open_keys();
+            }
             "F2" => {
                 ev.prevent_default();
                 search.focus();
@@ -91,6 +95,10 @@ pub fn KeyMap(
                 }
             }
             "F11" => shortcut(Dialog::Recall),
+            "w" | "W" if ev.alt_key() => {
+                ev.prevent_default();
+                desk.open_worklist();
+            }
             "F8" if reviewer => {
                 ev.prevent_default();
                 reviewing.set(true);

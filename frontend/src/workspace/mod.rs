@@ -37,6 +37,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
     let invoices = crate::dialogs::invoices::may_open(&session);
     let day_end = crate::dialogs::day_end::may_open(&session);
     let pending = session.may(Permission::ViewPending);
+    let worklist = session.may(Permission::HandleMoney) || auditor;
     // The dialogs ask the session what the operator may do (`Session::may`).
     provide_context(session.clone());
     // The review opens on yesterday: the day whose statements the channels have delivered.
@@ -63,7 +64,7 @@ pub fn Workspace(session: Session, demo: bool, on_logout: RwSignal<Option<Sessio
         <div class="desk">
             <KeyMap search=search review=review auditor=auditor reviewer=reviewer blood=blood invoices=invoices day_end=day_end/>
             <TopBar session=session demo=demo on_logout=on_logout/>
-            <Rail reviewer=reviewer reviewing=reviewing blood=blood invoices=invoices day_end=day_end pending=pending/>
+            <Rail reviewer=reviewer reviewing=reviewing blood=blood invoices=invoices day_end=day_end pending=pending worklist=worklist/>
             <WorkArea search=search reviewing=reviewing/>
             <ActionBar search=search auditor=auditor reviewing=reviewing blood=blood invoices=invoices day_end=day_end/>
             <Show when=move || reviewing.get()>

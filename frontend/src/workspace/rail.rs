@@ -1,6 +1,7 @@
 //! The work-area rail on the left: 住院收费, 用血减免 (F7) for those who may register or review
 //! a blood-fee waiver, 票据 (F3) for those who may take money or read the kiosk report, 日结
-//! (F10) for those who close a day or collect one, 待处理 for supervisors and finance (the
+//! (F10) for those who close a day or collect one, 工作清单 (Alt+W) for those who settle or
+//! audit, 待处理 for supervisors and finance (the
 //! refunds that failed), the areas of later versions, and 对账复核 (F8) for those who may review
 //! the reconciliation.
 
@@ -16,6 +17,7 @@ pub fn Rail(
     invoices: bool,
     day_end: bool,
     pending: bool,
+    worklist: bool,
 ) -> impl IntoView {
     let desk = expect_context::<Desk>();
     view! {
@@ -74,6 +76,21 @@ pub fn Rail(
             } else {
                 view! { <a class="disabled" title="收费员、收费组长或财务使用">"日结"</a> }.into_any()
             }}
+            {worklist.then(|| {
+                view! {
+                    <button
+                        id="worklist-open"
+                        class="rail-item"
+                        title="Alt+W：工作清单（待结算、待审核）"
+                        on:click=move |_| {
+                            reviewing.set(false);
+                            desk.open_worklist();
+                        }
+                    >
+                        "工作清单" <span class="key">"Alt+W"</span>
+                    </button>
+                }
+            })}
             {pending.then(|| {
                 view! {
                     <button

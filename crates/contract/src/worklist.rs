@@ -1,0 +1,34 @@
+//! 工作清单: who is waiting at the discharge window. A cashier's: the admissions whose fees were
+//! audited, waiting for their discharge settlement, oldest discharge order first; an auditor's:
+//! those with a discharge order waiting for the fee audit, with how many lines still block it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Tag;
+
+/// One admission waiting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkItem {
+    pub case_no: String,
+    pub patient_name: String,
+    pub ward: String,
+    pub bed_no: String,
+    pub insurance: Tag,
+    /// When the discharge order came, `YYYY-MM-DD HH:MM`.
+    pub since: String,
+    /// The lines that still block the audit (未确认); `None` when not counted (a cashier's list,
+    /// or beyond the auditor's first [`AUDIT_COUNTED`]).
+    pub blockers: Option<usize>,
+}
+
+/// How many of the auditor's list have their blocking lines counted (each needs the whole stay).
+pub const AUDIT_COUNTED: usize = 100;
+
+/// The lists the operator may work on (a list they may not work on is empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worklists {
+    /// Audited, waiting for the discharge settlement (待结算).
+    pub to_settle: Vec<WorkItem>,
+    /// Discharge ordered, waiting for the fee audit (待审核).
+    pub to_audit: Vec<WorkItem>,
+}
