@@ -137,6 +137,16 @@ pub async fn refund_status(case_no: &str) -> Result<Vec<contract::account::Refun
     call("refund_status", &CaseArgs { case_no }).await
 }
 
+/// 关于: the versions and where the data lives.
+pub async fn about() -> Result<contract::session::AboutView, ApiError> {
+    call("about", &NoArgs {}).await
+}
+
+/// 导出诊断包: the zip's path.
+pub async fn export_diagnostics() -> Result<String, ApiError> {
+    call("export_diagnostics", &NoArgs {}).await
+}
+
 /// 工作清单: who waits for the settlement or the fee audit.
 pub async fn worklists() -> Result<contract::worklist::Worklists, ApiError> {
     call("worklists", &NoArgs {}).await

@@ -142,7 +142,7 @@ pub fn SearchBox(search: Search) -> impl IntoView {
     let text = search.text;
     view! {
         <div class="search">
-            <label for="search-input">"病案号 / 腕带 / 身份证 / 姓名 / 拼音首字母"</label>
+            <label for="search-input">"病案号 / 腕带 / 身份证 / 姓名 / 拼音首字母 / 收据号 / 结算号 / 票据号"</label>
             <input
                 id="search-input"
                 node_ref=search.input

@@ -10,9 +10,41 @@ mod invoice_commands;
 mod options;
 mod recon_commands;
 mod shell;
+mod support_commands;
+
+/// Logs to stderr and to `logs/cashier.YYYY-MM-DD.log` in the data folder (a file a day, the
+/// newest 30 kept; `RUST_LOG` sets the level, `info` by default). The guard flushes at exit.
+fn start_logging(data_dir: &std::path::Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+    };
+    let file = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("cashier")
+        .filename_suffix("log")
+        .max_log_files(30)
+        .build(data_dir.join("logs"));
+    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter());
+    match file {
+        Ok(file) => {
+            let (writer, guard) = tracing_appender::non_blocking(file);
+            let to_file = tracing_subscriber::fmt::layer().with_ansi(false).with_writer(writer).with_filter(filter());
+            tracing_subscriber::registry().with(stderr).with(to_file).init();
+            Some(guard)
+        }
+        Err(e) => {
+            tracing_subscriber::registry().with(stderr).init();
+            tracing::warn!(error = %e, "no log file: logging to stderr only");
+            None
+        }
+    }
+}
 
 fn main() {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let options = match options::Options::from_env_and_args() {
         Ok(options) => options,
         Err(message) => {
@@ -20,6 +52,7 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let _logs = start_logging(&options.data_dir);
     let shell = tauri::async_runtime::block_on(shell::Shell::start(options));
     let result = tauri::Builder::default()
         .manage(shell)
@@ -43,6 +76,8 @@ fn main() {
             commands::refund_status,
             commands::refund_otherwise,
             commands::pending,
+            support_commands::about,
+            support_commands::export_diagnostics,
             commands::worklists,
             commands::resolve_pending,
             commands::recall,

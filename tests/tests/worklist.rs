@@ -1,6 +1,7 @@
 //! 工作清单 and the key map through the real desktop app: the cashier presses Alt+W and sees the
 //! patients audited and waiting for their discharge settlement, oldest first; Enter opens the
-//! oldest on the desk. F1 shows every key of the desk.
+//! oldest on the desk. F1 shows every key of the desk and the versions, and exports the
+//! diagnostics zip: the logs, versions, settings and outbox — and no patient's name.
 
 use e2e::{Desktop, ENTER, ESCAPE, seeded_data_dir};
 use thirtyfour::By;
@@ -20,6 +21,7 @@ async fn the_cashier_opens_the_oldest_waiting_patient_with_one_key() {
     let rows = desktop.driver().find_all(By::Css("#to-settle tbody tr")).await.unwrap();
     assert!(!rows.is_empty(), "the demo has patients waiting for their settlement");
     let oldest = rows[0].attr("data-case").await.unwrap().unwrap();
+    let name = rows[0].find(By::Css("td:nth-child(2)")).await.unwrap().text().await.unwrap();
     let since: Vec<String> = {
         let mut out = Vec::new();
         for row in &rows {
@@ -46,7 +48,29 @@ async fn the_cashier_opens_the_oldest_waiting_patient_with_one_key() {
     desktop.press(F1).await;
     let keys = desktop.find_id("key-map").await.text().await.unwrap();
     assert!(keys.contains("Alt+W") && keys.contains("F9") && keys.contains("出院结算"), "{keys}");
+    let about = desktop.find_id("about").await;
+    let started = std::time::Instant::now();
+    while !about.text().await.unwrap().contains("数据库版本") {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "no versions shown");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     desktop.screenshot("key-map.png").await;
+    desktop.find_id("export-diagnostics").await.click().await.unwrap();
+    let said = desktop.wait_text("notice", |t| t.contains("诊断包已导出：")).await;
     desktop.press(ESCAPE).await;
     desktop.quit().await;
+
+    let path = said.split_once("诊断包已导出：").unwrap().1.trim().to_owned();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    for wanted in ["versions.txt", "settings.json", "outbox.json"] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted} in {names:?}");
+    }
+    assert!(names.iter().any(|n| n.starts_with("logs/cashier")), "the logs: {names:?}");
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+        assert!(!text.contains(&name), "{} names the patient {name}", entry.name());
+    }
 }

@@ -25,6 +25,7 @@ mod day_end_print;
 mod day_report;
 pub mod demo_seed;
 mod deposits;
+mod diagnostics;
 mod error;
 mod hand_in;
 mod input;
@@ -61,6 +62,11 @@ use std::time::Duration;
 pub use ::insurance;
 pub use blood_month::month_start;
 pub use clock::Clock;
+
+/// The database schema this program writes (its newest migration).
+pub fn schema_version() -> i64 {
+    store::open::latest_version()
+}
 pub use demo_seed::{SeedOptions, SeedReport, seed_demo};
 pub use error::AppError;
 pub use input::{attach_codes, attach_slips, tender_argument};

@@ -89,3 +89,14 @@ mod tests {
         assert!(permissions_of("nobody").is_empty());
     }
 }
+
+/// 关于: this program's version and database, where its data lives, and the platform it is
+/// linked to (with its version, when it answers).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AboutView {
+    pub version: String,
+    pub schema: i64,
+    pub data_dir: String,
+    pub platform_url: Option<String>,
+    pub platform_version: Option<String>,
+}

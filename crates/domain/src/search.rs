@@ -17,6 +17,9 @@ pub enum PatientQuery {
     NamePrefix(String),
     /// Start of the pinyin initials, lowercase (zs finds 张三, 张姗姗).
     InitialsPrefix(String),
+    /// A document's number as printed on it — a receipt (YJ…), a settlement (JS…), a paper
+    /// invoice — whose admission is wanted. A number of digits only is a case number first.
+    DocumentNo(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -27,7 +30,9 @@ pub enum PatientQueryError {
     TooLong,
     #[error(transparent)]
     ResidentId(#[from] ResidentIdError),
-    #[error("无法识别的查询内容：“{0}”。可输入病案号（6–12 位数字）、腕带条码、18 位身份证号、姓名或拼音首字母")]
+    #[error(
+        "无法识别的查询内容：“{0}”。可输入病案号（6–12 位数字）、腕带条码、18 位身份证号、姓名、拼音首字母，或收据号、结算单号、票据号"
+    )]
     Unrecognised(String),
 }
 
@@ -75,6 +80,12 @@ impl PatientQuery {
         if text.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Ok(PatientQuery::InitialsPrefix(text.to_ascii_lowercase()));
         }
+        let printed = text.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && digits >= 4;
+        if printed {
+            return Ok(PatientQuery::DocumentNo(text.to_ascii_uppercase()));
+        }
         Err(unrecognised())
     }
 }
@@ -100,6 +111,8 @@ mod tests {
         assert!(matches!(parse("11010519491231002X"), Ok(PatientQuery::ResidentId(_))));
         assert_eq!(parse("张三"), Ok(PatientQuery::NamePrefix("张三".into())));
         assert_eq!(parse("ZS"), Ok(PatientQuery::InitialsPrefix("zs".into())));
+        assert_eq!(parse("yj0100000001"), Ok(PatientQuery::DocumentNo("YJ0100000001".into())));
+        assert_eq!(parse("JS0100000002"), Ok(PatientQuery::DocumentNo("JS0100000002".into())));
     }
 
     #[test]
@@ -111,6 +124,7 @@ mod tests {
         assert!(matches!(parse("张%"), Err(PatientQueryError::Unrecognised(_))));
         assert!(matches!(parse("zs*"), Err(PatientQueryError::Unrecognised(_))));
         assert!(matches!(parse("ZY12"), Err(PatientQueryError::Unrecognised(_))));
+        assert!(matches!(parse("YJ12"), Err(PatientQueryError::Unrecognised(_))), "too few digits for a number");
         assert_eq!(parse(&"a".repeat(41)), Err(PatientQueryError::TooLong));
     }
 }

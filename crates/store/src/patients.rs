@@ -187,7 +187,27 @@ pub async fn find(conn: &mut SqliteConnection, query: &PatientQuery) -> Result<V
             .fetch_all(&mut *conn)
             .await?
         }
+        PatientQuery::DocumentNo(number) => return by_document(conn, number).await,
     };
+    rows.into_iter().map(summary_from_row).collect()
+}
+
+/// The admission a printed number belongs to: a receipt (of a deposit, a reversal or a
+/// settlement, voided ones included), a settlement, an e-invoice or a paper invoice.
+pub async fn by_document(conn: &mut SqliteConnection, number: &str) -> Result<Vec<AdmissionSummary>> {
+    let rows: Vec<AdmissionRow> = sqlx::query_as(concat!(
+        admission_select!(),
+        "WHERE a.id IN (
+            SELECT admission_id FROM deposits WHERE receipt_no = ?1
+            UNION SELECT admission_id FROM settlements WHERE settlement_no = ?1
+            UNION SELECT d.admission_id FROM receipts r JOIN deposits d ON d.id = r.deposit_id WHERE r.receipt_no = ?1
+            UNION SELECT s.admission_id FROM receipts r JOIN settlements s ON s.id = r.settlement_id WHERE r.receipt_no = ?1
+            UNION SELECT s.admission_id FROM invoice_events i JOIN settlements s ON s.idempotency_key = i.settlement_key
+                  WHERE i.number = ?1 OR i.red_number = ?1 OR i.paper_no = ?1)"
+    ))
+    .bind(number)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.into_iter().map(summary_from_row).collect()
 }
 

@@ -40,3 +40,8 @@ pub async fn set(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<
     .await?;
     Ok(())
 }
+
+/// Every setting, by key (for the support desk's diagnostics, secrets left out by the caller).
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as("SELECT key, value FROM settings ORDER BY key").fetch_all(conn).await?)
+}

@@ -148,6 +148,13 @@ impl Client {
         Ok((status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)))
     }
 
+    /// The platform's program version (`/version`, asked without a login).
+    pub async fn version(&self) -> Result<String, ClientError> {
+        let unreachable = |e: reqwest::Error| ClientError::Unreachable(e.to_string());
+        let answer = self.http.get(format!("{}/version", self.base)).send().await.map_err(unreachable)?;
+        answer.text().await.map_err(unreachable)
+    }
+
     pub async fn log_in(&self, request: &LoginRequest) -> Result<LoginAnswer, ClientError> {
         self.send(self.post("/api/v1/auth/login", None, request)).await
     }

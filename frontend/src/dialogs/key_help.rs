@@ -1,8 +1,14 @@
-//! F1: the desk's key map, as a cashier needs it at the window.
+//! F1 帮助与关于: the desk's key map as a cashier needs it at the window, the versions (this
+//! program's, its database's, the platform's it is linked to) and 导出诊断包 for the support desk.
 
+use contract::ApiError;
+use contract::session::AboutView;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use super::Modal;
+use super::{DialogError, Modal};
+use crate::desk::{Desk, Level};
+use crate::ipc;
 
 /// Each key and what it does at the desk (the keys `workspace::keys` listens to).
 pub const KEYS: [(&str, &str); 17] = [
@@ -27,14 +33,51 @@ pub const KEYS: [(&str, &str); 17] = [
 
 #[component]
 pub fn KeyHelpDialog() -> impl IntoView {
+    let desk = expect_context::<Desk>();
+    let about: RwSignal<Option<AboutView>> = RwSignal::new(None);
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    spawn_local(async move {
+        match ipc::about().await {
+            Ok(found) => about.set(Some(found)),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let exporting = RwSignal::new(false);
+    let export = move |_| {
+        if exporting.get_untracked() {
+            return;
+        }
+        exporting.set(true);
+        spawn_local(async move {
+            match ipc::export_diagnostics().await {
+                Ok(path) => desk.say(format!("诊断包已导出：{path}"), Level::Done),
+                Err(e) => error.set(Some(e)),
+            }
+            exporting.set(false);
+        });
+    };
     view! {
-        <Modal id="keys-dialog" title="快捷键（F1）".to_owned()>
+        <Modal id="keys-dialog" title="帮助与关于（F1）".to_owned()>
+            <div id="about" class="muted">
+                {move || about.get().map(|a| {
+                    let platform = match (&a.platform_url, &a.platform_version) {
+                        (Some(url), Some(version)) => format!("平台 {url}（版本 {version}）"),
+                        (Some(url), None) => format!("平台 {url}（暂不可达）"),
+                        _ => "单机（未连接平台）".to_owned(),
+                    };
+                    format!("住院收费 版本 {} · 数据库版本 {} · {platform} · 数据文件夹 {}", a.version, a.schema, a.data_dir)
+                })}
+            </div>
             <table class="grid" id="key-map">
                 <thead><tr><th>"按键"</th><th>"作用"</th></tr></thead>
                 <tbody>
                     {KEYS.iter().map(|(key, does)| view! { <tr><td class="key-name">{*key}</td><td>{*does}</td></tr> }).collect_view()}
                 </tbody>
             </table>
+            <DialogError error=error/>
+            <div class="dialog-actions">
+                <button id="export-diagnostics" disabled=move || exporting.get() on:click=export>"导出诊断包"</button>
+            </div>
         </Modal>
     }
 }
