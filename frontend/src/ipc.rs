@@ -147,9 +147,19 @@ pub async fn export_diagnostics() -> Result<String, ApiError> {
     call("export_diagnostics", &NoArgs {}).await
 }
 
+/// 立即备份: the checked copy, as the status line says it.
+pub async fn back_up_now() -> Result<String, ApiError> {
+    call("back_up_now", &NoArgs {}).await
+}
+
 /// 工作清单: who waits for the settlement or the fee audit.
 pub async fn worklists() -> Result<contract::worklist::Worklists, ApiError> {
     call("worklists", &NoArgs {}).await
+}
+
+/// 我的今日操作.
+pub async fn my_day() -> Result<contract::worklist::MyDay, ApiError> {
+    call("my_day", &NoArgs {}).await
 }
 
 /// 待处理: the failed refunds waiting to be paid another way.

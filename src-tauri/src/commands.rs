@@ -87,6 +87,13 @@ pub async fn worklists(shell: State<'_, Shell>) -> Result<contract::worklist::Wo
     Ok(shell.app()?.worklists(&operator).await?)
 }
 
+/// 我的今日操作: the operator's operations of the business day with their totals.
+#[tauri::command]
+pub async fn my_day(shell: State<'_, Shell>) -> Result<contract::worklist::MyDay, ApiError> {
+    let operator = shell.operator()?;
+    Ok(shell.app()?.my_day(&operator).await?)
+}
+
 /// 待处理: the failed refunds waiting to be paid another way.
 #[tauri::command]
 pub async fn pending(shell: State<'_, Shell>) -> Result<contract::pending::PendingList, ApiError> {

@@ -1,5 +1,5 @@
 //! Commands of 帮助与关于 (F1): the versions — this program's, its database's and, at a linked
-//! counter, the platform's — and 导出诊断包 for the support desk.
+//! counter, the platform's —, 导出诊断包 for the support desk, and 立即备份.
 
 use contract::ApiError;
 use contract::session::AboutView;
@@ -28,4 +28,16 @@ pub async fn about(shell: State<'_, Shell>) -> Result<AboutView, ApiError> {
 pub async fn export_diagnostics(shell: State<'_, Shell>) -> Result<String, ApiError> {
     let operator = shell.operator()?;
     Ok(shell.app()?.export_diagnostics(&operator).await?.display().to_string())
+}
+
+/// 立即备份 (those who handle money or administer): the checked copy's path and size.
+#[tauri::command]
+pub async fn back_up_now(shell: State<'_, Shell>) -> Result<String, ApiError> {
+    let operator = shell.operator()?;
+    let app = shell.app()?;
+    if !operator.role.may(domain::Permission::HandleMoney) {
+        operator.require(domain::Permission::Administer).map_err(|e| e.to_api())?;
+    }
+    let checked = app.back_up().await?;
+    Ok(format!("{}（{} KB，已校验）", checked.path.display(), checked.bytes / 1024))
 }

@@ -18,6 +18,10 @@ async fn the_cashier_opens_the_oldest_waiting_patient_with_one_key() {
     desktop.log_in("cashier").await;
     desktop.press(&format!("{ALT}w{NULL}")).await;
     desktop.find_id("to-settle").await;
+    // 我的今日操作 below the lists, with the day's net per tender.
+    desktop.find_id("my-day").await;
+    let totals = desktop.find_id("my-day-totals").await.text().await.unwrap();
+    assert!(totals.starts_with("净额：") || totals == "今日尚无收付", "{totals}");
     let rows = desktop.driver().find_all(By::Css("#to-settle tbody tr")).await.unwrap();
     assert!(!rows.is_empty(), "the demo has patients waiting for their settlement");
     let oldest = rows[0].attr("data-case").await.unwrap().unwrap();
@@ -55,6 +59,9 @@ async fn the_cashier_opens_the_oldest_waiting_patient_with_one_key() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     desktop.screenshot("key-map.png").await;
+    desktop.find_id("back-up-now").await.click().await.unwrap();
+    let backed = desktop.wait_text("notice", |t| t.contains("已备份：")).await;
+    assert!(backed.contains("backups") && backed.contains("已校验"), "{backed}");
     desktop.find_id("export-diagnostics").await.click().await.unwrap();
     let said = desktop.wait_text("notice", |t| t.contains("诊断包已导出：")).await;
     desktop.press(ESCAPE).await;

@@ -63,3 +63,56 @@ async fn each_list_holds_exactly_the_admissions_of_its_state() {
     assert_eq!(counted, ordered);
     assert!(!audited.is_empty() && ordered.len() > 1, "the demo has both kinds: {audited:?} {ordered:?}");
 }
+
+#[tokio::test]
+async fn my_day_lists_my_operations_of_the_day_and_their_net_per_tender() {
+    use contract::cashier::{DepositRequest, ReversalRequest};
+    let dir = TempDir::new().unwrap();
+    let app = seeded(&dir, 5).await;
+    admit(&app, &Stay { deposits: vec![], ..Stay::audited("2026880111") }).await;
+    let cashier = login(&app, "cashier").await;
+    let other = login(&app, "cashier2").await;
+    let pay = |tenders: Vec<contract::cashier::TenderInput>| DepositRequest {
+        case_no: "2026880111".into(),
+        key: key(),
+        tenders,
+        cash_received: None,
+    };
+    let split =
+        app.take_deposit(&cashier, &pay(vec![tender("现金", "100.00"), tender("银行卡", "200.00")])).await.unwrap();
+    let small = app.take_deposit(&cashier, &pay(vec![tender("现金", "30.00")])).await.unwrap();
+    let back = ReversalRequest {
+        case_no: "2026880111".into(),
+        key: key(),
+        receipt_no: small.receipt_no.clone(),
+        amount: "30.00".into(),
+        tenders: vec![tender("现金", "30.00")],
+        reason: "多交".into(),
+    };
+    let reversal = app.reverse_deposit(&cashier, &back).await.unwrap();
+    let theirs = app.take_deposit(&other, &pay(vec![tender("现金", "10.00")])).await.unwrap();
+
+    let day = app.my_day(&cashier).await.unwrap();
+    let listed =
+        |no: &str| day.operations.iter().find(|o| o.number == no).map(|o| (o.kind.label.clone(), o.amount.to_string()));
+    assert_eq!(listed(&split.receipt_no), Some(("预交金".into(), "300.00".into())));
+    assert_eq!(listed(&small.receipt_no), Some(("预交金".into(), "30.00".into())));
+    assert_eq!(listed(&reversal.receipt_no), Some(("预交金冲红".into(), "-30.00".into())));
+    assert_eq!(listed(&theirs.receipt_no), None, "another cashier's operation");
+    assert!(day.operations.windows(2).all(|w| w[0].at <= w[1].at));
+    // The totals are the listed tenders summed, tender by tender.
+    let mut summed: Vec<(String, domain::Money)> = Vec::new();
+    for t in day.operations.iter().flat_map(|o| o.tenders.iter()) {
+        match summed.iter_mut().find(|(c, _)| *c == t.tender.code) {
+            Some((_, sum)) => *sum += t.amount.money(),
+            None => summed.push((t.tender.code.clone(), t.amount.money())),
+        }
+    }
+    summed.retain(|(_, m)| !m.is_zero());
+    let mut totals: Vec<(String, domain::Money)> =
+        day.totals.iter().map(|t| (t.tender.code.clone(), t.amount.money())).collect();
+    summed.sort();
+    totals.sort();
+    assert_eq!(totals, summed);
+    assert!(totals.iter().any(|(c, m)| c == "card" && *m >= domain::Money::from_fen(20_000).unwrap()));
+}

@@ -32,3 +32,37 @@ pub struct Worklists {
     /// Discharge ordered, waiting for the fee audit (待审核).
     pub to_audit: Vec<WorkItem>,
 }
+
+/// The kinds of an operator's operations, as 我的今日操作 names them.
+pub const MY_OPERATION_KINDS: [(&str, &str); 5] = [
+    ("deposit", "预交金"),
+    ("reversal", "预交金冲红"),
+    ("recall_transfer", "召回转预交金"),
+    ("settlement", "结算"),
+    ("receipt_void", "收据作废"),
+];
+
+/// One of the operator's operations today.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyOperation {
+    /// `HH:MM:SS`
+    pub at: String,
+    pub kind: Tag,
+    /// The receipt or settlement number (a void: the voided receipt's).
+    pub number: String,
+    pub case_no: String,
+    pub patient_name: String,
+    pub amount: crate::Yuan,
+    pub tenders: Vec<crate::account::TenderView>,
+}
+
+/// 我的今日操作: the operator's operations of the business day, and the money net per tender.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyDay {
+    /// `YYYY-MM-DD`
+    pub day: String,
+    pub operations: Vec<MyOperation>,
+    /// Net per tender over the day's operations (collected less given back), in the tenders'
+    /// order; tenders that moved nothing are left out.
+    pub totals: Vec<crate::account::TenderView>,
+}

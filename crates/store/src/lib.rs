@@ -19,6 +19,7 @@ pub mod intents;
 pub mod invoices;
 pub mod journal;
 pub mod keys;
+pub mod my_day;
 pub mod open;
 pub mod outbox;
 pub mod paper;

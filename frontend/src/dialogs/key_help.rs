@@ -1,5 +1,6 @@
 //! F1 帮助与关于: the desk's key map as a cashier needs it at the window, the versions (this
-//! program's, its database's, the platform's it is linked to) and 导出诊断包 for the support desk.
+//! program's, its database's, the platform's it is linked to), 立即备份 and 导出诊断包 for the
+//! support desk.
 
 use contract::ApiError;
 use contract::session::AboutView;
@@ -56,6 +57,20 @@ pub fn KeyHelpDialog() -> impl IntoView {
             exporting.set(false);
         });
     };
+    let backing = RwSignal::new(false);
+    let back_up = move |_| {
+        if backing.get_untracked() {
+            return;
+        }
+        backing.set(true);
+        spawn_local(async move {
+            match ipc::back_up_now().await {
+                Ok(said) => desk.say(format!("已备份：{said}"), Level::Done),
+                Err(e) => error.set(Some(e)),
+            }
+            backing.set(false);
+        });
+    };
     view! {
         <Modal id="keys-dialog" title="帮助与关于（F1）".to_owned()>
             <div id="about" class="muted">
@@ -76,6 +91,7 @@ pub fn KeyHelpDialog() -> impl IntoView {
             </table>
             <DialogError error=error/>
             <div class="dialog-actions">
+                <button id="back-up-now" disabled=move || backing.get() on:click=back_up>"立即备份"</button>
                 <button id="export-diagnostics" disabled=move || exporting.get() on:click=export>"导出诊断包"</button>
             </div>
         </Modal>

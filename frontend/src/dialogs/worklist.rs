@@ -1,10 +1,11 @@
 //! 工作清单 (Alt+W): who is waiting at discharge — for a cashier the admissions audited and
 //! waiting for their settlement, for an auditor those waiting for the fee audit with the lines
 //! that still block it — oldest discharge order first. The first row's 打开 has the focus, so
-//! Enter opens the oldest; Tab moves down the list.
+//! Enter opens the oldest; Tab moves down the list. Below, 我的今日操作: the operator's deposits,
+//! settlements and voids of the day with the money net per tender.
 
 use contract::ApiError;
-use contract::worklist::{WorkItem, Worklists};
+use contract::worklist::{MyDay, WorkItem, Worklists};
 use leptos::prelude::*;
 
 use super::{DialogError, Modal};
@@ -60,6 +61,31 @@ fn WorkTable(
 }
 
 #[component]
+fn MyDayTable(day: MyDay) -> impl IntoView {
+    let totals: Vec<String> = day.totals.iter().map(|t| format!("{} {}", t.tender.label, t.amount.display())).collect();
+    let count = day.operations.len();
+    view! {
+        <div class="pane-title">{format!("我的今日操作（{}，{count} 笔）", day.day)}</div>
+        <table class="grid" id="my-day">
+            <thead><tr><th>"时间"</th><th>"操作"</th><th>"单号"</th><th>"病案号"</th><th>"患者"</th><th class="num">"金额"</th><th>"支付方式"</th></tr></thead>
+            <tbody>
+                {day.operations.into_iter().map(|o| {
+                    let number = o.number.clone();
+                    let tenders = o.tenders.iter().map(|t| format!("{} {}", t.tender.label, t.amount.display())).collect::<Vec<_>>().join("，");
+                    view! {
+                        <tr data-number=number>
+                            <td>{o.at}</td><td>{o.kind.label}</td><td>{o.number}</td><td>{o.case_no}</td>
+                            <td>{o.patient_name}</td><td class="num">{o.amount.display()}</td><td>{tenders}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <div class="muted" id="my-day-totals">{if totals.is_empty() { "今日尚无收付".to_owned() } else { format!("净额：{}", totals.join("，")) }}</div>
+    }
+}
+
+#[component]
 pub fn WorklistDialog() -> impl IntoView {
     let lists: RwSignal<Option<Worklists>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
@@ -70,6 +96,13 @@ pub fn WorklistDialog() -> impl IntoView {
         }
     });
     load.dispatch_local(());
+    let mine: RwSignal<Option<MyDay>> = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        match ipc::my_day().await {
+            Ok(day) => mine.set(Some(day)),
+            Err(e) => error.set(Some(e)),
+        }
+    });
     // Once loaded, the Modal's first focusable is the oldest row's 打开.
     let step = Signal::derive(move || u32::from(lists.with(Option::is_some)));
     view! {
@@ -83,6 +116,7 @@ pub fn WorklistDialog() -> impl IntoView {
                     {(!l.to_audit.is_empty()).then(|| view! { <WorkTable id="to-audit" title="待审核" items=l.to_audit.clone() audit=true first=l.to_settle.is_empty()/> })}
                 }
             })}
+            {move || mine.get().map(|day| view! { <MyDayTable day=day/> })}
         </Modal>
     }
 }
