@@ -165,11 +165,14 @@ fn settlement_row(s: SettlementView) -> impl IntoView {
     let number = s.settlement_no.clone();
     let print = move |_| {
         let (Some(case_no), number) = (desk.case_no(), number.clone()) else { return };
+        let since = desk.said();
         spawn_local(async move {
             match ipc::print_settlement(&case_no, &number).await {
-                Ok(out) => {
-                    desk.say(format!("结算单 {number} 已打印（{}）", out.printer.unwrap_or(out.path)), Level::Done)
-                }
+                Ok(out) => desk.say_unless_newer(
+                    since,
+                    format!("结算单 {number} 已打印（{}）", out.printer.unwrap_or(out.path)),
+                    Level::Done,
+                ),
                 Err(e) => desk.fail(&e),
             }
         });

@@ -100,15 +100,36 @@ pub struct Desk {
     pub account: RwSignal<Option<AccountView>>,
     pub dialog: RwSignal<Option<Dialog>>,
     pub notice: RwSignal<Option<Notice>>,
+    /// How many things the status line has said (a late answer must not hide a newer one).
+    said: StoredValue<u64>,
 }
 
 impl Desk {
     pub fn new() -> Desk {
-        Desk { account: RwSignal::new(None), dialog: RwSignal::new(None), notice: RwSignal::new(None) }
+        Desk {
+            account: RwSignal::new(None),
+            dialog: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            said: StoredValue::new(0),
+        }
     }
 
     pub fn say(&self, text: impl Into<String>, level: Level) {
+        self.said.update_value(|n| *n += 1);
         self.notice.set(Some(Notice { text: text.into(), level }));
+    }
+
+    /// How many things the status line has said so far (see [`Desk::say_unless_newer`]).
+    pub fn said(&self) -> u64 {
+        self.said.get_value()
+    }
+
+    /// Says `text` unless the status line said something after `since` (a print that finished
+    /// late must not hide what the cashier did meanwhile).
+    pub fn say_unless_newer(&self, since: u64, text: impl Into<String>, level: Level) {
+        if self.said() == since {
+            self.say(text, level);
+        }
     }
 
     pub fn fail(&self, error: &contract::ApiError) {

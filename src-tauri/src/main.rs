@@ -22,6 +22,8 @@ fn start_logging(data_dir: &std::path::Path) -> Option<tracing_appender::non_blo
         tracing_subscriber::EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
     };
+    // The folder first: the appender prunes old files from it at once.
+    let _ = std::fs::create_dir_all(data_dir.join("logs"));
     let file = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("cashier")

@@ -43,8 +43,10 @@ pub fn DepositDialog() -> impl IntoView {
                     desk.refresh();
                     let receipt_no = receipt.receipt_no.clone();
                     steps.go(Step::Done(receipt));
+                    let since = desk.said();
                     match ipc::print_deposit_receipt(&request.case_no, &receipt_no).await {
-                        Ok(out) => desk.say(
+                        Ok(out) => desk.say_unless_newer(
+                            since,
                             format!("预交金收据 {receipt_no} 已打印（{}）", out.printer.unwrap_or(out.path)),
                             Level::Done,
                         ),
