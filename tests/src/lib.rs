@@ -129,6 +129,23 @@ impl Desktop {
             .unwrap_or_else(|e| panic!("#{id} did not appear: {e}"))
     }
 
+    /// Waits until the first element matching the CSS selector `css` has a text that satisfies
+    /// `accept`, returning it.
+    pub async fn wait_css(&self, css: &str, accept: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < Duration::from_secs(30) {
+            if let Ok(el) = self.driver().find(By::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if accept(&last) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed what was expected; last: {last}");
+    }
+
     /// Waits until the element's text satisfies `accept`, returning it.
     pub async fn wait_text(&self, id: &str, accept: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();

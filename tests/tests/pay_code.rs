@@ -7,28 +7,11 @@
 //! to ask a supervisor, who finds it on 待处理, opens the patient from there and pays it by
 //! transfer to the patient's account (转账退款), kept masked.
 
-use std::time::Duration;
-
 use demo::scenario::Scenario;
 use e2e::{Desktop, ENTER, ESCAPE, F4, seed_time, seeded_data_dir, store_app};
 use thirtyfour::By;
 
 const CASE_NO: &str = "2026990001";
-
-async fn wait_for(desktop: &Desktop, css: &str, accept: impl Fn(&str) -> bool) -> String {
-    let started = std::time::Instant::now();
-    let mut last = String::new();
-    while started.elapsed() < Duration::from_secs(30) {
-        if let Ok(el) = desktop.driver().find(By::Css(css)).await {
-            last = el.text().await.unwrap_or_default();
-            if accept(&last) {
-                return last;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed what was expected; last: {last}");
-}
 
 async fn click(desktop: &Desktop, css: &str) {
     let element = desktop.driver().find(By::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
@@ -68,7 +51,7 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     desktop.press(F4).await;
     // Too little money on the payer's side: the channel's refusal, nothing written.
     enter_wechat(&desktop, "134567890123459991").await;
-    let said = wait_for(&desktop, "#deposit-dialog .dialog-error", |t| t.contains("余额不足")).await;
+    let said = desktop.wait_css("#deposit-dialog .dialog-error", |t| t.contains("余额不足")).await;
     assert!(said.contains("PAYMENT_REFUSED"), "{said}");
     desktop.screenshot("pay-code-refused.png").await;
     // The dialog is back at the entry; the payer shows another code: collected, the receipt printed.
@@ -87,9 +70,9 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     desktop.find_id("reverse-reason").await.send_keys("患者要求退回").await.unwrap();
     desktop.find_id("reverse-confirm").await.click().await.unwrap();
     desktop.wait_text("notice", |t| t.contains("原路退款已提交")).await;
-    wait_for(&desktop, "#refunds .refund-state", |t| t == "退款中").await;
+    desktop.wait_css("#refunds .refund-state", |t| t == "退款中").await;
     desktop.find_id("refresh-refunds").await.click().await.unwrap();
-    wait_for(&desktop, "#refunds .refund-state", |t| t == "已退款").await;
+    desktop.wait_css("#refunds .refund-state", |t| t == "已退款").await;
     desktop.screenshot("refund-by-route.png").await;
 
     // The next payer's account was closed: the refund fails, and only a supervisor may pay it
@@ -106,13 +89,13 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     desktop.wait_text("notice", |t| t.contains("原路退款已提交")).await;
     desktop.find_id("refresh-refunds").await.click().await.unwrap();
     desktop.wait_text("notice", |t| t.contains("原路退款失败")).await;
-    let said = wait_for(&desktop, "#refunds tr.refund-failed", |t| t.contains("请主管改退")).await;
+    let said = desktop.wait_css("#refunds tr.refund-failed", |t| t.contains("请主管改退")).await;
     assert!(said.contains("退款失败"), "{said}");
     click(&desktop, "#log-out").await;
     desktop.log_in("supervisor").await;
     // The supervisor finds it on 待处理 and opens the patient from there.
     click(&desktop, "#pending-open").await;
-    let listed = wait_for(&desktop, "#pending-refunds tbody", |t| t.contains(CASE_NO)).await;
+    let listed = desktop.wait_css("#pending-refunds tbody", |t| t.contains(CASE_NO)).await;
     assert!(listed.contains("卡已注销") && listed.contains("¥300.00"), "{listed}");
     desktop.screenshot("pending-refunds.png").await;
     click(&desktop, "#pending-refunds button.open-pending").await;
@@ -128,10 +111,9 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     desktop.find_id("otherwise-confirm").await.click().await.unwrap();
     let said = desktop.wait_text("notice", |t| t.contains("已登记转账退款")).await;
     assert!(said.contains("6222***********0123"), "{said}");
-    wait_for(&desktop, "#refunds tr.refund-failed", |t| {
-        t.contains("已转账退款至 中国工商银行 张三 6222***********0123")
-    })
-    .await;
+    desktop
+        .wait_css("#refunds tr.refund-failed", |t| t.contains("已转账退款至 中国工商银行 张三 6222***********0123"))
+        .await;
     desktop.screenshot("refund-transferred.png").await;
     desktop.quit().await;
 

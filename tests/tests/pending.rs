@@ -10,28 +10,11 @@ mod attack;
 #[path = "../../crates/cashier/tests/common/mod.rs"]
 mod common;
 
-use std::time::Duration;
-
 use attack::{bump, newest_envelope, push};
 use common::{Counter, Platform, runtime, text, token_at};
 use e2e::Desktop;
 use serde_json::json;
 use thirtyfour::By;
-
-async fn wait_for(desktop: &Desktop, css: &str, accept: impl Fn(&str) -> bool) -> String {
-    let started = std::time::Instant::now();
-    let mut last = String::new();
-    while started.elapsed() < Duration::from_secs(30) {
-        if let Ok(el) = desktop.driver().find(By::Css(css)).await {
-            last = el.text().await.unwrap_or_default();
-            if accept(&last) {
-                return last;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed what was expected; last: {last}");
-}
 
 #[test]
 #[ignore = "needs the built desktop app, PostgreSQL and the platform: run scripts/test.sh"]
@@ -89,13 +72,13 @@ async fn supervisor_keeps_it(counter: &Counter, settled: &str, key: &str) {
     desktop.log_in("supervisor").await;
     desktop.find_id("pending-open").await.click().await.unwrap();
     let row = format!("#refused-ops tr[data-key='{key}']");
-    let shown = wait_for(&desktop, &row, |t| t.contains(settled)).await;
+    let shown = desktop.wait_css(&row, |t| t.contains(settled)).await;
     assert!(shown.contains("预交金") && shown.contains("现金 ¥300.00") && shown.contains("待处理"), "{shown}");
     desktop.screenshot("pending-refused.png").await;
     let note = desktop.driver().find(By::Css(format!("{row} .resolve-note"))).await.unwrap();
     note.send_keys("患者同意留作下次住院预交金").await.unwrap();
     desktop.driver().find(By::Css(format!("{row} .resolve-deposit"))).await.unwrap().click().await.unwrap();
-    let done = wait_for(&desktop, &format!("{row} .refused-state"), |t| t == "已转预交金").await;
+    let done = desktop.wait_css(&format!("{row} .refused-state"), |t| t == "已转预交金").await;
     assert_eq!(done, "已转预交金");
     desktop.screenshot("pending-resolved.png").await;
     desktop.quit().await;

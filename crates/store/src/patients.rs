@@ -242,19 +242,25 @@ pub async fn at_discharge(conn: &mut SqliteConnection) -> Result<Vec<(AdmissionS
     ))
     .fetch_all(&mut *conn)
     .await?;
+    // When each admission's newest discharge order came, in one reading.
+    let since: std::collections::HashMap<String, String> = sqlx::query_as(
+        "SELECT d.admission_id, max(d.at) FROM admission_events d WHERE d.kind = 'discharge_ordered'
+           AND (SELECT e.kind FROM admission_events e WHERE e.admission_id = d.admission_id ORDER BY e.id DESC LIMIT 1) <> 'settled'
+         GROUP BY d.admission_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let summary = summary_from_row(row)?;
         if !matches!(summary.state, AdmissionState::DischargeOrdered | AdmissionState::FeesAudited) {
             continue;
         }
-        let since: String = sqlx::query_scalar(
-            "SELECT max(at) FROM admission_events WHERE admission_id = ?1 AND kind = 'discharge_ordered'",
-        )
-        .bind(summary.admission.id.to_string())
-        .fetch_one(&mut *conn)
-        .await?;
-        out.push((summary, time(&since)?));
+        let at =
+            since.get(&summary.admission.id.to_string()).ok_or_else(|| StoreError::BadRow("出院医嘱时间".into()))?;
+        out.push((summary, time(at)?));
     }
     out.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.admission.case_no.as_str().cmp(b.0.admission.case_no.as_str())));
     Ok(out)
