@@ -256,6 +256,8 @@ async fn invoices_paper_copies_the_kiosk_and_its_report_through_the_desktop() {
     click(&desktop, "stock-receive").await;
     wait_id(&desktop, "stock-next", |t| t == "CK00000001").await;
     assert_eq!(wait_id(&desktop, "stock-left", |t| t == "20").await, "20");
+    // The dialog puts the keyboard back on the prefix after a change; type once it has.
+    desktop.wait_focus("stock-prefix").await;
     type_into(&desktop, "stock-from", "19").await;
     type_into(&desktop, "stock-to", "20").await;
     type_into(&desktop, "stock-reason", "受潮损毁").await;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod blood;
+pub mod counter_settings;
 pub mod day_end;
 pub mod deposit;
 pub mod invoices;
@@ -51,6 +52,7 @@ pub fn Modal(
             <div
                 class="modal"
                 id=id
+                tabindex="-1"
                 node_ref=frame
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" {
@@ -78,6 +80,35 @@ pub fn Modal(
     }
 }
 
+/// Keeps the keyboard inside `dialog` once a step's content has changed (a call finished, a list
+/// emptied by a decision): `id` if it is there, else, when the focus fell out, the active tab.
+/// A field the operator moved to meanwhile keeps the focus: typing already under way is never
+/// split between two fields.
+pub fn keep_focus_within(dialog: &'static str, id: &'static str) {
+    let before = document().active_element();
+    request_animation_frame(move || {
+        let document = document();
+        let active = document.active_element();
+        let moved_to_a_field = active.as_ref().is_some_and(|el| {
+            before.as_ref() != Some(el)
+                && matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                && el.closest(dialog).ok().flatten().is_some()
+        });
+        if moved_to_a_field {
+            return;
+        }
+        let inside = active.is_some_and(|el| el.closest(dialog).ok().flatten().is_some());
+        let target = match (document.get_element_by_id(id), inside) {
+            (Some(el), _) => Some(el),
+            (None, true) => None,
+            (None, false) => document.query_selector(&format!("{dialog} .tabs button.active")).ok().flatten(),
+        };
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
 fn focusables(div: &web_sys::HtmlDivElement) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = div.query_selector_all(
         "input:not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]):not([readonly]), \
@@ -96,8 +127,14 @@ pub fn focus_first(div: &web_sys::HtmlDivElement) {
         let _ = marked.focus();
         return;
     }
-    if let Some(first) = focusables(div).first() {
-        let _ = first.focus();
+    match focusables(div).first() {
+        Some(first) => {
+            let _ = first.focus();
+        }
+        // A dialog only to read (every field locked): the frame itself, so Esc still closes it.
+        None => {
+            let _ = div.focus();
+        }
     }
 }
 

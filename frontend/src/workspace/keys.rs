@@ -46,10 +46,16 @@ pub fn KeyMap(
             }
             return;
         }
-        // An open dialog owns the keyboard; it closes itself on Esc.
+        // An open dialog owns the keyboard; it closes itself on Esc. When the focus fell out of it
+        // (a button that went busy, a part redrawn), Esc reaches here and still closes it.
         if desk.dialog.get_untracked().is_some() {
             if is_function_key(&key) {
                 ev.prevent_default();
+            }
+            let in_dialog = document().active_element().is_some_and(|el| el.closest(".modal").ok().flatten().is_some());
+            if key == "Escape" && !in_dialog {
+                ev.prevent_default();
+                desk.close();
             }
             return;
         }
@@ -98,6 +104,10 @@ pub fn KeyMap(
             "w" | "W" if ev.alt_key() => {
                 ev.prevent_default();
                 desk.open_worklist();
+            }
+            "o" | "O" if ev.alt_key() => {
+                ev.prevent_default();
+                desk.open_settings();
             }
             "F8" if reviewer => {
                 ev.prevent_default();

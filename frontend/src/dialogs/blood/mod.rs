@@ -11,11 +11,10 @@ mod form;
 mod list;
 mod register;
 mod review;
-mod settings;
+pub(crate) mod settings;
 
 use contract::session::{Permission, Session};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::{Modal, Steps};
 use crate::desk::Desk;
@@ -65,22 +64,9 @@ impl Tab {
     }
 }
 
-/// Keeps the keyboard inside the dialog once a step's content has changed (a list emptied by a
-/// decision, a tab whose fields are still loading): `id` if it is there, else the active tab.
+/// [`super::keep_focus_within`] this dialog.
 pub(super) fn keep_focus(id: &'static str) {
-    request_animation_frame(move || {
-        let document = document();
-        let inside = document.active_element().is_some_and(|el| el.closest("#blood-dialog").ok().flatten().is_some());
-        let wanted = document.get_element_by_id(id);
-        let target = match (wanted, inside) {
-            (Some(el), _) => Some(el),
-            (None, true) => None,
-            (None, false) => document.query_selector("#blood-dialog .tabs button.active").ok().flatten(),
-        };
-        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
+    super::keep_focus_within("#blood-dialog", id);
 }
 
 /// Whether the operator may open 用血减免 at all: to register or to review.

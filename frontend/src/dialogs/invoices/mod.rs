@@ -13,7 +13,6 @@ mod void;
 
 use contract::session::{Permission, Session};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::{Modal, Steps};
 use crate::desk::Desk;
@@ -67,21 +66,9 @@ pub fn may_open(session: &Session) -> bool {
     session.may(Permission::HandleMoney) || session.may(Permission::ReviewReconciliation)
 }
 
-/// Keeps the keyboard inside the dialog once a step's content has changed (a call finished, a
-/// confirmation shown): `id` if it is there, else, when the focus fell out, the active tab.
+/// [`super::keep_focus_within`] this dialog.
 pub(super) fn keep_focus(id: &'static str) {
-    request_animation_frame(move || {
-        let document = document();
-        let inside = document.active_element().is_some_and(|el| el.closest(".modal").ok().flatten().is_some());
-        let target = match (document.get_element_by_id(id), inside) {
-            (Some(el), _) => Some(el),
-            (None, true) => None,
-            (None, false) => document.query_selector("#invoices-dialog .tabs button.active").ok().flatten(),
-        };
-        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
+    super::keep_focus_within("#invoices-dialog", id);
 }
 
 #[component]
