@@ -1,6 +1,6 @@
-//! Build script: lets tauri-build read the configuration kept at the workspace root.
+//! Build script: tauri-build reads `tauri.conf.json` beside this crate (where Tauri's bundler,
+//! `cargo tauri build`, looks for it too).
 
 fn main() {
-    tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
-        .expect("tauri.conf.json at the workspace root is valid");
+    tauri_build::build();
 }

@@ -93,6 +93,8 @@ pub enum Dialog {
     Worklist,
     /// F1: the key map.
     Keys,
+    /// 设置 (Alt+O): printers, offsets, place, capture, platform.
+    Settings,
 }
 
 #[derive(Clone, Copy)]
@@ -177,6 +179,11 @@ impl Desk {
     /// Opens 工作清单 (Alt+W); it needs no patient on the desk.
     pub fn open_worklist(&self) {
         self.dialog.set(Some(Dialog::Worklist));
+    }
+
+    /// Opens 设置 (Alt+O); it needs no patient on the desk.
+    pub fn open_settings(&self) {
+        self.dialog.set(Some(Dialog::Settings));
     }
 
     /// Opens 待处理; it needs no patient on the desk.

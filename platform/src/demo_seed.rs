@@ -16,7 +16,6 @@ pub async fn seed(pool: &sqlx::PgPool, seed: u64, patients: usize, now: NaiveDat
         auth::create_user(pool, user.username, user.display_name, user.role, demo::DEMO_PASSWORD, user.receipt_prefix)
             .await?;
     }
-    auth::create_user(pool, "admin", "信息科管理员", "admin", demo::DEMO_PASSWORD, "").await?;
     let config = DemoConfig { seed, patients, now, fees: FeeDetail::Full };
     let mut count = 0;
     let mut receipt_max: std::collections::HashMap<&'static str, i64> = std::collections::HashMap::new();

@@ -9,7 +9,7 @@
 use domain::Money;
 
 use crate::pdf::{Align, Sheet};
-use crate::{RenderedPdf, ReportError};
+use crate::{PaperOffset, RenderedPdf, ReportError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvoiceModel {
@@ -74,7 +74,13 @@ const ROWS_PER_COLUMN: usize = 11;
 const MAX_COLUMNS: usize = 4;
 
 pub fn render_invoice(model: &InvoiceModel) -> Result<RenderedPdf, ReportError> {
+    render_invoice_at(model, PaperOffset::NONE)
+}
+
+/// [`render_invoice`] on pre-printed invoice paper (a paper copy) fed `offset` off.
+pub fn render_invoice_at(model: &InvoiceModel, offset: PaperOffset) -> Result<RenderedPdf, ReportError> {
     let mut sheet = Sheet::with_size(&format!("{} {}", model.title, model.number), WIDTH, HEIGHT)?;
+    sheet.shift(offset);
     header(&mut sheet, model);
     parties(&mut sheet, model);
     charges(&mut sheet, &model.charges);

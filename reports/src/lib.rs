@@ -20,22 +20,36 @@ pub mod recon_review;
 pub mod reconciliation;
 pub mod settlement;
 pub mod statement;
+pub mod test_page;
 
 use thiserror::Error;
 
 pub use blood_form::{BloodFormModel, FormProduct, render_blood_form};
 pub use blood_month::{blood_month_pdf, blood_month_xlsx};
-pub use invoice::{InvoiceModel, render_invoice};
+pub use invoice::{InvoiceModel, render_invoice, render_invoice_at};
 pub use kiosk_report::{KioskLine, KioskReportModel, KioskSection, kiosk_report_pdf, kiosk_report_xlsx};
 pub use pdf::fonts::{SYSTEM_FALLBACK_FACE, SYSTEM_FALLBACK_PATH, set_fallback_font};
 pub use pledge::{PledgeModel, render_pledge};
-pub use receipt::{ReceiptModel, render_receipt};
+pub use receipt::{ReceiptModel, render_receipt, render_receipt_at};
 pub use reconciliation::{
     ReconciliationReport, XlsxReportError, reconciliation_pdf, reconciliation_xlsx, result_pdf, result_xlsx,
     single_sided_pdf, single_sided_xlsx,
 };
 pub use settlement::{SettlementModel, render_settlement};
 pub use statement::{StatementCategory, StatementLine, StatementModel, render_statement};
+pub use test_page::{TestPageModel, render_test_page};
+
+/// How far a pre-printed form (套打: 收据纸, 票据纸) sits from where the layout expects it, in
+/// tenths of a millimetre: positive moves the print right and down.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PaperOffset {
+    pub right_tenths: i16,
+    pub down_tenths: i16,
+}
+
+impl PaperOffset {
+    pub const NONE: PaperOffset = PaperOffset { right_tenths: 0, down_tenths: 0 };
+}
 
 /// A finished PDF.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use domain::Money;
 
 use crate::pdf::sheet::MARGIN;
 use crate::pdf::{Align, Sheet};
-use crate::{RenderedPdf, ReportError};
+use crate::{PaperOffset, RenderedPdf, ReportError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReceiptModel {
@@ -32,7 +32,13 @@ const WIDTH: f32 = 210.0;
 const HEIGHT: f32 = 99.0;
 
 pub fn render_receipt(model: &ReceiptModel) -> Result<RenderedPdf, ReportError> {
+    render_receipt_at(model, PaperOffset::NONE)
+}
+
+/// [`render_receipt`] on pre-printed receipt paper fed `offset` off.
+pub fn render_receipt_at(model: &ReceiptModel, offset: PaperOffset) -> Result<RenderedPdf, ReportError> {
     let mut sheet = Sheet::with_size(&format!("{} {}", model.title, model.receipt_no), WIDTH, HEIGHT)?;
+    sheet.shift(offset);
     let right = WIDTH - MARGIN;
     sheet.text(WIDTH / 2.0, 13.0, 13.0, Align::Center, &model.hospital);
     sheet.text(WIDTH / 2.0, 20.5, 11.0, Align::Center, &model.title);

@@ -9,6 +9,7 @@ mod day_end_commands;
 mod invoice_commands;
 mod options;
 mod recon_commands;
+mod settings_commands;
 mod shell;
 mod support_commands;
 
@@ -81,6 +82,10 @@ fn main() {
             support_commands::about,
             support_commands::export_diagnostics,
             support_commands::back_up_now,
+            settings_commands::counter_settings,
+            settings_commands::save_print_settings,
+            settings_commands::save_platform_settings,
+            settings_commands::print_test_page,
             commands::worklists,
             commands::my_day,
             commands::resolve_pending,
@@ -131,7 +136,7 @@ fn main() {
             recon_commands::recon_download_statement,
             recon_commands::recon_download_report,
         ])
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("无法启动窗口：{error}");
         std::process::exit(1);

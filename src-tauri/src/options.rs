@@ -11,7 +11,8 @@ pub struct Options {
     pub data_dir: PathBuf,
     pub printer: Option<String>,
     pub open_saved_pdfs: bool,
-    pub place: Place,
+    /// The place named at start (`--place`, `CASHIER_PLACE`); `None`: the one set in 设置.
+    pub place: Option<Place>,
     pub discharge_recall_days: u32,
     /// Sandbox insurance: answer delay and fault (`CASHIER_INSURANCE_DELAY_MS`, `CASHIER_INSURANCE_FAULT`).
     pub insurance_delay: Duration,
@@ -23,7 +24,7 @@ const USAGE: &str = "用法：inpatient-cashier [--demo] [--data-dir 目录] [--
   --demo          演示模式：首次启动时在数据目录生成演示医院
   --data-dir 目录  本地数据目录（也可用环境变量 CASHIER_DATA_DIR）
   --printer 名称   CUPS 打印机（也可用 CASHIER_PRINTER）；不设置则保存 PDF 并打开
-  --place 地点     counter（收费窗口，默认）、ward_station、bedside、kiosk（也可用 CASHIER_PLACE）";
+  --place 地点     counter（收费窗口）、ward_station、bedside、kiosk（也可用 CASHIER_PLACE；不设置则用“设置”中的地点，默认收费窗口）";
 
 impl Options {
     pub fn from_env_and_args() -> Result<Options, String> {
@@ -52,8 +53,8 @@ impl Options {
             }
         };
         let place = match place {
-            Some(code) => Place::from_code(&code).ok_or_else(|| format!("未知的结算地点：{code}\n{USAGE}"))?,
-            None => Place::Counter,
+            Some(code) => Some(Place::from_code(&code).ok_or_else(|| format!("未知的结算地点：{code}\n{USAGE}"))?),
+            None => None,
         };
         let millis = |key: &str| env(key).and_then(|v| v.parse::<u64>().ok()).map(Duration::from_millis);
         Ok(Options {

@@ -119,10 +119,9 @@ fn checked(settings: &CaptureSettings) -> Result<CaptureSettings, AppError> {
     })
 }
 
-/// Whoever sets the counter's devices up: a reviewer of the waiver (收费组长) or an
-/// administrator.
+/// Whoever sets the counter's devices up (本机设置: 收费组长, 系统管理员).
 fn require_setup(operator: &Operator) -> Result<(), AppError> {
-    if operator.role.may(Permission::ReviewBloodWaiver) { Ok(()) } else { operator.require(Permission::Administer) }
+    operator.require(Permission::ConfigureCounter)
 }
 
 impl App {

@@ -10,6 +10,7 @@ use domain::Permission;
 use store::registrations;
 
 use crate::blood_waiver::{certificate, relationship, view};
+use crate::counter_settings::PrintKind;
 use crate::{App, AppError, Operator};
 
 fn ml(value: Option<u32>) -> Option<i64> {
@@ -73,6 +74,6 @@ impl App {
         operator.require(Permission::HandleMoney)?;
         let pdf = self.blood_form_pdf(id).await?;
         let name = format!("用血报销单-{id}-{}.pdf", self.clock.now().format("%Y%m%d%H%M%S"));
-        self.printing.deliver(&name, &pdf).await
+        self.deliver(PrintKind::Blood, &name, &pdf).await
     }
 }

@@ -10,6 +10,7 @@ use reports::{BloodFormModel, FormProduct, PledgeModel, RenderedPdf, render_bloo
 use store::registrations;
 
 use crate::blood_waiver::{certificate, donor_of, masked_id};
+use crate::counter_settings::PrintKind;
 use crate::{App, AppError, Operator, Printing, input};
 
 impl App {
@@ -51,7 +52,7 @@ impl App {
         operator.require(domain::Permission::HandleMoney)?;
         let pdf = self.pledge_pdf(request).await?;
         let name = format!("用血报销承诺书-{}-{}.pdf", request.case_no.trim(), self.clock.now().format("%Y%m%d%H%M%S"));
-        self.printing.deliver(&name, &pdf).await
+        self.deliver(PrintKind::Blood, &name, &pdf).await
     }
 
     /// The reimbursement form of registration `id`: the newest settlement of its admission that

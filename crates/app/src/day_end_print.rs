@@ -6,6 +6,7 @@ use contract::PrintOutcome;
 use contract::close::{DailyReport, MonthlyReport};
 use domain::Permission;
 
+use crate::counter_settings::PrintKind;
 use crate::printing::Printing;
 use crate::{App, AppError, Operator};
 
@@ -15,7 +16,7 @@ impl App {
         let view = self.close_by_no(operator, close_no).await?;
         let (hospital, printed_at) = (self.hospital.clone(), crate::close::store_time(self.clock.now()));
         let pdf = Printing::render(move || reports::day_end::close_pdf(&view, &hospital, &printed_at)).await?;
-        self.printing.deliver(&format!("收费员日报-{}.pdf", close_no.trim()), &pdf).await
+        self.deliver(PrintKind::Report, &format!("收费员日报-{}.pdf", close_no.trim()), &pdf).await
     }
 
     /// Prints the 缴款收据 of a hand-in (finance).
@@ -23,21 +24,21 @@ impl App {
         let view = self.hand_in_by_no(operator, hand_in_no).await?;
         let hospital = self.hospital.clone();
         let pdf = Printing::render(move || reports::day_end::hand_in_pdf(&view, &hospital)).await?;
-        self.printing.deliver(&format!("缴款收据-{}.pdf", hand_in_no.trim()), &pdf).await
+        self.deliver(PrintKind::Report, &format!("缴款收据-{}.pdf", hand_in_no.trim()), &pdf).await
     }
 
     /// Prints the 住院日报 of `day` (finance).
     pub async fn print_daily(&self, operator: &Operator, day: chrono::NaiveDate) -> Result<PrintOutcome, AppError> {
         let report = self.daily_report(operator, day).await?;
         let pdf = Printing::render(move || reports::day_end::daily_pdf(&report)).await?;
-        self.printing.deliver(&format!("住院日报-{day}.pdf"), &pdf).await
+        self.deliver(PrintKind::Report, &format!("住院日报-{day}.pdf"), &pdf).await
     }
 
     /// Prints the 住院月报 of a month (finance), with its chart.
     pub async fn print_monthly(&self, operator: &Operator, year: i32, month: u32) -> Result<PrintOutcome, AppError> {
         let report = self.monthly_report(operator, year, month).await?;
         let pdf = Printing::render(move || reports::day_end::monthly_pdf(&report)).await?;
-        self.printing.deliver(&format!("住院月报-{year}-{month:02}.pdf"), &pdf).await
+        self.deliver(PrintKind::Report, &format!("住院月报-{year}-{month:02}.pdf"), &pdf).await
     }
 
     /// Saves the 住院日报 (a day) or 月报 (a month) as XLSX in the print folder; answers its path.

@@ -7,6 +7,7 @@ use domain::{DepositEntry, DepositKind, Money, Permission};
 use store::deposits;
 use store::receipts::{self, Series};
 
+use crate::counter_settings::PrintKind;
 use crate::views::tender_view;
 use crate::{App, AppError, Operator, input};
 
@@ -216,10 +217,11 @@ impl App {
         let copy = self.log_print(operator, crate::reprints::Document::Receipt, &entry.receipt_no, None).await?;
         let mut model = crate::statement::receipt_model(self, &summary.admission, entry, &operator.display_name);
         model.title.push_str(&crate::reprints::reprint_mark(copy));
-        let pdf = tokio::task::spawn_blocking(move || reports::render_receipt(&model))
+        let offset = self.paper_offset(PrintKind::Receipt).await?;
+        let pdf = tokio::task::spawn_blocking(move || reports::render_receipt_at(&model, offset))
             .await
             .map_err(AppError::internal)??;
-        self.printing.deliver(&format!("预交金收据-{}.pdf", entry.receipt_no), &pdf).await
+        self.deliver(PrintKind::Receipt, &format!("预交金收据-{}.pdf", entry.receipt_no), &pdf).await
     }
 }
 

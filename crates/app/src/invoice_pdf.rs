@@ -9,6 +9,7 @@ use domain::invoice::{InvoiceState, invoice_amounts};
 use reports::{InvoiceModel, KioskLine, KioskReportModel, KioskSection, RenderedPdf};
 use store::invoices;
 
+use crate::counter_settings::PrintKind;
 use crate::{App, AppError, Operator, Printing};
 
 impl App {
@@ -80,7 +81,9 @@ impl App {
             paper_no,
             reprint,
         };
-        Printing::render(move || reports::render_invoice(&model)).await
+        // A paper copy goes on pre-printed invoice paper: its 套打 offsets apply.
+        let offset = if paper { self.paper_offset(PrintKind::Invoice).await? } else { reports::PaperOffset::NONE };
+        Printing::render(move || reports::render_invoice_at(&model, offset)).await
     }
 
     /// Prints (or saves) the invoice's layout file.
@@ -92,7 +95,7 @@ impl App {
     ) -> Result<PrintOutcome, AppError> {
         let copy = self.log_print(operator, crate::reprints::Document::Invoice, settlement_no.trim(), None).await?;
         let pdf = self.invoice_pdf_marked(case_no, settlement_no, false, copy).await?;
-        self.printing.deliver(&format!("电子票据-{}.pdf", settlement_no.trim()), &pdf).await
+        self.deliver(PrintKind::Invoice, &format!("电子票据-{}.pdf", settlement_no.trim()), &pdf).await
     }
 }
 

@@ -21,6 +21,7 @@ mod clock;
 mod close;
 pub mod close_desk;
 mod close_view;
+pub mod counter_settings;
 mod day_end_print;
 mod day_report;
 pub mod demo_seed;
@@ -91,6 +92,9 @@ pub struct AppConfig {
     pub clock: Clock,
     /// Where this device settles: counter, ward station, bedside cart or kiosk.
     pub place: Place,
+    /// Whether the place set in 设置 (`settings::PLACE`) wins over `place` (the desktop, when
+    /// no start option named one).
+    pub place_from_settings: bool,
     /// How many days after a discharge settlement it can still be recalled (出院召回).
     pub discharge_recall_days: u32,
     pub insurance: Arc<dyn InsuranceBackend>,
@@ -135,6 +139,7 @@ impl AppConfig {
             printing: Printing { dir: std::env::temp_dir(), printer: None, open_saved: false },
             clock: Clock::System,
             place: Place::Counter,
+            place_from_settings: false,
             discharge_recall_days: domain::account::recall::DISCHARGE_RECALL_DAYS,
             insurance: Arc::new(SandboxInsurance::new(Duration::ZERO, SandboxFault::None)),
             pause_before_commit: None,
@@ -205,7 +210,12 @@ impl App {
         // A counter registered with a platform is never its own fiscal platform, even when opened
         // without its link (to read its settings): the platform issues its invoices.
         let registered = settings::get(&mut conn, settings::DEVICE_ID).await?.is_some();
+        let stored_place = settings::get(&mut conn, settings::PLACE).await?.and_then(|p| Place::from_code(&p));
         drop(conn);
+        let place = match stored_place {
+            Some(place) if config.place_from_settings => place,
+            _ => config.place,
+        };
         let data_dir = config.db_path.parent().unwrap_or_else(|| std::path::Path::new(".")).to_path_buf();
         let blood_policy = domain::blood::BloodPolicy::default();
         let blood_platform: Option<Arc<dyn BloodPlatform>> = match (config.blood_platform, &config.link) {
@@ -255,7 +265,7 @@ impl App {
             hospital,
             counter,
             demo: config.demo,
-            place: config.place,
+            place,
             discharge_recall_days: config.discharge_recall_days,
             insurance: config.insurance,
             pause_before_commit: config.pause_before_commit,

@@ -46,7 +46,50 @@ impl Printing {
         .map_err(AppError::from)
     }
 
+    /// The CUPS destinations `lpstat -e` lists, or why there are none, in the operator's words.
+    pub async fn cups_printers() -> (Vec<String>, Option<String>) {
+        let asked = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            tokio::process::Command::new("lpstat").arg("-e").kill_on_drop(true).output(),
+        )
+        .await;
+        match asked {
+            Err(_) => (Vec::new(), Some("CUPS 无响应（lpstat 超时）：单据将保存为 PDF 并打开".to_owned())),
+            Ok(Err(_)) => (Vec::new(), Some("本机未安装 CUPS（找不到 lpstat）：单据将保存为 PDF 并打开".to_owned())),
+            Ok(Ok(out)) => {
+                let printers: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                let note = if printers.is_empty() {
+                    let said = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+                    Some(if said.is_empty() {
+                        "CUPS 中没有打印机：单据将保存为 PDF 并打开".to_owned()
+                    } else {
+                        format!("CUPS 未列出打印机（{said}）：单据将保存为 PDF 并打开")
+                    })
+                } else {
+                    None
+                };
+                (printers, note)
+            }
+        }
+    }
+
     pub async fn deliver(&self, file_name: &str, pdf: &RenderedPdf) -> Result<PrintOutcome, AppError> {
+        self.deliver_to(self.printer.as_deref(), file_name, pdf).await
+    }
+
+    /// Saves the PDF and sends it to `printer`; without one (or for 打印预览) opens it in the
+    /// desktop's PDF viewer, from which the cashier prints.
+    pub async fn deliver_to(
+        &self,
+        printer: Option<&str>,
+        file_name: &str,
+        pdf: &RenderedPdf,
+    ) -> Result<PrintOutcome, AppError> {
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(|e| AppError::Print(format!("无法创建打印文件夹 {}：{e}", self.dir.display())))?;
@@ -55,7 +98,7 @@ impl Printing {
             .await
             .map_err(|e| AppError::Print(format!("无法保存 {}：{e}", path.display())))?;
         let shown = path.display().to_string();
-        if let Some(printer) = &self.printer {
+        if let Some(printer) = printer {
             let out = tokio::process::Command::new("lp")
                 .arg("-d")
                 .arg(printer)
@@ -67,7 +110,7 @@ impl Printing {
                 let reason = String::from_utf8_lossy(&out.stderr).trim().to_owned();
                 return Err(AppError::Print(format!("打印机 {printer} 拒绝打印：{reason}（文件已保存在 {shown}）")));
             }
-            return Ok(PrintOutcome { path: shown, pages: pdf.pages, printer: Some(printer.clone()) });
+            return Ok(PrintOutcome { path: shown, pages: pdf.pages, printer: Some(printer.to_owned()) });
         }
         if self.open_saved {
             // Best effort: a desktop without a PDF viewer still has the saved file.

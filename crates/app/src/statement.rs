@@ -8,6 +8,7 @@ use reports::{
     render_statement,
 };
 
+use crate::counter_settings::PrintKind;
 use crate::{App, AppError, Operator, Printing};
 
 impl App {
@@ -34,7 +35,7 @@ impl App {
         let copy = self.log_print(operator, crate::reprints::Document::FeeList, case_no.trim(), None).await?;
         let pdf = self.statement_pdf_marked(case_no, &operator.display_name, copy).await?;
         let name = format!("住院费用清单-{}-{}.pdf", case_no.trim(), self.clock.now().format("%Y%m%d%H%M%S"));
-        self.printing.deliver(&name, &pdf).await
+        self.deliver(PrintKind::Settlement, &name, &pdf).await
     }
 
     fn statement_model(&self, admission: &Admission, account: &InpatientAccount, printed_by: &str) -> StatementModel {
@@ -134,7 +135,7 @@ impl App {
     ) -> Result<PrintOutcome, AppError> {
         let copy = self.log_print(operator, crate::reprints::Document::Settlement, settlement_no.trim(), None).await?;
         let pdf = self.settlement_pdf_marked(case_no, settlement_no, &operator.display_name, copy).await?;
-        self.printing.deliver(&format!("结算单-{}.pdf", settlement_no.trim()), &pdf).await
+        self.deliver(PrintKind::Settlement, &format!("结算单-{}.pdf", settlement_no.trim()), &pdf).await
     }
 
     fn settlement_model(

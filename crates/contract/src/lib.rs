@@ -9,6 +9,7 @@ pub mod blood;
 pub mod blood_desk;
 pub mod cashier;
 pub mod close;
+pub mod counter_settings;
 pub mod error;
 pub mod invoice;
 pub mod link;

@@ -48,6 +48,7 @@ pub enum Permission {
     ReviewBloodWaiver,
     Administer,
     CollectHandIn,
+    ConfigureCounter,
 }
 
 impl From<domain::Permission> for Permission {
@@ -64,6 +65,7 @@ impl From<domain::Permission> for Permission {
             domain::Permission::ReviewBloodWaiver => Permission::ReviewBloodWaiver,
             domain::Permission::Administer => Permission::Administer,
             domain::Permission::CollectHandIn => Permission::CollectHandIn,
+            domain::Permission::ConfigureCounter => Permission::ConfigureCounter,
         }
     }
 }

@@ -54,6 +54,7 @@ pub fn users() -> Vec<DemoUser> {
         DemoUser { username: "cashier3", display_name: "孙浩", role: "cashier", receipt_prefix: "03" },
         DemoUser { username: "finance", display_name: "陈静", role: "finance", receipt_prefix: "" },
         DemoUser { username: "supervisor", display_name: "刘强", role: "supervisor", receipt_prefix: "09" },
+        DemoUser { username: "admin", display_name: "信息科管理员", role: "admin", receipt_prefix: "" },
     ]
 }
 

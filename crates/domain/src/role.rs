@@ -59,10 +59,12 @@ pub enum Permission {
     Administer,
     /// Collect cashiers' closes (缴款确认) and read the hospital's day and month.
     CollectHandIn,
+    /// Change this counter's settings (设置): printers, 套打 offsets, capture, place.
+    ConfigureCounter,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::HandleMoney,
         Permission::AuditFees,
         Permission::ApproveRecall,
@@ -74,6 +76,7 @@ impl Permission {
         Permission::ReviewBloodWaiver,
         Permission::Administer,
         Permission::CollectHandIn,
+        Permission::ConfigureCounter,
     ];
 
     pub fn code(self) -> &'static str {
@@ -89,6 +92,7 @@ impl Permission {
             Permission::ReviewBloodWaiver => "review_blood_waiver",
             Permission::Administer => "administer",
             Permission::CollectHandIn => "collect_hand_in",
+            Permission::ConfigureCounter => "configure_counter",
         }
     }
 
@@ -105,6 +109,7 @@ impl Permission {
             Permission::ReviewBloodWaiver => "审核用血减免",
             Permission::Administer => "系统管理",
             Permission::CollectHandIn => "缴款确认",
+            Permission::ConfigureCounter => "本机设置",
         }
     }
 
@@ -123,22 +128,22 @@ impl Role {
                 P::HandleMoney | P::Sync | P::ReserveNumbers => true,
                 P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => false,
                 P::ViewPending | P::ResolvePending | P::ReviewBloodWaiver | P::Administer => false,
-                P::CollectHandIn => false,
+                P::CollectHandIn | P::ConfigureCounter => false,
             },
             Role::Finance => match permission {
                 P::AuditFees | P::ReviewReconciliation | P::Sync | P::ViewPending => true,
                 P::CollectHandIn => true,
                 P::HandleMoney | P::ApproveRecall | P::ReserveNumbers => false,
-                P::ResolvePending | P::ReviewBloodWaiver | P::Administer => false,
+                P::ResolvePending | P::ReviewBloodWaiver | P::Administer | P::ConfigureCounter => false,
             },
             Role::Supervisor => match permission {
                 P::HandleMoney | P::AuditFees | P::ApproveRecall | P::ReviewReconciliation => true,
                 P::Sync | P::ReserveNumbers | P::ViewPending | P::ResolvePending => true,
-                P::ReviewBloodWaiver | P::CollectHandIn => true,
+                P::ReviewBloodWaiver | P::CollectHandIn | P::ConfigureCounter => true,
                 P::Administer => false,
             },
             Role::Admin => match permission {
-                P::ReviewReconciliation | P::Administer => true,
+                P::ReviewReconciliation | P::Administer | P::ConfigureCounter => true,
                 P::HandleMoney | P::AuditFees | P::ApproveRecall | P::Sync => false,
                 P::ReserveNumbers | P::ViewPending | P::ResolvePending | P::ReviewBloodWaiver => false,
                 P::CollectHandIn => false,

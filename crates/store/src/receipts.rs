@@ -116,6 +116,21 @@ pub async fn numbers_left(conn: &mut SqliteConnection, cashier: &str, series: Se
     Ok(Some(total - used))
 }
 
+/// The numbers left in every cashier's blocks on this device, by cashier and series (设置 shows
+/// them to the administrator, who asks the platform for more before a block runs out).
+pub async fn blocks_left(conn: &mut SqliteConnection) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT g.cashier, g.series,
+                SUM(g.last_seq - g.first_seq + 1)
+                - (SELECT count(*) FROM receipts r WHERE r.cashier = g.cashier AND r.series = g.series
+                     AND EXISTS (SELECT 1 FROM receipt_ranges h WHERE h.cashier = r.cashier AND h.series = r.series
+                                   AND r.seq BETWEEN h.first_seq AND h.last_seq))
+           FROM receipt_ranges g GROUP BY g.cashier, g.series ORDER BY g.cashier, g.series",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Adds a block the platform allocated.
 pub async fn add_range(
     conn: &mut SqliteConnection,

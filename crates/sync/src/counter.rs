@@ -13,8 +13,7 @@ use crate::client::Client;
 use crate::insurance::PlatformInsurance;
 use crate::session::{self, Session, TokenStore};
 
-pub const PLATFORM_URL: &str = "platform.url";
-pub const PLATFORM_CA: &str = "platform.ca";
+pub use store::settings::{PLATFORM_CA, PLATFORM_URL};
 
 /// A counter opened for work.
 pub struct Counter {

@@ -12,7 +12,7 @@ use crate::desk::{Desk, Level};
 use crate::ipc;
 
 /// Each key and what it does at the desk (the keys `workspace::keys` listens to).
-pub const KEYS: [(&str, &str); 17] = [
+pub const KEYS: [(&str, &str); 18] = [
     ("F1", "本帮助（快捷键一览）"),
     ("F2 或 /", "回到查询框：扫描腕带或输入病案号、身份证号、姓名、拼音首字母"),
     ("↑ ↓ Enter", "在查询结果中选择并打开"),
@@ -27,6 +27,7 @@ pub const KEYS: [(&str, &str); 17] = [
     ("F11", "结算召回"),
     ("F12", "打印费用清单"),
     ("Alt+W", "工作清单：待结算、待审核的患者，Enter 打开最早的一位"),
+    ("Alt+O", "设置：打印机、套打偏移与测试页、打印预览、结算地点、采集、平台地址"),
     ("Enter", "对话框中：下一项；在按钮上：按下"),
     ("Esc", "关闭对话框；在查询框：清空结果"),
     ("Alt+R / Alt+S", "用血减免：待审核 / 采集设置"),

@@ -1,6 +1,10 @@
 //! Typed calls to the desktop shell: the only place the frontend talks to the backend, and
 //! only with contract DTOs.
 
+mod settings;
+
+pub use settings::{counter_settings, print_test_page, save_platform_settings, save_print_settings};
+
 use contract::account::AccountView;
 use contract::blood::{RegisterBloodRequest, RegistrationView, ReviewBloodRequest};
 use contract::blood_desk::{

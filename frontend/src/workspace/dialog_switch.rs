@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::desk::{Desk, Dialog};
 use crate::dialogs::audit::AuditDialog;
 use crate::dialogs::blood::BloodDialog;
+use crate::dialogs::counter_settings::CounterSettingsDialog;
 use crate::dialogs::day_end::DayEndDialog;
 use crate::dialogs::deposit::DepositDialog;
 use crate::dialogs::invoices::InvoicesDialog;
@@ -33,6 +34,7 @@ pub fn DialogSwitch() -> impl IntoView {
             Dialog::Pending => view! { <PendingDialog/> }.into_any(),
             Dialog::Worklist => view! { <WorklistDialog/> }.into_any(),
             Dialog::Keys => view! { <KeyHelpDialog/> }.into_any(),
+            Dialog::Settings => view! { <CounterSettingsDialog/> }.into_any(),
             Dialog::VoidReceipt(deposit) => view! { <VoidReceiptDialog deposit=deposit/> }.into_any(),
         })
     }

@@ -2,8 +2,8 @@
 //! a blood-fee waiver, 票据 (F3) for those who may take money or read the kiosk report, 日结
 //! (F10) for those who close a day or collect one, 工作清单 (Alt+W) for those who settle or
 //! audit, 待处理 for supervisors and finance (the
-//! refunds that failed), the areas of later versions, and 对账复核 (F8) for those who may review
-//! the reconciliation.
+//! refunds that failed), the areas of later versions, 对账复核 (F8) for those who may review
+//! the reconciliation, and 设置 (Alt+O) for everyone (changed by those allowed).
 
 use leptos::prelude::*;
 
@@ -122,7 +122,17 @@ pub fn Rail(
             } else {
                 view! { <a class="disabled" title="财务或主管使用">"对账"</a> }.into_any()
             }}
-            <a class="disabled" title="后续版本">"设置"</a>
+            <button
+                id="settings-open"
+                class="rail-item"
+                title="Alt+O：设置（打印机、套打偏移、结算地点、采集、平台）"
+                on:click=move |_| {
+                    reviewing.set(false);
+                    desk.open_settings();
+                }
+            >
+                "设置" <span class="key">"Alt+O"</span>
+            </button>
         </nav>
     }
 }

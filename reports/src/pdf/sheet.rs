@@ -38,6 +38,8 @@ pub struct Sheet {
     pages: Vec<Vec<Op>>,
     current: Vec<Op>,
     missing: BTreeSet<char>,
+    /// Where everything moves on a pre-printed form (套打), in millimetres right and down.
+    shift: (f32, f32),
 }
 
 impl Sheet {
@@ -60,7 +62,18 @@ impl Sheet {
             pages: Vec::new(),
             current: Vec::new(),
             missing: BTreeSet::new(),
+            shift: (0.0, 0.0),
         })
+    }
+
+    /// Moves everything drawn afterwards by `offset` (套打: the printer feeds the pre-printed
+    /// form a little off, and the counter's settings say by how much).
+    pub fn shift(&mut self, offset: crate::PaperOffset) {
+        self.shift = (f32::from(offset.right_tenths) / 10.0, f32::from(offset.down_tenths) / 10.0);
+    }
+
+    fn at(&self, x_mm: f32, y_from_top_mm: f32) -> Point {
+        point(self.height, x_mm + self.shift.0, y_from_top_mm + self.shift.1)
     }
 
     pub fn width_mm(&self) -> f32 {
@@ -165,7 +178,7 @@ impl Sheet {
         }
         self.current.push(Op::StartTextSection);
         for (font, run, run_width) in runs {
-            self.current.push(Op::SetTextCursor { pos: point(self.height, cursor, y) });
+            self.current.push(Op::SetTextCursor { pos: self.at(cursor, y) });
             self.current.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
             self.current.push(Op::ShowText { items: vec![TextItem::Text(run)] });
             self.current.push(Op::EndTextSection);
@@ -182,8 +195,8 @@ impl Sheet {
         self.current.push(Op::DrawLine {
             line: Line {
                 points: vec![
-                    LinePoint { p: point(self.height, x0, y), bezier: false },
-                    LinePoint { p: point(self.height, x1, y), bezier: false },
+                    LinePoint { p: self.at(x0, y), bezier: false },
+                    LinePoint { p: self.at(x1, y), bezier: false },
                 ],
                 is_closed: false,
             },
@@ -228,7 +241,12 @@ impl Sheet {
         self.current.push(Op::DrawRectangle {
             rectangle: Rect {
                 mode: Some(printpdf::PaintMode::Fill),
-                ..Rect::from_xywh(Mm(x).into(), Mm(self.height - y - size).into(), Mm(size).into(), Mm(size).into())
+                ..Rect::from_xywh(
+                    Mm(x + self.shift.0).into(),
+                    Mm(self.height - y - size - self.shift.1).into(),
+                    Mm(size).into(),
+                    Mm(size).into(),
+                )
             },
         });
     }
