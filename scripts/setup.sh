@@ -7,6 +7,8 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 TAURI_DRIVER_VERSION=2.1.0
+# Tauri's bundler (`cargo tauri build`), for scripts/package.sh: the desktop app's .deb.
+TAURI_CLI_VERSION=2.12.4
 # Fuzzes /openapi.json against the live platform (crates/cashier/tests/platform_openapi.rs).
 SCHEMATHESIS_VERSION=4.32.5
 VENV="$HOME/.cache/inpatient-cashier/venv"
@@ -59,6 +61,10 @@ fi
 if ! have_version tauri-driver "$TAURI_DRIVER_VERSION"; then
   log "cargo: installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+fi
+if ! cargo tauri --version 2>/dev/null | grep -q "$TAURI_CLI_VERSION"; then
+  log "cargo: installing tauri-cli $TAURI_CLI_VERSION (about 8 minutes)"
+  cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked
 fi
 if ! [ -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   log "pip: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"

@@ -3,7 +3,8 @@
 #! clippy (native and wasm), unit, property and store tests — among them the architecture
 #! rules of ARCHITECTURE.md, which run as `cargo test -p tidy` inside the workspace tests —
 #! then runs the platform server on a project-local PostgreSQL with counters syncing to it
-#! under faults, builds the real desktop app and drives it through WebDriver under Xvfb.
+#! under faults, builds both Debian packages and starts what they install, builds the real
+#! desktop app and drives it through WebDriver under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,6 +36,12 @@ export CASHIER_TEST_PG
 cargo build -p platform -p cashier --features cashier/fault-injection
 cargo test -p cashier --features fault-injection --test sync_converge --test sync_faults --test sync_feed --test sync_security --test sync_attacks --test approvals --test settlement_attacks --test platform_attacks --test platform_users --test platform_openapi --test recon_platform --test recon_cross_day --test platform_limits --test blood_platform --test blood_materials --test invoice_platform --test invoice_paper --test close_platform --test hand_in_platform --test pay_platform --test refund_platform --test mobile_platform --test recon_channels --test platform_backup \
   -- --ignored --test-threads=2
+
+step "packages: the desktop's .deb (Tauri's bundler) and the platform's, installed into a scratch root"
+# Before the test build of the desktop: the bundler's build (no fault injection) writes the
+# same target/debug/inpatient-cashier, and the e2e tests need the one built next.
+PACKAGE_PROFILE=debug scripts/package.sh
+cargo test -p cashier --test package_platform -- --ignored
 
 step "build the frontend and the desktop app"
 (cd frontend && trunk build --release)

@@ -7,6 +7,7 @@ mod blood_commands;
 mod commands;
 mod day_end_commands;
 mod invoice_commands;
+mod one_instance;
 mod options;
 mod recon_commands;
 mod settings_commands;
@@ -56,8 +57,27 @@ fn main() {
         }
     };
     let _logs = start_logging(&options.data_dir);
+    let (_lock, listener) = match one_instance::claim(&options.data_dir) {
+        Ok(one_instance::Instance::First { _lock, listener }) => (Some(_lock), listener),
+        Ok(one_instance::Instance::Second) => {
+            eprintln!("住院收费已在运行（数据目录 {}）：已切换到已打开的窗口", options.data_dir.display());
+            std::process::exit(0);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not check for another window on this data folder");
+            (None, None)
+        }
+    };
     let shell = tauri::async_runtime::block_on(shell::Shell::start(options));
     let result = tauri::Builder::default()
+        // The window opens where and as large as it was last closed.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(move |app| {
+            if let Some(listener) = listener {
+                one_instance::answer(listener, app.handle().clone());
+            }
+            Ok(())
+        })
         .manage(shell)
         .invoke_handler(tauri::generate_handler![
             commands::startup_status,

@@ -77,7 +77,11 @@ impl Desktop {
 
     /// Like [`Desktop::start`], with extra environment for the app (fault injection).
     pub async fn start_with(data_dir: &Path, env: &[(&str, &str)]) -> Desktop {
-        let binary = app_binary();
+        Desktop::start_binary(&app_binary(), data_dir, env).await
+    }
+
+    /// Like [`Desktop::start_with`], with the app at `binary` (one installed from its package).
+    pub async fn start_binary(binary: &Path, data_dir: &Path, env: &[(&str, &str)]) -> Desktop {
         assert!(
             binary.exists(),
             "the desktop app is not built at {}: run scripts/test.sh (it builds the frontend and the app)",

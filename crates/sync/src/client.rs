@@ -150,8 +150,17 @@ impl Client {
 
     /// The platform's program version (`/version`, asked without a login).
     pub async fn version(&self) -> Result<String, ClientError> {
+        self.plain("/version").await
+    }
+
+    /// The platform's `/health` answer (`ok`), asked without a login.
+    pub async fn health(&self) -> Result<String, ClientError> {
+        self.plain("/health").await
+    }
+
+    async fn plain(&self, path: &str) -> Result<String, ClientError> {
         let unreachable = |e: reqwest::Error| ClientError::Unreachable(e.to_string());
-        let answer = self.http.get(format!("{}/version", self.base)).send().await.map_err(unreachable)?;
+        let answer = self.http.get(format!("{}{path}", self.base)).send().await.map_err(unreachable)?;
         answer.text().await.map_err(unreachable)
     }
 

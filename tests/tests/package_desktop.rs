@@ -1,0 +1,64 @@
+//! The desktop app's Debian package (Tauri's bundler, `scripts/package.sh`), installed into a
+//! scratch root with `dpkg-deb -x`: the program, the desktop entry named 住院收费 with its icon,
+//! the dependencies a counter's Debian needs; started from where it was installed, its window
+//! opens under Xvfb and a cashier logs in.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use e2e::Desktop;
+
+fn packages() -> PathBuf {
+    if let Ok(dir) = std::env::var("CASHIER_PACKAGES") {
+        return dir.into();
+    }
+    let target = std::env::var("CARGO_TARGET_DIR").expect("CARGO_TARGET_DIR (scripts/cargo-env.sh sets it)");
+    Path::new(&target).join("packages")
+}
+
+fn dpkg(args: &[&str]) -> String {
+    let out = Command::new("dpkg-deb").args(args).output().expect("dpkg-deb runs");
+    assert!(out.status.success(), "dpkg-deb {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn files_named(dir: &Path, name: &str, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_named(&path, name, found);
+        } else if path.file_name().is_some_and(|n| n == name) {
+            found.push(path);
+        }
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the packages (scripts/package.sh) and a display: run scripts/test.sh"]
+async fn the_desktop_package_installs_and_its_window_opens() {
+    let arch = String::from_utf8(Command::new("dpkg").arg("--print-architecture").output().unwrap().stdout).unwrap();
+    let deb = packages().join(format!("inpatient-cashier_{}_{}.deb", env!("CARGO_PKG_VERSION"), arch.trim()));
+    assert!(deb.exists(), "{} is missing: run scripts/package.sh", deb.display());
+    let deb = deb.to_str().unwrap();
+    assert_eq!(dpkg(&["-f", deb, "Package"]).trim(), "inpatient-cashier");
+    let depends = dpkg(&["-f", deb, "Depends"]);
+    assert!(depends.contains("libwebkit2gtk-4.1-0") && depends.contains("fonts-noto-cjk"), "{depends}");
+
+    let root = tempfile::tempdir().unwrap();
+    dpkg(&["-x", deb, root.path().to_str().unwrap()]);
+    let entry = std::fs::read_to_string(root.path().join("usr/share/applications/inpatient-cashier.desktop")).unwrap();
+    assert!(entry.contains("Name=住院收费") && entry.contains("Exec=inpatient-cashier"), "{entry}");
+    let mut icons = Vec::new();
+    files_named(&root.path().join("usr/share/icons"), "inpatient-cashier.png", &mut icons);
+    assert!(!icons.is_empty(), "the icon is installed");
+    let binary = root.path().join("usr/bin/inpatient-cashier");
+
+    let data = tempfile::tempdir().unwrap();
+    let desktop = Desktop::start_binary(&binary, data.path(), &[]).await;
+    desktop.find_id("login-username").await;
+    desktop.log_in("cashier").await;
+    desktop.find_id("search-input").await;
+    desktop.screenshot("package-desktop.png").await;
+    desktop.quit().await;
+    assert!(data.path().join("cashier.db").exists(), "the installed app made its demo database");
+}
