@@ -6,6 +6,7 @@
 mod blood_commands;
 mod commands;
 mod day_end_commands;
+mod exports;
 mod invoice_commands;
 mod one_instance;
 mod options;
@@ -79,6 +80,7 @@ fn main() {
             Ok(())
         })
         .manage(shell)
+        .manage(exports::Exports::default())
         .invoke_handler(tauri::generate_handler![
             commands::startup_status,
             commands::log_in,
@@ -153,6 +155,8 @@ fn main() {
             recon_commands::recon_resolve,
             recon_commands::recon_decide,
             recon_commands::recon_export,
+            exports::export_progress,
+            exports::cancel_export,
             recon_commands::recon_download_statement,
             recon_commands::recon_download_report,
         ])

@@ -1,6 +1,7 @@
 //! The reconciliation review's commands (对账复核): each checks who is asking (finance,
 //! supervisor or administrator, at a counter linked to the platform), calls one step of
-//! `sync::recon::Review` and answers in contract DTOs. Files go to `<data dir>/exports`.
+//! `sync::recon::Review` and answers in contract DTOs. Files go to `<data dir>/exports`; the export
+//! runs under a ticket the screen watches and may cancel ([`crate::exports`]).
 
 use contract::ApiError;
 use contract::recon::{
@@ -8,6 +9,7 @@ use contract::recon::{
 };
 use tauri::State;
 
+use crate::exports::Exports;
 use crate::shell::Shell;
 
 #[tauri::command]
@@ -54,8 +56,20 @@ pub async fn recon_decide(
 
 /// The list `filter` selects, as `对账差异-<day>.xlsx` in the exports folder.
 #[tauri::command]
-pub async fn recon_export(shell: State<'_, Shell>, filter: ItemFilter) -> Result<SavedFile, ApiError> {
-    shell.review()?.export(&filter, &shell.exports_dir()).await
+pub async fn recon_export(
+    shell: State<'_, Shell>,
+    exports: State<'_, Exports>,
+    filter: ItemFilter,
+    ticket: u64,
+) -> Result<SavedFile, ApiError> {
+    let review = shell.review()?;
+    let dir = shell.exports_dir();
+    exports
+        .run(ticket, |progress| async move {
+            crate::exports::test_pause().await;
+            review.export(&filter, &dir, &move |stage| progress.say(stage)).await
+        })
+        .await
 }
 
 /// An original statement or platform ledger file, saved in the exports folder under its name.

@@ -81,7 +81,9 @@ async fn finance_reviews_a_day_in_the_app() {
     let day = busy_day(&platform);
     sandbox_bills(&platform, &day);
     let counter = Counter::register(&platform, &platform.https(), "财务科电脑");
-    let desktop = Desktop::start_with(counter.dir.path(), &[("CASHIER_DEMO", "0")]).await;
+    // Each export pauses 2.5 s at its start (fault injection), long enough to cancel one.
+    let desktop =
+        Desktop::start_with(counter.dir.path(), &[("CASHIER_DEMO", "0"), ("CASHIER_EXPORT_PAUSE_MS", "2500")]).await;
     desktop.log_in("finance").await;
     desktop.wait_text("link-status", |t| t == "在线").await;
 
@@ -155,6 +157,16 @@ async fn finance_reviews_a_day_in_the_app() {
     assert_eq!(approved, "finance/supervisor");
     let supervisor_sessions = platform.sql("SELECT count(*) FROM sessions WHERE username = 'supervisor'");
     assert_eq!(supervisor_sessions, "0", "the approval's session ended with the approval");
+
+    // An export shows its progress and can be cancelled: nothing is saved.
+    click(&desktop, "#recon-export").await;
+    desktop.wait_text("recon-notice", |t| t.contains("可取消")).await;
+    click(&desktop, "#recon-export-cancel").await;
+    desktop.wait_text("recon-notice", |t| t.contains("已取消导出")).await;
+    let saved: Vec<_> = std::fs::read_dir(counter.dir.path().join("exports"))
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert!(!saved.iter().any(|n| n.contains("对账差异")), "a cancelled export saved {saved:?}");
 
     // Export what is shown (WeChat, every class): three rows, read back.
     click(&desktop, "#recon-export").await;

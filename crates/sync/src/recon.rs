@@ -352,10 +352,27 @@ impl<'a> Review<'a> {
 
     /// The items `filter` lists, as `对账差异-<day>.xlsx` in `exports` (an earlier export of the
     /// same day is replaced).
-    pub async fn export(&self, filter: &ItemFilter, exports: &Path) -> Result<SavedFile, ApiError> {
+    /// `progress` hears each stage in the operator's words (the screen shows it while it waits).
+    pub async fn export(
+        &self,
+        filter: &ItemFilter,
+        exports: &Path,
+        progress: &(dyn Fn(String) + Send + Sync),
+    ) -> Result<SavedFile, ApiError> {
+        progress("正在从平台读取差异明细…".to_owned());
         let items = self.items(filter).await?;
-        let bytes = reports::recon_review::review_xlsx(&filter.day, &describe_filter(filter), &items)
-            .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+        progress(format!("已读取 {} 条，正在生成 XLSX…", items.len()));
+        let (day, described) = (filter.day.clone(), describe_filter(filter));
+        // Building the workbook is CPU work: off the async workers (a cancelled export's
+        // workbook is dropped unsaved).
+        let (items, bytes) = tokio::task::spawn_blocking(move || {
+            let bytes = reports::recon_review::review_xlsx(&day, &described, &items);
+            (items, bytes)
+        })
+        .await
+        .map_err(|e| ApiError::new(codes::INTERNAL, e.to_string()))?;
+        let bytes = bytes.map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+        progress("正在保存…".to_owned());
         let path = save(exports, &format!("对账差异-{}.xlsx", filter.day), &bytes).await?;
         Ok(SavedFile { path: path.display().to_string(), rows: items.len() as u64 })
     }

@@ -200,7 +200,7 @@ async fn the_export_holds_what_the_filter_lists() {
     with_token(&session, "finance");
     let dir = tempfile::tempdir().unwrap();
     let filter = ItemFilter { day: "2025-05-16".into(), class: Some("platform_only".into()), ..ItemFilter::default() };
-    let saved = Review::new(&session, "finance").export(&filter, dir.path()).await.unwrap();
+    let saved = Review::new(&session, "finance").export(&filter, dir.path(), &|_| ()).await.unwrap();
     assert_eq!(seen.recv().unwrap().0, "GET /api/v1/recon/items?day=2025-05-16&class=platform_only HTTP/1.1");
     assert_eq!(saved.rows, 1);
     assert_eq!(saved.path, dir.path().join("对账差异-2025-05-16.xlsx").display().to_string());

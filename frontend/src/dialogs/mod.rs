@@ -201,7 +201,11 @@ pub fn keys_outside(dialog_id: &'static str, desk: Desk, on_keys: impl Fn(&web_s
         if ev.default_prevented() {
             return;
         }
-        let inside = document().active_element().is_some_and(|el| el.closest(&selector).ok().flatten().is_some());
+        // The frame itself holding the focus (a step with nothing to type) counts as outside:
+        // its parts' key handlers sit below it and never see the key.
+        let inside = document()
+            .active_element()
+            .is_some_and(|el| el.id() != dialog_id && el.closest(&selector).ok().flatten().is_some());
         if inside {
             return;
         }

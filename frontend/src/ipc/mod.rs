@@ -1,8 +1,10 @@
 //! Typed calls to the desktop shell: the only place the frontend talks to the backend, and
 //! only with contract DTOs.
 
+mod exports;
 mod settings;
 
+pub use exports::{cancel_export, export_progress, recon_export};
 pub use settings::{counter_settings, print_test_page, save_platform_settings, save_print_settings};
 
 use contract::account::AccountView;
@@ -278,10 +280,6 @@ pub async fn recon_decide(
     decision: &DecideCorrection,
 ) -> Result<ReconItem, ApiError> {
     call("recon_decide", &DecideArgs { id, supervisor, password, decision }).await
-}
-
-pub async fn recon_export(filter: &ItemFilter) -> Result<SavedFile, ApiError> {
-    call("recon_export", &FilterArgs { filter }).await
 }
 
 pub async fn recon_download_statement(id: i64) -> Result<SavedFile, ApiError> {

@@ -6,6 +6,7 @@
 
 mod batches;
 mod dialogs;
+mod export;
 mod items;
 mod kinds;
 mod view;
@@ -39,6 +40,8 @@ pub struct Review {
     pub loading: RwSignal<bool>,
     pub run: RwSignal<RunState>,
     pub exporting: RwSignal<bool>,
+    /// The ticket of the export under way (the shell's name for it: progress, cancel).
+    export_ticket: StoredValue<u64>,
     pub notice: RwSignal<Option<Notice>>,
     pub dialog: RwSignal<Option<ReviewDialog>>,
     /// The answer to the newest items request wins; older ones arriving late are dropped.
@@ -59,6 +62,7 @@ impl Review {
             loading: RwSignal::new(false),
             run: RwSignal::new(RunState::Idle),
             exporting: RwSignal::new(false),
+            export_ticket: StoredValue::new(0),
             notice: RwSignal::new(None),
             dialog: RwSignal::new(None),
             items_asked: StoredValue::new(0),
@@ -232,23 +236,6 @@ impl Review {
             handle.clear();
         }
         self.poll.set_value(None);
-    }
-
-    pub fn export(&self) {
-        if self.exporting.get_untracked() {
-            return;
-        }
-        self.exporting.set(true);
-        self.say("正在导出…", Level::Info);
-        let review = *self;
-        let filter = self.filter.get_untracked();
-        spawn_local(async move {
-            match ipc::recon_export(&filter).await {
-                Ok(saved) => review.say(format!("已导出 {} 条：{}", saved.rows, saved.path), Level::Done),
-                Err(e) => review.fail(&e),
-            }
-            review.exporting.set(false);
-        });
     }
 
     pub fn download(&self, id: i64) {

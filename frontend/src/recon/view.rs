@@ -74,6 +74,9 @@ pub fn ReconView(review: Review) -> impl IntoView {
             <button id="recon-export" disabled=move || review.exporting.get() on:click=move |_| review.export()>
                 "导出当前列表"
             </button>
+            <Show when=move || review.exporting.get()>
+                <button id="recon-export-cancel" on:click=move |_| review.cancel_export()>"取消导出"</button>
+            </Show>
             <span class="spacer"></span>
             <span
                 id="recon-notice"
