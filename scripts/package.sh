@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the two Debian packages a hospital installs:
 #   inpatient-cashier_<version>_amd64.deb  — the desktop app, by Tauri's own bundler
-#       (`cargo tauri build --bundles deb`): the binary, the desktop entry 住院收费, the icon;
+#       (`cargo tauri build --bundles deb`): the binary, the desktop entry 住院收费, the icon, and
+#       the command line as /usr/bin/inpatient-cashier-cli (registering the counter, backups);
 #   inpatient-platform_<version>_amd64.deb — the platform server, by dpkg-deb: the binary as
 #       /usr/bin/inpatient-platform, a systemd unit, /etc/inpatient-platform/platform.env (a
 #       conffile), a system user made at install, `migrate` on upgrade and at every start.
@@ -25,17 +26,21 @@ fi
 log "frontend (trunk, release)"
 (cd frontend && trunk build --release >/dev/null)
 
+release_flag=()
+[ "$PROFILE" = release ] && release_flag=(--release)
+log "command line and platform ($PROFILE)"
+cargo build -q -p cashier -p platform "${release_flag[@]}"
+
 log "desktop package (Tauri's bundler, $PROFILE)"
 cargo_profile=()
 [ "$PROFILE" = debug ] && cargo_profile=(--debug)
-(cd src-tauri && cargo tauri build "${cargo_profile[@]}" --bundles deb --features custom-protocol --ci)
+# The command line goes in beside the app; its path is the build cache's, known only here.
+cli_file="{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/inpatient-cashier-cli\":\"$CARGO_TARGET_DIR/$PROFILE/cashier\"}}}}}"
+(cd src-tauri && cargo tauri build "${cargo_profile[@]}" --bundles deb --features custom-protocol --ci --config "$cli_file")
 desktop_deb="$CARGO_TARGET_DIR/$PROFILE/bundle/deb/inpatient-cashier_${VERSION}_${ARCH}.deb"
 cp "$desktop_deb" "$OUT/"
 
 log "platform package (dpkg-deb, $PROFILE)"
-release_flag=()
-[ "$PROFILE" = release ] && release_flag=(--release)
-cargo build -q -p platform "${release_flag[@]}"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 install -D -m 0755 "$CARGO_TARGET_DIR/$PROFILE/platform" "$stage/usr/bin/inpatient-platform"

@@ -28,20 +28,21 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "unit, property, store and CLI tests, and the architecture rules (crates/tidy)"
 cargo test --workspace --exclude frontend "${faults[@]}"
 
+step "packages: the desktop's .deb (Tauri's bundler) and the platform's"
+# First: the packages' builds (no fault injection) write the same target/debug binaries
+# (cashier, platform, inpatient-cashier) that the test builds below write again with it. The
+# tests install each into a scratch root and start it (package_platform below, e2e
+# package_desktop).
+PACKAGE_PROFILE=debug scripts/package.sh
+
 step "sync: a real PostgreSQL, the platform server over TLS, counters under faults"
 export CASHIER_PG_DIR="${CASHIER_PG_DIR:-${TMPDIR:-/tmp}/inpatient-cashier-test-pg}"
 trap 'scripts/pg.sh stop "$CASHIER_PG_DIR"' EXIT
 CASHIER_TEST_PG=$(scripts/pg.sh start "$CASHIER_PG_DIR")
 export CASHIER_TEST_PG
 cargo build -p platform -p cashier --features cashier/fault-injection
-cargo test -p cashier --features fault-injection --test sync_converge --test sync_faults --test sync_feed --test sync_security --test sync_attacks --test approvals --test settlement_attacks --test platform_attacks --test platform_users --test platform_openapi --test recon_platform --test recon_cross_day --test platform_limits --test blood_platform --test blood_materials --test invoice_platform --test invoice_paper --test close_platform --test hand_in_platform --test pay_platform --test refund_platform --test mobile_platform --test recon_channels --test platform_backup \
+cargo test -p cashier --features fault-injection --test sync_converge --test sync_faults --test sync_feed --test sync_security --test sync_attacks --test approvals --test settlement_attacks --test platform_attacks --test platform_users --test platform_openapi --test recon_platform --test recon_cross_day --test platform_limits --test blood_platform --test blood_materials --test invoice_platform --test invoice_paper --test close_platform --test hand_in_platform --test pay_platform --test refund_platform --test mobile_platform --test recon_channels --test platform_backup --test package_platform \
   -- --ignored --test-threads=2
-
-step "packages: the desktop's .deb (Tauri's bundler) and the platform's, installed into a scratch root"
-# Before the test build of the desktop: the bundler's build (no fault injection) writes the
-# same target/debug/inpatient-cashier, and the e2e tests need the one built next.
-PACKAGE_PROFILE=debug scripts/package.sh
-cargo test -p cashier --test package_platform -- --ignored
 
 step "build the frontend and the desktop app"
 (cd frontend && trunk build --release)

@@ -1,4 +1,5 @@
-//! The root: what the window shows before login (startup problem or login form) and after.
+//! The root: what the window shows before login (startup problem, the first start's
+//! registration, or the login form) and after.
 
 use contract::StartupStatus;
 use contract::session::Session;
@@ -7,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::ipc;
 use crate::login::Login;
+use crate::register::RegisterCounterForm;
 use crate::workspace::Workspace;
 
 #[component]
@@ -22,6 +24,15 @@ pub fn Root() -> impl IntoView {
         None => view! { <div class="splash">"正在启动…"</div> }.into_any(),
         Some(Err(message)) => view! { <StartupProblem message=message code=String::from("IPC") data_dir=String::new()/> }.into_any(),
         Some(Ok(status)) => match (&status.problem, session.get()) {
+            // A fresh install: no database until the counter is registered with its platform.
+            (Some(problem), _) if problem.code == "DB_MISSING" && !status.demo => view! {
+                <div class="first-start" id="first-start">
+                    <h1>"住院收费 · 本机尚未登记"</h1>
+                    <p class="muted">"数据目录：" {status.data_dir.clone()}</p>
+                    <RegisterCounterForm places=status.places.clone()/>
+                </div>
+            }
+            .into_any(),
             (Some(problem), _) => view! {
                 <StartupProblem message=problem.message.clone() code=problem.code.clone() data_dir=status.data_dir.clone()/>
             }

@@ -9,6 +9,7 @@ mod link;
 mod login;
 mod recon;
 mod refunds;
+mod register;
 mod search;
 mod workspace;
 

@@ -108,6 +108,8 @@ fn main() {
             settings_commands::save_print_settings,
             settings_commands::save_platform_settings,
             settings_commands::print_test_page,
+            settings_commands::register_counter,
+            settings_commands::restart_app,
             commands::worklists,
             commands::my_day,
             commands::resolve_pending,

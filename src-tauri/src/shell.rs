@@ -16,6 +16,9 @@ use sync::{Session, Syncer, TokenStore};
 
 use crate::options::Options;
 
+/// The counter's database file in the data folder.
+const DB_FILE: &str = "cashier.db";
+
 /// How often the sync loop pushes, pulls and checks the platform.
 const SYNC_EVERY: Duration = Duration::from_secs(5);
 
@@ -45,7 +48,7 @@ impl Shell {
             discharge_recall_days: options.discharge_recall_days,
             insurance: Arc::new(SandboxInsurance::new(options.insurance_delay, SandboxInsurance::fault_from_env())),
             pause_before_commit: options.pause_before_commit,
-            ..AppConfig::new(options.data_dir.join("cashier.db"))
+            ..AppConfig::new(options.data_dir.join(DB_FILE))
         };
         // The token goes to the OS keyring; a missing or locked one means "log in again".
         let counter = sync::counter::open(config, false, TokenStore::keyring()).await.map_err(|e| e.to_api());
@@ -87,6 +90,7 @@ impl Shell {
             } else {
                 Vec::new()
             },
+            places: domain::Place::ALL.into_iter().map(|p| contract::Tag::new(p.code(), p.label())).collect(),
         };
         Shell { app, status, operator: Mutex::new(None), syncer, data_dir }
     }
@@ -106,6 +110,11 @@ impl Shell {
             .map_err(|_| ApiError::new(codes::INTERNAL, "会话状态异常，请重新登录"))?
             .clone()
             .ok_or_else(|| ApiError::new(codes::NOT_LOGGED_IN, "请先登录"))
+    }
+
+    /// The counter's database: `<data dir>/cashier.db`.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join(DB_FILE)
     }
 
     /// Where exports and downloaded statements are saved: `<data dir>/exports`.

@@ -1,6 +1,6 @@
 //! The desktop app's Debian package (Tauri's bundler, `scripts/package.sh`), installed into a
 //! scratch root with `dpkg-deb -x`: the program, the desktop entry named 住院收费 with its icon,
-//! the dependencies a counter's Debian needs; started from where it was installed, its window
+//! the command line (`inpatient-cashier-cli`), the dependencies a counter's Debian needs; started from where it was installed, its window
 //! opens under Xvfb and a cashier logs in.
 
 use std::path::{Path, PathBuf};
@@ -52,6 +52,11 @@ async fn the_desktop_package_installs_and_its_window_opens() {
     files_named(&root.path().join("usr/share/icons"), "inpatient-cashier.png", &mut icons);
     assert!(!icons.is_empty(), "the icon is installed");
     let binary = root.path().join("usr/bin/inpatient-cashier");
+    // The command line comes with it: IT registers the counter and restores backups with it.
+    let cli =
+        Command::new(root.path().join("usr/bin/inpatient-cashier-cli")).args(["device", "register", "--help"]).output();
+    let cli = cli.expect("the command line is installed");
+    assert!(cli.status.success() && String::from_utf8_lossy(&cli.stdout).contains("--platform"), "{cli:?}");
 
     let data = tempfile::tempdir().unwrap();
     let desktop = Desktop::start_binary(&binary, data.path(), &[]).await;

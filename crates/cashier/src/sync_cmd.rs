@@ -5,15 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::link::Link;
 use app::{App, AppConfig, AppError, Operator};
 use clap::Subcommand;
 use contract::session::LoginRequest;
-use store::settings;
 use sync::session::{self, TokenStore};
-use sync::{Client, Session, Syncer};
-
-use sync::counter::{PLATFORM_CA, PLATFORM_URL};
+use sync::{Session, Syncer};
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
@@ -84,23 +80,20 @@ fn session_of(counter: &sync::counter::Counter) -> Result<Arc<Session>, AppError
 
 pub async fn register(command: DeviceCommand) -> Result<(), AppError> {
     let DeviceCommand::Register { db, platform, ca, name, place, wards, admin } = command;
-    // Before anything is created or asked: tokens and passwords never travel in clear.
+    // Refused before the password is asked: tokens and passwords never travel in clear.
     sync::client::require_https(&platform)
         .map_err(|message| AppError::invalid(sync::client::NOT_HTTPS, message, "platform"))?;
     let admin_password = crate::password::read("CASHIER_ADMIN_PASSWORD", &format!("平台管理员 {admin} 的密码："))?;
-    let mut config = AppConfig::new(db.clone());
-    config.link = Some(Arc::new(Link::default()));
-    let app = App::open(config).await?;
-    let ca_bytes = std::fs::read(&ca).map_err(|e| io(format!("无法读取 CA 证书 {}：{e}", ca.display())))?;
-    let client = Client::new(&platform, &ca_bytes, Duration::from_secs(30)).map_err(io)?;
     let wards: Vec<String> = wards.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect();
-    let device = session::register_device(&app, &db, &client, (&admin, &admin_password), &name, &place, wards)
-        .await
-        .map_err(io)?;
-    let mut conn = app.store().conn().await?;
-    settings::set(&mut conn, PLATFORM_URL, &platform).await?;
-    let ca_path = std::fs::canonicalize(&ca).map_err(io)?;
-    settings::set(&mut conn, PLATFORM_CA, &ca_path.display().to_string()).await?;
+    let asked = sync::counter::Registration {
+        url: &platform,
+        ca: &ca,
+        admin: (&admin, &admin_password),
+        name: &name,
+        place: &place,
+        wards,
+    };
+    let device = sync::counter::register(&db, &asked).await?;
     println!("{}", serde_json::json!({ "device_id": device }));
     Ok(())
 }

@@ -92,3 +92,19 @@ pub struct CounterSettingsView {
     /// The newest changes first.
     pub changes: Vec<SettingChange>,
 }
+
+/// The first start of a counter without a database: registering it with the platform (an
+/// administrator of the platform, checked there), after which the app starts again linked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterCounter {
+    /// `https://…` only.
+    pub url: String,
+    pub ca_file: String,
+    /// The counter as the platform lists it (一楼收费窗口1).
+    pub name: String,
+    pub place: String,
+    /// Ward codes served, comma-separated; empty for all.
+    pub wards: String,
+    pub admin: String,
+    pub password: String,
+}

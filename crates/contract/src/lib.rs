@@ -53,6 +53,8 @@ pub struct StartupStatus {
     pub problem: Option<ApiError>,
     /// Demo accounts the login screen may show, only in demo mode.
     pub demo_logins: Vec<String>,
+    /// The places a counter may be registered as (the first start's registration form).
+    pub places: Vec<Tag>,
 }
 
 /// A PDF written for printing, and whether it went to a printer.

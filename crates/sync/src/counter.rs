@@ -59,3 +59,54 @@ pub async fn open(mut config: AppConfig, online: bool, tokens: TokenStore) -> Re
     let app = App::open(config).await?;
     Ok(Counter { app, session: Some(session) })
 }
+
+/// What registering a counter with its platform needs: where the platform is (https only) and
+/// the CA its certificate chains to, an administrator of the platform (who it checks there), and
+/// the counter as the platform will list it.
+pub struct Registration<'a> {
+    pub url: &'a str,
+    pub ca: &'a std::path::Path,
+    pub admin: (&'a str, &'a str),
+    pub name: &'a str,
+    pub place: &'a str,
+    pub wards: Vec<String>,
+}
+
+/// Registers the counter whose database is `db` (created if missing) with its platform, and
+/// remembers the address and the CA for the next start; the device id. The command line's
+/// `device register` and the window's first start both come here.
+pub async fn register(db: &std::path::Path, asked: &Registration<'_>) -> Result<uuid::Uuid, AppError> {
+    // Before anything is created or sent: tokens and passwords never travel in clear.
+    crate::client::require_https(asked.url)
+        .map_err(|message| AppError::invalid(crate::client::NOT_HTTPS, message, "platform"))?;
+    let io = |e: String| AppError::Io(e);
+    let ca_bytes = std::fs::read(asked.ca).map_err(|e| io(format!("无法读取 CA 证书 {}：{e}", asked.ca.display())))?;
+    let ca_path = std::fs::canonicalize(asked.ca).map_err(|e| io(e.to_string()))?;
+    let client = Client::new(asked.url, &ca_bytes, Duration::from_secs(30)).map_err(|e| io(e.to_string()))?;
+    let fresh = !db.exists();
+    let mut config = AppConfig::new(db.to_owned());
+    config.link = Some(Arc::new(Link::default()));
+    let app = App::open(config).await?;
+    let registered =
+        session::register_device(&app, db, &client, asked.admin, asked.name, asked.place, asked.wards.clone()).await;
+    let device = match registered {
+        Ok(device) => device,
+        Err(e) => {
+            // A database made only for this attempt goes again: left behind, the next start
+            // would open an empty stand-alone counter nobody can log in to.
+            app.store().close().await;
+            if fresh {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                }
+            }
+            return Err(io(e.to_string()));
+        }
+    };
+    let mut conn = app.store().conn().await?;
+    settings::set(&mut conn, PLATFORM_URL, asked.url).await?;
+    settings::set(&mut conn, PLATFORM_CA, &ca_path.display().to_string()).await?;
+    drop(conn);
+    app.store().close().await;
+    Ok(device)
+}

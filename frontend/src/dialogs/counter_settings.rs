@@ -236,7 +236,7 @@ fn PlatformPart(
     };
     let device = match shown.device_id {
         Some(id) => format!("已登记到平台，设备号 {id}"),
-        None => "未登记到平台（单机运行）。登记：cashier device register --db … --platform https://… --ca … --name … --admin …，然后重新启动".to_owned(),
+        None => "未登记到平台（单机运行）。登记：inpatient-cashier-cli device register --db … --platform https://… --ca … --name … --admin …，然后重新启动".to_owned(),
     };
     view! {
         <div class="pane-title">"平台（系统管理员）"</div>

@@ -5,7 +5,9 @@ mod exports;
 mod settings;
 
 pub use exports::{cancel_export, export_progress, recon_export};
-pub use settings::{counter_settings, print_test_page, save_platform_settings, save_print_settings};
+pub use settings::{
+    counter_settings, print_test_page, register_counter, restart_app, save_platform_settings, save_print_settings,
+};
 
 use contract::account::AccountView;
 use contract::blood::{RegisterBloodRequest, RegistrationView, ReviewBloodRequest};

@@ -1,6 +1,6 @@
 //! The calls of 设置 (the counter's printers, offsets, place and platform).
 
-use contract::counter_settings::{CounterSettingsView, PlatformSettings, PrintSettings};
+use contract::counter_settings::{CounterSettingsView, PlatformSettings, PrintSettings, RegisterCounter};
 use contract::{ApiError, PrintOutcome};
 use serde::Serialize;
 
@@ -35,4 +35,18 @@ pub async fn save_platform_settings(settings: &PlatformSettings) -> Result<Count
 
 pub async fn print_test_page(kind: &str) -> Result<PrintOutcome, ApiError> {
     call("print_test_page", &KindArgs { kind }).await
+}
+
+#[derive(Serialize)]
+struct RegisterArgs<'a> {
+    request: &'a RegisterCounter,
+}
+
+/// The first start's registration; the device id.
+pub async fn register_counter(request: &RegisterCounter) -> Result<String, ApiError> {
+    call("register_counter", &RegisterArgs { request }).await
+}
+
+pub async fn restart_app() -> Result<(), ApiError> {
+    call("restart_app", &NoArgs {}).await
 }
