@@ -123,6 +123,26 @@ impl Desktop {
         self.driver.as_ref().expect("session open")
     }
 
+    /// Finds `by` and clicks it, finding it again when the screen redrew it in between (a list
+    /// refreshed by a late answer: the element found first is gone).
+    pub async fn click_by(&self, by: By) {
+        let started = Instant::now();
+        loop {
+            let clicked = match self.driver().find(by.clone()).await {
+                Ok(element) => element.click().await,
+                Err(e) => Err(e),
+            };
+            match clicked {
+                Ok(()) => return,
+                Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("could not click {by:?}: {e}"),
+            }
+        }
+    }
+
     /// Waits for an element by id (the app may still be loading).
     pub async fn find_id(&self, id: &str) -> WebElement {
         self.driver()

@@ -64,7 +64,7 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     // and has given it back when asked again (已退款).
     let reverse =
         format!("//table[@id='deposits']//tr[td[1][text()='{receipt_no}']]//button[contains(@class,'reverse')]");
-    desktop.driver().find(By::XPath(&reverse)).await.unwrap().click().await.unwrap();
+    desktop.click_by(By::XPath(&reverse)).await;
     let route = desktop.find_id("reverse-route").await.value().await.unwrap().unwrap_or_default();
     assert_eq!(route, "wechat", "the original route is offered first");
     desktop.find_id("reverse-reason").await.send_keys("患者要求退回").await.unwrap();
@@ -83,7 +83,7 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     desktop.press(ESCAPE).await;
     let reverse =
         format!("//table[@id='deposits']//tr[td[1][text()='{closed_no}']]//button[contains(@class,'reverse')]");
-    desktop.driver().find(By::XPath(&reverse)).await.unwrap().click().await.unwrap();
+    desktop.click_by(By::XPath(&reverse)).await;
     desktop.find_id("reverse-reason").await.send_keys("患者要求退回").await.unwrap();
     desktop.find_id("reverse-confirm").await.click().await.unwrap();
     desktop.wait_text("notice", |t| t.contains("原路退款已提交")).await;
