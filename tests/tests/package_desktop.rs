@@ -3,24 +3,14 @@
 //! the command line (`inpatient-cashier-cli`), the dependencies a counter's Debian needs; started from where it was installed, its window
 //! opens under Xvfb and a cashier logs in.
 
+#[path = "../../crates/cashier/tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{dpkg, packages};
 use e2e::Desktop;
-
-fn packages() -> PathBuf {
-    if let Ok(dir) = std::env::var("CASHIER_PACKAGES") {
-        return dir.into();
-    }
-    let target = std::env::var("CARGO_TARGET_DIR").expect("CARGO_TARGET_DIR (scripts/cargo-env.sh sets it)");
-    Path::new(&target).join("packages")
-}
-
-fn dpkg(args: &[&str]) -> String {
-    let out = Command::new("dpkg-deb").args(args).output().expect("dpkg-deb runs");
-    assert!(out.status.success(), "dpkg-deb {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn files_named(dir: &Path, name: &str, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {

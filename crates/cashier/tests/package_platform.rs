@@ -8,26 +8,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{free_port, pg_admin_url, psql, runtime, text};
-
-/// Where scripts/package.sh left the packages (`CASHIER_PACKAGES`, else the build cache's).
-fn packages() -> PathBuf {
-    if let Ok(dir) = std::env::var("CASHIER_PACKAGES") {
-        return dir.into();
-    }
-    let target = std::env::var("CARGO_TARGET_DIR").expect("CARGO_TARGET_DIR (scripts/cargo-env.sh sets it)");
-    Path::new(&target).join("packages")
-}
-
-fn dpkg(args: &[&str]) -> String {
-    let out = Command::new("dpkg-deb").args(args).output().expect("dpkg-deb runs");
-    assert!(out.status.success(), "dpkg-deb {args:?}: {}", text(&out.stderr));
-    text(&out.stdout)
-}
+use common::{dpkg, free_port, packages, pg_admin_url, psql, runtime, text};
 
 /// `KEY=VALUE` lines, comments and blanks skipped (systemd's EnvironmentFile syntax as used).
 fn environment(file: &Path) -> BTreeMap<String, String> {

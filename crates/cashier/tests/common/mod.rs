@@ -437,3 +437,19 @@ pub fn settles_on(platform: &Platform, sql: &str, want: &str) {
     }
     panic!("{sql}: {} (wanted {want})", platform.sql(sql).trim());
 }
+
+/// Where scripts/package.sh left the packages (`CASHIER_PACKAGES`, else the build cache's).
+pub fn packages() -> PathBuf {
+    if let Ok(dir) = std::env::var("CASHIER_PACKAGES") {
+        return dir.into();
+    }
+    let target = std::env::var("CARGO_TARGET_DIR").expect("CARGO_TARGET_DIR (scripts/cargo-env.sh sets it)");
+    Path::new(&target).join("packages")
+}
+
+/// `dpkg-deb ARGS`' output; a failure fails the test.
+pub fn dpkg(args: &[&str]) -> String {
+    let out = Command::new("dpkg-deb").args(args).output().expect("dpkg-deb runs");
+    assert!(out.status.success(), "dpkg-deb {args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
