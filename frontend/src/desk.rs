@@ -196,6 +196,19 @@ impl Desk {
         self.dialog.set(Some(Dialog::DayEnd));
     }
 
+    /// Closes the dialog whose operation was just recorded and prints its receipt (收据) behind
+    /// it: the window is free at once (a slow printer must never close a dialog opened
+    /// meanwhile), and a print that failed is said.
+    pub fn close_and_print_receipt(&self, case_no: String, receipt_no: String) {
+        self.close();
+        let desk = *self;
+        spawn_local(async move {
+            if let Err(e) = ipc::print_deposit_receipt(&case_no, &receipt_no).await {
+                desk.fail(&e);
+            }
+        });
+    }
+
     /// Reloads the account shown (after a deposit, settlement, recall…); an answer for a
     /// patient no longer shown is dropped.
     pub fn refresh(&self) {

@@ -134,13 +134,18 @@ impl Desktop {
             };
             match clicked {
                 Ok(()) => return,
-                Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
                     let _ = e;
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 Err(e) => panic!("could not click {by:?}: {e}"),
             }
         }
+    }
+
+    /// Clicks the element with `id`, found again if a redraw replaced it (see [`Self::click_by`]).
+    pub async fn click_id(&self, id: &str) {
+        self.click_by(By::Id(id)).await;
     }
 
     /// Waits for an element by id (the app may still be loading).

@@ -119,7 +119,7 @@ async fn a_close_its_hand_in_and_the_month() {
         desktop.find_id("hand-in-reason").await.send_keys("支票另行缴存银行").await.unwrap();
     }
     desktop.screenshot("day-end-hand-in.png").await;
-    desktop.find_id("hand-in-confirm").await.click().await.unwrap();
+    desktop.click_id("hand-in-confirm").await;
     let receipt = wait_css(&desktop, "#hand-in-result", |t| t.contains("JK")).await;
     let expected_label = if cheques.is_zero() { "无差额" } else { "短款" };
     assert!(receipt.contains(expected_label), "{receipt}");
@@ -132,7 +132,7 @@ async fn a_close_its_hand_in_and_the_month() {
     let period = desktop.find_id("report-period").await;
     period.clear().await.unwrap();
     period.send_keys("2026-11").await.unwrap();
-    desktop.find_id("report-query").await.click().await.unwrap();
+    desktop.click_id("report-query").await;
     let summary = wait_css(&desktop, "#report-summary", |t| t.contains("住院月报")).await;
     assert!(summary.contains("全部成立"), "{summary}");
     let bars = desktop.driver().find_all(By::Css("#report-chart g.chart-day")).await.unwrap();

@@ -31,7 +31,7 @@ async fn enter_wechat(desktop: &Desktop, code: &str) {
     let field = desktop.driver().find(By::Css(".tender-code")).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(code).await.unwrap();
-    desktop.find_id("deposit-next").await.click().await.unwrap();
+    desktop.click_id("deposit-next").await;
     desktop.wait_focus("deposit-confirm").await;
     desktop.press(ENTER).await;
 }
@@ -68,10 +68,10 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     let route = desktop.find_id("reverse-route").await.value().await.unwrap().unwrap_or_default();
     assert_eq!(route, "wechat", "the original route is offered first");
     desktop.find_id("reverse-reason").await.send_keys("患者要求退回").await.unwrap();
-    desktop.find_id("reverse-confirm").await.click().await.unwrap();
+    desktop.click_id("reverse-confirm").await;
     desktop.wait_text("notice", |t| t.contains("原路退款已提交")).await;
     desktop.wait_css("#refunds .refund-state", |t| t == "退款中").await;
-    desktop.find_id("refresh-refunds").await.click().await.unwrap();
+    desktop.click_id("refresh-refunds").await;
     desktop.wait_css("#refunds .refund-state", |t| t == "已退款").await;
     desktop.screenshot("refund-by-route.png").await;
 
@@ -85,9 +85,9 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
         format!("//table[@id='deposits']//tr[td[1][text()='{closed_no}']]//button[contains(@class,'reverse')]");
     desktop.click_by(By::XPath(&reverse)).await;
     desktop.find_id("reverse-reason").await.send_keys("患者要求退回").await.unwrap();
-    desktop.find_id("reverse-confirm").await.click().await.unwrap();
+    desktop.click_id("reverse-confirm").await;
     desktop.wait_text("notice", |t| t.contains("原路退款已提交")).await;
-    desktop.find_id("refresh-refunds").await.click().await.unwrap();
+    desktop.click_id("refresh-refunds").await;
     desktop.wait_text("notice", |t| t.contains("原路退款失败")).await;
     let said = desktop.wait_css("#refunds tr.refund-failed", |t| t.contains("请主管改退")).await;
     assert!(said.contains("退款失败"), "{said}");
@@ -108,7 +108,7 @@ async fn a_deposit_by_wechat_payment_code_through_the_desktop() {
     desktop.find_id("otherwise-account").await.send_keys("6222 0212 3456 7890 123").await.unwrap();
     desktop.find_id("otherwise-reason").await.send_keys("微信账户已注销").await.unwrap();
     desktop.screenshot("refund-by-transfer.png").await;
-    desktop.find_id("otherwise-confirm").await.click().await.unwrap();
+    desktop.click_id("otherwise-confirm").await;
     let said = desktop.wait_text("notice", |t| t.contains("已登记转账退款")).await;
     assert!(said.contains("6222***********0123"), "{said}");
     desktop

@@ -70,7 +70,7 @@ fn a_refused_deposit_is_kept_as_a_deposit_by_the_supervisor_on_the_pending_scree
 async fn supervisor_keeps_it(counter: &Counter, settled: &str, key: &str) {
     let desktop = Desktop::start_with(counter.dir.path(), &[("CASHIER_DEMO", "0")]).await;
     desktop.log_in("supervisor").await;
-    desktop.find_id("pending-open").await.click().await.unwrap();
+    desktop.click_id("pending-open").await;
     let row = format!("#refused-ops tr[data-key='{key}']");
     let shown = desktop.wait_css(&row, |t| t.contains(settled)).await;
     assert!(shown.contains("预交金") && shown.contains("现金 ¥300.00") && shown.contains("待处理"), "{shown}");

@@ -30,14 +30,14 @@ async fn a_fresh_counter_registers_from_its_first_window_and_starts_linked() {
     type_into(&desktop, "register-name", "二楼收费窗口").await;
     type_into(&desktop, "register-admin", "admin").await;
     type_into(&desktop, "register-password", "wrong-password").await;
-    desktop.find_id("register-submit").await.click().await.unwrap();
+    desktop.click_id("register-submit").await;
     let refused = desktop.wait_text("register-error", |t| !t.is_empty()).await;
     assert!(!refused.is_empty());
     assert!(!dir.path().join("cashier.db").exists(), "a refused registration leaves no database behind");
     assert_eq!(platform.sql("SELECT count(*) FROM devices WHERE name = '二楼收费窗口'"), "0");
 
     type_into(&desktop, "register-password", PASSWORD).await;
-    desktop.find_id("register-submit").await.click().await.unwrap();
+    desktop.click_id("register-submit").await;
     let done = desktop.wait_text("register-done", |t| t.contains("已登记")).await;
     desktop.find_id("register-done").await.scroll_into_view().await.unwrap();
     desktop.screenshot("register-counter.png").await;

@@ -28,7 +28,7 @@ async fn log_out(desktop: &Desktop) {
         assert!(started.elapsed() < std::time::Duration::from_secs(10), "Esc did not close 设置");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    desktop.find_id("log-out").await.click().await.unwrap();
+    desktop.click_id("log-out").await;
     desktop.find_id("login-username").await;
 }
 
@@ -52,10 +52,10 @@ async fn the_supervisor_sets_the_receipt_paper_and_the_place_and_the_change_is_r
 
     // The supervisor: a wrong offset is refused by name and nothing is recorded.
     desktop.log_in("supervisor").await;
-    desktop.find_id("settings-open").await.click().await.unwrap();
+    desktop.click_id("settings-open").await;
     desktop.find_id("settings-printers").await;
     type_into(&desktop, "settings-right-receipt", "30").await;
-    desktop.find_id("settings-save").await.click().await.unwrap();
+    desktop.click_id("settings-save").await;
     let refused = desktop.wait_css("#settings-error", |t| t.contains("SETTING_OFFSET_INVALID")).await;
     assert!(refused.contains("预交金收据"), "{refused}");
     assert!(desktop.driver().find_all(By::Css("#settings-changes tbody tr")).await.unwrap().is_empty());
@@ -73,14 +73,14 @@ async fn the_supervisor_sets_the_receipt_paper_and_the_place_and_the_change_is_r
         .await
         .unwrap();
     desktop.wait_text("settings-place-note", |t| t.contains("下次启动")).await;
-    desktop.find_id("settings-save").await.click().await.unwrap();
+    desktop.click_id("settings-save").await;
     desktop.wait_text("notice", |t| t.contains("打印设置已保存")).await;
     let changes = desktop.wait_css("#settings-changes", |t| t.contains("结算地点")).await;
     assert!(
         changes.contains("supervisor") && changes.contains("15,-5") && changes.contains("ward_station"),
         "{changes}"
     );
-    desktop.find_id("settings-test-receipt").await.click().await.unwrap();
+    desktop.click_id("settings-test-receipt").await;
     let said = desktop.wait_text("notice", |t| t.contains("测试页已")).await;
     desktop.screenshot("settings.png").await;
     let path = said.split_once("：").unwrap().1.trim().to_owned();
@@ -94,7 +94,7 @@ async fn the_supervisor_sets_the_receipt_paper_and_the_place_and_the_change_is_r
     open_settings(&desktop).await;
     type_into(&desktop, "settings-url", "http://platform.hospital.local").await;
     type_into(&desktop, "settings-ca", "/etc/ssl/certs/ca-certificates.crt").await;
-    desktop.find_id("settings-platform-save").await.click().await.unwrap();
+    desktop.click_id("settings-platform-save").await;
     desktop.wait_css("#settings-error", |t| t.contains("PLATFORM_URL_NOT_HTTPS")).await;
     let device = desktop.find_id("settings-device").await.text().await.unwrap();
     assert!(device.contains("未登记到平台"), "{device}");

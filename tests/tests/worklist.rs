@@ -59,10 +59,10 @@ async fn the_cashier_opens_the_oldest_waiting_patient_with_one_key() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     desktop.screenshot("key-map.png").await;
-    desktop.find_id("back-up-now").await.click().await.unwrap();
+    desktop.click_id("back-up-now").await;
     let backed = desktop.wait_text("notice", |t| t.contains("已备份：")).await;
     assert!(backed.contains("backups") && backed.contains("已校验"), "{backed}");
-    desktop.find_id("export-diagnostics").await.click().await.unwrap();
+    desktop.click_id("export-diagnostics").await;
     let said = desktop.wait_text("notice", |t| t.contains("诊断包已导出：")).await;
     desktop.press(ESCAPE).await;
     desktop.quit().await;

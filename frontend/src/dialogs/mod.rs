@@ -43,8 +43,14 @@ pub fn Modal(
             step.track();
         }
         if let Some(div) = frame.get() {
-            // After the step's view is in the document.
-            leptos::prelude::request_animation_frame(move || focus_first(&div));
+            // After the step's view is in the document; a field the operator already moved to
+            // keeps the keyboard (a scan or typing under way is never split between two fields).
+            let before = document().active_element();
+            leptos::prelude::request_animation_frame(move || {
+                if !moved_to_a_field(before.as_ref(), &div) {
+                    focus_first(&div);
+                }
+            });
         }
     });
     view! {
@@ -88,16 +94,12 @@ pub fn keep_focus_within(dialog: &'static str, id: &'static str) {
     let before = document().active_element();
     request_animation_frame(move || {
         let document = document();
-        let active = document.active_element();
-        let moved_to_a_field = active.as_ref().is_some_and(|el| {
-            before.as_ref() != Some(el)
-                && matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                && el.closest(dialog).ok().flatten().is_some()
-        });
-        if moved_to_a_field {
+        let Ok(Some(frame)) = document.query_selector(dialog) else { return };
+        if moved_to_a_field(before.as_ref(), &frame) {
             return;
         }
-        let inside = active.is_some_and(|el| el.closest(dialog).ok().flatten().is_some());
+        let active = document.active_element();
+        let inside = active.is_some_and(|el| frame.contains(Some(&el)));
         let target = match (document.get_element_by_id(id), inside) {
             (Some(el), _) => Some(el),
             (None, true) => None,
@@ -107,6 +109,16 @@ pub fn keep_focus_within(dialog: &'static str, id: &'static str) {
             let _ = el.focus();
         }
     });
+}
+
+/// Whether the focus is now on a field inside `frame` other than `before`: the operator moved
+/// there after the dialog changed, and the dialog must not take the keyboard back.
+fn moved_to_a_field(before: Option<&web_sys::Element>, frame: &web_sys::Element) -> bool {
+    document().active_element().is_some_and(|el| {
+        before != Some(&el)
+            && matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            && frame.contains(Some(&el))
+    })
 }
 
 fn focusables(div: &web_sys::HtmlDivElement) -> Vec<web_sys::HtmlElement> {

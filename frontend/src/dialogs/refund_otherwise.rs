@@ -43,8 +43,7 @@ pub fn RefundOtherwiseDialog(refund: RefundView) -> impl IntoView {
                         _ => format!("已改退现金 {amount}，请付给患者；凭证号 {}", receipt.receipt_no),
                     };
                     desk.say(said, Level::Done);
-                    let _ = ipc::print_deposit_receipt(&request.case_no, &receipt.receipt_no).await;
-                    desk.close();
+                    desk.close_and_print_receipt(request.case_no.clone(), receipt.receipt_no.clone());
                 }
                 Err(e) => error.set(Some(e)),
             }

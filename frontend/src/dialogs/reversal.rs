@@ -47,8 +47,7 @@ pub fn ReverseDialog(deposit: DepositView) -> impl IntoView {
                         format!("已冲红 {}，凭证号 {}{route}", receipt.amount.money().abs().yuan(), receipt.receipt_no),
                         Level::Done,
                     );
-                    let _ = ipc::print_deposit_receipt(&request.case_no, &receipt.receipt_no).await;
-                    desk.close();
+                    desk.close_and_print_receipt(request.case_no.clone(), receipt.receipt_no.clone());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -111,8 +110,7 @@ pub fn VoidReceiptDialog(deposit: DepositView) -> impl IntoView {
                         format!("收据 {} 已作废，新收据号 {}", request.receipt_no, receipt.receipt_no),
                         Level::Done,
                     );
-                    let _ = ipc::print_deposit_receipt(&request.case_no, &receipt.receipt_no).await;
-                    desk.close();
+                    desk.close_and_print_receipt(request.case_no.clone(), receipt.receipt_no.clone());
                 }
                 Err(e) => error.set(Some(e)),
             }
