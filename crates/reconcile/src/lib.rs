@@ -10,8 +10,9 @@
 //! // store result.deferred for tomorrow; replace the day's single-sided entries with
 //! // result.platform_only / result.counterpart_only (a re-run gives the same sets).
 //! ```
-//! For a statement too large to hold, build a [`Join`] on the platform side (e.g. a compact
-//! [`RecordTable`]) and [`Join::probe`] each statement row as the parser streams it.
+//! For files, [`reconcile_files`] parses the two sides on two threads and streams both through
+//! one [`Join`] ([`Join::platform`], [`Join::counterpart`]) in time order: the command line and
+//! the platform's batch runner both go through it.
 //!
 //! # Rules
 //! - Keys (the hospital's table, [`Config::key_field`]): refunds by refund no.; payments by
@@ -25,10 +26,9 @@
 //!   is expected back (negative). The net fee total is in the summary.
 //! - An unmatched record that is closed is void (nothing moved); one of the run's day within
 //!   the window before midnight is deferred; otherwise it is single-sided.
-//! - Speed: the platform table stores 4-byte slot numbers and compares keys borrowed from the
-//!   records; a probe first tries the slot after the last match (statements and the ledger are
-//!   both in time order), and looks the key up only when that is not it. Order never changes
-//!   the result, only the speed.
+//! - Memory: the join holds only the records still waiting for a partner (both sides come in
+//!   time order, so those between the two streams and the mismatches) and 8 bytes per key
+//!   shown; the order the two sides are interleaved in never changes the result.
 //! - Re-running a day with the same inputs gives the same result; the detail lists are sorted
 //!   by number, so input order does not change them either.
 //!
@@ -41,6 +41,7 @@ mod cause;
 mod config;
 mod error;
 mod files;
+mod held;
 mod join;
 mod lookup;
 mod outcome;

@@ -64,6 +64,11 @@ impl RecordTable {
         Ok(())
     }
 
+    /// The time of record `index`, without building the record.
+    pub fn at(&self, index: usize) -> NaiveDateTime {
+        self.rows[index].at
+    }
+
     /// Empties the table, keeping its memory for reuse.
     pub fn clear(&mut self) {
         self.text.clear();

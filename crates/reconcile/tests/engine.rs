@@ -3,7 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::Money;
-use reconcile::{CauseKind, Class, Config, Counterpart, Direction, Entry, Join, RecordTable, Records, Side, reconcile};
+use reconcile::{
+    CauseKind, Class, Config, Counterpart, CounterpartFile, Direction, Entry, RecordTable, Side, reconcile,
+    reconcile_files,
+};
 use statements::{Channel, Fee, Kind, Status};
 
 fn day(d: u32) -> NaiveDate {
@@ -180,24 +183,29 @@ fn streams_statement_fixtures_against_the_ledger() {
     let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../statements/tests/fixtures");
     let ledger = std::fs::read(fixtures.join("ledger.csv")).unwrap();
     let bill = std::fs::read(fixtures.join("wechat_all.csv")).unwrap();
-    let mut table = RecordTable::new();
-    statements::read_ledger("ledger.csv", &ledger[..], |row| table.push(&reconcile::Record::from_ledger(row)).unwrap())
-        .unwrap();
     let mut config = Config::for_channel(day(1), Channel::Wechat);
     config.fee_rate_ppm = Some(6_000);
-    let mut join = Join::new(config, &table, &[]).unwrap();
-    let mut failure = None;
-    statements::read_wechat("wechat_all.csv", &bill[..], |row| {
-        if let Err(e) = join.probe(&reconcile::Record::from_wechat(row)) {
-            failure.get_or_insert(e);
-        }
-    })
+    let run = reconcile_files(
+        &config,
+        ("ledger.csv", &ledger[..]),
+        ("wechat_all.csv", &bill[..], CounterpartFile::Wechat),
+        &[],
+    )
     .unwrap();
-    assert_eq!(failure, None);
-    let result = join.finish().unwrap();
-    assert_eq!(table.len(), 6);
+    let result = run.result;
+    assert_eq!(run.ledger.totals.rows, 6);
     assert_eq!(result.summary.matched.count, 3, "P1, P2 and the refund R1");
     assert_eq!(result.counterpart_only[0].entry.order_no, "P20240301000003");
     assert_eq!(result.summary.out_of_scope, 3, "cash, alipay, unionpay ledger rows");
     assert_eq!(result.summary.counterpart_fees, Fee::parse("9.00300").unwrap());
+    // The same records in memory, the whole ledger first: the same result.
+    let mut table = RecordTable::new();
+    statements::read_ledger("ledger.csv", &ledger[..], |row| table.push(&reconcile::Record::from_ledger(row)).unwrap())
+        .unwrap();
+    let mut statement = RecordTable::new();
+    statements::read_wechat("wechat_all.csv", &bill[..], |row| {
+        statement.push(&reconcile::Record::from_wechat(row)).unwrap();
+    })
+    .unwrap();
+    assert_eq!(reconcile(&config, &table, &statement, &[]).unwrap(), result);
 }

@@ -1,11 +1,12 @@
 //! Properties over random days: every record ends in exactly one class and the figures add up
 //! to the records; matched amounts agree on both sides; the same day twice (or shuffled) gives
-//! the same result; cross-day entries are reported exactly once.
+//! the same result, and so does any interleaving of the two sides streamed through the join;
+//! cross-day entries are reported exactly once.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use domain::Money;
 use proptest::prelude::*;
-use reconcile::{Class, Config, DayResult, Entry, Side, reconcile};
+use reconcile::{Class, Config, DayResult, Entry, Join, Records, Side, reconcile};
 use statements::{Channel, Fee, Kind, Status};
 
 #[derive(Clone, Debug)]
@@ -195,5 +196,33 @@ proptest! {
             prop_assert_eq!(single.day, day(), "dated to the day it belongs to");
             prop_assert!(!day1.platform_only.iter().chain(&day1.counterpart_only).any(|s| s.entry == single.entry));
         }
+    }
+
+    #[test]
+    fn any_interleaving_of_the_two_sides_gives_the_same_result(
+        before in prop::collection::vec(order(), 0..40),
+        orders in prop::collection::vec(order(), 0..60),
+        statement in any::<bool>(),
+        picks in prop::collection::vec(any::<bool>(), 1..64),
+    ) {
+        // Yesterday leaves a cross-day set whose keys today's records share in part.
+        let (p0, c0) = sides(&before, statement);
+        let yesterday = reconcile(&config(statement), &p0, &c0, &[]).unwrap();
+        let mut today = config(statement);
+        today.day = day().succ_opt().unwrap();
+        let (platform, counterpart) = sides(&orders, statement);
+        let in_order = reconcile(&today, &platform, &counterpart, &yesterday.deferred).unwrap();
+        let mut join = Join::new(today.clone(), &yesterday.deferred);
+        let (mut p, mut c) = (0, 0);
+        for pick in picks.iter().cycle() {
+            match (p < platform.len(), c < counterpart.len()) {
+                (false, false) => break,
+                (true, false) => { join.platform(&platform.record(p)).unwrap(); p += 1 }
+                (false, true) => { join.counterpart(&counterpart.record(c)).unwrap(); c += 1 }
+                (true, true) if *pick => { join.platform(&platform.record(p)).unwrap(); p += 1 }
+                (true, true) => { join.counterpart(&counterpart.record(c)).unwrap(); c += 1 }
+            }
+        }
+        prop_assert_eq!(join.finish().unwrap(), in_order);
     }
 }
