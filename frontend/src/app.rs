@@ -18,6 +18,8 @@ pub fn Root() -> impl IntoView {
     spawn_local(async move {
         let answer = ipc::startup_status().await.map_err(|e| e.message);
         status.set(Some(answer));
+        // The next frame shows the login (or what stands in its way): the window is usable.
+        request_animation_frame(|| spawn_local(ipc::window_painted()));
     });
     move || {
         match status.get() {

@@ -14,6 +14,7 @@ mod recon_commands;
 mod settings_commands;
 mod shell;
 mod support_commands;
+mod web_view;
 
 /// Logs to stderr and to `logs/cashier.YYYY-MM-DD.log` in the data folder (a file a day, the
 /// newest 30 kept; `RUST_LOG` sets the level, `info` by default). The guard flushes at exit.
@@ -74,6 +75,9 @@ fn main() {
         // The window opens where and as large as it was last closed.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(move |app| {
+            if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
+                web_view::lighten(&window);
+            }
             if let Some(listener) = listener {
                 one_instance::answer(listener, app.handle().clone());
             }
@@ -110,6 +114,7 @@ fn main() {
             settings_commands::print_test_page,
             settings_commands::register_counter,
             settings_commands::restart_app,
+            settings_commands::window_painted,
             commands::worklists,
             commands::my_day,
             commands::resolve_pending,

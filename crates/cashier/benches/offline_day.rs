@@ -76,7 +76,8 @@ fn main() {
     let per_second = n as u128 * 1000 / replay.as_millis().max(1);
     println!("offline day: {n} deposits taken offline in {} ms", offline.as_millis());
     println!(
-        "replay on reconnect: {n} operations in {} ms = {per_second} pushes/s (goal: ≤ 10 s); 0 lost, 0 duplicated",
+        "replay on reconnect: {n} operations in {} ms = {per_second} pushes/s (goal: ≤ 5 s); 0 lost, 0 duplicated",
         replay.as_millis()
     );
+    println!("TABLE|offline replay of {n} operations|{} ms|≤ 5000 ms|—|—", replay.as_millis());
 }

@@ -7,6 +7,7 @@ mod settings;
 pub use exports::{cancel_export, export_progress, recon_export};
 pub use settings::{
     counter_settings, print_test_page, register_counter, restart_app, save_platform_settings, save_print_settings,
+    window_painted,
 };
 
 use contract::account::AccountView;

@@ -33,6 +33,11 @@ pub async fn save_platform_settings(settings: &PlatformSettings) -> Result<Count
     call("save_platform_settings", &PlatformArgs { settings }).await
 }
 
+/// Tells the shell the window has painted its first screen (logged once: the start-up time).
+pub async fn window_painted() {
+    let _: Result<(), ApiError> = call("window_painted", &NoArgs {}).await;
+}
+
 pub async fn print_test_page(kind: &str) -> Result<PrintOutcome, ApiError> {
     call("print_test_page", &KindArgs { kind }).await
 }

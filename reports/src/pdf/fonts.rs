@@ -44,27 +44,32 @@ pub fn fallback() -> Option<&'static ParsedFont> {
 }
 
 #[allow(clippy::disallowed_types)] // glyph metrics, not money
-static PRIMARY_ADVANCES: OnceLock<std::collections::HashMap<char, f32>> = OnceLock::new();
+type Advances = std::collections::HashMap<char, Option<f32>>;
+
+thread_local! {
+    /// The advances met so far on this thread: a document uses a few hundred characters, and
+    /// looking up the whole Basic Multilingual Plane in the font's cmap up front cost about
+    /// 110 ms per process (the fee list's whole-process time, issue 16).
+    static PRIMARY_ADVANCES: std::cell::RefCell<Advances> = std::cell::RefCell::new(Advances::new());
+}
 
 /// The advance of `c` in the embedded font as a fraction of the em, or `None` when the font
-/// has no glyph for it. Built once for the whole Basic Multilingual Plane: a map lookup per
-/// character instead of a cmap search keeps a 5,000-line list fast.
+/// has no glyph for it. Learned once per character and thread: a map lookup per character
+/// instead of a cmap search keeps a 5,000-line list fast.
 #[allow(clippy::disallowed_types, clippy::float_arithmetic)] // glyph metrics, not money
 pub fn primary_advance(c: char) -> Option<f32> {
-    PRIMARY_ADVANCES
-        .get_or_init(|| {
-            let Ok(font) = primary() else { return std::collections::HashMap::new() };
+    PRIMARY_ADVANCES.with(|cache| {
+        if let Some(known) = cache.borrow().get(&c) {
+            return *known;
+        }
+        let advance = primary().ok().and_then(|font| {
+            let gid = font.lookup_glyph_index(u32::from(c))?;
             let per_em = f32::from(font.font_metrics.units_per_em.max(1));
-            (0u32..0x1_0000)
-                .filter_map(|cp| {
-                    let ch = char::from_u32(cp)?;
-                    let gid = font.lookup_glyph_index(cp)?;
-                    Some((ch, f32::from(font.get_horizontal_advance(gid)) / per_em))
-                })
-                .collect()
-        })
-        .get(&c)
-        .copied()
+            Some(f32::from(font.get_horizontal_advance(gid)) / per_em)
+        });
+        cache.borrow_mut().insert(c, advance);
+        advance
+    })
 }
 
 #[cfg(test)]
