@@ -170,7 +170,14 @@ impl Platform {
             .env("PLATFORM_RECON_TICK_SECS", "1")
             .envs(self.serve_env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // CASHIER_PLATFORM_LOG=FILE keeps the platform's log, to see what a test or bench did.
+            .stderr(std::env::var_os("CASHIER_PLATFORM_LOG").map_or_else(Stdio::null, |path| {
+                std::fs::File::options()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_or_else(|_| Stdio::null(), Stdio::from)
+            }))
             .spawn()
             .expect("the platform starts");
         self.child = Some(child);
