@@ -209,3 +209,18 @@ fn streams_statement_fixtures_against_the_ledger() {
     .unwrap();
     assert_eq!(reconcile(&config, &table, &statement, &[]).unwrap(), result);
 }
+
+#[test]
+fn a_key_given_again_after_its_first_record_was_matched_is_refused_at_the_end() {
+    let config = Config::for_channel(day(1), Channel::Wechat);
+    let mut join = reconcile::Join::new(config, &[]);
+    join.counterpart(&pay("P1", "1.00").record()).unwrap();
+    join.platform(&pay("P1", "1.00").record()).unwrap();
+    // The first P1 is matched and let go; the second waits for a partner that never comes.
+    join.platform(&pay("P1", "2.00").record()).unwrap();
+    let err = join.finish().unwrap_err();
+    assert_eq!(
+        err,
+        reconcile::ReconcileError::DuplicateKey { side: Side::Platform, kind: Kind::Payment, key: "P1".into() }
+    );
+}

@@ -340,25 +340,18 @@ impl<'c> Join<'c> {
         if let Some(fee) = record.fee {
             self.figures.fees += i128::from(fee.units());
         }
-        if record.status == Status::Closed {
-            self.figures.void += 1;
-            return Class::Void;
-        }
-        let day = carried.unwrap_or(self.config.day);
-        if carried.is_none() && self.config.near_day_end(record) {
-            self.figures.add(Sum::Deferred, record.channel, record.kind, record.amount.fen());
-            self.deferred.push(Deferred { side: Side::Counterpart, day, entry: Entry::from(record) });
-            return Class::Deferred;
-        }
-        self.figures.add(Sum::CounterpartOnly, record.channel, record.kind, record.amount.fen());
-        let cause = Cause::of(Side::Counterpart, self.config.counterpart, record.channel, record.kind);
-        self.counterpart_only.push(SingleSided { side: Side::Counterpart, entry: Entry::from(record), cause, day });
-        Class::CounterpartOnly
+        self.alone(Side::Counterpart, record, carried)
     }
 
     /// A platform record no counterpart record matches: void, deferred (of the day, near
     /// midnight) or platform-only.
     fn platform_alone(&mut self, record: &Record<'_>, carried: Option<chrono::NaiveDate>) -> Class {
+        self.alone(Side::Platform, record, carried)
+    }
+
+    /// A record of `side` without a partner: void when closed, deferred when of the day and
+    /// near midnight, else single-sided with its cause.
+    fn alone(&mut self, side: Side, record: &Record<'_>, carried: Option<chrono::NaiveDate>) -> Class {
         if record.status == Status::Closed {
             self.figures.void += 1;
             return Class::Void;
@@ -366,13 +359,17 @@ impl<'c> Join<'c> {
         let day = carried.unwrap_or(self.config.day);
         if carried.is_none() && self.config.near_day_end(record) {
             self.figures.add(Sum::Deferred, record.channel, record.kind, record.amount.fen());
-            self.deferred.push(Deferred { side: Side::Platform, day, entry: Entry::from(record) });
+            self.deferred.push(Deferred { side, day, entry: Entry::from(record) });
             return Class::Deferred;
         }
-        self.figures.add(Sum::PlatformOnly, record.channel, record.kind, record.amount.fen());
-        let cause = Cause::of(Side::Platform, self.config.counterpart, record.channel, record.kind);
-        self.platform_only.push(SingleSided { side: Side::Platform, entry: Entry::from(record), cause, day });
-        Class::PlatformOnly
+        let (sum, list, class) = match side {
+            Side::Platform => (Sum::PlatformOnly, &mut self.platform_only, Class::PlatformOnly),
+            Side::Counterpart => (Sum::CounterpartOnly, &mut self.counterpart_only, Class::CounterpartOnly),
+        };
+        let cause = Cause::of(side, self.config.counterpart, record.channel, record.kind);
+        list.push(SingleSided { side, entry: Entry::from(record), cause, day });
+        self.figures.add(sum, record.channel, record.kind, record.amount.fen());
+        class
     }
 }
 
